@@ -1,0 +1,122 @@
+/**
+ * The environment contract between the Terraform module and the Lambdas: every variable each function reads,
+ * with its default and meaning. The single source of truth for:
+ * - each handler's config parser (reads only these names),
+ * - the Terraform module (sets exactly these; test/terraform checks both directions),
+ * - the README's configuration tables (`npm run docs`).
+ */
+export interface EnvVarSpec {
+  readonly name: string;
+  /** `undefined` = required. */
+  readonly default?: string | undefined;
+  readonly description: string;
+}
+
+export type FunctionName = 'authorizer' | 'token-trigger' | 'admin-signout';
+
+const TABLE_NAME: EnvVarSpec = {
+  name: 'TABLE_NAME',
+  description: 'Name of the blocklist DynamoDB table.',
+};
+const SESSION_CLAIM: EnvVarSpec = {
+  name: 'SESSION_CLAIM',
+  default: 'revocation_sid',
+  description: 'Claim the token trigger injects with the session id and the authorizer reads.',
+};
+const LOG_LEVEL: EnvVarSpec = {
+  name: 'LOG_LEVEL',
+  default: 'info',
+  description: 'One of `debug`, `info`, `warn`, `error`. Tokens are never logged at any level.',
+};
+const METRICS_NAMESPACE: EnvVarSpec = {
+  name: 'METRICS_NAMESPACE',
+  default: 'CognitoRevocation',
+  description: 'CloudWatch namespace of the EMF metrics written to stdout.',
+};
+const TOKEN_LIFETIME_SECONDS: EnvVarSpec = {
+  name: 'TOKEN_LIFETIME_SECONDS',
+  default: '86400',
+  description:
+    'Longest ID/access token validity of the app clients (300–86400). Entries live at least this long past issuance; the default is Cognito’s maximum, safe for any client.',
+};
+const USER_POOL_ID: EnvVarSpec = {
+  name: 'USER_POOL_ID',
+  description: 'The Cognito user pool id, e.g. `eu-west-1_AbCdEf123`.',
+};
+
+export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> = {
+  authorizer: [
+    USER_POOL_ID,
+    {
+      name: 'CLIENT_IDS',
+      description: 'Comma-separated app client ids whose tokens are accepted (`aud` of ID tokens, `client_id` of access tokens).',
+    },
+    {
+      name: 'TOKEN_USE',
+      default: 'any',
+      description: 'Which tokens are accepted: `id`, `access` or `any`.',
+    },
+    TABLE_NAME,
+    SESSION_CLAIM,
+    {
+      name: 'FAIL_MODE',
+      default: 'closed',
+      description:
+        '`closed` denies when the blocklist cannot be read in time; `open` allows (logged and counted as `fail_open`). Opt in to `open` explicitly.',
+    },
+    {
+      name: 'STORE_TIMEOUT_MS',
+      default: '800',
+      description: 'Deadline for one blocklist lookup, retries included (50–5000 ms).',
+    },
+    {
+      name: 'STORE_MAX_ATTEMPTS',
+      default: '2',
+      description: 'Attempts per lookup within the deadline (1–5).',
+    },
+    {
+      name: 'CONSISTENT_READ',
+      default: 'true',
+      description: 'Strongly consistent reads, so a revocation counts as soon as its write returns. `false` halves read cost.',
+    },
+    {
+      name: 'REVOCATION_CACHE_TTL_SECONDS',
+      default: '0',
+      description:
+        'In-memory cache of lookup results per container (0–300). A revocation can take this long to be honoured; 0 turns the cache off.',
+    },
+    {
+      name: 'JWKS_URI',
+      default: '',
+      description:
+        'Override where the JWKS is fetched (emulators, tests). The issuer check stays the real Cognito one. Leave empty in AWS.',
+    },
+    LOG_LEVEL,
+    METRICS_NAMESPACE,
+  ],
+  'token-trigger': [
+    TABLE_NAME,
+    SESSION_CLAIM,
+    TOKEN_LIFETIME_SECONDS,
+    {
+      name: 'STORE_TIMEOUT_MS',
+      default: '1000',
+      description: 'Deadline for recording a session (50–3000 ms). Sign-in proceeds when it passes.',
+    },
+    LOG_LEVEL,
+    METRICS_NAMESPACE,
+  ],
+  'admin-signout': [
+    TABLE_NAME,
+    USER_POOL_ID,
+    TOKEN_LIFETIME_SECONDS,
+    {
+      name: 'REFRESH_TOKEN_LIFETIME_SECONDS',
+      default: '315360000',
+      description:
+        'Longest refresh token validity (3600–315360000). Used when Cognito’s sign-out did not revoke the refresh tokens; the default is Cognito’s maximum.',
+    },
+    LOG_LEVEL,
+    METRICS_NAMESPACE,
+  ],
+};

@@ -47,7 +47,13 @@ export function createLogger(options: { service: string; level?: LogLevel; sink?
   const sink = options.sink ?? stdoutSink;
   const write = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (LEVELS[level] < threshold) return;
-    const record = { level, time: new Date().toISOString(), service: options.service, message: redact(message), ...(fields ? (sanitize(fields) as object) : {}) };
+    const record = {
+      level,
+      time: new Date().toISOString(),
+      service: options.service,
+      message: redact(message),
+      ...(fields ? (sanitize(fields) as object) : {}),
+    };
     sink(JSON.stringify(record));
   };
   return {

@@ -49,7 +49,8 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
     USER_POOL_ID,
     {
       name: 'CLIENT_IDS',
-      description: 'Comma-separated app client ids whose tokens are accepted (`aud` of ID tokens, `client_id` of access tokens).',
+      description:
+        'Comma-separated app client ids whose tokens are accepted (`aud` of ID tokens, `client_id` of access tokens).',
     },
     {
       name: 'TOKEN_USE',
@@ -77,7 +78,8 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
     {
       name: 'CONSISTENT_READ',
       default: 'true',
-      description: 'Strongly consistent reads, so a revocation counts as soon as its write returns. `false` halves read cost.',
+      description:
+        'Strongly consistent reads, so a revocation counts as soon as its write returns. `false` halves read cost.',
     },
     {
       name: 'REVOCATION_CACHE_TTL_SECONDS',

@@ -36,7 +36,9 @@ export function lifetimePolicy(values: Partial<LifetimePolicy> = {}): LifetimePo
   const check = (name: keyof LifetimePolicy, min: number, max: number) => {
     const v = policy[name];
     if (!Number.isInteger(v) || v < min || v > max) {
-      throw new LifetimePolicyError(`${name} must be an integer between ${min} and ${max} seconds, got ${String(v)}`);
+      throw new LifetimePolicyError(
+        `${name} must be an integer between ${min} and ${max} seconds, got ${String(v)}`,
+      );
     }
   };
   check('tokenLifetimeSeconds', MIN_COGNITO_TOKEN_LIFETIME_SECONDS, MAX_COGNITO_TOKEN_LIFETIME_SECONDS);
@@ -59,7 +61,11 @@ export interface RefreshState {
  * the last such token was issued by `notBefore` and lives at most one token lifetime. If not, a surviving refresh
  * token keeps minting tokens with the old `auth_time` for up to the refresh lifetime.
  */
-export function userWatermarkExpiry(notBefore: number, policy: LifetimePolicy, refresh: RefreshState): number {
+export function userWatermarkExpiry(
+  notBefore: number,
+  policy: LifetimePolicy,
+  refresh: RefreshState,
+): number {
   const horizon = refresh.refreshTokensRevoked
     ? policy.tokenLifetimeSeconds
     : policy.refreshTokenLifetimeSeconds + policy.tokenLifetimeSeconds;
@@ -67,7 +73,11 @@ export function userWatermarkExpiry(notBefore: number, policy: LifetimePolicy, r
 }
 
 /** Refresh-token family (`origin_jti`): same reasoning as the watermark, counted from the revocation. */
-export function originRevocationExpiry(nowSeconds: number, policy: LifetimePolicy, refresh: RefreshState): number {
+export function originRevocationExpiry(
+  nowSeconds: number,
+  policy: LifetimePolicy,
+  refresh: RefreshState,
+): number {
   return userWatermarkExpiry(nowSeconds, policy, refresh);
 }
 
@@ -86,11 +96,17 @@ export function sessionRevocationExpiry(
   sessionRecordExpiresAt?: number,
 ): number {
   const fallback = nowSeconds + policy.tokenLifetimeSeconds + policy.clockSkewSeconds;
-  return sessionRecordExpiresAt === undefined ? fallback : Math.max(sessionRecordExpiresAt, nowSeconds + policy.clockSkewSeconds);
+  return sessionRecordExpiresAt === undefined
+    ? fallback
+    : Math.max(sessionRecordExpiresAt, nowSeconds + policy.clockSkewSeconds);
 }
 
 /** One token: until its `exp` (plus skew); a full lifetime from now when `exp` is unknown. */
-export function tokenRevocationExpiry(nowSeconds: number, policy: LifetimePolicy, tokenExpiresAt?: number): number {
+export function tokenRevocationExpiry(
+  nowSeconds: number,
+  policy: LifetimePolicy,
+  tokenExpiresAt?: number,
+): number {
   if (tokenExpiresAt === undefined || !Number.isFinite(tokenExpiresAt)) {
     return nowSeconds + policy.tokenLifetimeSeconds + policy.clockSkewSeconds;
   }

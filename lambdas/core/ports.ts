@@ -22,7 +22,10 @@ export interface BlocklistWriter {
    * Writes the entries; retries unprocessed items until done or the deadline.
    * Resolves with the keys that could not be written (empty when all were) — never claims a write that did not happen.
    */
-  revoke(entries: readonly RevocationEntry[], options?: StoreCallOptions): Promise<{ unwritten: RevocationKey[] }>;
+  revoke(
+    entries: readonly RevocationEntry[],
+    options?: StoreCallOptions,
+  ): Promise<{ unwritten: RevocationKey[] }>;
   /** Raises the user watermark to `entry.notBefore` unless a later one is stored; returns the stored entry. */
   raiseWatermark(entry: RevocationEntry, options?: StoreCallOptions): Promise<RevocationEntry>;
 }

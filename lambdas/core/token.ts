@@ -24,7 +24,12 @@ export const MAX_ID_LENGTH = 256;
 
 /** True for an id that may be used as (part of) a blocklist key: 1..256 printable ASCII chars, no spaces. */
 export function isValidId(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH && /^[\x21-\x7e]+$/.test(value);
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= MAX_ID_LENGTH &&
+    /^[\x21-\x7e]+$/.test(value)
+  );
 }
 
 /** The instant a token's user-scope check compares with a watermark: `min(auth_time, iat)`. */

@@ -11,7 +11,13 @@
  *
  * Every item carries `expiresAt` (N, epoch seconds), the table's TTL attribute. Readers ignore items at or past it.
  */
-import { isValidId, REVOCATION_SCOPES, type RevocationEntry, type RevocationKey, type RevocationScope } from '../../core/revocation.js';
+import {
+  REVOCATION_SCOPES,
+  type RevocationEntry,
+  type RevocationKey,
+  type RevocationScope,
+} from '../../core/revocation.js';
+import { isValidId } from '../../core/token.js';
 import type { SessionRecord } from '../../core/session.js';
 import { StoreError } from '../../core/ports.js';
 
@@ -62,12 +68,13 @@ function readString(item: Item, name: string, required: boolean): string | undef
     if (required) throw new StoreError('malformed', `stored item lacks string attribute "${name}"`);
     return undefined;
   }
-  if (typeof value.S !== 'string') throw new StoreError('malformed', `stored attribute "${name}" is not a string`);
+  if (typeof value.S !== 'string')
+    throw new StoreError('malformed', `stored attribute "${name}" is not a string`);
   return value.S;
 }
 
 function readNumber(item: Item, name: string, required: true): number;
-function readNumber(item: Item, name: string, required: false): number | undefined;
+function readNumber(item: Item, name: string, required: boolean): number | undefined;
 function readNumber(item: Item, name: string, required: boolean): number | undefined {
   const value = item[name] as { N?: unknown } | undefined;
   if (value === undefined) {
@@ -75,7 +82,8 @@ function readNumber(item: Item, name: string, required: boolean): number | undef
     return undefined;
   }
   const n = typeof value.N === 'string' ? Number(value.N) : Number.NaN;
-  if (!Number.isFinite(n)) throw new StoreError('malformed', `stored attribute "${name}" is not a finite number`);
+  if (!Number.isFinite(n))
+    throw new StoreError('malformed', `stored attribute "${name}" is not a finite number`);
   return n;
 }
 

@@ -51,12 +51,17 @@ describe('decide', () => {
   });
 
   it('ignores entries for other ids', () => {
-    expect(decide(token, [entry({ scope: 'token', id: 'other' }), entry({ scope: 'session', id: 'x' })], NOW).revoked).toBe(false);
+    expect(
+      decide(token, [entry({ scope: 'token', id: 'other' }), entry({ scope: 'session', id: 'x' })], NOW)
+        .revoked,
+    ).toBe(false);
   });
 
   it('ignores entries at or past their expiry even though the store still returns them', () => {
     expect(decide(token, [entry({ scope: 'token', id: 'jti-1', expiresAt: NOW })], NOW).revoked).toBe(false);
-    expect(decide(token, [entry({ scope: 'token', id: 'jti-1', expiresAt: NOW + 1 })], NOW).revoked).toBe(true);
+    expect(decide(token, [entry({ scope: 'token', id: 'jti-1', expiresAt: NOW + 1 })], NOW).revoked).toBe(
+      true,
+    );
   });
 
   it('revokes on the user watermark using min(auth_time, iat), inclusive', () => {
@@ -65,16 +70,24 @@ describe('decide', () => {
     expect(decide(token, [atAuth], NOW).revoked).toBe(true);
     expect(decide(token, [beforeAuth], NOW).revoked).toBe(false);
     // A refreshed token (new iat, old auth_time) is still revoked by a watermark between the two.
-    expect(decide(token, [entry({ scope: 'user', id: token.sub, notBefore: NOW - 300 })], NOW).revoked).toBe(true);
+    expect(decide(token, [entry({ scope: 'user', id: token.sub, notBefore: NOW - 300 })], NOW).revoked).toBe(
+      true,
+    );
   });
 
   it('uses iat when auth_time is absent', () => {
     const noAuth: TokenFacts = { ...token, authTime: undefined };
-    expect(decide(noAuth, [entry({ scope: 'user', id: token.sub, notBefore: NOW - 100 })], NOW).revoked).toBe(true);
-    expect(decide(noAuth, [entry({ scope: 'user', id: token.sub, notBefore: NOW - 101 })], NOW).revoked).toBe(false);
+    expect(decide(noAuth, [entry({ scope: 'user', id: token.sub, notBefore: NOW - 100 })], NOW).revoked).toBe(
+      true,
+    );
+    expect(decide(noAuth, [entry({ scope: 'user', id: token.sub, notBefore: NOW - 101 })], NOW).revoked).toBe(
+      false,
+    );
   });
 
   it('fails closed on a user entry without a usable watermark', () => {
-    expect(decide(token, [entry({ scope: 'user', id: token.sub, notBefore: Number.NaN })], NOW).revoked).toBe(true);
+    expect(decide(token, [entry({ scope: 'user', id: token.sub, notBefore: Number.NaN })], NOW).revoked).toBe(
+      true,
+    );
   });
 });

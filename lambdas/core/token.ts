@@ -32,7 +32,14 @@ export function isValidId(value: unknown): value is string {
   );
 }
 
-/** The instant a token's user-scope check compares with a watermark: `min(auth_time, iat)`. */
+/**
+ * The instant a token's user-scope check compares with a watermark: `min(auth_time, iat)`.
+ * A time that is not a finite number cannot be compared (`NaN <= x` is false, which would allow): it yields
+ * `-Infinity`, so any user watermark revokes the token (fail closed).
+ */
 export function authenticatedAt(token: TokenFacts): number {
-  return token.authTime === undefined ? token.issuedAt : Math.min(token.authTime, token.issuedAt);
+  const at = token.authTime === undefined ? token.issuedAt : Math.min(token.authTime, token.issuedAt);
+  const known =
+    Number.isFinite(token.issuedAt) && (token.authTime === undefined || Number.isFinite(token.authTime));
+  return known ? at : Number.NEGATIVE_INFINITY;
 }

@@ -1,0 +1,26 @@
+// Child-process entry of the local stack's cognito-local (see local/cognito.ts). Runs with cwd = a fresh
+// temporary directory holding .cognito/config.json; reports its port over IPC and exits when the parent goes
+// away (the IPC channel closes), so a killed parent never leaves cognito-local running.
+'use strict';
+const cognitoLocal = require.resolve('cognito-local');
+const pino = require(require.resolve('pino', { paths: [cognitoLocal] }));
+const { createDefaultServer } = require(cognitoLocal);
+
+process.on('disconnect', () => process.exit(0));
+process.on('SIGTERM', () => process.exit(0));
+
+// Warnings and errors only, to stderr (the parent keeps the last lines for its error messages). Debug logging
+// would print request bodies, which hold passwords and tokens.
+const logger = pino({ level: process.env.COGNITO_LOCAL_LOG_LEVEL || 'warn' }, pino.destination(2));
+
+createDefaultServer(logger)
+  .then((server) => server.start())
+  .then((server) => {
+    const address = server.address();
+    process.send({ ready: true, port: address.port });
+  })
+  .catch((err) => {
+    process.send({ ready: false, code: err?.code, message: String(err?.message || err) });
+    process.exitCode = 1;
+    setTimeout(() => process.exit(1), 50);
+  });

@@ -47,7 +47,9 @@ export function lifetimePolicy(values: Partial<LifetimePolicy> = {}): LifetimePo
     MIN_COGNITO_REFRESH_TOKEN_LIFETIME_SECONDS,
     MAX_COGNITO_REFRESH_TOKEN_LIFETIME_SECONDS,
   );
-  check('clockSkewSeconds', 0, 3600);
+  // At least 1 s: aws-jwt-verify accepts a token at the instant now == exp, while an entry counts only while
+  // now < expiresAt, so an expiry equal to exp would leave that instant uncovered (test/hardening/ttl-invariant).
+  check('clockSkewSeconds', 1, 3600);
   return Object.freeze(policy);
 }
 

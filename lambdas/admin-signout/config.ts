@@ -1,0 +1,55 @@
+/** The admin signout Lambda's configuration, read from the environment contract in `config/contract.ts`. */
+import { type LifetimePolicy, lifetimePolicy } from '../core/lifetime.js';
+import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
+
+export interface AdminConfig {
+  readonly tableName: string;
+  readonly userPoolId: string;
+  readonly policy: LifetimePolicy;
+  readonly logLevel: LogLevel;
+  readonly metricsNamespace: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value))
+    throw new ConfigError(`${name} must be a whole number of seconds, got "${raw}"`);
+  return value;
+}
+
+/** Parses and validates; throws `ConfigError` naming the variable at fault. */
+export function readAdminConfig(env: NodeJS.ProcessEnv = process.env): AdminConfig {
+  const tableName = env.TABLE_NAME?.trim();
+  if (!tableName) throw new ConfigError('TABLE_NAME is required');
+  const userPoolId = env.USER_POOL_ID?.trim();
+  if (!userPoolId || !/^[\w-]+_[0-9a-zA-Z]+$/.test(userPoolId)) {
+    throw new ConfigError(
+      `USER_POOL_ID must be a user pool id like eu-west-1_AbCdEf123, got "${userPoolId ?? ''}"`,
+    );
+  }
+  let policy: LifetimePolicy;
+  try {
+    const values: { tokenLifetimeSeconds?: number; refreshTokenLifetimeSeconds?: number } = {};
+    const token = integer(env, 'TOKEN_LIFETIME_SECONDS');
+    const refresh = integer(env, 'REFRESH_TOKEN_LIFETIME_SECONDS');
+    if (token !== undefined) values.tokenLifetimeSeconds = token;
+    if (refresh !== undefined) values.refreshTokenLifetimeSeconds = refresh;
+    policy = lifetimePolicy(values);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError((error as Error).message);
+  }
+  return {
+    tableName,
+    userPoolId,
+    policy,
+    logLevel: parseLogLevel(env.LOG_LEVEL),
+    metricsNamespace: env.METRICS_NAMESPACE?.trim() || 'CognitoRevocation',
+  };
+}

@@ -1,0 +1,610 @@
+/**
+ * The admin operations: sign a user out everywhere, revoke one session or token, list a user's sessions, inspect a
+ * token's ids. Pure orchestration over the core's ports (blocklist, session inventory, user directory) — the handler
+ * builds the adapters; tests pass dynalite-backed ones.
+ *
+ * Results report what was done and never claim a write that did not happen: `ok` is true only when every step
+ * succeeded; otherwise `error` says what is missing and the rest of the result says what did happen.
+ */
+import { type DirectoryUser, DirectoryError, type UserDirectory } from '../core/directory.js';
+import {
+  type LifetimePolicy,
+  originRevocationExpiry,
+  sessionRevocationExpiry,
+  tokenRevocationExpiry,
+  userWatermarkExpiry,
+} from '../core/lifetime.js';
+import type { BlocklistReader, BlocklistWriter, SessionInventory } from '../core/ports.js';
+import { StoreError } from '../core/ports.js';
+import {
+  decide,
+  isLive,
+  type RevocationEntry,
+  type RevocationKey,
+  type RevocationScope,
+  revocationKeysFor,
+} from '../core/revocation.js';
+import type { SessionRecord, SessionState } from '../core/session.js';
+import type { TokenFacts } from '../core/token.js';
+import type { Logger, Metrics } from '../adapters/observability.js';
+import {
+  type AdminError,
+  type AdminRequest,
+  type ErrorCode,
+  type InspectedToken,
+  parseAdminRequest,
+  RequestError,
+} from './request.js';
+
+export interface AdminDeps {
+  readonly reader: BlocklistReader;
+  readonly writer: BlocklistWriter;
+  readonly inventory: SessionInventory;
+  readonly directory: UserDirectory;
+  readonly policy: LifetimePolicy;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Epoch milliseconds (injectable for tests). */
+  readonly now?: () => number;
+}
+
+export interface InvocationLimits {
+  /** Epoch ms by which the operation must stop retrying and report (the Lambda's remaining time minus a margin). */
+  readonly deadlineAt?: number;
+}
+
+export interface UserRef {
+  readonly username: string;
+  readonly sub: string;
+}
+
+export interface SignOutResult {
+  readonly ok: boolean;
+  readonly operation: 'signOutUser';
+  readonly user: UserRef;
+  readonly actor: string;
+  readonly reason: string;
+  /** Cognito's AdminUserGlobalSignOut (revokes refresh tokens). */
+  readonly cognitoSignOut: { readonly done: true } | { readonly done: false; readonly error: string };
+  /**
+   * The user watermark. `written`: this call's entry was stored. `inForce`: a watermark at least as late as this
+   * call's is stored (a concurrent, later signout may have superseded this one; both converge on the latest).
+   */
+  readonly watermark: {
+    readonly notBefore: number;
+    readonly written: boolean;
+    readonly inForce: boolean;
+    readonly stored?: { readonly notBefore: number; readonly expiresAt: number };
+    readonly error?: string;
+  };
+  readonly sessions: {
+    /** Recorded sessions not yet expired. */
+    readonly outstanding: number;
+    /** Session revocations written. */
+    readonly revoked: number;
+    readonly unwritten: RevocationKey[];
+    readonly error?: string;
+  };
+  readonly error?: AdminError;
+}
+
+export interface RevokeResult {
+  readonly ok: boolean;
+  readonly operation: 'revokeSession' | 'revokeToken';
+  readonly revocation: { readonly scope: RevocationScope; readonly id: string; readonly expiresAt: number };
+  readonly written: boolean;
+  readonly actor: string;
+  readonly reason: string;
+  readonly error?: AdminError;
+}
+
+export interface SessionView {
+  readonly sessionId: string;
+  readonly clientId: string;
+  readonly triggerSource: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly state: SessionState;
+  /** Which entry revokes it, when revoked. */
+  readonly revokedBy?: 'session' | 'user';
+  readonly revokedAt?: number;
+  readonly actor?: string;
+  readonly reason?: string;
+}
+
+export interface ListSessionsResult {
+  readonly ok: true;
+  readonly operation: 'listSessions';
+  readonly user: UserRef;
+  readonly watermark?: {
+    readonly notBefore: number;
+    readonly expiresAt: number;
+    readonly actor?: string;
+    readonly reason?: string;
+  };
+  readonly counts: Record<SessionState, number>;
+  readonly sessions: SessionView[];
+}
+
+export interface InspectResult {
+  readonly ok: true;
+  readonly operation: 'inspect';
+  readonly revoked: boolean;
+  /** One sentence saying whether and why. */
+  readonly explanation: string;
+  readonly scope?: RevocationScope;
+  readonly entry?: {
+    readonly scope: RevocationScope;
+    readonly id: string;
+    readonly notBefore?: number;
+    readonly revokedAt: number;
+    readonly expiresAt: number;
+    readonly actor?: string;
+    readonly reason?: string;
+  };
+  readonly checkedKeys: RevocationKey[];
+  /** Entries found for the token's keys that are past their expiry (ignored, as the authorizer ignores them). */
+  readonly expiredEntries: number;
+  /** True when the token's own `exp` has passed (the authorizer rejects it whatever the table says). */
+  readonly tokenExpired?: boolean;
+}
+
+export interface FailedResult {
+  readonly ok: false;
+  readonly operation?: string;
+  readonly error: AdminError;
+}
+
+export type AdminResult = SignOutResult | RevokeResult | ListSessionsResult | InspectResult | FailedResult;
+
+class OperationError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const DEFAULT_BUDGET_MS = 25_000;
+
+function describe(error: unknown): string {
+  if (error instanceof StoreError) return `table ${error.kind}: ${error.message}`;
+  if (error instanceof DirectoryError) return `cognito ${error.kind}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+export function createAdminOperations(deps: AdminDeps) {
+  const now = deps.now ?? Date.now;
+  const { logger, metrics, policy } = deps;
+
+  function signalFor(limits: InvocationLimits): { signal: AbortSignal; done: () => void } {
+    const controller = new AbortController();
+    const ms = Math.max(0, (limits.deadlineAt ?? now() + DEFAULT_BUDGET_MS) - now());
+    const timer = setTimeout(() => controller.abort(), ms);
+    return { signal: controller.signal, done: () => clearTimeout(timer) };
+  }
+
+  async function resolveUser(user: string): Promise<DirectoryUser> {
+    let found: DirectoryUser | undefined;
+    try {
+      found = await deps.directory.resolve(user);
+    } catch (error) {
+      throw new OperationError('directory_error', `could not look up user "${user}": ${describe(error)}`);
+    }
+    if (!found)
+      throw new OperationError(
+        'user_not_found',
+        `no user "${user}" in the user pool (looked up as username and as sub)`,
+      );
+    return found;
+  }
+
+  async function signOutUser(
+    request: Extract<AdminRequest, { operation: 'signOutUser' }>,
+    limits: InvocationLimits,
+  ): Promise<SignOutResult> {
+    const user = await resolveUser(request.user);
+    const { actor, reason } = request;
+
+    // 1. Refresh tokens first, so that no refresh after the watermark can mint a token the watermark misses.
+    let cognitoSignOut: SignOutResult['cognitoSignOut'];
+    try {
+      await deps.directory.globalSignOut(user.username);
+      cognitoSignOut = { done: true };
+    } catch (error) {
+      metrics.add('cognito_signout_failed', 1);
+      cognitoSignOut = { done: false, error: describe(error) };
+    }
+
+    const { signal, done } = signalFor(limits);
+    try {
+      // 2. The watermark. Its TTL is longer when the refresh tokens survived (they keep minting old-auth_time tokens).
+      const revokedAt = Math.floor(now() / 1000);
+      const notBefore = revokedAt;
+      const entry: RevocationEntry = {
+        scope: 'user',
+        id: user.sub,
+        notBefore,
+        revokedAt,
+        expiresAt: userWatermarkExpiry(notBefore, policy, { refreshTokensRevoked: cognitoSignOut.done }),
+        actor,
+        reason,
+      };
+      let watermark: SignOutResult['watermark'];
+      try {
+        const stored = await deps.writer.raiseWatermark(entry, { signal });
+        const storedNotBefore = stored.notBefore ?? Number.POSITIVE_INFINITY;
+        watermark = {
+          notBefore,
+          written:
+            stored === entry || (stored.notBefore === notBefore && stored.expiresAt === entry.expiresAt),
+          inForce: storedNotBefore >= notBefore,
+          stored: { notBefore: stored.notBefore ?? notBefore, expiresAt: stored.expiresAt },
+        };
+      } catch (error) {
+        watermark = { notBefore, written: false, inForce: false, error: describe(error) };
+      }
+
+      // 3. Every outstanding recorded session, so each one is revoked by key as well as by the watermark.
+      let sessions: SignOutResult['sessions'];
+      try {
+        const outstanding = (await deps.inventory.listByUser(user.sub, { signal })).filter(
+          (s) => s.expiresAt > revokedAt,
+        );
+        const entries = outstanding.map(
+          (s): RevocationEntry => ({
+            scope: 'session',
+            id: s.sessionId,
+            revokedAt,
+            expiresAt: sessionRevocationExpiry(revokedAt, policy, s.expiresAt),
+            actor,
+            reason,
+          }),
+        );
+        const { unwritten } = await deps.writer.revoke(entries, { signal });
+        sessions = {
+          outstanding: outstanding.length,
+          revoked: outstanding.length - unwritten.length,
+          unwritten,
+        };
+      } catch (error) {
+        sessions = {
+          outstanding: 0,
+          revoked: 0,
+          unwritten: [],
+          error: `sessions not listed: ${describe(error)}`,
+        };
+      }
+      metrics.add('revocations_written', sessions.revoked + (watermark.written ? 1 : 0));
+      metrics.add('revocations_unwritten', sessions.unwritten.length);
+
+      const missing: string[] = [];
+      if (!cognitoSignOut.done)
+        missing.push(
+          `Cognito's global sign-out did not happen (${cognitoSignOut.error}); refresh tokens stay valid at Cognito, the watermark outlives them`,
+        );
+      if (!watermark.inForce)
+        missing.push(
+          `the user watermark was not written (${watermark.error ?? 'a stored watermark is earlier'})`,
+        );
+      if (sessions.error) missing.push(sessions.error);
+      if (sessions.unwritten.length)
+        missing.push(
+          `${sessions.unwritten.length} of ${sessions.outstanding} session revocations were not written`,
+        );
+      const result: SignOutResult = {
+        ok: missing.length === 0,
+        operation: 'signOutUser',
+        user: { username: user.username, sub: user.sub },
+        actor,
+        reason,
+        cognitoSignOut,
+        watermark,
+        sessions,
+        ...(missing.length ? { error: { code: 'incomplete' as const, message: missing.join('; ') } } : {}),
+      };
+      return result;
+    } finally {
+      done();
+    }
+  }
+
+  async function revokeOne(
+    request: Extract<AdminRequest, { operation: 'revokeSession' | 'revokeToken' }>,
+    limits: InvocationLimits,
+  ): Promise<RevokeResult> {
+    const revokedAt = Math.floor(now() / 1000);
+    let scope: RevocationScope;
+    let id: string;
+    let expiresAt: number;
+    if (request.operation === 'revokeToken') {
+      scope = 'token';
+      id = request.jti;
+      expiresAt = tokenRevocationExpiry(revokedAt, policy, request.exp);
+    } else if (request.sessionId !== undefined) {
+      scope = 'session';
+      id = request.sessionId;
+      // Without the record at hand, a full token lifetime from now — never shorter than the record's expiry.
+      expiresAt = sessionRevocationExpiry(revokedAt, policy);
+    } else {
+      scope = 'origin';
+      id = request.originJti as string;
+      // The refresh-token family is not revoked at Cognito by this call (that needs the refresh token itself).
+      expiresAt = originRevocationExpiry(revokedAt, policy, { refreshTokensRevoked: false });
+    }
+    const entry: RevocationEntry = {
+      scope,
+      id,
+      revokedAt,
+      expiresAt,
+      actor: request.actor,
+      reason: request.reason,
+    };
+    const { signal, done } = signalFor(limits);
+    let written = false;
+    let failure: string | undefined;
+    try {
+      const { unwritten } = await deps.writer.revoke([entry], { signal });
+      written = unwritten.length === 0;
+      if (!written) failure = 'DynamoDB did not accept the write before the deadline';
+    } catch (error) {
+      failure = describe(error);
+    } finally {
+      done();
+    }
+    metrics.add(written ? 'revocations_written' : 'revocations_unwritten', 1);
+    return {
+      ok: written,
+      operation: request.operation,
+      revocation: { scope, id, expiresAt },
+      written,
+      actor: request.actor,
+      reason: request.reason,
+      ...(written
+        ? {}
+        : {
+            error: { code: 'store_error' as const, message: `${scope} revocation not written: ${failure}` },
+          }),
+    };
+  }
+
+  async function listSessions(
+    request: Extract<AdminRequest, { operation: 'listSessions' }>,
+    limits: InvocationLimits,
+  ): Promise<ListSessionsResult> {
+    const user = await resolveUser(request.user);
+    const { signal, done } = signalFor(limits);
+    try {
+      const nowSeconds = Math.floor(now() / 1000);
+      const records = await wrapStore(() => deps.inventory.listByUser(user.sub, { signal }));
+      const keys: RevocationKey[] = [
+        { scope: 'user', id: user.sub },
+        ...records.map((s) => ({ scope: 'session' as const, id: s.sessionId })),
+      ];
+      const entries: RevocationEntry[] = [];
+      for (let i = 0; i < keys.length; i += 100) {
+        entries.push(...(await wrapStore(() => deps.reader.find(keys.slice(i, i + 100), { signal }))));
+      }
+      const live = entries.filter((e) => isLive(e, nowSeconds));
+      const watermark = live.find((e) => e.scope === 'user' && e.id === user.sub);
+      const bySession = new Map(live.filter((e) => e.scope === 'session').map((e) => [e.id, e]));
+      const counts: Record<SessionState, number> = { active: 0, revoked: 0, expired: 0 };
+      const sessions = records
+        .map((s: SessionRecord): SessionView => {
+          const base = {
+            sessionId: s.sessionId,
+            clientId: s.clientId,
+            triggerSource: s.triggerSource,
+            issuedAt: s.issuedAt,
+            expiresAt: s.expiresAt,
+          };
+          if (s.expiresAt <= nowSeconds) return { ...base, state: 'expired' };
+          const own = bySession.get(s.sessionId);
+          if (own)
+            return {
+              ...base,
+              state: 'revoked',
+              revokedBy: 'session',
+              revokedAt: own.revokedAt,
+              actor: own.actor,
+              reason: own.reason,
+            };
+          if (watermark && (typeof watermark.notBefore !== 'number' || s.issuedAt <= watermark.notBefore)) {
+            return {
+              ...base,
+              state: 'revoked',
+              revokedBy: 'user',
+              revokedAt: watermark.revokedAt,
+              actor: watermark.actor,
+              reason: watermark.reason,
+            };
+          }
+          return { ...base, state: 'active' };
+        })
+        .sort((a, b) => b.issuedAt - a.issuedAt);
+      for (const s of sessions) counts[s.state]++;
+      return {
+        ok: true,
+        operation: 'listSessions',
+        user: { username: user.username, sub: user.sub },
+        ...(watermark
+          ? {
+              watermark: {
+                notBefore: watermark.notBefore ?? 0,
+                expiresAt: watermark.expiresAt,
+                actor: watermark.actor,
+                reason: watermark.reason,
+              },
+            }
+          : {}),
+        counts,
+        sessions,
+      };
+    } finally {
+      done();
+    }
+  }
+
+  async function inspect(
+    request: Extract<AdminRequest, { operation: 'inspect' }>,
+    limits: InvocationLimits,
+  ): Promise<InspectResult> {
+    const t: InspectedToken = request.token;
+    const facts: TokenFacts = {
+      sub: t.sub,
+      issuedAt: t.iat,
+      authTime: t.authTime,
+      expiresAt: t.exp ?? Number.POSITIVE_INFINITY,
+      jti: t.jti,
+      originJti: t.originJti,
+      sessionId: t.sessionId,
+    };
+    const keys = revocationKeysFor(facts);
+    const { signal, done } = signalFor(limits);
+    try {
+      const nowSeconds = Math.floor(now() / 1000);
+      const entries = await wrapStore(() => deps.reader.find(keys, { signal }));
+      const decision = decide(facts, entries, nowSeconds);
+      const expiredEntries = entries.filter((e) => !isLive(e, nowSeconds)).length;
+      const tokenExpired = t.exp !== undefined ? t.exp <= nowSeconds : undefined;
+      if (!decision.revoked) {
+        const watermark = entries.find((e) => e.scope === 'user' && isLive(e, nowSeconds));
+        const note =
+          watermark?.notBefore !== undefined
+            ? ` The user was signed out at ${iso(watermark.notBefore)}, before this token was authenticated.`
+            : '';
+        return {
+          ok: true,
+          operation: 'inspect',
+          revoked: false,
+          explanation: `Not revoked: no live entry matches this token's ${keys.length} key(s).${note}`,
+          checkedKeys: keys,
+          expiredEntries,
+          ...(tokenExpired !== undefined ? { tokenExpired } : {}),
+        };
+      }
+      const e = decision.entry;
+      const by = [e.actor ? `by ${e.actor}` : '', e.reason ? `(“${e.reason}”)` : '']
+        .filter(Boolean)
+        .join(' ');
+      const why: Record<RevocationScope, string> = {
+        user:
+          e.notBefore !== undefined
+            ? `the user was signed out everywhere at ${iso(e.notBefore)} and this token was authenticated at ${iso(Math.min(t.authTime ?? t.iat, t.iat))}, not after that`
+            : 'the user is blocked (watermark without a time)',
+        origin: `its refresh-token family (origin_jti ${e.id}) was revoked at ${iso(e.revokedAt)}`,
+        session: `its session ${e.id} was revoked at ${iso(e.revokedAt)}`,
+        token: `this token (jti ${e.id}) was revoked at ${iso(e.revokedAt)}`,
+      };
+      return {
+        ok: true,
+        operation: 'inspect',
+        revoked: true,
+        scope: decision.scope,
+        explanation: `Revoked: ${why[decision.scope]}${by ? ` ${by}` : ''}.`,
+        entry: {
+          scope: e.scope,
+          id: e.id,
+          notBefore: e.notBefore,
+          revokedAt: e.revokedAt,
+          expiresAt: e.expiresAt,
+          actor: e.actor,
+          reason: e.reason,
+        },
+        checkedKeys: keys,
+        expiredEntries,
+        ...(tokenExpired !== undefined ? { tokenExpired } : {}),
+      };
+    } finally {
+      done();
+    }
+  }
+
+  async function wrapStore<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw new OperationError('store_error', describe(error));
+    }
+  }
+
+  function audit(request: AdminRequest | undefined, result: AdminResult, elapsedMs: number) {
+    const fields: Record<string, unknown> = {
+      audit: true,
+      operation: request?.operation ?? (result as FailedResult).operation,
+      ok: result.ok,
+      elapsedMs,
+    };
+    if (request && 'actor' in request) {
+      fields.actor = request.actor;
+      fields.reason = request.reason;
+    }
+    if ('user' in result) fields.user = result.user;
+    else if (request && 'user' in request) fields.user = { requested: request.user };
+    if (result.operation === 'signOutUser' && 'sessions' in result) {
+      fields.cognitoSignOut = result.cognitoSignOut.done;
+      fields.watermark = result.watermark;
+      fields.sessionsOutstanding = result.sessions.outstanding;
+      fields.sessionsRevoked = result.sessions.revoked;
+      fields.sessionsUnwritten = result.sessions.unwritten.length;
+    }
+    if ('revocation' in result) fields.revocation = result.revocation;
+    if (result.operation === 'listSessions' && 'counts' in result) fields.counts = result.counts;
+    if (result.operation === 'inspect' && 'revoked' in result) {
+      fields.revoked = result.revoked;
+      fields.scope = result.scope;
+    }
+    if ('error' in result && result.error) fields.error = result.error;
+    (result.ok ? logger.info : logger.warn)('admin operation', fields);
+  }
+
+  /** Validates and runs one request; always resolves with a result (never throws). */
+  async function run(input: unknown, limits: InvocationLimits = {}): Promise<AdminResult> {
+    const started = now();
+    let request: AdminRequest | undefined;
+    let result: AdminResult;
+    try {
+      request = parseAdminRequest(input);
+      switch (request.operation) {
+        case 'signOutUser':
+          result = await signOutUser(request, limits);
+          break;
+        case 'revokeSession':
+        case 'revokeToken':
+          result = await revokeOne(request, limits);
+          break;
+        case 'listSessions':
+          result = await listSessions(request, limits);
+          break;
+        case 'inspect':
+          result = await inspect(request, limits);
+          break;
+      }
+    } catch (error) {
+      const operation =
+        request?.operation ??
+        (typeof (input as { operation?: unknown })?.operation === 'string'
+          ? String((input as { operation: string }).operation).slice(0, 64)
+          : undefined);
+      const code: ErrorCode =
+        error instanceof RequestError
+          ? 'invalid_request'
+          : error instanceof OperationError
+            ? error.code
+            : 'internal';
+      const message = error instanceof Error ? error.message : String(error);
+      result = { ok: false, ...(operation ? { operation } : {}), error: { code, message } };
+    }
+    metrics.add(`${result.ok ? 'ok' : 'failed'}_${request?.operation ?? 'invalid'}`, 1);
+    audit(request, result, now() - started);
+    metrics.flush();
+    return result;
+  }
+
+  return { run };
+}
+
+export type AdminOperations = ReturnType<typeof createAdminOperations>;

@@ -1,0 +1,173 @@
+/**
+ * The admin signout Lambda's request and result shapes, and request validation. Requests come through the Lambda
+ * Invoke API as JSON; anything malformed becomes a `{ ok: false, error: { code: 'invalid_request', message } }`
+ * result saying which field is wrong.
+ */
+import { isValidId } from '../core/token.js';
+
+export type Operation = 'signOutUser' | 'revokeSession' | 'revokeToken' | 'listSessions' | 'inspect';
+export const OPERATIONS: readonly Operation[] = [
+  'signOutUser',
+  'revokeSession',
+  'revokeToken',
+  'listSessions',
+  'inspect',
+];
+
+/** Who and why: recorded on every revocation and in the audit log. */
+export interface Attribution {
+  readonly actor: string;
+  readonly reason: string;
+}
+
+export type AdminRequest =
+  | ({ readonly operation: 'signOutUser'; readonly user: string } & Attribution)
+  | ({
+      readonly operation: 'revokeSession';
+      readonly sessionId?: string;
+      readonly originJti?: string;
+    } & Attribution)
+  | ({ readonly operation: 'revokeToken'; readonly jti: string; readonly exp?: number } & Attribution)
+  | { readonly operation: 'listSessions'; readonly user: string }
+  | { readonly operation: 'inspect'; readonly token: InspectedToken };
+
+/** The decoded ids of a token, as the CLI's `check` sends them (never the token itself). */
+export interface InspectedToken {
+  readonly sub: string;
+  readonly iat: number;
+  readonly authTime?: number;
+  readonly exp?: number;
+  readonly jti?: string;
+  readonly originJti?: string;
+  readonly sessionId?: string;
+}
+
+export type ErrorCode =
+  | 'invalid_request'
+  | 'user_not_found'
+  | 'directory_error'
+  | 'store_error'
+  | 'incomplete'
+  | 'configuration'
+  | 'internal';
+
+export interface AdminError {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export class RequestError extends Error {
+  override readonly name = 'RequestError';
+}
+
+const MAX_TEXT = 512;
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function text(body: Record<string, unknown>, name: string, max = MAX_TEXT): string {
+  const value = body[name];
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new RequestError(`"${name}" is required (a non-empty string)`);
+  const trimmed = value.trim();
+  if (trimmed.length > max) throw new RequestError(`"${name}" is longer than ${max} characters`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  if (/[\x00-\x1f\x7f]/.test(trimmed)) throw new RequestError(`"${name}" contains control characters`);
+  return trimmed;
+}
+
+function id(body: Record<string, unknown>, name: string, required: true): string;
+function id(body: Record<string, unknown>, name: string, required: false): string | undefined;
+function id(body: Record<string, unknown>, name: string, required: boolean): string | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) {
+    if (required) throw new RequestError(`"${name}" is required`);
+    return undefined;
+  }
+  if (!isValidId(value))
+    throw new RequestError(`"${name}" must be 1–256 printable ASCII characters without spaces`);
+  return value;
+}
+
+function epoch(body: Record<string, unknown>, name: string, required: true): number;
+function epoch(body: Record<string, unknown>, name: string, required: false): number | undefined;
+function epoch(body: Record<string, unknown>, name: string, required: boolean): number | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) {
+    if (required) throw new RequestError(`"${name}" is required (epoch seconds)`);
+    return undefined;
+  }
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1e11) {
+    throw new RequestError(`"${name}" must be a whole number of epoch seconds`);
+  }
+  return value;
+}
+
+function attribution(body: Record<string, unknown>): Attribution {
+  return { actor: text(body, 'actor', 256), reason: text(body, 'reason') };
+}
+
+function user(body: Record<string, unknown>): string {
+  // Cognito usernames are up to 128 characters; a sub is a UUID.
+  return text(body, 'user', 128);
+}
+
+/** Validates an Invoke payload; throws `RequestError` with a message naming the field at fault. */
+export function parseAdminRequest(input: unknown): AdminRequest {
+  let body = input;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      throw new RequestError('the request is not JSON');
+    }
+  }
+  if (!isObject(body)) throw new RequestError('the request must be a JSON object with an "operation"');
+  const operation = body.operation;
+  if (typeof operation !== 'string' || !OPERATIONS.includes(operation as Operation)) {
+    throw new RequestError(`"operation" must be one of ${OPERATIONS.join(', ')}`);
+  }
+  switch (operation as Operation) {
+    case 'signOutUser':
+      return { operation: 'signOutUser', user: user(body), ...attribution(body) };
+    case 'listSessions':
+      return { operation: 'listSessions', user: user(body) };
+    case 'revokeSession': {
+      const sessionId = id(body, 'sessionId', false);
+      const originJti = id(body, 'originJti', false);
+      if ((sessionId === undefined) === (originJti === undefined)) {
+        throw new RequestError('give exactly one of "sessionId" (the injected session claim) or "originJti"');
+      }
+      return { operation: 'revokeSession', sessionId, originJti, ...attribution(body) };
+    }
+    case 'revokeToken':
+      return {
+        operation: 'revokeToken',
+        jti: id(body, 'jti', true),
+        exp: epoch(body, 'exp', false),
+        ...attribution(body),
+      };
+    case 'inspect': {
+      if ('token' in body && typeof body.token === 'string') {
+        throw new RequestError('"token" must hold the decoded ids (sub, iat, …), never the token itself');
+      }
+      const token = body.token;
+      if (!isObject(token))
+        throw new RequestError(
+          '"token" is required: { sub, iat, authTime?, exp?, jti?, originJti?, sessionId? }',
+        );
+      return {
+        operation: 'inspect',
+        token: {
+          sub: id(token, 'sub', true),
+          iat: epoch(token, 'iat', true),
+          authTime: epoch(token, 'authTime', false),
+          exp: epoch(token, 'exp', false),
+          jti: id(token, 'jti', false),
+          originJti: id(token, 'originJti', false),
+          sessionId: id(token, 'sessionId', false),
+        },
+      };
+    }
+  }
+  throw new RequestError('unreachable');
+}

@@ -88,6 +88,12 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
         'In-memory cache of lookup results per container (0–300). A revocation can take this long to be honoured; 0 turns the cache off.',
     },
     {
+      name: 'HTTP_API_RESPONSE_MODE',
+      default: 'simple',
+      description:
+        'Response format for HTTP API (payload 2.0) events: `simple` (`isAuthorized`) or `iam` (an IAM policy). Must match the authorizer’s `enable_simple_responses` setting; the event does not say which one API Gateway expects.',
+    },
+    {
       name: 'JWKS_URI',
       default: '',
       description:

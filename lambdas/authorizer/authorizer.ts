@@ -1,0 +1,152 @@
+/**
+ * The authorizer: parse the event → verify the token → one blocklist lookup → decide → shape the response.
+ * Built once per container from injected dependencies (`createAuthorizer`), so tests pass real local services or
+ * in-memory ones. Every invocation writes one JSON decision line and one EMF metrics line; neither ever holds a
+ * token or a header.
+ */
+import type { Logger, Metrics } from '../adapters/observability.js';
+import { type BlocklistReader, StoreError } from '../core/ports.js';
+import { decide, type RevocationScope, revocationKeysFor } from '../core/revocation.js';
+import { authContextFrom, tokenFactsFrom, tokenUseOf } from './claims.js';
+import type { AuthorizerConfig } from './config.js';
+import { type EventKind, parseAuthorizerEvent } from './events.js';
+import { allowResponse, type AuthContext, denyResponse, type Shaping } from './responses.js';
+import { rejectionReason, type TokenRejection, type TokenVerifier } from './verifier.js';
+
+export type DecisionReason =
+  | 'valid'
+  | 'fail_open'
+  | 'revoked'
+  | 'store_error'
+  | 'missing_token'
+  | 'unrecognised_event'
+  | 'config_error'
+  | 'internal_error'
+  | TokenRejection;
+
+export interface Outcome {
+  readonly allow: boolean;
+  readonly reason: DecisionReason;
+  readonly scope?: RevocationScope | undefined;
+  readonly sub?: string | undefined;
+  readonly tokenUse?: string | undefined;
+  readonly storeMs?: number | undefined;
+  readonly errorKind?: string | undefined;
+  readonly context?: AuthContext | undefined;
+}
+
+export interface AuthorizerDeps {
+  readonly config: AuthorizerConfig;
+  readonly reader: BlocklistReader;
+  readonly verifier: TokenVerifier;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Epoch milliseconds; defaults to `Date.now`. */
+  readonly clock?: () => number;
+}
+
+export type Authorizer = (event: unknown) => Promise<unknown>;
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/** Records the decision (one log line, one metrics flush) and answers in the event's own shape. */
+export function answer(
+  deps: Pick<AuthorizerDeps, 'logger' | 'metrics'>,
+  shaping: Shaping,
+  outcome: Outcome,
+  startedAt: number,
+): unknown {
+  let response: unknown;
+  let final = outcome;
+  if (outcome.allow) {
+    response = allowResponse(shaping, outcome.sub ?? '', outcome.context ?? {});
+    // An event we could verify a token for but cannot answer with an allow (e.g. a malformed methodArn).
+    if (response === undefined) final = { ...outcome, allow: false, reason: 'unrecognised_event' };
+  }
+  const { logger, metrics } = deps;
+  const fields = {
+    decision: final.allow ? 'allow' : 'deny',
+    reason: final.reason,
+    scope: final.scope,
+    eventKind: shaping.kind,
+    tokenUse: final.tokenUse,
+    sub: final.sub,
+    latencyMs: round(performance.now() - startedAt),
+    storeMs: final.storeMs === undefined ? undefined : round(final.storeMs),
+    errorKind: final.errorKind,
+  };
+  if (final.reason === 'fail_open' || final.reason === 'store_error' || final.reason === 'internal_error') {
+    logger.warn('authorizer decision', fields);
+  } else {
+    logger.info('authorizer decision', fields);
+  }
+  metrics.add(final.allow ? 'Allowed' : 'Denied', 1);
+  metrics.add(`Reason_${final.reason}`, 1);
+  if (final.scope) metrics.add(`Revoked_${final.scope}`, 1);
+  if (final.storeMs !== undefined) metrics.add('StoreLatency', round(final.storeMs), 'Milliseconds');
+  if (final.reason === 'fail_open' || final.reason === 'store_error') metrics.add('StoreErrors', 1);
+  if (final.reason === 'fail_open') metrics.add('FailOpen', 1);
+  metrics.flush();
+  return final.allow ? response : denyResponse(shaping);
+}
+
+export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
+  const { config, reader, verifier } = deps;
+  const clock = deps.clock ?? Date.now;
+
+  async function evaluate(token: string | undefined, kind: EventKind): Promise<Outcome> {
+    if (kind === 'unknown') return { allow: false, reason: 'unrecognised_event' };
+    if (token === undefined) return { allow: false, reason: 'missing_token' };
+    let claims: Awaited<ReturnType<TokenVerifier['verify']>>;
+    try {
+      claims = await verifier.verify(token);
+    } catch (error) {
+      return { allow: false, reason: rejectionReason(error) };
+    }
+    const tokenUse = tokenUseOf(claims);
+    const facts = tokenFactsFrom(claims, config.sessionClaim);
+    if (!facts) return { allow: false, reason: 'invalid_claims', tokenUse };
+    const base = { sub: facts.sub, tokenUse };
+    const storeStarted = performance.now();
+    let entries: Awaited<ReturnType<BlocklistReader['find']>>;
+    try {
+      entries = await reader.find(revocationKeysFor(facts));
+    } catch (error) {
+      const storeMs = performance.now() - storeStarted;
+      const errorKind = error instanceof StoreError ? error.kind : 'unknown';
+      if (config.failMode === 'open') {
+        return {
+          ...base,
+          allow: true,
+          reason: 'fail_open',
+          storeMs,
+          errorKind,
+          context: authContextFrom(claims, facts),
+        };
+      }
+      return { ...base, allow: false, reason: 'store_error', storeMs, errorKind };
+    }
+    const storeMs = performance.now() - storeStarted;
+    const decision = decide(facts, entries, Math.floor(clock() / 1000));
+    if (decision.revoked) return { ...base, allow: false, reason: 'revoked', scope: decision.scope, storeMs };
+    return { ...base, allow: true, reason: 'valid', storeMs, context: authContextFrom(claims, facts) };
+  }
+
+  return async function authorize(event: unknown): Promise<unknown> {
+    const startedAt = performance.now();
+    const request = parseAuthorizerEvent(event);
+    const shaping: Shaping = {
+      kind: request.kind,
+      restStyle: request.restStyle,
+      arn: request.arn,
+      httpApiResponseMode: config.httpApiResponseMode,
+    };
+    let outcome: Outcome;
+    try {
+      outcome = await evaluate(request.token, request.kind);
+    } catch {
+      outcome = { allow: false, reason: 'internal_error' };
+    }
+    return answer(deps, shaping, outcome, startedAt);
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * From verified claims to the core's `TokenFacts` and to the context handed to the backend.
+ * Only called after aws-jwt-verify accepted the token: nothing here trusts an unverified claim.
+ */
+import { isValidId, type TokenFacts } from '../core/token.js';
+import type { AuthContext } from './responses.js';
+import type { Claims } from './verifier.js';
+
+const finite = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** The facts revocation decisions need, or undefined when a required claim is missing or unusable. */
+export function tokenFactsFrom(claims: Claims, sessionClaim: string): TokenFacts | undefined {
+  const sub = claims.sub;
+  const issuedAt = finite(claims.iat);
+  const expiresAt = finite(claims.exp);
+  if (!isValidId(sub) || issuedAt === undefined || expiresAt === undefined) return undefined;
+  return {
+    sub,
+    issuedAt,
+    authTime: finite(claims.auth_time),
+    expiresAt,
+    jti: text(claims.jti),
+    originJti: text(claims.origin_jti),
+    sessionId: text(claims[sessionClaim]),
+  };
+}
+
+export function tokenUseOf(claims: Claims): string {
+  return claims.token_use === 'id' || claims.token_use === 'access' ? claims.token_use : 'unknown';
+}
+
+/**
+ * The authorizer context: strings only (API Gateway accepts string/number/boolean values; strings keep the
+ * shape the same for REST, HTTP API and AppSync). Every key is always present; absent claims give ''.
+ */
+export function authContextFrom(claims: Claims, facts: TokenFacts): AuthContext {
+  const groups = Array.isArray(claims['cognito:groups'])
+    ? claims['cognito:groups'].filter((g): g is string => typeof g === 'string').join(',')
+    : '';
+  const clientId = text(claims.client_id) ?? (typeof claims.aud === 'string' ? claims.aud : '');
+  return {
+    sub: facts.sub,
+    username: text(claims['cognito:username']) ?? text(claims.username) ?? '',
+    groups,
+    scopes: text(claims.scope) ?? '',
+    clientId,
+    tokenUse: tokenUseOf(claims),
+    sessionId: facts.sessionId ?? '',
+  };
+}

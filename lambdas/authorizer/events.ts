@@ -1,0 +1,92 @@
+/**
+ * The event shapes the authorizer answers, recognised from the event itself:
+ * - REST API `TOKEN` authorizer: `{ type: 'TOKEN', authorizationToken, methodArn }`;
+ * - REST API `REQUEST` authorizer (and HTTP API payload 1.0, which has the same shape and response):
+ *   `{ type: 'REQUEST', methodArn, headers }`;
+ * - HTTP API payload 2.0: `{ version: '2.0', type: 'REQUEST', routeArn, headers, identitySource }`;
+ * - AppSync Lambda authorization: `{ authorizationToken, requestContext: { apiId, accountId, ... } }`.
+ * Anything else is `unknown` and denied. The token is taken from the Authorization header (identity source).
+ */
+
+export type EventKind = 'rest_token' | 'rest_request' | 'http_v2' | 'appsync' | 'unknown';
+
+export interface AuthorizerRequest {
+  readonly kind: EventKind;
+  /** The bearer token, or undefined when none was presented (or it could not be read). */
+  readonly token: string | undefined;
+  /** `methodArn` (REST) or `routeArn` (HTTP API); used for the IAM policy resource. */
+  readonly arn: string | undefined;
+  /** True when the event carries a `methodArn`: a deny must then be thrown as `Unauthorized`. */
+  readonly restStyle: boolean;
+}
+
+/** Longest Authorization value looked at. Cognito tokens are a few KiB; API Gateway caps headers at 10 KiB. */
+export const MAX_TOKEN_LENGTH = 16 * 1024;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * The token from an Authorization value: `Bearer <jwt>` (scheme matched case-insensitively) or a bare `<jwt>`.
+ * Returns undefined for an empty, oversized or otherwise unusable value.
+ */
+export function bearerToken(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TOKEN_LENGTH) return undefined;
+  const trimmed = value.trim();
+  const match = /^bearer\s+(\S+)$/i.exec(trimmed);
+  const token = match ? match[1] : trimmed;
+  if (!token || /\s/.test(token)) return undefined;
+  return token;
+}
+
+/** Case-insensitive header lookup; a multi-valued header (array) counts as absent unless it has exactly one value. */
+export function headerValue(headers: unknown, name: string): string | undefined {
+  if (!isObject(headers)) return undefined;
+  const wanted = name.toLowerCase();
+  let found: string | undefined;
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== wanted) continue;
+    const single = Array.isArray(value) ? (value.length === 1 ? value[0] : undefined) : value;
+    if (typeof single !== 'string') return undefined;
+    // Two spellings of the same header with different values: ambiguous, refuse.
+    if (found !== undefined && found !== single) return undefined;
+    found = single;
+  }
+  return found;
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+export function parseAuthorizerEvent(event: unknown): AuthorizerRequest {
+  if (!isObject(event)) return { kind: 'unknown', token: undefined, arn: undefined, restStyle: false };
+  const methodArn = str(event.methodArn);
+  if (event.type === 'TOKEN' && methodArn !== undefined) {
+    return {
+      kind: 'rest_token',
+      token: bearerToken(event.authorizationToken),
+      arn: methodArn,
+      restStyle: true,
+    };
+  }
+  if (event.version === '2.0' && event.type === 'REQUEST' && typeof event.routeArn === 'string') {
+    let raw = headerValue(event.headers, 'authorization');
+    if (raw === undefined && Array.isArray(event.identitySource) && event.identitySource.length === 1) {
+      raw = str(event.identitySource[0]);
+    }
+    return { kind: 'http_v2', token: bearerToken(raw), arn: event.routeArn, restStyle: false };
+  }
+  if (event.type === 'REQUEST' && methodArn !== undefined) {
+    const raw =
+      headerValue(event.headers, 'authorization') ?? headerValue(event.multiValueHeaders, 'authorization');
+    return { kind: 'rest_request', token: bearerToken(raw), arn: methodArn, restStyle: true };
+  }
+  if ('authorizationToken' in event && isObject(event.requestContext) && 'apiId' in event.requestContext) {
+    return {
+      kind: 'appsync',
+      token: bearerToken(event.authorizationToken),
+      arn: undefined,
+      restStyle: false,
+    };
+  }
+  return { kind: 'unknown', token: undefined, arn: undefined, restStyle: methodArn !== undefined };
+}

@@ -1,0 +1,90 @@
+/**
+ * Response shapes per event kind.
+ * - REST (`TOKEN`, `REQUEST`; and HTTP API payload 1.0): allow = IAM policy; deny = throw exactly
+ *   `Error('Unauthorized')` (API Gateway answers 401).
+ * - HTTP API payload 2.0: `simple` mode `{ isAuthorized, context }`; `iam` mode an IAM policy. A deny is
+ *   `{ isAuthorized: false }` / a Deny policy, which API Gateway answers with 403 (it sends 401 only when the
+ *   identity source is missing, before calling the authorizer).
+ * - AppSync: `{ isAuthorized, resolverContext }`; deny `{ isAuthorized: false }`.
+ *
+ * Policy resource: API Gateway may cache the policy (authorizer result TTL) and reuse it for *other* methods of
+ * the same API and stage, so the Allow covers every method and path of the stage (`<apiId>/<stage>/` followed by
+ * `*` for the method and `*` for the path) rather than the one method that happened to be called first (a
+ * method-specific resource would make cached calls to other methods fail with 403).
+ */
+import type { EventKind } from './events.js';
+
+export type AuthContext = Readonly<Record<string, string | number | boolean>>;
+
+export interface PolicyResponse {
+  principalId: string;
+  policyDocument: {
+    Version: '2012-10-17';
+    Statement: { Action: 'execute-api:Invoke'; Effect: 'Allow' | 'Deny'; Resource: string }[];
+  };
+  context?: AuthContext;
+}
+
+export const UNAUTHORIZED_MESSAGE = 'Unauthorized';
+
+// `arn:aws:execute-api:region:account:apiId/stage/VERB/path` → `arn:aws:execute-api:region:account:apiId/stage/*/*`.
+export function stageWideResource(arn: string | undefined): string | undefined {
+  if (typeof arn !== 'string') return undefined;
+  const match = /^(arn:[\w-]+:execute-api:[\w-]+:\d{12}:[\w-]+)\/([^/\s]+)\/[^\s]*$/.exec(arn);
+  if (!match) return undefined;
+  return `${match[1]}/${match[2]}/*/*`;
+}
+
+export function policy(
+  principalId: string,
+  effect: 'Allow' | 'Deny',
+  resource: string,
+  context?: AuthContext,
+) {
+  const response: PolicyResponse = {
+    principalId,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }],
+    },
+  };
+  if (context) response.context = context;
+  return response;
+}
+
+export interface Shaping {
+  readonly kind: EventKind;
+  readonly restStyle: boolean;
+  readonly arn: string | undefined;
+  readonly httpApiResponseMode: 'simple' | 'iam';
+}
+
+/** The deny answer for this event: throws for REST, returns the not-authorized shape otherwise. */
+export function denyResponse(shaping: Shaping): unknown {
+  if (shaping.restStyle) throw new Error(UNAUTHORIZED_MESSAGE);
+  if (shaping.kind === 'http_v2' && shaping.httpApiResponseMode === 'iam') {
+    const resource = stageWideResource(shaping.arn);
+    if (resource) return policy('unauthorized', 'Deny', resource);
+  }
+  return { isAuthorized: false };
+}
+
+/** The allow answer, or undefined when the event cannot carry one (the caller then denies). */
+export function allowResponse(shaping: Shaping, principalId: string, context: AuthContext): unknown {
+  switch (shaping.kind) {
+    case 'rest_token':
+    case 'rest_request': {
+      const resource = stageWideResource(shaping.arn);
+      return resource ? policy(principalId, 'Allow', resource, context) : undefined;
+    }
+    case 'http_v2': {
+      if (shaping.httpApiResponseMode === 'simple') return { isAuthorized: true, context };
+      const resource = stageWideResource(shaping.arn);
+      return resource ? policy(principalId, 'Allow', resource, context) : undefined;
+    }
+    case 'appsync':
+      return { isAuthorized: true, resolverContext: context };
+    default:
+      return undefined;
+  }
+}

@@ -342,11 +342,7 @@ export function authorizerEvent(api: ApiKind, r: RequestFacts): unknown {
   };
 }
 
-function interpret(
-  api: ApiKind,
-  result: InvokeResult,
-  simpleResponses: boolean,
-): AuthorizerAnswer | Refusal {
+function interpret(api: ApiKind, result: InvokeResult, simpleResponses: boolean): AuthorizerAnswer | Refusal {
   const messageKey = 'message';
   if (result.functionError) {
     const message = (result.payload as { errorMessage?: unknown } | null)?.errorMessage;

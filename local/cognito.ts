@@ -12,7 +12,7 @@
  * - `CognitoLocal`: `endpoint`, `port`, `region`, `userPoolId` (AWS format, e.g. `us-east-1_AbC123xYz`),
  *   `clientId`, `issuer` (`https://cognito-idp.<region>.amazonaws.com/<poolId>`, the real AWS form, so the
  *   production verifier runs unchanged), `jwksUri` (`http://127.0.0.1:<port>/<poolId>/.well-known/jwks.json`),
- *   `directory` (its temp dir), `client` (an SDK client for the emulator),
+ *   `directory` (its temp dir), `pid` (its child process), `client` (an SDK client for the emulator),
  *   `createUser(username, password, attributes?) → { username, sub }` (AdminCreateUser + permanent
  *   AdminSetUserPassword), `signIn(username, password) → Tokens` (InitiateAuth USER_PASSWORD_AUTH),
  *   `refresh(refreshToken) → Tokens` (REFRESH_TOKEN_AUTH), `logs()` (its warnings/errors), `stop()`.
@@ -90,6 +90,8 @@ export interface CognitoLocal {
   readonly issuer: string;
   readonly jwksUri: string;
   readonly directory: string;
+  /** Process id of the cognito-local child. */
+  readonly pid: number;
   readonly client: CognitoIdentityProviderClient;
   createUser(
     username: string,
@@ -271,6 +273,7 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
       issuer: `${issuerDomain}/${userPoolId}`,
       jwksUri: `${endpoint}/${userPoolId}/.well-known/jwks.json`,
       directory,
+      pid: started.pid ?? -1,
       client: sdk,
       createUser,
       async signIn(username, password) {

@@ -155,6 +155,7 @@ parentPort.on('message', async (msg) => {
 `;
 
 interface Pending {
+  readonly worker: Worker;
   resolve(result: { ok: boolean; payload?: string; error?: unknown }): void;
   timer: NodeJS.Timeout;
 }
@@ -201,6 +202,7 @@ class Container {
     const crash = (message: string) => {
       if (this.worker === worker) this.worker = undefined;
       for (const [id, p] of this.pending) {
+        if (p.worker !== worker) continue;
         clearTimeout(p.timer);
         p.resolve({ ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: message } });
         this.pending.delete(id);
@@ -242,7 +244,7 @@ class Container {
           error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${seconds} seconds` },
         });
       }, timeoutMs);
-      this.pending.set(id, { resolve, timer });
+      this.pending.set(id, { worker, resolve, timer });
       worker.postMessage({
         id,
         event,

@@ -1,0 +1,131 @@
+// cognito-local as the local stack runs it: AWS-format pool id and issuer (so aws-jwt-verify's Cognito verifier
+// accepts its tokens unchanged), triggers through the Lambda endpoint (test-only fixture trigger), clean stop.
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
+import { type LambdaEndpoint, ROOT, startLambdaEndpoint } from '../../local/lambda-endpoint.js';
+
+const TRIGGER = join(ROOT, 'test', 'e2e', 'fixtures', 'trigger-fixture.cjs');
+const claims = (jwt: string) =>
+  JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
+
+export function portClosed(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+export function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+describe('cognito-local runner', () => {
+  let lambda: LambdaEndpoint;
+  let cognito: CognitoLocal;
+
+  beforeAll(async () => {
+    lambda = await startLambdaEndpoint({
+      functions: [{ name: 'trigger', bundle: TRIGGER, env: { FIXTURE_VALUE: 'from-trigger' } }],
+    });
+    cognito = await startCognitoLocal({
+      lambdaEndpoint: lambda.endpoint,
+      triggers: { PreTokenGeneration: 'trigger', PostAuthentication: 'trigger' },
+      users: [{ username: 'alice', password: 'Correct-Horse-1', attributes: { email: 'alice@example.com' } }],
+      tokenValidity: { idTokenMinutes: 5, accessTokenMinutes: 10 },
+    });
+  });
+  afterAll(async () => {
+    await cognito?.stop();
+    await lambda?.stop();
+  });
+
+  it('mints tokens with an AWS-format pool id and the real issuer that the production verifier accepts', async () => {
+    // Arrange
+    expect(cognito.userPoolId).toMatch(/^us-east-1_[0-9A-Za-z]{9}$/);
+    expect(cognito.issuer).toBe(`https://cognito-idp.us-east-1.amazonaws.com/${cognito.userPoolId}`);
+    const jwks = await (await fetch(cognito.jwksUri)).json();
+    const verifier = CognitoJwtVerifier.create({
+      userPoolId: cognito.userPoolId,
+      clientId: cognito.clientId,
+      tokenUse: null,
+    });
+    verifier.cacheJwks(jwks as never);
+    // Act
+    const tokens = await cognito.signIn('alice', 'Correct-Horse-1');
+    // Assert
+    const id = await verifier.verify(tokens.idToken, { tokenUse: 'id' });
+    const access = await verifier.verify(tokens.accessToken, { tokenUse: 'access' });
+    expect(id.iss).toBe(cognito.issuer);
+    expect(id['cognito:username']).toBe('alice');
+    expect(access.client_id).toBe(cognito.clientId);
+    expect(id.exp - id.iat).toBe(300);
+    expect(access.exp - access.iat).toBe(600);
+  });
+
+  it('calls PostAuthentication then PreTokenGeneration through the Lambda endpoint; V1 claims reach the ID token only', async () => {
+    // Arrange
+    const before = lambda.logs('trigger').length;
+    // Act
+    const tokens = await cognito.signIn('alice', 'Correct-Horse-1');
+    // Assert
+    const sources = lambda
+      .logs('trigger')
+      .slice(before)
+      .map((l) => JSON.parse(l).source);
+    expect(sources).toEqual(['PostAuthentication_Authentication', 'TokenGeneration_Authentication']);
+    expect(claims(tokens.idToken).fixture_claim).toBe('from-trigger');
+    expect(claims(tokens.accessToken).fixture_claim).toBeUndefined(); // emulator gap: V1 responses only
+    expect(claims(tokens.accessToken).origin_jti).toBeUndefined(); // emulator gap: no origin_jti
+  });
+
+  it('refuses a wrong password', async () => {
+    await expect(cognito.signIn('alice', 'wrong-Password-1')).rejects.toThrow();
+  });
+
+  it('creates further users and refreshes tokens', async () => {
+    const bob = await cognito.createUser('bob', 'Correct-Horse-2');
+    const tokens = await cognito.signIn('bob', 'Correct-Horse-2');
+    const refreshed = await cognito.refresh(tokens.refreshToken);
+    expect(claims(tokens.idToken).sub).toBe(bob.sub);
+    expect(claims(refreshed.idToken).sub).toBe(bob.sub);
+  });
+});
+
+describe('cognito-local lifecycle', () => {
+  it('stops its child process, removes its temporary directory and closes its port', async () => {
+    // Arrange
+    const cognito = await startCognitoLocal();
+    expect(existsSync(join(cognito.directory, '.cognito', 'config.json'))).toBe(true);
+    expect(processGone(cognito.pid)).toBe(false);
+    // Act
+    await cognito.stop();
+    // Assert
+    expect(existsSync(cognito.directory)).toBe(false);
+    expect(await portClosed(cognito.port)).toBe(true);
+    expect(processGone(cognito.pid)).toBe(true);
+  });
+
+  it('says which port is in use', async () => {
+    const first = await startCognitoLocal();
+    try {
+      await expect(startCognitoLocal({ port: first.port })).rejects.toThrow(
+        `Port ${first.port} is in use (cognito-local): free it or pick another port.`,
+      );
+    } finally {
+      await first.stop();
+    }
+  });
+});

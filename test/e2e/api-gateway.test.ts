@@ -53,7 +53,7 @@ describe('API Gateway stand-in', () => {
     seen.length = 0;
     const res = await call(`${api.urls.restRequest}/items?x=1&x=2`, 'allow', 'POST');
     expect(res.status).toBe(200);
-    const event = seen[0] as Record<string, any>;
+    const event = seen[0] as { headers: Record<string, string> };
     expect(event).toMatchObject({
       type: 'REQUEST',
       methodArn: 'arn:aws:execute-api:us-east-1:000000000000:restreqst1/local/POST/items',

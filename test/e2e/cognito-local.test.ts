@@ -1,36 +1,16 @@
 // cognito-local as the local stack runs it: AWS-format pool id and issuer (so aws-jwt-verify's Cognito verifier
 // accepts its tokens unchanged), triggers through the Lambda endpoint (test-only fixture trigger), clean stop.
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LambdaEndpoint, ROOT, startLambdaEndpoint } from '../../local/lambda-endpoint.js';
+import { portClosed, processGone } from './leftovers.js';
 
 const TRIGGER = join(ROOT, 'test', 'e2e', 'fixtures', 'trigger-fixture.cjs');
 const claims = (jwt: string) =>
   JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
-
-export function portClosed(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
-}
-
-export function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
-}
 
 describe('cognito-local runner', () => {
   let lambda: LambdaEndpoint;

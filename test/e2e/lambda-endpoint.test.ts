@@ -1,6 +1,5 @@
 // The Lambda Invoke endpoint, driven by the real AWS SDK Lambda client (as the admin CLI and cognito-local use
 // it), hosting test-only fixture handlers from test/e2e/fixtures.
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import {
   ROOT,
   startLambdaEndpoint,
 } from '../../local/lambda-endpoint.js';
+import { portClosed } from './leftovers.js';
 
 const ECHO = join(ROOT, 'test', 'e2e', 'fixtures', 'echo-fixture.cjs');
 const decode = (bytes: Uint8Array | undefined) => JSON.parse(Buffer.from(bytes ?? []).toString('utf8'));
@@ -147,14 +147,6 @@ describe('Lambda endpoint lifecycle and errors', () => {
     const lambda = await startLambdaEndpoint({ functions: [{ name: 'e', bundle: ECHO }] });
     await lambda.invoke('e', {});
     await lambda.stop();
-    const refused = await new Promise<boolean>((resolve) => {
-      const socket = connect(lambda.port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(false);
-      });
-      socket.once('error', () => resolve(true));
-    });
-    expect(refused).toBe(true);
+    expect(await portClosed(lambda.port)).toBe(true);
   });
 });

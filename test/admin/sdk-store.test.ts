@@ -66,7 +66,13 @@ describe('session inventory', () => {
   it('does not list the user’s watermark as a session', async () => {
     // Arrange
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
-    await store.raiseWatermark({ scope: 'user', id: 'sub-c', notBefore: NOW, revokedAt: NOW, expiresAt: NOW + 10 });
+    await store.raiseWatermark({
+      scope: 'user',
+      id: 'sub-c',
+      notBefore: NOW,
+      revokedAt: NOW,
+      expiresAt: NOW + 10,
+    });
     // Act
     const listed = await store.listByUser('sub-c');
     // Assert
@@ -87,14 +93,21 @@ describe('revoke', () => {
     expect(unwritten).toEqual([]);
     expect(proxy.calls.BatchWriteItem).toBe(3);
     expect(found).toHaveLength(60);
-    expect(found.find((e) => e.id === 'bulk-7')).toMatchObject({ actor: 'tester', reason: 'test', expiresAt: NOW + 3600 });
+    expect(found.find((e) => e.id === 'bulk-7')).toMatchObject({
+      actor: 'tester',
+      reason: 'test',
+      expiresAt: NOW + 3600,
+    });
   });
 
   it('collapses duplicate keys (DynamoDB rejects them within one batch)', async () => {
     // Arrange
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
     // Act
-    const { unwritten } = await store.revoke([sessionEntry('dup', { reason: 'first' }), sessionEntry('dup', { reason: 'second' })]);
+    const { unwritten } = await store.revoke([
+      sessionEntry('dup', { reason: 'first' }),
+      sessionEntry('dup', { reason: 'second' }),
+    ]);
     // Assert
     expect(unwritten).toEqual([]);
     expect((await store.find([{ scope: 'session', id: 'dup' }]))[0]?.reason).toBe('second');
@@ -119,7 +132,12 @@ describe('revoke', () => {
     // Arrange
     proxy.reset();
     proxy.leaveUnprocessed(1_000_000);
-    const store = createSdkStore({ client: proxied, tableName: TABLE, retryBaseDelayMs: 5, retryMaxDelayMs: 20 });
+    const store = createSdkStore({
+      client: proxied,
+      tableName: TABLE,
+      retryBaseDelayMs: 5,
+      retryMaxDelayMs: 20,
+    });
     const entries = Array.from({ length: 4 }, (_, i) => sessionEntry(`stuck-${i}`));
     // Act
     const { unwritten } = await store.revoke(entries, { signal: AbortSignal.timeout(300) });
@@ -136,7 +154,9 @@ describe('revoke', () => {
     const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: await closedPortEndpoint(), maxAttempts: 1 });
     const store = createSdkStore({ client, tableName: TABLE, retryBaseDelayMs: 5, retryMaxDelayMs: 20 });
     // Act
-    const { unwritten } = await store.revoke([sessionEntry('x1'), sessionEntry('x2')], { signal: AbortSignal.timeout(200) });
+    const { unwritten } = await store.revoke([sessionEntry('x1'), sessionEntry('x2')], {
+      signal: AbortSignal.timeout(200),
+    });
     // Assert
     expect(unwritten.map((k) => k.id).sort()).toEqual(['x1', 'x2']);
     client.destroy();
@@ -188,27 +208,44 @@ describe('raiseWatermark', () => {
 describe('find and failures', () => {
   it('returns nothing for keys without entries', async () => {
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
-    expect(await store.find([{ scope: 'token', id: 'never' }, { scope: 'origin', id: 'never' }])).toEqual([]);
+    expect(
+      await store.find([
+        { scope: 'token', id: 'never' },
+        { scope: 'origin', id: 'never' },
+      ]),
+    ).toEqual([]);
   });
 
   it('refuses a malformed stored entry rather than guessing', async () => {
     // Arrange
     await dynamo.client.send(
-      new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'token#bad' }, sk: { S: 'revocation' }, expiresAt: { S: 'soon' } } }),
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: { pk: { S: 'token#bad' }, sk: { S: 'revocation' }, expiresAt: { S: 'soon' } },
+      }),
     );
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
     // Act / Assert
-    await expect(store.find([{ scope: 'token', id: 'bad' }])).rejects.toMatchObject({ name: 'StoreError', kind: 'malformed' });
+    await expect(store.find([{ scope: 'token', id: 'bad' }])).rejects.toMatchObject({
+      name: 'StoreError',
+      kind: 'malformed',
+    });
   });
 
   it('maps a refused connection to kind "unavailable" and a hung one past the signal to "timeout"', async () => {
     // Arrange
-    const refused = new DynamoDBClient({ ...LOCAL_AWS, endpoint: await closedPortEndpoint(), maxAttempts: 1 });
+    const refused = new DynamoDBClient({
+      ...LOCAL_AWS,
+      endpoint: await closedPortEndpoint(),
+      maxAttempts: 1,
+    });
     const blackhole = await startBlackhole();
     const hung = new DynamoDBClient({ ...LOCAL_AWS, endpoint: blackhole.endpoint, maxAttempts: 1 });
     try {
       // Act
-      const a = await createSdkStore({ client: refused, tableName: TABLE }).listByUser('x').catch((e) => e);
+      const a = await createSdkStore({ client: refused, tableName: TABLE })
+        .listByUser('x')
+        .catch((e) => e);
       const b = await createSdkStore({ client: hung, tableName: TABLE })
         .listByUser('x', { signal: AbortSignal.timeout(150) })
         .catch((e) => e);

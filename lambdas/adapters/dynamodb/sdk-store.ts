@@ -56,6 +56,11 @@ export interface SdkStoreOptions {
   readonly retryBaseDelayMs?: number;
   /** Largest backoff (default 1000 ms). */
   readonly retryMaxDelayMs?: number;
+  /**
+   * Failed BatchWriteItem calls (throttled / unavailable, after the SDK's own retries) tolerated per batch before its
+   * items are reported unwritten (default 4). Unprocessed items are retried until the deadline regardless.
+   */
+  readonly maxFailedCallsPerBatch?: number;
 }
 
 export type SdkStore = BlocklistReader & BlocklistWriter & SessionInventory;
@@ -146,6 +151,7 @@ export function createSdkStore(options: SdkStoreOptions): SdkStore {
   const concurrency = Math.max(1, options.writeConcurrency ?? 4);
   const baseDelay = options.retryBaseDelayMs ?? 25;
   const maxDelay = options.retryMaxDelayMs ?? 1000;
+  const maxFailedCalls = Math.max(1, options.maxFailedCallsPerBatch ?? 4);
 
   async function send<T>(run: (abortSignal?: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw new StoreError('timeout', 'deadline passed before the call');
@@ -159,6 +165,7 @@ export function createSdkStore(options: SdkStoreOptions): SdkStore {
   /** Writes one batch (≤ 25 requests); resolves with the requests that are still unwritten at the deadline. */
   async function writeBatch(requests: WriteRequest[], signal?: AbortSignal): Promise<WriteRequest[]> {
     let pending = requests;
+    let failedCalls = 0;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) {
         const cap = Math.min(maxDelay, baseDelay * 2 ** Math.min(attempt - 1, 16));
@@ -175,7 +182,9 @@ export function createSdkStore(options: SdkStoreOptions): SdkStore {
           signal,
         );
       } catch (error) {
-        if (error instanceof StoreError && retryable(error)) continue;
+        // Throttling and transient failures of the whole call: retried a few times (the SDK retried each already);
+        // anything else, or a table that stays unreachable, leaves the batch unwritten and reported.
+        if (error instanceof StoreError && retryable(error) && ++failedCalls < maxFailedCalls) continue;
         return pending;
       }
       pending = output.UnprocessedItems?.[tableName] ?? [];

@@ -33,22 +33,28 @@ function readBody(stream: IncomingMessage): Promise<Buffer> {
   });
 }
 
-export async function startDynamoProxy(target: string, options: DynamoProxyOptions = {}): Promise<DynamoProxy> {
+export async function startDynamoProxy(
+  target: string,
+  options: DynamoProxyOptions = {},
+): Promise<DynamoProxy> {
   const upstream = new URL(target);
   const calls: Record<string, number> = {};
   let unprocessedLeft = options.unprocessedBatchWrites ?? 0;
   let unprocessedTotal = 0;
 
   const forward = (req: IncomingMessage, body: Buffer) =>
-    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
-      const headers = { ...req.headers, host: upstream.host, 'content-length': String(body.length) };
-      const out = httpRequest(
-        { hostname: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers },
-        async (res) => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: await readBody(res) }),
-      );
-      out.on('error', reject);
-      out.end(body);
-    });
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(
+      (resolve, reject) => {
+        const headers = { ...req.headers, host: upstream.host, 'content-length': String(body.length) };
+        const out = httpRequest(
+          { hostname: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers },
+          async (res) =>
+            resolve({ status: res.statusCode ?? 500, headers: res.headers, body: await readBody(res) }),
+        );
+        out.on('error', reject);
+        out.end(body);
+      },
+    );
 
   const server: Server = createServer(async (req, res) => {
     try {
@@ -61,7 +67,10 @@ export async function startDynamoProxy(target: string, options: DynamoProxyOptio
         const parsed = JSON.parse(body.toString('utf8')) as { RequestItems: Record<string, unknown[]> };
         held = {};
         for (const [table, requests] of Object.entries(parsed.RequestItems)) {
-          const keep = Math.max(0, requests.length - (options.unprocessedPerCall ?? Math.ceil(requests.length / 2)));
+          const keep = Math.max(
+            0,
+            requests.length - (options.unprocessedPerCall ?? Math.ceil(requests.length / 2)),
+          );
           held[table] = requests.slice(keep);
           parsed.RequestItems[table] = requests.slice(0, keep);
           unprocessedTotal += held[table].length;
@@ -69,14 +78,22 @@ export async function startDynamoProxy(target: string, options: DynamoProxyOptio
         }
         body = Buffer.from(JSON.stringify(parsed));
       }
-      const hasWork = !held || Object.keys((JSON.parse(body.toString('utf8')) as { RequestItems: object }).RequestItems).length > 0;
+      const hasWork =
+        !held ||
+        Object.keys((JSON.parse(body.toString('utf8')) as { RequestItems: object }).RequestItems).length > 0;
       const upstreamResponse = hasWork
         ? await forward(req, body)
-        : { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Buffer.from('{"UnprocessedItems":{}}') };
+        : {
+            status: 200,
+            headers: { 'content-type': 'application/x-amz-json-1.0' },
+            body: Buffer.from('{"UnprocessedItems":{}}'),
+          };
       let responseBody = upstreamResponse.body;
       const headers = { ...upstreamResponse.headers };
       if (held && upstreamResponse.status === 200) {
-        const parsed = JSON.parse(responseBody.toString('utf8')) as { UnprocessedItems?: Record<string, unknown[]> };
+        const parsed = JSON.parse(responseBody.toString('utf8')) as {
+          UnprocessedItems?: Record<string, unknown[]>;
+        };
         const unprocessed = parsed.UnprocessedItems ?? {};
         for (const [table, requests] of Object.entries(held)) {
           if (requests.length) unprocessed[table] = [...(unprocessed[table] ?? []), ...requests];
@@ -90,7 +107,12 @@ export async function startDynamoProxy(target: string, options: DynamoProxyOptio
       res.end(responseBody);
     } catch (error) {
       res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String(error) }));
+      res.end(
+        JSON.stringify({
+          __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+          message: String(error),
+        }),
+      );
     }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -1,0 +1,445 @@
+/**
+ * The admin operations (lambdas/admin-signout/operations.ts) against real parts: the SDK store on dynalite and the
+ * Cognito directory on cognito-local for AdminGetUser / ListUsers.
+ *
+ * Mocked: AdminUserGlobalSignOut only, with aws-sdk-client-mock, because cognito-local does not implement it. The
+ * sign-out goes through its own mocked client; every other Cognito call reaches cognito-local.
+ */
+import {
+  AdminUserGlobalSignOutCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createCognitoDirectory } from '../../lambdas/adapters/cognito/user-directory.js';
+import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
+import { createLogger, createMetrics } from '../../lambdas/adapters/observability.js';
+import {
+  createAdminOperations,
+  type ListSessionsResult,
+  type SignOutResult,
+} from '../../lambdas/admin-signout/operations.js';
+import type { UserDirectory } from '../../lambdas/core/directory.js';
+import { lifetimePolicy } from '../../lambdas/core/lifetime.js';
+import type { SessionRecord } from '../../lambdas/core/session.js';
+import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
+import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
+import { closedPortEndpoint } from './support/bundles.js';
+
+const TABLE = 'blocklist-admin-ops';
+const policy = lifetimePolicy({
+  tokenLifetimeSeconds: 3600,
+  refreshTokenLifetimeSeconds: 30 * 86400,
+  clockSkewSeconds: 300,
+});
+const T0 = Math.floor(Date.now() / 1000);
+
+let dynamo: LocalDynamo;
+let cognito: CognitoLocal;
+let directory: UserDirectory;
+const signOutClient = new CognitoIdentityProviderClient({ ...LOCAL_AWS });
+const signOutMock = mockClient(signOutClient);
+let logLines: Record<string, unknown>[] = [];
+let alice: { username: string; sub: string };
+let bob: { username: string; sub: string };
+
+function operations(options: { now?: () => number; dynamoEndpoint?: string } = {}) {
+  const client = options.dynamoEndpoint
+    ? new DynamoDBClient({ ...LOCAL_AWS, endpoint: options.dynamoEndpoint, maxAttempts: 1 })
+    : dynamo.client;
+  const store = createSdkStore({ client, tableName: TABLE, retryBaseDelayMs: 5, retryMaxDelayMs: 20 });
+  const sink = (line: string) => logLines.push(JSON.parse(line));
+  return createAdminOperations({
+    reader: store,
+    writer: store,
+    inventory: store,
+    directory,
+    policy,
+    logger: createLogger({ service: 'admin-signout', sink }),
+    metrics: createMetrics({ namespace: 'Test', service: 'admin-signout', sink }),
+    ...(options.now ? { now: options.now } : {}),
+  });
+}
+
+function session(sub: string, sessionId: string, issuedAt: number): SessionRecord {
+  return {
+    sub,
+    username: 'x',
+    sessionId,
+    clientId: 'client-1',
+    triggerSource: 'TokenGeneration_Authentication',
+    issuedAt,
+    expiresAt: issuedAt + policy.tokenLifetimeSeconds + policy.clockSkewSeconds,
+  };
+}
+
+beforeAll(async () => {
+  [dynamo, cognito] = await Promise.all([startDynalite(), startCognitoLocal()]);
+  await dynamo.createTable(TABLE);
+  alice = await cognito.createUser('alice', 'Passw0rd!long');
+  bob = await cognito.createUser('bob', 'Passw0rd!long');
+  const real = createCognitoDirectory({ client: cognito.client, userPoolId: cognito.userPoolId });
+  const signOut = createCognitoDirectory({ client: signOutClient, userPoolId: cognito.userPoolId });
+  directory = { resolve: real.resolve, globalSignOut: signOut.globalSignOut };
+});
+afterAll(async () => {
+  await Promise.all([dynamo?.stop(), cognito?.stop()]);
+});
+beforeEach(() => {
+  logLines = [];
+  signOutMock.reset();
+  signOutMock.on(AdminUserGlobalSignOutCommand).resolves({});
+});
+
+describe('signOutUser', () => {
+  it('signs out at Cognito, raises the watermark and revokes every outstanding session (not the expired ones)', async () => {
+    // Arrange
+    const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
+    await store.record(session(alice.sub, 'a-live-1', T0 - 60));
+    await store.record(session(alice.sub, 'a-live-2', T0 - 1800));
+    await store.record(session(alice.sub, 'a-expired', T0 - 2 * 86400));
+    // Act
+    const result = (await operations().run({
+      operation: 'signOutUser',
+      user: 'alice',
+      actor: 'ops@example.com',
+      reason: 'lost laptop',
+    })) as SignOutResult;
+    // Assert
+    expect(result.ok).toBe(true);
+    expect(result.user).toEqual(alice);
+    expect(result.cognitoSignOut).toEqual({ done: true });
+    expect(signOutMock.commandCalls(AdminUserGlobalSignOutCommand)[0]?.args[0].input).toEqual({
+      UserPoolId: cognito.userPoolId,
+      Username: 'alice',
+    });
+    expect(result.sessions).toEqual({ outstanding: 2, revoked: 2, unwritten: [] });
+    expect(result.watermark.written).toBe(true);
+    const entries = await store.find([
+      { scope: 'user', id: alice.sub },
+      { scope: 'session', id: 'a-live-1' },
+      { scope: 'session', id: 'a-live-2' },
+      { scope: 'session', id: 'a-expired' },
+    ]);
+    const user = entries.find((e) => e.scope === 'user');
+    // Refresh tokens revoked: the watermark lives one token lifetime plus skew.
+    expect(user?.expiresAt).toBe((user?.notBefore ?? 0) + 3600 + 300);
+    expect(user).toMatchObject({ actor: 'ops@example.com', reason: 'lost laptop' });
+    expect(
+      entries
+        .filter((e) => e.scope === 'session')
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(['a-live-1', 'a-live-2']);
+    const live1 = entries.find((e) => e.id === 'a-live-1');
+    expect(live1?.expiresAt).toBe(T0 - 60 + 3600 + 300);
+    const audit = logLines.find((l) => l.message === 'admin operation');
+    expect(audit).toMatchObject({
+      audit: true,
+      operation: 'signOutUser',
+      ok: true,
+      actor: 'ops@example.com',
+      reason: 'lost laptop',
+      sessionsRevoked: 2,
+    });
+  });
+
+  it('finds the user by sub too', async () => {
+    // Act
+    const result = (await operations().run({
+      operation: 'signOutUser',
+      user: bob.sub,
+      actor: 'a',
+      reason: 'r',
+    })) as SignOutResult;
+    // Assert
+    expect(result.ok).toBe(true);
+    expect(result.user).toEqual(bob);
+    expect(signOutMock.commandCalls(AdminUserGlobalSignOutCommand)[0]?.args[0].input.Username).toBe('bob');
+  });
+
+  it('says clearly when Cognito’s sign-out failed, and then keeps the watermark for the refresh-token lifetime', async () => {
+    // Arrange
+    signOutMock.reset();
+    signOutMock
+      .on(AdminUserGlobalSignOutCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
+    const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
+    // Act
+    const result = (await operations().run({
+      operation: 'signOutUser',
+      user: 'bob',
+      actor: 'a',
+      reason: 'r',
+    })) as SignOutResult;
+    // Assert
+    expect(result.ok).toBe(false);
+    expect(result.error?.code).toBe('incomplete');
+    expect(result.error?.message).toContain("Cognito's global sign-out did not happen");
+    expect(result.cognitoSignOut).toMatchObject({
+      done: false,
+      error: expect.stringContaining('TooManyRequestsException'),
+    });
+    const [watermark] = await store.find([{ scope: 'user', id: bob.sub }]);
+    expect(watermark?.expiresAt).toBe((watermark?.notBefore ?? 0) + 30 * 86400 + 3600 + 300);
+  });
+
+  it('is idempotent: a second signout succeeds and the watermark only moves forward', async () => {
+    // Arrange
+    let clock = Date.now();
+    const ops = operations({ now: () => clock });
+    // Act
+    const first = (await ops.run({
+      operation: 'signOutUser',
+      user: 'alice',
+      actor: 'a',
+      reason: 'r',
+    })) as SignOutResult;
+    clock += 5000;
+    const second = (await ops.run({
+      operation: 'signOutUser',
+      user: 'alice',
+      actor: 'a',
+      reason: 'r',
+    })) as SignOutResult;
+    // Assert
+    expect(first.ok && second.ok).toBe(true);
+    expect(second.watermark.notBefore).toBe(first.watermark.notBefore + 5);
+    expect(second.watermark.stored?.notBefore).toBe(second.watermark.notBefore);
+  });
+
+  it('revokes 60 outstanding sessions (three batches)', async () => {
+    // Arrange
+    const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
+    const carol = await cognito.createUser('carol', 'Passw0rd!long');
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) => store.record(session(carol.sub, `c-${i}`, T0 - i))),
+    );
+    // Act
+    const result = (await operations().run({
+      operation: 'signOutUser',
+      user: 'carol',
+      actor: 'a',
+      reason: 'r',
+    })) as SignOutResult;
+    // Assert
+    expect(result.sessions).toEqual({ outstanding: 60, revoked: 60, unwritten: [] });
+    const found = await store.find(
+      Array.from({ length: 60 }, (_, i) => ({ scope: 'session' as const, id: `c-${i}` })),
+    );
+    expect(found).toHaveLength(60);
+  });
+
+  it('never claims success when the table is unreachable', async () => {
+    // Arrange
+    const ops = operations({ dynamoEndpoint: await closedPortEndpoint() });
+    // Act
+    const result = (await ops.run({
+      operation: 'signOutUser',
+      user: 'alice',
+      actor: 'a',
+      reason: 'r',
+    })) as SignOutResult;
+    // Assert
+    expect(result.ok).toBe(false);
+    expect(result.error?.code).toBe('incomplete');
+    expect(result.watermark.written).toBe(false);
+    expect(result.watermark.inForce).toBe(false);
+    expect(result.error?.message).toContain('watermark was not written');
+    expect(result.sessions.error).toContain('sessions not listed');
+  });
+
+  it('reports a user that does not exist as user_not_found', async () => {
+    // Act
+    const result = await operations().run({
+      operation: 'signOutUser',
+      user: 'nobody',
+      actor: 'a',
+      reason: 'r',
+    });
+    // Assert
+    expect(result).toMatchObject({ ok: false, operation: 'signOutUser', error: { code: 'user_not_found' } });
+    expect(signOutMock.commandCalls(AdminUserGlobalSignOutCommand)).toHaveLength(0);
+  });
+});
+
+describe('revokeSession and revokeToken', () => {
+  it('revokes a session id for a full token lifetime, recording actor and reason', async () => {
+    // Arrange
+    const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
+    // Act
+    const result = await operations({ now: () => T0 * 1000 }).run({
+      operation: 'revokeSession',
+      sessionId: 'sess-x',
+      actor: 'ops',
+      reason: 'incident 42',
+    });
+    // Assert
+    expect(result).toMatchObject({
+      ok: true,
+      written: true,
+      revocation: { scope: 'session', id: 'sess-x', expiresAt: T0 + 3600 + 300 },
+    });
+    expect((await store.find([{ scope: 'session', id: 'sess-x' }]))[0]).toMatchObject({
+      actor: 'ops',
+      reason: 'incident 42',
+      revokedAt: T0,
+    });
+  });
+
+  it('revokes an origin_jti for the refresh-token lifetime (the refresh token itself is not revoked at Cognito)', async () => {
+    const result = await operations({ now: () => T0 * 1000 }).run({
+      operation: 'revokeSession',
+      originJti: 'orig-1',
+      actor: 'ops',
+      reason: 'r',
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      revocation: { scope: 'origin', id: 'orig-1', expiresAt: T0 + 30 * 86400 + 3600 + 300 },
+    });
+  });
+
+  it('revokes a token until its exp plus skew', async () => {
+    const result = await operations({ now: () => T0 * 1000 }).run({
+      operation: 'revokeToken',
+      jti: 'jti-9',
+      exp: T0 + 100,
+      actor: 'ops',
+      reason: 'r',
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      revocation: { scope: 'token', id: 'jti-9', expiresAt: T0 + 100 + 300 },
+    });
+  });
+
+  it('answers store_error, not success, when the write fails', async () => {
+    // Arrange
+    const ops = operations({ dynamoEndpoint: await closedPortEndpoint() });
+    // Act
+    const result = await ops.run({ operation: 'revokeToken', jti: 'jti-10', actor: 'ops', reason: 'r' });
+    // Assert
+    expect(result).toMatchObject({ ok: false, written: false, error: { code: 'store_error' } });
+  });
+});
+
+describe('listSessions', () => {
+  it('shows each session as active, revoked (by session or by watermark) or expired', async () => {
+    // Arrange
+    const dave = await cognito.createUser('dave', 'Passw0rd!long');
+    const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
+    await store.record(session(dave.sub, 'd-old', T0 - 3000));
+    await store.record(session(dave.sub, 'd-own', T0 - 500));
+    await store.record(session(dave.sub, 'd-new', T0 - 100));
+    await store.record(session(dave.sub, 'd-expired', T0 - 5000));
+    await store.raiseWatermark({
+      scope: 'user',
+      id: dave.sub,
+      notBefore: T0 - 1000,
+      revokedAt: T0 - 1000,
+      expiresAt: T0 + 5000,
+      actor: 'w',
+      reason: 'signout',
+    });
+    await store.revoke([
+      { scope: 'session', id: 'd-own', revokedAt: T0 - 10, expiresAt: T0 + 5000, actor: 's', reason: 'one' },
+    ]);
+    // Act
+    const result = (await operations({ now: () => T0 * 1000 }).run({
+      operation: 'listSessions',
+      user: 'dave',
+    })) as ListSessionsResult;
+    // Assert
+    expect(result.ok).toBe(true);
+    const state = Object.fromEntries(result.sessions.map((s) => [s.sessionId, [s.state, s.revokedBy]]));
+    expect(state).toEqual({
+      'd-new': ['active', undefined],
+      'd-own': ['revoked', 'session'],
+      'd-old': ['revoked', 'user'],
+      'd-expired': ['expired', undefined],
+    });
+    expect(result.counts).toEqual({ active: 1, revoked: 2, expired: 1 });
+    expect(result.watermark).toMatchObject({ notBefore: T0 - 1000, actor: 'w' });
+  });
+});
+
+describe('inspect', () => {
+  it('explains a revocation by the user watermark', async () => {
+    // Arrange
+    const erin = await cognito.createUser('erin', 'Passw0rd!long');
+    const ops = operations();
+    await ops.run({ operation: 'signOutUser', user: 'erin', actor: 'ops', reason: 'offboarding' });
+    // Act
+    const result = await ops.run({
+      operation: 'inspect',
+      token: { sub: erin.sub, iat: T0 - 10, authTime: T0 - 20, exp: T0 + 3000, jti: 'j1' },
+    });
+    // Assert
+    expect(result).toMatchObject({ ok: true, revoked: true, scope: 'user', tokenExpired: false });
+    expect((result as { explanation: string }).explanation).toMatch(
+      /signed out everywhere .* by ops .*offboarding/,
+    );
+  });
+
+  it('explains a session revocation, and says "not revoked" when nothing matches', async () => {
+    // Arrange
+    const ops = operations();
+    await ops.run({ operation: 'revokeSession', sessionId: 'sess-inspect', actor: 'ops', reason: 'r' });
+    // Act
+    const hit = await ops.run({
+      operation: 'inspect',
+      token: { sub: 'sub-none', iat: T0, sessionId: 'sess-inspect' },
+    });
+    const miss = await ops.run({
+      operation: 'inspect',
+      token: { sub: 'sub-none', iat: T0, sessionId: 'other', jti: 'j2' },
+    });
+    // Assert
+    expect(hit).toMatchObject({ revoked: true, scope: 'session' });
+    expect(miss).toMatchObject({
+      ok: true,
+      revoked: false,
+      checkedKeys: [
+        { scope: 'user', id: 'sub-none' },
+        { scope: 'session', id: 'other' },
+        { scope: 'token', id: 'j2' },
+      ],
+    });
+  });
+});
+
+describe('validation', () => {
+  it.each([
+    [undefined, 'must be a JSON object with an "operation"'],
+    ['{not json', 'not JSON'],
+    [{ operation: 'dropTable' }, '"operation" must be one of'],
+    [{ operation: 'signOutUser', actor: 'a', reason: 'r' }, '"user" is required'],
+    [{ operation: 'signOutUser', user: 'alice', reason: 'r' }, '"actor" is required'],
+    [{ operation: 'signOutUser', user: 'alice', actor: 'a' }, '"reason" is required'],
+    [{ operation: 'signOutUser', user: 'alice', actor: 'a', reason: 'line\nbreak' }, 'control characters'],
+    [{ operation: 'revokeSession', actor: 'a', reason: 'r' }, 'exactly one of'],
+    [
+      { operation: 'revokeSession', sessionId: 's', originJti: 'o', actor: 'a', reason: 'r' },
+      'exactly one of',
+    ],
+    [{ operation: 'revokeSession', sessionId: 'has space', actor: 'a', reason: 'r' }, '"sessionId" must be'],
+    [{ operation: 'revokeToken', jti: 'j', exp: 'tomorrow', actor: 'a', reason: 'r' }, '"exp" must be'],
+    [{ operation: 'inspect', token: 'eyJhbGciOiJSUzI1NiJ9.e30.sig' }, 'never the token itself'],
+    [{ operation: 'inspect', token: { sub: 's' } }, '"iat" is required'],
+  ])('rejects %j with a clear invalid_request', async (input, message) => {
+    // Act
+    const result = await operations().run(input);
+    // Assert
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request', message: expect.stringContaining(message) },
+    });
+  });
+
+  it('never logs a token handed in by mistake', async () => {
+    await operations().run({ operation: 'inspect', token: 'eyJhbGciOiJSUzI1NiJ9.e30.sig' });
+    expect(JSON.stringify(logLines)).not.toContain('eyJhbGciOiJSUzI1NiJ9');
+  });
+});

@@ -1,0 +1,214 @@
+/**
+ * The whole system on loopback, from the shipped bundles: dynalite with the table, a Lambda Invoke endpoint
+ * hosting `dist/authorizer`, `dist/token-trigger` and `dist/admin-signout`, cognito-local with the token trigger
+ * wired as PreTokenGeneration + PostAuthentication, and the API Gateway stand-in in front of a sample backend.
+ * Used by `npm start` (local/start.ts), `npm run demo` (local/demo.ts) and the end-to-end tests.
+ *
+ * Exported API:
+ * - `startStack(options?) → Promise<LocalStack>`; options `{ ports?: { dynamo?, lambda?, cognito?, api? }
+ *   (0/absent = pick), tableName?, cacheTtlSeconds? (API Gateway authorizer result TTL, 0), authorizerEnv?
+ *   (extra/overriding authorizer variables), users? (default: DEMO_USER), onLog?(fn, line), onProgress?(step) }`.
+ *   Throws a one-line error naming what to do when `dist/` is not built, a port is in use, or an emulator fails.
+ * - `LocalStack`: `dynamo`, `lambda`, `cognito`, `api`, `tableName`, `functions` (names of the three
+ *   functions), `cliEnv()` (environment for running `dist/cli/index.js` against the stack: dummy credentials,
+ *   region, no profile), `stop()` (stops everything, in reverse order; idempotent).
+ * - `DEMO_USER`, `FUNCTION_NAMES`, `BUNDLES`.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ApiGateway, startApiGateway } from './api-gateway.js';
+import { type CognitoLocal, type LocalUser, startCognitoLocal } from './cognito.js';
+import { LOCAL_AWS, type LocalDynamo, startDynalite } from './dynalite.js';
+import {
+  assertBundlesBuilt,
+  bundlePath,
+  type LambdaEndpoint,
+  startLambdaEndpoint,
+} from './lambda-endpoint.js';
+
+export const FUNCTION_NAMES = {
+  authorizer: 'cognito-revocation-authorizer',
+  tokenTrigger: 'cognito-revocation-token-trigger',
+  adminSignout: 'cognito-revocation-admin-signout',
+} as const;
+
+export const BUNDLES = ['authorizer', 'token-trigger', 'admin-signout'] as const;
+
+export const DEMO_USER: LocalUser = {
+  username: 'alice',
+  password: 'Demo-Passw0rd!',
+  attributes: { email: 'alice@example.com', email_verified: 'true' },
+};
+
+/** Token lifetimes of the local app client (minutes), and the matching TOKEN_LIFETIME_SECONDS. */
+const TOKEN_MINUTES = 60;
+const REFRESH_DAYS = 30;
+
+export interface StackOptions {
+  readonly ports?: {
+    readonly dynamo?: number;
+    readonly lambda?: number;
+    readonly cognito?: number;
+    readonly api?: number;
+  };
+  readonly tableName?: string;
+  readonly cacheTtlSeconds?: number;
+  readonly authorizerEnv?: Readonly<Record<string, string>>;
+  readonly users?: readonly LocalUser[];
+  readonly onLog?: (functionName: string, line: string) => void;
+  readonly onProgress?: (step: string) => void;
+}
+
+export interface LocalStack {
+  readonly dynamo: LocalDynamo;
+  readonly lambda: LambdaEndpoint;
+  readonly cognito: CognitoLocal;
+  readonly api: ApiGateway;
+  readonly tableName: string;
+  readonly functions: typeof FUNCTION_NAMES;
+  cliEnv(): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<LocalStack> {
+  assertBundlesBuilt(BUNDLES);
+  const tableName = options.tableName ?? 'cognito-revocation-local';
+  const progress = options.onProgress ?? (() => {});
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    while (stops.length) {
+      const stop = stops.pop();
+      await stop?.().catch(() => {});
+    }
+  };
+
+  try {
+    const dynamo = await startDynalite({
+      ...(options.ports?.dynamo ? { port: options.ports.dynamo } : {}),
+    }).catch((err: NodeJS.ErrnoException) => {
+      throw err.code === 'EADDRINUSE'
+        ? new Error(`Port ${options.ports?.dynamo} is in use (dynalite): free it or pick another port.`)
+        : new Error(`dynalite failed to start: ${err.message} — run \`npm ci\` and retry.`);
+    });
+    stops.push(() => dynamo.stop());
+    await dynamo.createTable(tableName);
+    progress(`dynalite ${dynamo.endpoint} (table ${tableName})`);
+
+    const lambda = await startLambdaEndpoint({
+      ...(options.ports?.lambda ? { port: options.ports.lambda } : {}),
+      ...(options.onLog ? { onLog: options.onLog } : {}),
+    });
+    stops.push(() => lambda.stop());
+    const common = {
+      TABLE_NAME: tableName,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      TOKEN_LIFETIME_SECONDS: String(TOKEN_MINUTES * 60),
+      LOG_LEVEL: 'info',
+    };
+    lambda.deploy({
+      name: FUNCTION_NAMES.tokenTrigger,
+      bundle: bundlePath('token-trigger'),
+      env: common,
+      // Cognito allows a trigger 5 s in total.
+      timeoutMs: 5000,
+    });
+    progress(`Lambda endpoint ${lambda.endpoint}`);
+
+    const cognito = await startCognitoLocal({
+      ...(options.ports?.cognito ? { port: options.ports.cognito } : {}),
+      lambdaEndpoint: lambda.endpoint,
+      triggers: {
+        PreTokenGeneration: FUNCTION_NAMES.tokenTrigger,
+        PostAuthentication: FUNCTION_NAMES.tokenTrigger,
+      },
+      tokenValidity: {
+        idTokenMinutes: TOKEN_MINUTES,
+        accessTokenMinutes: TOKEN_MINUTES,
+        refreshTokenDays: REFRESH_DAYS,
+      },
+      users: options.users ?? [DEMO_USER],
+    });
+    stops.push(() => cognito.stop());
+    progress(`cognito-local ${cognito.endpoint} (pool ${cognito.userPoolId}, client ${cognito.clientId})`);
+
+    lambda.deploy({
+      name: FUNCTION_NAMES.adminSignout,
+      bundle: bundlePath('admin-signout'),
+      env: {
+        ...common,
+        USER_POOL_ID: cognito.userPoolId,
+        REFRESH_TOKEN_LIFETIME_SECONDS: String(REFRESH_DAYS * 86400),
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+      },
+      timeoutMs: 30_000,
+    });
+    lambda.deploy({
+      name: FUNCTION_NAMES.authorizer,
+      bundle: bundlePath('authorizer'),
+      env: {
+        USER_POOL_ID: cognito.userPoolId,
+        CLIENT_IDS: cognito.clientId,
+        TOKEN_USE: 'any',
+        TABLE_NAME: tableName,
+        JWKS_URI: cognito.jwksUri,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        HTTP_API_RESPONSE_MODE: 'simple',
+        LOG_LEVEL: 'info',
+        ...(options.authorizerEnv ?? {}),
+      },
+      timeoutMs: 10_000,
+    });
+
+    const api = await startApiGateway({
+      ...(options.ports?.api ? { port: options.ports.api } : {}),
+      invoke: (fn, event) => lambda.invoke(fn, event),
+      authorizerFunction: FUNCTION_NAMES.authorizer,
+      region: LOCAL_AWS.region,
+      accountId: '000000000000',
+      cacheTtlSeconds: options.cacheTtlSeconds ?? 0,
+      httpApiSimpleResponses: (options.authorizerEnv?.HTTP_API_RESPONSE_MODE ?? 'simple') === 'simple',
+    });
+    stops.push(() => api.stop());
+    progress(`API Gateway stand-in ${api.endpoint}`);
+
+    let stopped: Promise<void> | undefined;
+    return {
+      dynamo,
+      lambda,
+      cognito,
+      api,
+      tableName,
+      functions: FUNCTION_NAMES,
+      cliEnv: () => cliEnvironment(lambda.endpoint),
+      stop: () => {
+        stopped ??= stopAll();
+        return stopped;
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/**
+ * Environment for the admin CLI run against the stack: the inherited PATH etc., none of the caller's AWS
+ * variables (no profile, no real credentials), dummy credentials and the region.
+ */
+export function cliEnvironment(lambdaEndpoint: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('AWS_')) env[k] = v;
+  }
+  return {
+    ...env,
+    AWS_REGION: LOCAL_AWS.region,
+    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_LAMBDA: lambdaEndpoint,
+    // Files that do not exist: the developer's ~/.aws profile stays out of the local run.
+    AWS_CONFIG_FILE: join(tmpdir(), 'cognito-revocation-local-no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'cognito-revocation-local-no-aws-credentials'),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}

@@ -9,7 +9,7 @@ import { type BlocklistReader, StoreError } from '../core/ports.js';
 import { decide, type RevocationScope, revocationKeysFor } from '../core/revocation.js';
 import { authContextFrom, tokenFactsFrom, tokenUseOf } from './claims.js';
 import type { AuthorizerConfig } from './config.js';
-import { type EventKind, parseAuthorizerEvent } from './events.js';
+import { type AuthorizerRequest, parseAuthorizerEvent } from './events.js';
 import { allowResponse, type AuthContext, denyResponse, type Shaping } from './responses.js';
 import { rejectionReason, type TokenRejection, type TokenVerifier } from './verifier.js';
 
@@ -94,9 +94,11 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
   const { config, reader, verifier } = deps;
   const clock = deps.clock ?? Date.now;
 
-  async function evaluate(token: string | undefined, kind: EventKind): Promise<Outcome> {
+  async function evaluate(request: AuthorizerRequest): Promise<Outcome> {
+    const { token, kind } = request;
     if (kind === 'unknown') return { allow: false, reason: 'unrecognised_event' };
-    if (token === undefined) return { allow: false, reason: 'missing_token' };
+    if (token === undefined)
+      return { allow: false, reason: request.malformed ? 'malformed_token' : 'missing_token' };
     let claims: Awaited<ReturnType<TokenVerifier['verify']>>;
     try {
       claims = await verifier.verify(token);
@@ -143,7 +145,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
     };
     let outcome: Outcome;
     try {
-      outcome = await evaluate(request.token, request.kind);
+      outcome = await evaluate(request);
     } catch {
       outcome = { allow: false, reason: 'internal_error' };
     }

@@ -12,8 +12,10 @@ export type EventKind = 'rest_token' | 'rest_request' | 'http_v2' | 'appsync' | 
 
 export interface AuthorizerRequest {
   readonly kind: EventKind;
-  /** The bearer token, or undefined when none was presented (or it could not be read). */
+  /** The bearer token, or undefined when none could be read. */
   readonly token: string | undefined;
+  /** True when an Authorization value was presented but is unusable (not a string, oversized, two tokens...). */
+  readonly malformed: boolean;
   /** `methodArn` (REST) or `routeArn` (HTTP API); used for the IAM policy resource. */
   readonly arn: string | undefined;
   /** True when the event carries a `methodArn`: a deny must then be thrown as `Unauthorized`. */
@@ -28,42 +30,46 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * The token from an Authorization value: `Bearer <jwt>` (scheme matched case-insensitively) or a bare `<jwt>`.
- * Returns undefined for an empty, oversized or otherwise unusable value.
+ * `{ token: undefined, malformed: false }` when nothing was presented (absent or empty), `malformed: true` when
+ * something unusable was (not a string, oversized, `Bearer` alone, several words).
  */
-export function bearerToken(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TOKEN_LENGTH) return undefined;
+export function bearerToken(value: unknown): { token: string | undefined; malformed: boolean } {
+  if (value === undefined || value === null || value === '') return { token: undefined, malformed: false };
+  if (typeof value !== 'string' || value.length > MAX_TOKEN_LENGTH)
+    return { token: undefined, malformed: true };
   const trimmed = value.trim();
-  const match = /^bearer\s+(\S+)$/i.exec(trimmed);
+  const match = /^bearer(?:\s+(\S+))?$/i.exec(trimmed);
   const token = match ? match[1] : trimmed;
-  if (!token || /\s/.test(token)) return undefined;
-  return token;
+  if (!token || /\s/.test(token)) return { token: undefined, malformed: true };
+  return { token, malformed: false };
 }
 
-/** Case-insensitive header lookup; a multi-valued header (array) counts as absent unless it has exactly one value. */
-export function headerValue(headers: unknown, name: string): string | undefined {
+/**
+ * Case-insensitive header lookup. Returns the raw value: a string normally; a multi-valued header with one value
+ * gives that value; several values (or two spellings with different values) give them all as a list, which
+ * `bearerToken` refuses as ambiguous.
+ */
+export function headerValue(headers: unknown, name: string): unknown {
   if (!isObject(headers)) return undefined;
   const wanted = name.toLowerCase();
-  let found: string | undefined;
+  const values: unknown[] = [];
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() !== wanted) continue;
-    const single = Array.isArray(value) ? (value.length === 1 ? value[0] : undefined) : value;
-    if (typeof single !== 'string') return undefined;
-    // Two spellings of the same header with different values: ambiguous, refuse.
-    if (found !== undefined && found !== single) return undefined;
-    found = single;
+    for (const v of Array.isArray(value) ? value : [value]) if (!values.includes(v)) values.push(v);
   }
-  return found;
+  return values.length <= 1 ? values[0] : values;
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 export function parseAuthorizerEvent(event: unknown): AuthorizerRequest {
-  if (!isObject(event)) return { kind: 'unknown', token: undefined, arn: undefined, restStyle: false };
+  if (!isObject(event))
+    return { kind: 'unknown', token: undefined, malformed: false, arn: undefined, restStyle: false };
   const methodArn = str(event.methodArn);
   if (event.type === 'TOKEN' && methodArn !== undefined) {
     return {
       kind: 'rest_token',
-      token: bearerToken(event.authorizationToken),
+      ...bearerToken(event.authorizationToken),
       arn: methodArn,
       restStyle: true,
     };
@@ -71,22 +77,28 @@ export function parseAuthorizerEvent(event: unknown): AuthorizerRequest {
   if (event.version === '2.0' && event.type === 'REQUEST' && typeof event.routeArn === 'string') {
     let raw = headerValue(event.headers, 'authorization');
     if (raw === undefined && Array.isArray(event.identitySource) && event.identitySource.length === 1) {
-      raw = str(event.identitySource[0]);
+      raw = event.identitySource[0];
     }
-    return { kind: 'http_v2', token: bearerToken(raw), arn: event.routeArn, restStyle: false };
+    return { kind: 'http_v2', ...bearerToken(raw), arn: event.routeArn, restStyle: false };
   }
   if (event.type === 'REQUEST' && methodArn !== undefined) {
     const raw =
       headerValue(event.headers, 'authorization') ?? headerValue(event.multiValueHeaders, 'authorization');
-    return { kind: 'rest_request', token: bearerToken(raw), arn: methodArn, restStyle: true };
+    return { kind: 'rest_request', ...bearerToken(raw), arn: methodArn, restStyle: true };
   }
   if ('authorizationToken' in event && isObject(event.requestContext) && 'apiId' in event.requestContext) {
     return {
       kind: 'appsync',
-      token: bearerToken(event.authorizationToken),
+      ...bearerToken(event.authorizationToken),
       arn: undefined,
       restStyle: false,
     };
   }
-  return { kind: 'unknown', token: undefined, arn: undefined, restStyle: methodArn !== undefined };
+  return {
+    kind: 'unknown',
+    token: undefined,
+    malformed: false,
+    arn: undefined,
+    restStyle: methodArn !== undefined,
+  };
 }

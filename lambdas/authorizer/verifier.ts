@@ -23,6 +23,7 @@ import {
   JwtParseError,
   JwtWithoutValidKidError,
   KidNotFoundInJwksError,
+  ParameterValidationError,
 } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
@@ -51,6 +52,8 @@ export type TokenRejection =
 export function rejectionReason(error: unknown): TokenRejection {
   if (error instanceof JwtExpiredError || error instanceof JwtNotBeforeError) return 'expired';
   if (error instanceof JwtInvalidIssuerError) return 'wrong_issuer';
+  // With several accepted issuer spellings, aws-jwt-verify reports an unknown `iss` as a parameter problem.
+  if (error instanceof ParameterValidationError && /^issuer/.test(error.message)) return 'wrong_issuer';
   if (error instanceof CognitoJwtInvalidClientIdError) return 'wrong_client';
   if (error instanceof CognitoJwtInvalidTokenUseError) return 'wrong_token_use';
   if (error instanceof JwtInvalidClaimError) return 'invalid_claims';

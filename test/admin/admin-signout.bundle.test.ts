@@ -1,0 +1,138 @@
+/**
+ * The admin signout bundle (dist/admin-signout/index.js) with the SDK's standard endpoint overrides pointing at
+ * dynalite and cognito-local. Nothing is mocked: cognito-local does not implement AdminUserGlobalSignOut, so the
+ * result must say that Cognito's sign-out did not happen while the table writes did.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
+import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
+import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
+import { captureStdout, loadBundle } from './support/bundles.js';
+
+type Handler = (event: unknown, context?: { getRemainingTimeInMillis(): number }) => Promise<any>;
+const TABLE = 'blocklist-admin-bundle';
+let dynamo: LocalDynamo;
+let cognito: CognitoLocal;
+let frank: { username: string; sub: string };
+
+function admin(env: Record<string, string | undefined> = {}): Handler {
+  return loadBundle<{ handler: Handler }>('admin-signout', {
+    TABLE_NAME: TABLE,
+    USER_POOL_ID: cognito.userPoolId,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+    TOKEN_LIFETIME_SECONDS: '3600',
+    REFRESH_TOKEN_LIFETIME_SECONDS: '86400',
+    ...env,
+  }).handler;
+}
+const context = { getRemainingTimeInMillis: () => 30_000 };
+
+beforeAll(async () => {
+  [dynamo, cognito] = await Promise.all([startDynalite(), startCognitoLocal()]);
+  await dynamo.createTable(TABLE);
+  frank = await cognito.createUser('frank', 'Passw0rd!long');
+});
+afterAll(async () => {
+  await Promise.all([dynamo?.stop(), cognito?.stop()]);
+});
+
+describe('admin signout bundle against cognito-local and dynalite', () => {
+  it('signOutUser: writes the watermark and session revocations and says Cognito’s sign-out did not happen', async () => {
+    // Arrange
+    const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
+    const now = Math.floor(Date.now() / 1000);
+    await store.record({
+      sub: frank.sub,
+      username: 'frank',
+      sessionId: 'f-1',
+      clientId: 'c',
+      triggerSource: 'TokenGeneration_Authentication',
+      issuedAt: now,
+      expiresAt: now + 3900,
+    });
+    const handler = admin();
+    const output = captureStdout();
+    // Act
+    let result: any;
+    try {
+      result = await handler(
+        { operation: 'signOutUser', user: 'frank', actor: 'ops', reason: 'test' },
+        context,
+      );
+    } finally {
+      output.restore();
+    }
+    // Assert
+    expect(result.ok).toBe(false);
+    expect(result.error.code).toBe('incomplete');
+    expect(result.error.message).toContain("Cognito's global sign-out did not happen");
+    expect(result.cognitoSignOut.done).toBe(false);
+    expect(result.cognitoSignOut.error).toMatch(/unsupported/i);
+    expect(result.watermark).toMatchObject({ written: true, inForce: true });
+    expect(result.sessions).toEqual({ outstanding: 1, revoked: 1, unwritten: [] });
+    const [watermark] = await store.find([{ scope: 'user', id: frank.sub }]);
+    // Refresh tokens not revoked: the watermark outlives them (refresh + token lifetime + skew).
+    expect(watermark?.expiresAt).toBe((watermark?.notBefore ?? 0) + 86400 + 3600 + 300);
+    const audit = output.lines().find((l) => l.message === 'admin operation');
+    expect(audit).toMatchObject({
+      audit: true,
+      operation: 'signOutUser',
+      ok: false,
+      actor: 'ops',
+      reason: 'test',
+      cognitoSignOut: false,
+    });
+  });
+
+  it('listSessions shows the revoked session; inspect explains it', async () => {
+    // Arrange
+    const handler = admin();
+    // Act
+    const list = await handler({ operation: 'listSessions', user: frank.sub }, context);
+    const inspect = await handler({
+      operation: 'inspect',
+      token: { sub: frank.sub, iat: Math.floor(Date.now() / 1000) - 5, sessionId: 'f-1' },
+    });
+    // Assert
+    expect(list).toMatchObject({
+      ok: true,
+      user: { username: 'frank', sub: frank.sub },
+      counts: { active: 0, revoked: 1, expired: 0 },
+    });
+    expect(inspect).toMatchObject({ ok: true, revoked: true });
+  });
+
+  it('revokeToken writes and reports the entry', async () => {
+    const result = await admin()(
+      { operation: 'revokeToken', jti: 'tok-1', actor: 'ops', reason: 'leaked' },
+      context,
+    );
+    expect(result).toMatchObject({ ok: true, written: true, revocation: { scope: 'token', id: 'tok-1' } });
+  });
+
+  it('a user that does not exist is a clear error', async () => {
+    const result = await admin()({ operation: 'listSessions', user: 'ghost' });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'user_not_found', message: expect.stringContaining('ghost') },
+    });
+  });
+
+  it('bad input answers invalid_request instead of throwing', async () => {
+    const result = await admin()({ operation: 'revokeToken', actor: 'ops', reason: 'r' });
+    expect(result).toMatchObject({
+      ok: false,
+      operation: 'revokeToken',
+      error: { code: 'invalid_request', message: '"jti" is required' },
+    });
+  });
+
+  it('a missing USER_POOL_ID answers a configuration error on every call', async () => {
+    const result = await admin({ USER_POOL_ID: undefined })({ operation: 'listSessions', user: 'frank' });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'configuration', message: expect.stringContaining('USER_POOL_ID') },
+    });
+  });
+});

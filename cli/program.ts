@@ -1,0 +1,331 @@
+/**
+ * The admin CLI's commands, on commander. Each command builds one request for the admin signout Lambda, invokes it
+ * and prints the result as a table (or the raw result with --json). Exit codes: 0 done, 1 the operation failed or
+ * was incomplete, 2 bad usage or input, 3 the function could not be invoked.
+ */
+import { userInfo } from 'node:os';
+import { Command, CommanderError, Option } from 'commander';
+import { decodeTokenIds, TokenDecodeError } from './decode.js';
+import { fields, table, time } from './format.js';
+import { createInvoke, type Invoke, InvokeError, type InvokeTarget } from './invoke.js';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** Reads all of stdin (for `check -`). */
+  readonly readStdin: () => Promise<string>;
+  /** Builds the invoker; tests can pass their own. */
+  readonly createInvoke?: (target: InvokeTarget) => Invoke;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+interface GlobalOptions {
+  function?: string;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  json?: boolean;
+}
+
+type Result = Record<string, any>;
+
+class UsageError extends Error {}
+
+function defaultActor(env: NodeJS.ProcessEnv): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return `cli:${env.USER ?? 'unknown'}`;
+  }
+}
+
+function describeSignOut(r: Result): string {
+  const lines = [`${r.ok ? 'Signed out' : 'Sign-out INCOMPLETE for'} ${r.user.username} (sub ${r.user.sub})`];
+  const w = r.watermark ?? {};
+  lines.push(
+    fields([
+      [
+        'Cognito global sign-out',
+        r.cognitoSignOut?.done
+          ? 'done (refresh tokens revoked)'
+          : `NOT DONE: ${r.cognitoSignOut?.error ?? 'unknown'}`,
+      ],
+      [
+        'User watermark',
+        w.inForce
+          ? `${time(w.notBefore)}: tokens authenticated at or before it are refused${w.stored && w.stored.notBefore !== w.notBefore ? ` (a later one is stored: ${time(w.stored.notBefore)})` : ''}`
+          : `NOT WRITTEN: ${w.error ?? 'unknown'}`,
+      ],
+      ['Watermark kept until', time(w.stored?.expiresAt)],
+      ['Sessions revoked', `${r.sessions?.revoked ?? 0} of ${r.sessions?.outstanding ?? 0} outstanding`],
+      [
+        'Not written',
+        r.sessions?.error
+          ? r.sessions.error
+          : r.sessions?.unwritten?.length
+            ? r.sessions.unwritten.map((k: Result) => `${k.scope}:${k.id}`).join(', ')
+            : 'none',
+      ],
+      ['Actor / reason', `${r.actor} / ${r.reason}`],
+    ]),
+  );
+  if (r.error) lines.push(`\nIncomplete: ${r.error.message}`);
+  return lines.join('\n');
+}
+
+function describeRevoke(r: Result): string {
+  const what = `${r.revocation.scope} ${r.revocation.id}`;
+  return r.ok
+    ? `Revoked ${what}\n${fields([
+        ['Entry kept until', time(r.revocation.expiresAt)],
+        ['Actor / reason', `${r.actor} / ${r.reason}`],
+      ])}`
+    : `NOT revoked: ${what}\n  ${r.error?.message ?? ''}`;
+}
+
+function describeSessions(r: Result): string {
+  const head = `Sessions of ${r.user.username} (sub ${r.user.sub}): ${r.counts.active} active, ${r.counts.revoked} revoked, ${r.counts.expired} expired`;
+  const watermark = r.watermark
+    ? `\nSigned out everywhere at ${time(r.watermark.notBefore)}${r.watermark.actor ? ` by ${r.watermark.actor}` : ''}${r.watermark.reason ? ` (${r.watermark.reason})` : ''}`
+    : '';
+  if (!r.sessions.length) return `${head}${watermark}\n(no recorded sessions)`;
+  const rows = r.sessions.map((s: Result) => [
+    s.sessionId,
+    s.state + (s.revokedBy ? ` (${s.revokedBy === 'user' ? 'signout' : 'session'})` : ''),
+    time(s.issuedAt),
+    time(s.expiresAt),
+    s.clientId,
+    s.triggerSource.replace(/^TokenGeneration_/, ''),
+  ]);
+  return `${head}${watermark}\n\n${table(['SESSION', 'STATE', 'ISSUED', 'EXPIRES', 'CLIENT', 'SOURCE'], rows)}`;
+}
+
+function describeCheck(r: Result, ids: ReturnType<typeof decodeTokenIds>): string {
+  const lines = [r.revoked ? 'REVOKED' : 'NOT REVOKED', `  ${r.explanation}`];
+  if (r.tokenExpired)
+    lines.push('  Note: the token has expired anyway; the authorizer rejects it whatever the table says.');
+  lines.push(
+    '',
+    'Token ids (decoded locally, signature NOT verified):',
+    fields([
+      ['sub', ids.sub],
+      ['username', ids.username ?? '-'],
+      ['token_use', ids.tokenUse ?? '-'],
+      ['client', ids.clientId ?? '-'],
+      ['issued (iat)', time(ids.iat)],
+      ['auth_time', time(ids.authTime)],
+      ['expires (exp)', time(ids.exp)],
+      ['jti', ids.jti ?? '-'],
+      ['origin_jti', ids.originJti ?? '-'],
+      ['session id', ids.sessionId ?? '- (no session claim)'],
+    ]),
+  );
+  return lines.join('\n');
+}
+
+export function createProgram(io: CliIo): { run(argv: readonly string[]): Promise<number> } {
+  const env = io.env ?? process.env;
+  const makeInvoke = io.createInvoke ?? createInvoke;
+  let exitCode: number = EXIT.ok;
+
+  const program = new Command('cognito-revocation')
+    .description(
+      'Revoke Amazon Cognito sessions and tokens at your APIs, through the admin signout Lambda of the cognito-revocation Terraform module (output `admin_signout_function_name`).',
+    )
+    .addOption(
+      new Option('-f, --function <name|arn>', 'admin signout function name or ARN').env(
+        'COGNITO_REVOCATION_FUNCTION',
+      ),
+    )
+    .option('--region <region>', 'AWS region (default: AWS_REGION or your profile’s region)')
+    .option('--profile <profile>', 'AWS named profile (default: AWS_PROFILE or the default chain)')
+    .option('--endpoint-url <url>', 'Lambda endpoint of a local stack, e.g. http://127.0.0.1:9001')
+    .option('--json', 'print the raw result as JSON (for scripts)')
+    .configureOutput({
+      writeOut: (s) => io.out(s.replace(/\n$/, '')),
+      writeErr: (s) => io.err(s.replace(/\n$/, '')),
+    })
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  cognito-revocation -f my-admin-fn signout alice --reason "laptop stolen"
+  cognito-revocation -f my-admin-fn sessions alice
+  cognito-revocation -f my-admin-fn revoke-session 3mZ1x9q0cT4b7kLrE2aHgQ --reason "suspicious IP"
+  cognito-revocation -f my-admin-fn revoke-token 6f1e0c2a-... --reason "token leaked in a ticket"
+  pbpaste | cognito-revocation -f my-admin-fn check -      (reads the token from stdin, keeps it out of shell history)
+
+Exit codes: 0 done, 1 the operation failed or is incomplete (see the output), 2 bad usage or input,
+3 the function could not be invoked (name, region, credentials, network).
+Your credentials need lambda:InvokeFunction on the function (module output \`admin_invoke_policy_json\`).`,
+    );
+
+  async function call(request: Record<string, unknown>, describe: (r: Result) => string): Promise<void> {
+    const opts = program.opts<GlobalOptions>();
+    if (!opts.function) {
+      throw new UsageError(
+        'which admin function? Pass --function <name|arn> or set COGNITO_REVOCATION_FUNCTION (Terraform output admin_signout_function_name).',
+      );
+    }
+    const invoke = makeInvoke({
+      functionName: opts.function,
+      region: opts.region,
+      profile: opts.profile,
+      endpointUrl: opts.endpointUrl,
+    });
+    const result: Result = await invoke(request);
+    if (opts.json) io.out(JSON.stringify(result, null, 2));
+    else if (
+      result.ok === false &&
+      (!result.operation || result.error?.code !== 'incomplete') &&
+      !('revocation' in result)
+    ) {
+      io.err(`Error (${result.error?.code ?? 'unknown'}): ${result.error?.message ?? 'no message'}`);
+    } else io.out(describe(result));
+    exitCode =
+      result.ok === true ? EXIT.ok : result.error?.code === 'invalid_request' ? EXIT.usage : EXIT.failed;
+  }
+
+  const attribution = (cmd: Command) =>
+    cmd
+      .addOption(
+        new Option('--actor <name>', 'who is acting (recorded with the revocation)').default(
+          defaultActor(env),
+          'cli:<your OS user>',
+        ),
+      )
+      .requiredOption('--reason <text>', 'why (recorded with the revocation and in the audit log)');
+
+  attribution(
+    program
+      .command('signout')
+      .description(
+        'sign a user out everywhere: Cognito global sign-out (refresh tokens), the user watermark (every token authenticated until now is refused), and a revocation for each recorded session',
+      )
+      .argument('<user>', 'username (or alias) or sub'),
+  ).action(async (user: string, o: { actor: string; reason: string }) => {
+    await call({ operation: 'signOutUser', user, actor: o.actor, reason: o.reason }, describeSignOut);
+  });
+
+  attribution(
+    program
+      .command('revoke-session')
+      .description('revoke one session: the session id the token trigger injected, or a Cognito origin_jti')
+      .argument('<id>', 'session id (claim revocation_sid) or origin_jti')
+      .addOption(
+        new Option('--kind <kind>', 'what <id> is; auto = UUID means origin_jti, anything else a session id')
+          .choices(['auto', 'session', 'origin'])
+          .default('auto'),
+      ),
+  ).action(async (id: string, o: { actor: string; reason: string; kind: string }) => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+    const kind = o.kind === 'auto' ? (uuid ? 'origin' : 'session') : o.kind;
+    await call(
+      {
+        operation: 'revokeSession',
+        ...(kind === 'origin' ? { originJti: id } : { sessionId: id }),
+        actor: o.actor,
+        reason: o.reason,
+      },
+      describeRevoke,
+    );
+  });
+
+  attribution(
+    program
+      .command('revoke-token')
+      .description('revoke one token by its jti')
+      .argument('<jti>', 'the token’s jti claim')
+      .option(
+        '--exp <epoch-seconds>',
+        'the token’s exp, so the entry expires with it (default: a full token lifetime)',
+      ),
+  ).action(async (jti: string, o: { actor: string; reason: string; exp?: string }) => {
+    let exp: number | undefined;
+    if (o.exp !== undefined) {
+      exp = Number(o.exp);
+      if (!Number.isInteger(exp) || exp <= 0)
+        throw new UsageError(`--exp must be epoch seconds, got "${o.exp}"`);
+    }
+    await call(
+      { operation: 'revokeToken', jti, ...(exp ? { exp } : {}), actor: o.actor, reason: o.reason },
+      describeRevoke,
+    );
+  });
+
+  program
+    .command('sessions')
+    .description('list a user’s recorded sessions with their state: active, revoked or expired')
+    .argument('<user>', 'username (or alias) or sub')
+    .action(async (user: string) => {
+      await call({ operation: 'listSessions', user }, describeSessions);
+    });
+
+  program
+    .command('check')
+    .description(
+      'say whether and why the blocklist revokes a token. The token is decoded here WITHOUT verifying it; only its ids (sub, iat, auth_time, exp, jti, origin_jti, session id) are sent, never the token',
+    )
+    .argument('<token>', 'an ID or access token, or - to read it from stdin')
+    .option(
+      '--session-claim <name>',
+      'the session claim name (SESSION_CLAIM of the module)',
+      'revocation_sid',
+    )
+    .action(async (token: string, o: { sessionClaim: string }) => {
+      const raw = token === '-' ? await io.readStdin() : token;
+      let ids: ReturnType<typeof decodeTokenIds>;
+      try {
+        ids = decodeTokenIds(raw, o.sessionClaim);
+      } catch (error) {
+        if (error instanceof TokenDecodeError)
+          throw new UsageError(`cannot read the token: ${error.message}`);
+        throw error;
+      }
+      const request = {
+        operation: 'inspect',
+        token: {
+          sub: ids.sub,
+          iat: ids.iat,
+          ...(ids.authTime !== undefined ? { authTime: ids.authTime } : {}),
+          ...(ids.exp !== undefined ? { exp: ids.exp } : {}),
+          ...(ids.jti ? { jti: ids.jti } : {}),
+          ...(ids.originJti ? { originJti: ids.originJti } : {}),
+          ...(ids.sessionId ? { sessionId: ids.sessionId } : {}),
+        },
+      };
+      await call(request, (r) => describeCheck(r, ids));
+    });
+
+  return {
+    async run(argv) {
+      exitCode = EXIT.ok;
+      try {
+        await program.parseAsync(argv, { from: 'user' });
+        return exitCode;
+      } catch (error) {
+        if (error instanceof CommanderError) {
+          return error.code === 'commander.helpDisplayed' ||
+            error.code === 'commander.version' ||
+            error.exitCode === 0
+            ? EXIT.ok
+            : EXIT.usage;
+        }
+        if (error instanceof UsageError) {
+          io.err(`Error: ${error.message}`);
+          return EXIT.usage;
+        }
+        if (error instanceof InvokeError) {
+          io.err(`Error: ${error.message}`);
+          return EXIT.unreachable;
+        }
+        io.err(`Error: ${error instanceof Error ? error.message : String(error)}`);
+        return EXIT.failed;
+      }
+    },
+  };
+}

@@ -1,0 +1,154 @@
+variable "name" {
+  description = "Function name; also names its role, inline policy and log group (`/aws/lambda/<name>`)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.name))
+    error_message = "name must be 1–64 letters, digits, `-` or `_` (Lambda function name rules)."
+  }
+}
+
+variable "description" {
+  description = "Description of the function."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "package_file" {
+  description = "Path of the deployment zip built by `npm run build` (e.g. `dist/authorizer.zip`). Read at plan time for its content hash."
+  type        = string
+
+  validation {
+    condition     = endswith(var.package_file, ".zip")
+    error_message = "package_file must be the path of a .zip file built by `npm run build`."
+  }
+}
+
+variable "handler" {
+  description = "Handler entry point inside the zip."
+  type        = string
+  default     = "index.handler"
+  nullable    = false
+}
+
+variable "runtime" {
+  description = "Lambda runtime."
+  type        = string
+  default     = "nodejs22.x"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^nodejs(20|22|24)\\.x$", var.runtime))
+    error_message = "runtime must be nodejs20.x, nodejs22.x or nodejs24.x (the bundles target Node 20+)."
+  }
+}
+
+variable "architecture" {
+  description = "Instruction set architecture: `arm64` or `x86_64`."
+  type        = string
+  default     = "arm64"
+  nullable    = false
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be \"arm64\" or \"x86_64\"."
+  }
+}
+
+variable "memory_size" {
+  description = "Memory in MB (128–10240)."
+  type        = number
+  default     = 256
+  nullable    = false
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240 && floor(var.memory_size) == var.memory_size
+    error_message = "memory_size must be a whole number of MB between 128 and 10240."
+  }
+}
+
+variable "timeout" {
+  description = "Timeout in seconds (1–900)."
+  type        = number
+  default     = 10
+  nullable    = false
+
+  validation {
+    condition     = var.timeout >= 1 && var.timeout <= 900 && floor(var.timeout) == var.timeout
+    error_message = "timeout must be a whole number of seconds between 1 and 900."
+  }
+}
+
+variable "environment" {
+  description = "Environment variables of the function (the contract in lambdas/config/contract.ts)."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+variable "policy_statements" {
+  description = "Statements of the role's inline policy besides the log statement. Each names its actions and resources; wildcards are refused."
+  type = list(object({
+    sid       = string
+    actions   = list(string)
+    resources = list(string)
+  }))
+  default  = []
+  nullable = false
+
+  validation {
+    condition     = alltrue([for s in var.policy_statements : alltrue([for a in s.actions : !strcontains(a, "*")])])
+    error_message = "policy_statements must name every action: no `*` in an action."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.policy_statements : length(s.actions) > 0 && length(s.resources) > 0 && !contains(s.resources, "*")])
+    error_message = "Each policy statement needs at least one action and one resource, and `*` is not a resource: name the table, pool or key."
+  }
+}
+
+variable "allowed_triggers" {
+  description = "Services allowed to invoke the function, keyed by a statement id: principal (e.g. `cognito-idp.amazonaws.com`) and the exact source ARN."
+  type = map(object({
+    principal  = string
+    source_arn = string
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for k, t in var.allowed_triggers : can(regex("^[A-Za-z0-9_-]{1,100}$", k)) && endswith(t.principal, ".amazonaws.com") && startswith(t.source_arn, "arn:")])
+    error_message = "allowed_triggers keys must be 1–100 letters, digits, `-` or `_`; principal a service (`*.amazonaws.com`); source_arn an ARN."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of the function's log group in days (a CloudWatch Logs allowed value; 0 keeps logs forever)."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "log_retention_in_days must be one of 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "Customer managed KMS key ARN for the log group and the environment variables; `null` uses AWS owned keys. Its key policy must allow CloudWatch Logs (`logs.<region>.amazonaws.com`)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or null."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource of the function."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

@@ -1,0 +1,51 @@
+# The blocklist: revocation entries and session records in one table (key schema in
+# lambdas/adapters/dynamodb/schema.ts). On-demand capacity, TTL on `expiresAt` (readers still compare the
+# expiry themselves: TTL deletes lazily), encryption at rest always on.
+resource "aws_dynamodb_table" "this" {
+  name                        = var.name
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "pk"
+  range_key                   = "sk"
+  deletion_protection_enabled = var.deletion_protection_enabled
+
+  # Global table replicas need a stream of new and old images.
+  stream_enabled   = length(var.replicas) > 0
+  stream_view_type = length(var.replicas) > 0 ? "NEW_AND_OLD_IMAGES" : null
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+
+  attribute {
+    name = "sk"
+    type = "S"
+  }
+
+  ttl {
+    attribute_name = "expiresAt"
+    enabled        = true
+  }
+
+  server_side_encryption {
+    enabled     = var.kms_key_arn != null
+    kms_key_arn = var.kms_key_arn
+  }
+
+  point_in_time_recovery {
+    enabled = var.point_in_time_recovery_enabled
+  }
+
+  dynamic "replica" {
+    for_each = var.replicas
+
+    content {
+      region_name            = replica.value.region_name
+      kms_key_arn            = replica.value.kms_key_arn
+      point_in_time_recovery = var.point_in_time_recovery_enabled
+      propagate_tags         = true
+    }
+  }
+
+  tags = var.tags
+}

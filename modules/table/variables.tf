@@ -1,0 +1,64 @@
+variable "name" {
+  description = "Name of the blocklist table."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]{3,255}$", var.name))
+    error_message = "name must be 3–255 characters of letters, digits, `_`, `-` or `.` (DynamoDB table name rules)."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "ARN of a customer managed KMS key to encrypt the table with. `null` uses the AWS owned key (encryption at rest is always on)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias or key id; or null for the AWS owned key."
+  }
+}
+
+variable "point_in_time_recovery_enabled" {
+  description = "Turn on point-in-time recovery (continuous backups) for the table and its replicas."
+  type        = bool
+  default     = true
+}
+
+variable "deletion_protection_enabled" {
+  description = "Refuse DeleteTable while true. Turn off before destroying the module on purpose."
+  type        = bool
+  default     = true
+}
+
+variable "replicas" {
+  description = "Regions to replicate the table to (global table, version 2019.11.21). `kms_key_arn` is the replica's own key in that region; `null` uses the AWS owned key."
+  type = list(object({
+    region_name = string
+    kms_key_arn = optional(string)
+  }))
+  default  = []
+  nullable = false
+
+  validation {
+    condition     = alltrue([for r in var.replicas : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", r.region_name))])
+    error_message = "Each replica's region_name must be an AWS region name such as eu-central-1."
+  }
+
+  validation {
+    condition     = alltrue([for r in var.replicas : r.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", r.kms_key_arn))])
+    error_message = "Each replica's kms_key_arn must be a KMS key ARN in the replica's region, or null."
+  }
+
+  validation {
+    condition     = length(distinct([for r in var.replicas : r.region_name])) == length(var.replicas)
+    error_message = "List each replica region once."
+  }
+}
+
+variable "tags" {
+  description = "Tags for the table (replicas inherit them)."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

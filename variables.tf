@@ -1,0 +1,469 @@
+################################################################################
+# Identity: the user pool and app clients whose tokens the authorizer accepts
+################################################################################
+
+variable "user_pool_id" {
+  description = "Id of the existing Cognito user pool, e.g. `eu-west-1_AbCdEf123`. The functions must be deployed in the pool's region and account."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+_[0-9A-Za-z]+$", var.user_pool_id))
+    error_message = "user_pool_id must look like eu-west-1_AbCdEf123 (region, underscore, id): copy the pool's Id, not its name or ARN."
+  }
+}
+
+variable "client_ids" {
+  description = "App client ids whose tokens the authorizer accepts (`aud` of ID tokens, `client_id` of access tokens). At least one."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.client_ids) > 0 && alltrue([for c in var.client_ids : can(regex("^[0-9a-z]{1,128}$", c))])
+    error_message = "client_ids must list at least one app client id (lower-case letters and digits, e.g. 4b7kq0mv9n2l3c8d5e6f1g0h2j); copy them from the pool's App clients page."
+  }
+
+  validation {
+    condition     = length(distinct(var.client_ids)) == length(var.client_ids)
+    error_message = "client_ids lists a client id twice; list each once."
+  }
+}
+
+variable "token_use" {
+  description = "Which tokens the authorizer accepts: `id`, `access` or `any`."
+  type        = string
+  default     = "any"
+  nullable    = false
+
+  validation {
+    condition     = contains(["id", "access", "any"], var.token_use)
+    error_message = "token_use must be \"id\", \"access\" or \"any\"."
+  }
+}
+
+variable "session_claim" {
+  description = "Claim the token trigger injects with the session id and the authorizer reads."
+  type        = string
+  default     = "revocation_sid"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]{2,63}$", var.session_claim)) && !contains(["sub", "iss", "aud", "exp", "iat", "nbf", "jti", "auth_time", "token_use", "client_id", "scope", "username", "origin_jti", "event_id", "acr", "amr", "at_hash", "cognito_groups", "identities", "nonce"], var.session_claim)
+    error_message = "session_claim must be 3–64 lower-case letters, digits or `_`, starting with a letter, and not a standard or Cognito-reserved claim (sub, iss, aud, exp, iat, jti, origin_jti, auth_time, token_use, client_id, scope, username, ...). Keep the default revocation_sid unless it clashes."
+  }
+}
+
+variable "pre_token_generation_event_version" {
+  description = "Event version to wire the token trigger with in the pool's `lambda_config` (`pre_token_generation_config.lambda_version`): `V1_0` (ID token only, every feature plan), `V2_0` (ID and access tokens; Essentials or Plus plan) or `V3_0` (also machine-to-machine tokens). Only shapes the `pre_token_generation_config` output."
+  type        = string
+  default     = "V2_0"
+  nullable    = false
+
+  validation {
+    condition     = contains(["V1_0", "V2_0", "V3_0"], var.pre_token_generation_event_version)
+    error_message = "pre_token_generation_event_version must be \"V1_0\", \"V2_0\" or \"V3_0\"; use V1_0 if the pool is on the Lite feature plan."
+  }
+}
+
+################################################################################
+# APIs to protect
+################################################################################
+
+variable "rest_apis" {
+  description = <<-EOT
+    REST APIs to create a Lambda authorizer on, keyed by a short name (letters, digits, `-`, `_`):
+    `rest_api_id`; optional `name` (default `<name_prefix>-<key>`), `type` (`TOKEN`, the default, or `REQUEST`),
+    `identity_source` (default `method.request.header.Authorization`), `identity_validation_expression` (TOKEN only)
+    and `authorizer_result_ttl_in_seconds` (0–3600, default 0: API Gateway's cache keeps serving an allow for this
+    long after a revocation). Attach the authorizer to methods with the `rest_api_authorizer_ids` output.
+  EOT
+  type = map(object({
+    rest_api_id                      = string
+    name                             = optional(string)
+    type                             = optional(string, "TOKEN")
+    identity_source                  = optional(string, "method.request.header.Authorization")
+    identity_validation_expression   = optional(string)
+    authorizer_result_ttl_in_seconds = optional(number, 0)
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for k, a in var.rest_apis : can(regex("^[A-Za-z0-9_-]{1,40}$", k))])
+    error_message = "rest_apis keys must be 1–40 letters, digits, `-` or `_` (they name permission statements)."
+  }
+
+  validation {
+    condition     = alltrue([for a in var.rest_apis : can(regex("^[a-z0-9]{10}$", a.rest_api_id))])
+    error_message = "Each rest_apis entry needs rest_api_id, the 10-character id of the REST API (e.g. a1b2c3d4e5, from aws_api_gateway_rest_api.<name>.id), not its name or ARN."
+  }
+
+  validation {
+    condition     = alltrue([for a in var.rest_apis : contains(["TOKEN", "REQUEST"], a.type)])
+    error_message = "rest_apis type must be \"TOKEN\" or \"REQUEST\" (COGNITO_USER_POOLS is the stateless authorizer this module replaces)."
+  }
+
+  validation {
+    condition     = alltrue([for a in var.rest_apis : a.authorizer_result_ttl_in_seconds >= 0 && a.authorizer_result_ttl_in_seconds <= 3600 && floor(a.authorizer_result_ttl_in_seconds) == a.authorizer_result_ttl_in_seconds])
+    error_message = "rest_apis authorizer_result_ttl_in_seconds must be a whole number from 0 to 3600. A revocation takes up to this long to reach cached callers; keep 0 unless you accept that window."
+  }
+
+  validation {
+    condition     = alltrue([for a in var.rest_apis : a.type == "REQUEST" ? can(regex("^((method\\.request\\.(header|querystring)|stageVariables|context)\\.[^,\\s]+)(,\\s*(method\\.request\\.(header|querystring)|stageVariables|context)\\.[^,\\s]+)*$", a.identity_source)) : can(regex("^method\\.request\\.header\\.[A-Za-z0-9-]+$", a.identity_source))])
+    error_message = "rest_apis identity_source: a TOKEN authorizer takes one header as method.request.header.<Name>; a REQUEST authorizer a comma-separated list of method.request.header.*, method.request.querystring.*, stageVariables.* or context.* sources."
+  }
+
+  validation {
+    condition     = alltrue([for a in var.rest_apis : a.name == null || can(regex("^[A-Za-z0-9_-]{1,128}$", coalesce(a.name, "x")))])
+    error_message = "rest_apis name must be 1–128 letters, digits, `-` or `_`."
+  }
+}
+
+variable "http_apis" {
+  description = <<-EOT
+    HTTP APIs to create a Lambda authorizer on (REQUEST, payload format 2.0, simple responses), keyed by a short name:
+    `api_id`; optional `name`, `identity_sources` (default `["$request.header.Authorization"]`) and
+    `authorizer_result_ttl_in_seconds` (0–3600, default 0). Attach it to routes with the `http_api_authorizer_ids` output.
+  EOT
+  type = map(object({
+    api_id                           = string
+    name                             = optional(string)
+    identity_sources                 = optional(list(string), ["$request.header.Authorization"])
+    authorizer_result_ttl_in_seconds = optional(number, 0)
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for k, a in var.http_apis : can(regex("^[A-Za-z0-9_-]{1,40}$", k))])
+    error_message = "http_apis keys must be 1–40 letters, digits, `-` or `_` (they name permission statements)."
+  }
+
+  validation {
+    condition     = alltrue([for a in var.http_apis : can(regex("^[a-z0-9]{10}$", a.api_id))])
+    error_message = "Each http_apis entry needs api_id, the 10-character id of the HTTP API (from aws_apigatewayv2_api.<name>.id), not its name, endpoint or ARN."
+  }
+
+  validation {
+    condition     = alltrue([for a in var.http_apis : a.authorizer_result_ttl_in_seconds >= 0 && a.authorizer_result_ttl_in_seconds <= 3600 && floor(a.authorizer_result_ttl_in_seconds) == a.authorizer_result_ttl_in_seconds])
+    error_message = "http_apis authorizer_result_ttl_in_seconds must be a whole number from 0 to 3600. A revocation takes up to this long to reach cached callers; keep 0 unless you accept that window."
+  }
+
+  validation {
+    condition     = alltrue([for a in var.http_apis : alltrue([for s in a.identity_sources : can(regex("^\\$(request\\.(header|querystring)|context|stageVariables)\\.[^\\s,]+$", s))])])
+    error_message = "http_apis identity_sources entries must be $request.header.<Name>, $request.querystring.<name>, $context.<variable> or $stageVariables.<name>."
+  }
+
+  validation {
+    condition     = alltrue([for a in var.http_apis : a.authorizer_result_ttl_in_seconds == 0 || length(a.identity_sources) > 0])
+    error_message = "http_apis with authorizer_result_ttl_in_seconds > 0 need at least one identity source (the cache key)."
+  }
+
+  validation {
+    condition     = alltrue([for a in var.http_apis : a.name == null || can(regex("^[A-Za-z0-9_-]{1,128}$", coalesce(a.name, "x")))])
+    error_message = "http_apis name must be 1–128 letters, digits, `-` or `_`."
+  }
+}
+
+variable "existing_authorizers" {
+  description = <<-EOT
+    API Gateway authorizers managed elsewhere (REST or HTTP API) whose URI you point at `authorizer_invoke_arn`,
+    keyed by a short name: `api_id` and `authorizer_id`. The module only grants API Gateway invoke on the authorizer
+    function, scoped to exactly `arn:<partition>:execute-api:<region>:<account>:<api_id>/authorizers/<authorizer_id>`.
+  EOT
+  type = map(object({
+    api_id        = string
+    authorizer_id = string
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for k, a in var.existing_authorizers : can(regex("^[A-Za-z0-9_-]{1,40}$", k))])
+    error_message = "existing_authorizers keys must be 1–40 letters, digits, `-` or `_` (they name permission statements)."
+  }
+
+  validation {
+    condition     = alltrue([for a in var.existing_authorizers : can(regex("^[a-z0-9]{10}$", a.api_id)) && can(regex("^[a-z0-9]{6,10}$", a.authorizer_id))])
+    error_message = "Each existing_authorizers entry needs api_id (10 characters, e.g. a1b2c3d4e5) and authorizer_id (6 characters, e.g. x9y8z7) — the ids, not names or ARNs. A wildcard would let every authorizer of the account invoke the function, so none is accepted."
+  }
+}
+
+variable "appsync_api_ids" {
+  description = "AppSync GraphQL API ids that use the authorizer for `AWS_LAMBDA` authorization, keyed by a short name. The module grants AppSync invoke scoped to each API's ARN; configure the API's `lambda_authorizer_config` with `authorizer_function_arn`."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k, id in var.appsync_api_ids : can(regex("^[A-Za-z0-9_-]{1,40}$", k)) && can(regex("^[a-z0-9]{26}$", id))])
+    error_message = "appsync_api_ids keys must be 1–40 letters, digits, `-` or `_`, and each value the 26-character GraphQL API id (aws_appsync_graphql_api.<name>.id), not its ARN or URL."
+  }
+}
+
+################################################################################
+# Revocation behaviour
+################################################################################
+
+variable "token_lifetime_seconds" {
+  description = "Longest ID/access token validity of the app clients, in seconds (300–86400). Revocation entries live at least this long past issuance; the default is Cognito's maximum, safe for any client."
+  type        = number
+  default     = 86400
+  nullable    = false
+
+  validation {
+    condition     = var.token_lifetime_seconds >= 300 && var.token_lifetime_seconds <= 86400 && floor(var.token_lifetime_seconds) == var.token_lifetime_seconds
+    error_message = "token_lifetime_seconds must be a whole number from 300 (5 min) to 86400 (1 day), at least the longest ID/access token validity of your app clients; too short lets revoked tokens back in."
+  }
+}
+
+variable "refresh_token_lifetime_seconds" {
+  description = "Longest refresh token validity of the app clients, in seconds (3600–315360000). Session revocations live this long when Cognito's sign-out could not revoke the refresh tokens; the default is Cognito's maximum (10 years)."
+  type        = number
+  default     = 315360000
+  nullable    = false
+
+  validation {
+    condition     = var.refresh_token_lifetime_seconds >= 3600 && var.refresh_token_lifetime_seconds <= 315360000 && floor(var.refresh_token_lifetime_seconds) == var.refresh_token_lifetime_seconds
+    error_message = "refresh_token_lifetime_seconds must be a whole number from 3600 (1 hour) to 315360000 (10 years), at least the longest refresh token validity of your app clients."
+  }
+}
+
+variable "fail_mode" {
+  description = "What the authorizer does when the blocklist cannot be read in time: `closed` denies (default); `open` allows, logged and counted as `fail_open`."
+  type        = string
+  default     = "closed"
+  nullable    = false
+
+  validation {
+    condition     = contains(["closed", "open"], var.fail_mode)
+    error_message = "fail_mode must be \"closed\" (deny when the blocklist is unreadable) or \"open\" (allow, logged and counted)."
+  }
+}
+
+variable "revocation_cache_ttl_seconds" {
+  description = "Seconds the authorizer caches blocklist lookups in memory per container (0–300). A revocation can take this long to be honoured; 0 turns the cache off."
+  type        = number
+  default     = 0
+  nullable    = false
+
+  validation {
+    condition     = var.revocation_cache_ttl_seconds >= 0 && var.revocation_cache_ttl_seconds <= 300 && floor(var.revocation_cache_ttl_seconds) == var.revocation_cache_ttl_seconds
+    error_message = "revocation_cache_ttl_seconds must be a whole number from 0 to 300; it is how stale a revocation may be, so keep it small."
+  }
+}
+
+variable "store_timeout_ms" {
+  description = "Authorizer deadline for one blocklist lookup, retries included, in milliseconds (50–5000)."
+  type        = number
+  default     = 800
+  nullable    = false
+
+  validation {
+    condition     = var.store_timeout_ms >= 50 && var.store_timeout_ms <= 5000 && floor(var.store_timeout_ms) == var.store_timeout_ms
+    error_message = "store_timeout_ms must be a whole number of milliseconds from 50 to 5000."
+  }
+}
+
+variable "store_max_attempts" {
+  description = "Attempts per blocklist lookup within `store_timeout_ms` (1–5)."
+  type        = number
+  default     = 2
+  nullable    = false
+
+  validation {
+    condition     = var.store_max_attempts >= 1 && var.store_max_attempts <= 5 && floor(var.store_max_attempts) == var.store_max_attempts
+    error_message = "store_max_attempts must be a whole number from 1 to 5."
+  }
+}
+
+variable "consistent_read" {
+  description = "Strongly consistent blocklist reads, so a revocation counts as soon as its write returns. `false` halves read cost and lets a revocation lag by up to about a second."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "trigger_store_timeout_ms" {
+  description = "Token trigger deadline for recording a session, in milliseconds (50–3000). Sign-in proceeds when it passes."
+  type        = number
+  default     = 1000
+  nullable    = false
+
+  validation {
+    condition     = var.trigger_store_timeout_ms >= 50 && var.trigger_store_timeout_ms <= 3000 && floor(var.trigger_store_timeout_ms) == var.trigger_store_timeout_ms
+    error_message = "trigger_store_timeout_ms must be a whole number of milliseconds from 50 to 3000 (Cognito gives a trigger 5 s in total)."
+  }
+}
+
+################################################################################
+# Functions
+################################################################################
+
+variable "package_dir" {
+  description = "Directory holding `authorizer.zip`, `token-trigger.zip` and `admin-signout.zip` from `npm run build`. `null` means `<module path>/dist`."
+  type        = string
+  default     = null
+}
+
+variable "runtime" {
+  description = "Lambda runtime of the three functions."
+  type        = string
+  default     = "nodejs22.x"
+  nullable    = false
+
+  validation {
+    condition     = contains(["nodejs20.x", "nodejs22.x", "nodejs24.x"], var.runtime)
+    error_message = "runtime must be \"nodejs20.x\", \"nodejs22.x\" or \"nodejs24.x\" (the bundles target Node 20 and later)."
+  }
+}
+
+variable "architecture" {
+  description = "Instruction set of the three functions: `arm64` (default, cheaper) or `x86_64`."
+  type        = string
+  default     = "arm64"
+  nullable    = false
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be \"arm64\" or \"x86_64\"."
+  }
+}
+
+variable "memory_size" {
+  description = "Memory in MB per function (128–10240). CPU scales with memory: the authorizer's default of 512 keeps JWT verification and cold starts short."
+  type = object({
+    authorizer    = optional(number, 512)
+    token_trigger = optional(number, 256)
+    admin_signout = optional(number, 256)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for m in values(var.memory_size) : m >= 128 && m <= 10240 && floor(m) == m])
+    error_message = "memory_size values must be whole numbers of MB from 128 to 10240."
+  }
+}
+
+variable "timeout_seconds" {
+  description = "Timeout per function in seconds. The trigger's is capped at 5 (Cognito waits 5 s for a trigger in total)."
+  type = object({
+    authorizer    = optional(number, 10)
+    token_trigger = optional(number, 5)
+    admin_signout = optional(number, 60)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.timeout_seconds.authorizer >= 1 && var.timeout_seconds.authorizer <= 30 && var.timeout_seconds.token_trigger >= 1 && var.timeout_seconds.token_trigger <= 5 && var.timeout_seconds.admin_signout >= 1 && var.timeout_seconds.admin_signout <= 900
+    error_message = "timeout_seconds: authorizer 1–30 (API Gateway waits at most 29 s), token_trigger 1–5 (Cognito's limit), admin_signout 1–900."
+  }
+}
+
+variable "log_level" {
+  description = "Log level of the three functions: `debug`, `info`, `warn` or `error`. Tokens are never logged at any level."
+  type        = string
+  default     = "info"
+  nullable    = false
+
+  validation {
+    condition     = contains(["debug", "info", "warn", "error"], var.log_level)
+    error_message = "log_level must be \"debug\", \"info\", \"warn\" or \"error\"."
+  }
+}
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the functions' EMF metrics."
+  type        = string
+  default     = "CognitoRevocation"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/#:-]{1,255}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must be 1–255 letters, digits or . _ / # : - and must not start with AWS/ (reserved)."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of the functions' log groups in days (a CloudWatch Logs allowed value; 0 keeps logs forever)."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "log_retention_in_days must be one of 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+################################################################################
+# Table and encryption
+################################################################################
+
+variable "kms_key_arn" {
+  description = "Customer managed KMS key ARN for the table, the log groups and the functions' environment. `null` (default) uses AWS owned keys. The key policy must allow CloudWatch Logs (`logs.<region>.amazonaws.com`); the roles get only the key actions they need."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias or a bare key id; or null for AWS owned keys."
+  }
+}
+
+variable "point_in_time_recovery_enabled" {
+  description = "Point-in-time recovery for the blocklist table (and its replicas)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "deletion_protection_enabled" {
+  description = "Deletion protection on the blocklist table: losing it would un-revoke every revoked token. Turn off before destroying on purpose."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "table_replicas" {
+  description = "Regions to replicate the blocklist table to, for authorizers deployed in several regions: `region_name`, optional `kms_key_arn` (a key in that region)."
+  type = list(object({
+    region_name = string
+    kms_key_arn = optional(string)
+  }))
+  default  = []
+  nullable = false
+
+  validation {
+    condition     = alltrue([for r in var.table_replicas : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", r.region_name))])
+    error_message = "table_replicas region_name must be an AWS region name such as eu-central-1."
+  }
+
+  validation {
+    condition     = alltrue([for r in var.table_replicas : r.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", r.kms_key_arn))])
+    error_message = "table_replicas kms_key_arn must be a KMS key ARN in the replica's region, or null."
+  }
+}
+
+################################################################################
+# Naming
+################################################################################
+
+variable "name_prefix" {
+  description = "Prefix of every resource name: `<prefix>-blocklist`, `<prefix>-authorizer`, `<prefix>-token-trigger`, `<prefix>-admin-signout`."
+  type        = string
+  default     = "cognito-revocation"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9-]{0,39}$", var.name_prefix))
+    error_message = "name_prefix must be 1–40 letters, digits or `-`, starting with a letter (function and role names are limited to 64 characters)."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource the module creates."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

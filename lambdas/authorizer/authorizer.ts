@@ -106,7 +106,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
       return { allow: false, reason: rejectionReason(error) };
     }
     const tokenUse = tokenUseOf(claims);
-    const facts = tokenFactsFrom(claims, config.sessionClaim);
+    const facts = tokenFactsFrom(claims, config.sessionClaim, Math.floor(clock() / 1000));
     if (!facts) return { allow: false, reason: 'invalid_claims', tokenUse };
     const base = { sub: facts.sub, tokenUse };
     const storeStarted = performance.now();

@@ -10,12 +10,35 @@ const finite = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-/** The facts revocation decisions need, or undefined when a required claim is missing or unusable. */
-export function tokenFactsFrom(claims: Claims, sessionClaim: string): TokenFacts | undefined {
+/** Furthest in the future an `iat` may be (clock skew between Cognito and this function). */
+export const MAX_FUTURE_IAT_SECONDS = 300;
+
+/** An optional claim is fine when absent, and must be a usable id when present. */
+const optionalId = (value: unknown) => value === undefined || isValidId(value);
+
+/**
+ * The facts revocation decisions need, or undefined when a required claim is missing or unusable, when a claim the
+ * decision or the context reads is present with the wrong type (a `jti` that is not an id would silently skip the
+ * token-scope lookup), or when `iat` lies further in the future than the clock skew (`nowSeconds` given).
+ */
+export function tokenFactsFrom(
+  claims: Claims,
+  sessionClaim: string,
+  nowSeconds?: number,
+): TokenFacts | undefined {
   const sub = claims.sub;
   const issuedAt = finite(claims.iat);
   const expiresAt = finite(claims.exp);
   if (!isValidId(sub) || issuedAt === undefined || expiresAt === undefined) return undefined;
+  if (nowSeconds !== undefined && issuedAt > nowSeconds + MAX_FUTURE_IAT_SECONDS) return undefined;
+  if (claims.auth_time !== undefined && finite(claims.auth_time) === undefined) return undefined;
+  if (!optionalId(claims.jti) || !optionalId(claims.origin_jti) || !optionalId(claims[sessionClaim])) {
+    return undefined;
+  }
+  const groups = claims['cognito:groups'];
+  if (groups !== undefined && !(Array.isArray(groups) && groups.every((g) => typeof g === 'string'))) {
+    return undefined;
+  }
   return {
     sub,
     issuedAt,

@@ -23,10 +23,12 @@ import {
   JwtParseError,
   JwtWithoutValidKidError,
   KidNotFoundInJwksError,
+  WaitPeriodNotYetEndedJwkError,
   ParameterValidationError,
 } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { assertStrictJwt } from './strict-jwt.js';
 import { isLoopbackHost } from '../adapters/dynamodb/http-client.js';
 import type { AuthorizerConfig } from './config.js';
 
@@ -60,11 +62,19 @@ export function rejectionReason(error: unknown): TokenRejection {
   if (error instanceof JwtInvalidSignatureError || error instanceof JwtInvalidSignatureAlgorithmError) {
     return 'invalid_signature';
   }
-  if (error instanceof KidNotFoundInJwksError || error instanceof JwtWithoutValidKidError)
+  // WaitPeriodNotYetEndedJwkError: an unknown kid again within the JWKS refetch back-off (10 s).
+  if (
+    error instanceof KidNotFoundInJwksError ||
+    error instanceof JwtWithoutValidKidError ||
+    error instanceof WaitPeriodNotYetEndedJwkError
+  )
     return 'unknown_kid';
   if (error instanceof JwtParseError) return 'malformed_token';
   // Fetch errors, penalty box waits, an invalid JWKS, anything unexpected: we could not check the signature.
-  return error instanceof Error && /jwk|fetch/i.test(error.name) ? 'jwks_unavailable' : 'invalid_claims';
+  // aws-jwt-verify's errors keep `name` = 'Error'; their class names say what failed.
+  return error instanceof Error && /jwk|fetch/i.test(`${error.name} ${error.constructor.name}`)
+    ? 'jwks_unavailable'
+    : 'invalid_claims';
 }
 
 /** Largest JWKS accepted from the override URL. */
@@ -120,5 +130,10 @@ export function createCognitoVerifier(
         jwksCache: new SimpleJwksCache({ fetcher: overrideJwksFetcher(config.jwksUri) }),
       })
     : CognitoJwtVerifier.create(properties);
-  return { verify: (token) => verifier.verify(token) as Promise<Claims> };
+  return {
+    verify: async (token) => {
+      assertStrictJwt(token);
+      return (await verifier.verify(token)) as Claims;
+    },
+  };
 }

@@ -1,0 +1,94 @@
+/**
+ * Adversarial token suite (issue 6 item 1): every case of `test/fixtures/adversarial/cases.json` through the BUILT
+ * authorizer bundle (`dist/authorizer/index.js`) for every event shape — REST TOKEN, REST REQUEST, HTTP API 2.0 and
+ * AppSync — against dynalite and a loopback JWKS. Each case's verdict must match, a REST deny must be exactly
+ * `Error('Unauthorized')`, the decision log line must give one of the case's expected reasons, and no token may
+ * appear in any output.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
+import { type JwksServer, startJwksServer } from '../support/jwks.js';
+import {
+  buildCases,
+  CASES_FILE,
+  type CasesFile,
+  expandAuthorization,
+  serialise,
+} from './adversarial-cases.js';
+import { type Handler, loadAuthorizer } from './support/bundles.js';
+import { type Capture, captureOutput, SecretWatch } from './support/capture.js';
+import { EVENT_SHAPES, eventFor, invoke, isRestShape } from './support/events.js';
+
+const TABLE = 'blocklist-adversarial';
+const fixture = JSON.parse(readFileSync(CASES_FILE, 'utf8')) as CasesFile;
+
+let dynamo: LocalDynamo;
+let jwks: JwksServer;
+let authorizer: Handler;
+let capture: Capture;
+const secrets = new SecretWatch();
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  await dynamo.createTable(TABLE);
+  jwks = await startJwksServer({ jwks: fixture.jwks });
+  capture = captureOutput();
+  authorizer = await loadAuthorizer({
+    USER_POOL_ID: fixture.userPoolId,
+    CLIENT_IDS: fixture.clientIds.join(','),
+    TABLE_NAME: TABLE,
+    SESSION_CLAIM: fixture.sessionClaim,
+    JWKS_URI: jwks.uri,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    LOG_LEVEL: 'debug',
+  });
+});
+
+afterAll(async () => {
+  capture?.restore();
+  await jwks?.stop();
+  await dynamo?.stop();
+});
+
+describe('adversarial token suite', () => {
+  it('the data file is exactly what the generator produces (deterministic, reviewed cases)', () => {
+    expect(readFileSync(CASES_FILE, 'utf8')).toBe(serialise(buildCases()));
+    expect(fixture.cases.length).toBeGreaterThanOrEqual(60);
+  });
+
+  for (const shape of EVENT_SHAPES) {
+    it(`${shape}: every case gets its expected verdict, for an expected reason, in the right shape`, async () => {
+      const wrong: string[] = [];
+      for (const c of fixture.cases) {
+        // Arrange
+        const authorization = expandAuthorization(c.authorization);
+        secrets.add(c.id, authorization);
+        const mark = capture.offset();
+        // Act
+        const answer = await invoke(authorizer, eventFor(shape, authorization), isRestShape(shape));
+        // Assert (collected, so one run reports every mismatch)
+        const decision = capture.jsonLinesSince(mark).find((l) => l.message === 'authorizer decision');
+        if (answer.malformed) wrong.push(`${c.id}: ${answer.malformed}`);
+        if (answer.verdict !== c.expected) wrong.push(`${c.id}: ${answer.verdict}, expected ${c.expected}`);
+        if (!decision) wrong.push(`${c.id}: no decision log line`);
+        else if (!c.reasons.includes(String(decision.reason))) {
+          wrong.push(`${c.id}: reason ${String(decision.reason)}, expected one of ${c.reasons.join('|')}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+    });
+  }
+
+  it('has allowed exactly the controls and nothing else (zero wrong allows)', () => {
+    const lines = capture.jsonLinesSince(0).filter((l) => l.message === 'authorizer decision');
+    const allows = lines.filter((l) => l.decision === 'allow').length;
+    const controls = fixture.cases.filter((c) => c.expected === 'allow').length;
+    expect(allows).toBe(controls * EVENT_SHAPES.length);
+  });
+
+  it('wrote no token, header value or token segment to stdout or stderr', () => {
+    expect(secrets.size).toBeGreaterThan(fixture.cases.length);
+    expect(secrets.findIn(capture.text())).toEqual([]);
+  });
+});

@@ -48,10 +48,11 @@ export class Transcript {
   gap(text: string): void {
     this.emit(`    ! emulator gap: ${text}`);
   }
-  check(condition: boolean, text: string, ms?: number): void {
+  check(condition: boolean, text: string, ms?: number, detail?: string): void {
     const timing = ms === undefined ? '' : `  (${ms.toFixed(0)} ms)`;
     if (!condition) {
       this.emit(`  ✗ ${text}${timing}`);
+      if (detail) for (const line of detail.trim().split('\n').slice(0, 12)) this.emit(`      ${line}`);
       throw new DemoDeviation(text);
     }
     this.emit(`  ✓ ${text}${timing}`);
@@ -112,14 +113,14 @@ export function runAdminCli(stack: LocalStack, args: readonly string[]): Promise
   }
   const full = [
     CLI_PATH,
-    ...args,
     '--endpoint-url',
     stack.lambda.endpoint,
-    '--function-name',
+    '--function',
     stack.functions.adminSignout,
     '--region',
     stack.cognito.region,
     '--json',
+    ...args,
   ];
   const started = performance.now();
   return new Promise((resolve) => {
@@ -202,7 +203,7 @@ export async function signOutEverywhere(ctx: DemoContext): Promise<Record<string
   await expectApi(ctx, tokens.accessToken, 'access token', 200);
 
   const cli = await runAdminCli(stack, [
-    'sign-out',
+    'signout',
     DEMO_USER.username,
     '--actor',
     'demo',
@@ -219,8 +220,9 @@ export async function signOutEverywhere(ctx: DemoContext): Promise<Record<string
     | undefined;
   t.check(
     result?.watermark?.written === true && typeof result.watermark.notBefore === 'number',
-    `admin CLI sign-out ${DEMO_USER.username}: user watermark written (notBefore ${result?.watermark?.notBefore}), exit code ${cli.code}`,
+    `admin CLI signout ${DEMO_USER.username}: user watermark written (notBefore ${result?.watermark?.notBefore}), exit code ${cli.code}`,
     cli.ms,
+    cli.stderr || cli.stdout,
   );
   if (result?.cognitoSignOut?.done === false) {
     t.gap(
@@ -283,17 +285,20 @@ export async function revokeOneSession(ctx: DemoContext): Promise<Record<string,
 
   const cli = await runAdminCli(stack, [
     'revoke-session',
-    sid,
     '--actor',
     'demo',
     '--reason',
     'laptop stolen',
+    // Session ids are base64url and may start with '-': end the options first.
+    '--',
+    sid,
   ]);
   const result = cli.json as { written?: boolean; revocation?: { scope?: string; id?: string } } | undefined;
   t.check(
     cli.code === 0 && result?.written === true && result.revocation?.id === sid,
     `admin CLI revoke-session ${sid} (the laptop’s session id, from its ID token’s revocation_sid claim) → written`,
     cli.ms,
+    cli.stderr || cli.stdout,
   );
   await expectApi(ctx, laptop.idToken, 'laptop ID token', 401);
   await expectApi(ctx, phone.idToken, 'phone ID token', 200, ' — the other session keeps working');
@@ -328,14 +333,15 @@ export async function cacheBound(
     t.check(first.cache === 'invoked', 'the authorizer ran and API Gateway cached its allow for this token');
     const cli = await runAdminCli(stack, [
       'revoke-session',
-      String(claims(tokens.idToken).revocation_sid),
       '--actor',
       'demo',
       '--reason',
       'cache demo',
+      '--',
+      String(claims(tokens.idToken).revocation_sid),
     ]);
     const revokedAt = performance.now();
-    t.check(cli.code === 0, 'admin CLI revoke-session → written', cli.ms);
+    t.check(cli.code === 0, 'admin CLI revoke-session → written', cli.ms, cli.stderr || cli.stdout);
     const stale = await callApi(stack, tokens.idToken);
     t.check(
       stale.status === 200 && stale.cache === 'cache-hit',

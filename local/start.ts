@@ -26,7 +26,7 @@ export function commands(stack: LocalStack): string {
   const { cognito, lambda, api, dynamo, functions } = stack;
   const creds = `AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=${cognito.region}`;
   const cli = `${creds} npm run cli --`;
-  const target = `--endpoint-url ${lambda.endpoint} --function-name ${functions.adminSignout}`;
+  const target = `--endpoint-url ${lambda.endpoint} --function ${functions.adminSignout}`;
   const initiateAuth = JSON.stringify({
     AuthFlow: 'USER_PASSWORD_AUTH',
     ClientId: cognito.clientId,
@@ -56,9 +56,9 @@ export function commands(stack: LocalStack): string {
     `curl -i ${api.urls.restToken}/hello -H "Authorization: Bearer $TOKEN"`,
     '',
     '# Admin CLI against the local Lambda endpoint (dummy credentials; nothing leaves this machine):',
-    `${cli} sessions ${DEMO_USER.username} ${target}`,
-    `${cli} sign-out ${DEMO_USER.username} --actor you --reason test ${target}`,
-    `${cli} check "$TOKEN" ${target}`,
+    `${cli} ${target} sessions ${DEMO_USER.username}`,
+    `${cli} ${target} signout ${DEMO_USER.username} --reason test`,
+    `${cli} ${target} check "$TOKEN"`,
     '',
     '# Then call the API again: 401.',
   ].join('\n');

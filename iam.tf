@@ -16,34 +16,34 @@ locals {
     resources = [var.kms_key_arn]
   }]
 
-  policy_statements = {
-    # One BatchGetItem (or GetItem) per decision; nothing else.
-    authorizer = concat([{
-      sid       = "ReadBlocklist"
-      actions   = ["dynamodb:BatchGetItem", "dynamodb:GetItem"]
-      resources = [module.table.arn]
-    }], local.kms_read)
+  # One BatchGetItem (or GetItem) per decision; nothing else.
+  authorizer_policy_statements = concat([{
+    sid       = "ReadBlocklist"
+    actions   = ["dynamodb:BatchGetItem", "dynamodb:GetItem"]
+    resources = [module.table.arn]
+  }], local.kms_read)
 
-    # Records one session per token issuance.
-    token_trigger = concat([{
-      sid       = "RecordSessions"
-      actions   = ["dynamodb:PutItem"]
-      resources = [module.table.arn]
-    }], local.kms_read_write)
+  # Records one session per token issuance. Must not depend on the pool (see locals.tf).
+  token_trigger_policy_statements = concat([{
+    sid       = "RecordSessions"
+    actions   = ["dynamodb:PutItem"]
+    resources = [module.table.arn]
+  }], local.kms_read_write)
 
-    # Watermarks and session/token revocations (writes), a user's session records (Query), and the user's
-    # sign-out in this one pool.
-    admin_signout = concat([
-      {
-        sid       = "RevokeAndListSessions"
-        actions   = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
-        resources = [module.table.arn]
-      },
-      {
-        sid       = "SignOutUsersOfOnePool"
-        actions   = ["cognito-idp:AdminGetUser", "cognito-idp:AdminUserGlobalSignOut", "cognito-idp:ListUsers"]
-        resources = [local.user_pool_arn]
-      },
-    ], local.kms_read_write)
-  }
+  # Watermarks and session/token revocations (PutItem, BatchWriteItem), reading them back (GetItem,
+  # BatchGetItem), a user's session records (Query), and the user's sign-out in this one pool. Exactly the
+  # commands lambdas/adapters/dynamodb/sdk-store.ts and lambdas/adapters/cognito send (test/terraform checks the
+  # bundles against these lists).
+  admin_signout_policy_statements = concat([
+    {
+      sid       = "RevokeAndListSessions"
+      actions   = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
+      resources = [module.table.arn]
+    },
+    {
+      sid       = "SignOutUsersOfOnePool"
+      actions   = ["cognito-idp:AdminGetUser", "cognito-idp:AdminUserGlobalSignOut", "cognito-idp:ListUsers"]
+      resources = [local.user_pool_arn]
+    },
+  ], local.kms_read_write)
 }

@@ -12,38 +12,38 @@ locals {
   user_pool_arn = "arn:${local.partition}:cognito-idp:${local.pool_region}:${local.account_id}:userpool/${var.user_pool_id}"
 
   # The environment contract of lambdas/config/contract.ts, exactly: every name a function reads is set here and
-  # nothing else (checked both ways by test/terraform).
-  environment = {
-    authorizer = {
-      USER_POOL_ID                 = var.user_pool_id
-      CLIENT_IDS                   = join(",", var.client_ids)
-      TOKEN_USE                    = var.token_use
-      TABLE_NAME                   = module.table.name
-      SESSION_CLAIM                = var.session_claim
-      FAIL_MODE                    = var.fail_mode
-      STORE_TIMEOUT_MS             = tostring(var.store_timeout_ms)
-      STORE_MAX_ATTEMPTS           = tostring(var.store_max_attempts)
-      CONSISTENT_READ              = tostring(var.consistent_read)
-      REVOCATION_CACHE_TTL_SECONDS = tostring(var.revocation_cache_ttl_seconds)
-      JWKS_URI                     = "" # Cognito's own JWKS; overridden only by emulators and tests.
-      LOG_LEVEL                    = var.log_level
-      METRICS_NAMESPACE            = var.metrics_namespace
-    }
-    token_trigger = {
-      TABLE_NAME             = module.table.name
-      SESSION_CLAIM          = var.session_claim
-      TOKEN_LIFETIME_SECONDS = tostring(var.token_lifetime_seconds)
-      STORE_TIMEOUT_MS       = tostring(var.trigger_store_timeout_ms)
-      LOG_LEVEL              = var.log_level
-      METRICS_NAMESPACE      = var.metrics_namespace
-    }
-    admin_signout = {
-      TABLE_NAME                     = module.table.name
-      USER_POOL_ID                   = var.user_pool_id
-      TOKEN_LIFETIME_SECONDS         = tostring(var.token_lifetime_seconds)
-      REFRESH_TOKEN_LIFETIME_SECONDS = tostring(var.refresh_token_lifetime_seconds)
-      LOG_LEVEL                      = var.log_level
-      METRICS_NAMESPACE              = var.metrics_namespace
-    }
+  # nothing else (checked both ways by test/terraform). One local per function: the token trigger's must not
+  # depend on the pool id, so a pool can take the trigger's ARN in its lambda_config without a cycle.
+  authorizer_environment = {
+    USER_POOL_ID                 = var.user_pool_id
+    CLIENT_IDS                   = join(",", var.client_ids)
+    TOKEN_USE                    = var.token_use
+    TABLE_NAME                   = module.table.name
+    SESSION_CLAIM                = var.session_claim
+    FAIL_MODE                    = var.fail_mode
+    STORE_TIMEOUT_MS             = tostring(var.store_timeout_ms)
+    STORE_MAX_ATTEMPTS           = tostring(var.store_max_attempts)
+    CONSISTENT_READ              = tostring(var.consistent_read)
+    REVOCATION_CACHE_TTL_SECONDS = tostring(var.revocation_cache_ttl_seconds)
+    HTTP_API_RESPONSE_MODE       = var.http_api_response_mode
+    JWKS_URI                     = "" # Cognito's own JWKS; overridden only by emulators and tests.
+    LOG_LEVEL                    = var.log_level
+    METRICS_NAMESPACE            = var.metrics_namespace
+  }
+  token_trigger_environment = {
+    TABLE_NAME             = module.table.name
+    SESSION_CLAIM          = var.session_claim
+    TOKEN_LIFETIME_SECONDS = tostring(var.token_lifetime_seconds)
+    STORE_TIMEOUT_MS       = tostring(var.trigger_store_timeout_ms)
+    LOG_LEVEL              = var.log_level
+    METRICS_NAMESPACE      = var.metrics_namespace
+  }
+  admin_signout_environment = {
+    TABLE_NAME                     = module.table.name
+    USER_POOL_ID                   = var.user_pool_id
+    TOKEN_LIFETIME_SECONDS         = tostring(var.token_lifetime_seconds)
+    REFRESH_TOKEN_LIFETIME_SECONDS = tostring(var.refresh_token_lifetime_seconds)
+    LOG_LEVEL                      = var.log_level
+    METRICS_NAMESPACE              = var.metrics_namespace
   }
 }

@@ -27,8 +27,8 @@ module "authorizer" {
   architecture          = var.architecture
   memory_size           = var.memory_size.authorizer
   timeout               = var.timeout_seconds.authorizer
-  environment           = local.environment.authorizer
-  policy_statements     = local.policy_statements.authorizer
+  environment           = local.authorizer_environment
+  policy_statements     = local.authorizer_policy_statements
   log_retention_in_days = var.log_retention_in_days
   kms_key_arn           = var.kms_key_arn
   tags                  = var.tags
@@ -45,8 +45,8 @@ module "token_trigger" {
   architecture          = var.architecture
   memory_size           = var.memory_size.token_trigger
   timeout               = var.timeout_seconds.token_trigger
-  environment           = local.environment.token_trigger
-  policy_statements     = local.policy_statements.token_trigger
+  environment           = local.token_trigger_environment
+  policy_statements     = local.token_trigger_policy_statements
   log_retention_in_days = var.log_retention_in_days
   kms_key_arn           = var.kms_key_arn
   tags                  = var.tags
@@ -69,8 +69,8 @@ module "admin_signout" {
   architecture          = var.architecture
   memory_size           = var.memory_size.admin_signout
   timeout               = var.timeout_seconds.admin_signout
-  environment           = local.environment.admin_signout
-  policy_statements     = local.policy_statements.admin_signout
+  environment           = local.admin_signout_environment
+  policy_statements     = local.admin_signout_policy_statements
   log_retention_in_days = var.log_retention_in_days
   kms_key_arn           = var.kms_key_arn
   tags                  = var.tags
@@ -80,14 +80,15 @@ module "admin_signout" {
 module "api_authorizers" {
   source = "./modules/api-authorizers"
 
-  function_name        = module.authorizer.function_name
-  invoke_arn           = module.authorizer.invoke_arn
-  partition            = local.partition
-  region               = local.region
-  account_id           = local.account_id
-  name_prefix          = var.name_prefix
-  rest_apis            = var.rest_apis
-  http_apis            = var.http_apis
-  existing_authorizers = var.existing_authorizers
-  appsync_api_ids      = var.appsync_api_ids
+  function_name           = module.authorizer.function_name
+  invoke_arn              = module.authorizer.invoke_arn
+  partition               = local.partition
+  region                  = local.region
+  account_id              = local.account_id
+  name_prefix             = var.name_prefix
+  rest_apis               = var.rest_apis
+  http_apis               = var.http_apis
+  enable_simple_responses = var.http_api_response_mode == "simple"
+  existing_authorizers    = var.existing_authorizers
+  appsync_api_ids         = var.appsync_api_ids
 }

@@ -163,6 +163,18 @@ variable "http_apis" {
   }
 }
 
+variable "http_api_response_mode" {
+  description = "How the authorizer answers HTTP API (payload 2.0) events: `simple` (`isAuthorized`) or `iam` (an IAM policy). The authorizers this module creates use it for `enable_simple_responses`; HTTP API authorizers in `existing_authorizers` must use the same setting."
+  type        = string
+  default     = "simple"
+  nullable    = false
+
+  validation {
+    condition     = contains(["simple", "iam"], var.http_api_response_mode)
+    error_message = "http_api_response_mode must be \"simple\" or \"iam\", matching enable_simple_responses (true or false) of your HTTP API authorizers."
+  }
+}
+
 variable "existing_authorizers" {
   description = <<-EOT
     API Gateway authorizers managed elsewhere (REST or HTTP API) whose URI you point at `authorizer_invoke_arn`,

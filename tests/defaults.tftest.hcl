@@ -31,6 +31,7 @@ run "environment_of_each_function_is_the_contract" {
       STORE_MAX_ATTEMPTS           = "2"
       CONSISTENT_READ              = "true"
       REVOCATION_CACHE_TTL_SECONDS = "0"
+      HTTP_API_RESPONSE_MODE       = "simple"
       JWKS_URI                     = ""
       LOG_LEVEL                    = "info"
       METRICS_NAMESPACE            = "CognitoRevocation"
@@ -79,6 +80,7 @@ run "inputs_reach_the_environment" {
     trigger_store_timeout_ms       = 700
     log_level                      = "warn"
     metrics_namespace              = "Acme/Revocation"
+    http_api_response_mode         = "iam"
     name_prefix                    = "acme"
   }
 
@@ -92,7 +94,9 @@ run "inputs_reach_the_environment" {
       module.authorizer.environment["CONSISTENT_READ"] == "false" &&
       module.authorizer.environment["SESSION_CLAIM"] == "sid_v2" &&
       module.authorizer.environment["LOG_LEVEL"] == "warn" &&
-      module.authorizer.environment["METRICS_NAMESPACE"] == "Acme/Revocation"
+      module.authorizer.environment["METRICS_NAMESPACE"] == "Acme/Revocation" &&
+      module.authorizer.environment["HTTP_API_RESPONSE_MODE"] == "iam" &&
+      module.api_authorizers.http_api_authorizers.catalog.enable_simple_responses == false
     )
     error_message = "Authorizer inputs did not reach its environment: ${jsonencode(module.authorizer.environment)}"
   }

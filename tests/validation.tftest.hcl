@@ -273,6 +273,14 @@ run "reserved_metrics_namespace" {
   expect_failures = [var.metrics_namespace]
 }
 
+run "unknown_http_api_response_mode" {
+  command = plan
+  variables {
+    http_api_response_mode = "v2"
+  }
+  expect_failures = [var.http_api_response_mode]
+}
+
 run "log_level_unknown" {
   command = plan
   variables {

@@ -35,7 +35,7 @@ resource "aws_apigatewayv2_authorizer" "http" {
   authorizer_type                   = "REQUEST"
   authorizer_uri                    = var.invoke_arn
   authorizer_payload_format_version = "2.0"
-  enable_simple_responses           = true
+  enable_simple_responses           = var.enable_simple_responses
   identity_sources                  = each.value.identity_sources
   authorizer_result_ttl_in_seconds  = each.value.authorizer_result_ttl_in_seconds
 }

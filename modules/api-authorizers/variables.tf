@@ -71,6 +71,13 @@ variable "http_apis" {
   nullable = false
 }
 
+variable "enable_simple_responses" {
+  description = "Whether the HTTP API authorizers expect simple (`isAuthorized`) responses rather than IAM policies; must match the function's HTTP_API_RESPONSE_MODE."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "existing_authorizers" {
   description = "Authorizers managed elsewhere whose URI points at the authorizer function, keyed by a short name: API id and authorizer id."
   type = map(object({

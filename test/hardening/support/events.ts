@@ -71,29 +71,51 @@ export interface Answer {
   readonly elapsedMs: number;
 }
 
-/** Invokes and classifies the answer; a REST deny must be exactly `Error('Unauthorized')`. */
-export async function invoke(handler: Handler, event: unknown, restStyle: boolean): Promise<Answer> {
+/**
+ * Invokes and classifies the answer. `restStyle` true: a deny must be exactly a thrown `Error('Unauthorized')` and an
+ * allow an Allow policy. `false`: nothing may be thrown; `{ isAuthorized }` answers. `'either'` (fuzzed events whose
+ * kind is not known in advance): a throw must be `Unauthorized` from an event carrying a `methodArn`; a return must
+ * be an IAM policy or `{ isAuthorized: boolean }`.
+ */
+export async function invoke(
+  handler: Handler,
+  event: unknown,
+  restStyle: boolean | 'either',
+): Promise<Answer> {
   const started = performance.now();
   let result: unknown;
   try {
     result = await handler(event);
   } catch (error) {
     const elapsedMs = performance.now() - started;
-    if (restStyle && error instanceof Error && error.message === 'Unauthorized' && error.name === 'Error') {
+    const hasMethodArn =
+      typeof event === 'object' &&
+      event !== null &&
+      typeof (event as { methodArn?: unknown }).methodArn === 'string';
+    const mayThrow = restStyle === true || (restStyle === 'either' && hasMethodArn);
+    if (mayThrow && error instanceof Error && error.message === 'Unauthorized' && error.name === 'Error') {
       return { verdict: 'deny', elapsedMs };
     }
     return { verdict: 'deny', malformed: `threw ${String(error)}`, elapsedMs };
   }
   const elapsedMs = performance.now() - started;
   const r = result as Record<string, any> | null | undefined;
-  if (restStyle) {
-    const statements = r?.policyDocument?.Statement;
-    if (Array.isArray(statements) && statements.length > 0 && statements.every((s) => s.Effect === 'Allow')) {
+  const statements = r?.policyDocument?.Statement;
+  const isPolicy = Array.isArray(statements) && statements.length > 0;
+  if (restStyle === true || (restStyle === 'either' && isPolicy)) {
+    if (isPolicy && statements.every((s: { Effect?: unknown }) => s.Effect === 'Allow')) {
       return { verdict: 'allow', elapsedMs };
+    }
+    if (
+      restStyle === 'either' &&
+      isPolicy &&
+      statements.every((s: { Effect?: unknown }) => s.Effect === 'Deny')
+    ) {
+      return { verdict: 'deny', elapsedMs };
     }
     return {
       verdict: 'deny',
-      malformed: `REST answer is not an Allow policy nor a throw: ${JSON.stringify(r)}`,
+      malformed: `answer is not an Allow policy nor a throw: ${JSON.stringify(r)}`,
       elapsedMs,
     };
   }

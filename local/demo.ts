@@ -216,11 +216,14 @@ export async function signOutEverywhere(ctx: DemoContext): Promise<Record<string
     | {
         watermark?: { written?: boolean; notBefore?: number };
         cognitoSignOut?: { done?: boolean; error?: string };
+        sessions?: { outstanding?: number; revoked?: number };
       }
     | undefined;
   t.check(
-    result?.watermark?.written === true && typeof result.watermark.notBefore === 'number',
-    `admin CLI signout ${DEMO_USER.username}: user watermark written (notBefore ${result?.watermark?.notBefore}), exit code ${cli.code}`,
+    result?.watermark?.written === true &&
+      typeof result.watermark.notBefore === 'number' &&
+      (result.sessions?.revoked ?? 0) >= 1,
+    `admin CLI signout ${DEMO_USER.username}: user watermark written (notBefore ${result?.watermark?.notBefore}), ${result?.sessions?.revoked ?? 0} of ${result?.sessions?.outstanding ?? 0} recorded sessions blocklisted, exit code ${cli.code}`,
     cli.ms,
     cli.stderr || cli.stdout,
   );

@@ -1,0 +1,205 @@
+// The demo scenarios against the local stack built from dist/ (the shipped bundles and the built admin CLI):
+// every step is a check inside the scenario (a deviation throws); these tests also assert the transcript, the
+// behaviour across all three API kinds, and that the stack leaves nothing behind.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cacheBound,
+  type DemoContext,
+  revokeOneSession,
+  runAdminCli,
+  signOutEverywhere,
+  Transcript,
+} from '../../local/demo.js';
+import { ROOT } from '../../local/lambda-endpoint.js';
+import { DEMO_USER, type LocalStack, startStack } from '../../local/stack.js';
+import { portClosed, processGone } from './leftovers.js';
+
+const claims = (jwt: string) =>
+  JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
+
+describe('demo scenarios on the local stack', () => {
+  let stack: LocalStack;
+  const lines: string[] = [];
+  let ctx: DemoContext;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    ctx = { stack, t: new Transcript((l) => lines.push(l)) };
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('1. sign out everywhere: stateless verification still accepts, the API refuses both tokens, a later sign-in works', async () => {
+    // Act
+    const timings = await signOutEverywhere(ctx);
+    // Assert
+    const text = lines.join('\n');
+    expect(text).toMatch(/✓ API with the ID token → 200 OK/);
+    expect(text).toMatch(
+      /✓ admin CLI signout alice: user watermark written \(notBefore \d+\), 1 of 1 recorded sessions blocklisted/,
+    );
+    expect(text).toMatch(/! emulator gap: cognito-local has no AdminUserGlobalSignOut/);
+    expect(text).toMatch(/still ACCEPTS the ID token/);
+    expect(text).toMatch(/still ACCEPTS the access token/);
+    expect(text).toMatch(/✓ API with the ID token → 401 Unauthorized, \d+ ms after the revocation returned/);
+    expect(text).toMatch(
+      /✓ API with the access token → 401 Unauthorized, \d+ ms after the revocation returned/,
+    );
+    expect(text).toMatch(/one-second granularity/);
+    expect(text).toMatch(/✓ API with the new access token → 200 OK/);
+    expect(text).not.toMatch(/✗/);
+    expect(timings.refusedAfterMs).toBeGreaterThan(0);
+    expect(timings.refusedAfterMs).toBeLessThan(5000);
+  });
+
+  it('2. revoke one session: that session’s ID token is refused, the other session keeps working', async () => {
+    lines.length = 0;
+    await revokeOneSession(ctx);
+    const text = lines.join('\n');
+    expect(text).toMatch(/✓ API with the laptop ID token → 401 Unauthorized/);
+    expect(text).toMatch(/✓ API with the phone ID token → 200 OK — the other session keeps working/);
+    expect(text).toMatch(/! emulator gap: the laptop’s ACCESS token still gets 200/);
+    expect(text).not.toMatch(/✗/);
+  });
+
+  it('3. cache bound: a cached allow outlives the revocation until the TTL ends, then 401', async () => {
+    lines.length = 0;
+    const timings = await cacheBound(ctx, 2);
+    const text = lines.join('\n');
+    expect(text).toMatch(/✓ API with the revoked ID token → 200 from API Gateway’s cache \(stale allow/);
+    expect(text).toMatch(
+      /✓ the stale allow ended when the cache entry expired: 401 \d+ ms after the revocation/,
+    );
+    expect(timings.cacheRefusedAfterMs).toBeGreaterThan(1000);
+    expect(timings.cacheRefusedAfterMs).toBeLessThanOrEqual(2500);
+    // The TTL is back to 0: a fresh request is authorized by the authorizer, not the cache.
+    const tokens = await stack.cognito.signIn(DEMO_USER.username, DEMO_USER.password);
+    const res = await fetch(`${stack.api.urls.restToken}/x`, {
+      headers: { Authorization: `Bearer ${tokens.idToken}` },
+    });
+    expect(res.headers.get('x-local-authorizer')).toBe('invoked');
+  });
+
+  it('a signed-out user’s tokens are refused by every API kind: REST TOKEN/REQUEST 401, HTTP API 403', async () => {
+    // Arrange
+    await new Promise((r) => setTimeout(r, 1100 - (Date.now() % 1000))); // a new second after earlier watermarks
+    const tokens = await stack.cognito.signIn(DEMO_USER.username, DEMO_USER.password);
+    const call = (url: string, token: string) =>
+      fetch(`${url}/orders`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.status);
+    const urls = [stack.api.urls.restToken, stack.api.urls.restRequest, stack.api.urls.httpApi];
+    const before = await Promise.all(
+      urls.flatMap((u) => [call(u, tokens.idToken), call(u, tokens.accessToken)]),
+    );
+    // Act
+    const cli = await runAdminCli(stack, ['signout', DEMO_USER.username, '--reason', 'e2e']);
+    const after = await Promise.all(
+      urls.flatMap((u) => [call(u, tokens.idToken), call(u, tokens.accessToken)]),
+    );
+    // Assert
+    expect(before).toEqual([200, 200, 200, 200, 200, 200]);
+    expect((cli.json as { watermark: { written: boolean } }).watermark.written).toBe(true);
+    expect(after).toEqual([401, 401, 401, 401, 403, 403]);
+  });
+
+  it('the token trigger recorded each sign-in and no function logged a token', async () => {
+    const tokens = await stack.cognito.signIn(DEMO_USER.username, DEMO_USER.password);
+    const sid = claims(tokens.idToken).revocation_sid;
+    const sessions = await runAdminCli(stack, ['sessions', DEMO_USER.username]);
+    expect(sessions.code).toBe(0);
+    expect(JSON.stringify(sessions.json)).toContain(sid);
+    const allLogs = Object.values(stack.functions).flatMap((fn) => stack.lambda.logs(fn));
+    expect(allLogs.length).toBeGreaterThan(10);
+    expect(allLogs.join('\n')).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
+    expect(allLogs.join('\n')).not.toContain(DEMO_USER.password);
+  });
+
+  it('stop() leaves nothing running: ports closed, cognito-local gone, temporary directory removed', async () => {
+    // Arrange
+    const own = await startStack();
+    const ports = [own.dynamo.port, own.lambda.port, own.cognito.port, own.api.port];
+    // Act
+    await own.stop();
+    // Assert
+    for (const port of ports) expect(await portClosed(port)).toBe(true);
+    expect(processGone(own.cognito.pid)).toBe(true);
+    expect(existsSync(own.cognito.directory)).toBe(false);
+  });
+});
+
+/** Processes whose working directory is inside `dir` (Linux /proc); cognito-local runs with cwd in its temp dir. */
+function processesIn(dir: string): number[] {
+  if (!existsSync('/proc')) return [];
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`).startsWith(dir)) found.push(Number(entry));
+    } catch {
+      // gone or not ours to read
+    }
+  }
+  return found;
+}
+
+function run(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      args,
+      { cwd: ROOT, env: { ...process.env, ...env }, timeout: timeoutMs },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error.code as number | null) ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+describe('npm run demo as a newcomer runs it', () => {
+  let tmp: string;
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'demo-e2e-'));
+  });
+  afterAll(() => {
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('exits 0 with the full transcript and leaves no process or temporary directory behind', {
+    timeout: 90_000,
+  }, async () => {
+    // Act
+    const out = await run([TSX, 'local/demo.ts'], { TMPDIR: tmp }, 80_000);
+    // Assert
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    for (const line of [
+      '1. Sign out everywhere',
+      '✓ API with the ID token → 200 OK',
+      'still ACCEPTS the ID token',
+      '✓ API with the access token → 401 Unauthorized',
+      '2. Revoke one session',
+      '✓ API with the phone ID token → 200 OK — the other session keeps working',
+      '3. The cache bound',
+      '✓ the stale allow ended when the cache entry expired',
+      'All steps as expected',
+    ]) {
+      expect(out.stdout).toContain(line);
+    }
+    expect(out.stdout).not.toContain('✗');
+    // tsx keeps its compile cache in TMPDIR (proof the child used it); cognito-local's directory must be gone.
+    expect(readdirSync(tmp).filter((name) => name.startsWith('cognito-local-'))).toEqual([]);
+    expect(processesIn(tmp)).toEqual([]);
+    const apiPort = Number(/API http:\/\/127\.0\.0\.1:(\d+)/.exec(out.stdout)?.[1]);
+    expect(await portClosed(apiPort)).toBe(true);
+  });
+});

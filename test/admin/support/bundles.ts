@@ -6,10 +6,11 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, type Server, type Socket } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LOCAL_AWS } from '../../../local/dynalite.js';
 
-export const ROOT = resolve(import.meta.dirname, '..', '..', '..');
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const requireCjs = createRequire(import.meta.url);
 
 export function bundleFile(fn: string): string {

@@ -2,11 +2,30 @@
 // temporary directory holding .cognito/config.json; reports its port over IPC and exits when the parent goes
 // away (the IPC channel closes), so a killed parent never leaves cognito-local running.
 'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
 const cognitoLocal = require.resolve('cognito-local');
 const pino = require(require.resolve('pino', { paths: [cognitoLocal] }));
 const { createDefaultServer } = require(cognitoLocal);
 
-process.on('disconnect', () => process.exit(0));
+// The parent went away without stopping us (crash, SIGKILL): remove our own temporary directory too, since it
+// holds plain-text passwords and refresh tokens. Only ever a directory local/cognito.ts created.
+process.on('disconnect', () => {
+  try {
+    const dir = process.cwd();
+    if (
+      path.basename(dir).startsWith('cognito-local-') &&
+      path.dirname(dir) === fs.realpathSync(os.tmpdir())
+    ) {
+      process.chdir(os.tmpdir());
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  } catch {
+    // best effort
+  }
+  process.exit(0);
+});
 process.on('SIGTERM', () => process.exit(0));
 
 // Warnings and errors only, to stderr (the parent keeps the last lines for its error messages). Debug logging

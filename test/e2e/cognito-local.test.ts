@@ -1,6 +1,7 @@
 // cognito-local as the local stack runs it: AWS-format pool id and issuer (so aws-jwt-verify's Cognito verifier
 // accepts its tokens unchanged), triggers through the Lambda endpoint (test-only fixture trigger), clean stop.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +97,24 @@ describe('cognito-local lifecycle', () => {
     expect(existsSync(cognito.directory)).toBe(false);
     expect(await portClosed(cognito.port)).toBe(true);
     expect(processGone(cognito.pid)).toBe(true);
+  });
+
+  it('says in one line when the emulator does not come up, and removes what it created', async () => {
+    // Arrange: a private TMPDIR so the check sees only this start's directory
+    const saved = process.env.TMPDIR;
+    const tmp = mkdtempSync(join(tmpdir(), 'cognito-fail-'));
+    process.env.TMPDIR = tmp;
+    try {
+      // Act / Assert
+      await expect(startCognitoLocal({ startTimeoutMs: 1 })).rejects.toThrow(
+        'cognito-local did not start within 0.001 s: check `npm ci` completed (node_modules/cognito-local).',
+      );
+      expect(readdirSync(tmp)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('says which port is in use', async () => {

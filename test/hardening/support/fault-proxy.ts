@@ -1,0 +1,313 @@
+/**
+ * A fault-injecting HTTP proxy on a loopback port in front of dynalite (issue 6 item 3). Point a handler's
+ * `AWS_ENDPOINT_URL_DYNAMODB` at `proxy.endpoint`; every request is forwarded to dynalite unless a fault applies to
+ * its operation (the `X-Amz-Target` header, e.g. `DynamoDB_20120810.BatchGetItem`).
+ *
+ * Faults: `hang` (accept, never answer), `reset` (destroy the connection), `throttle` (400
+ * ProvisionedThroughputExceededException), `throttling` (400 ThrottlingException), `http500` / `http503`,
+ * `slow` (forward after `delayMs`), `malformed` (200 with a body that is not JSON), `truncated` (200 whose body stops
+ * short of its Content-Length), `wrongShape` (200, valid JSON, an item of the wrong types), `unprocessed` (forwards
+ * only part of a batch and answers the rest as `UnprocessedKeys` / `UnprocessedItems`, the way DynamoDB does under
+ * load). Responses the proxy rewrites carry a correct `x-amz-crc32`, so only the fault itself is tested.
+ */
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { crc32 } from 'node:zlib';
+
+export type FaultKind =
+  | 'hang'
+  | 'reset'
+  | 'throttle'
+  | 'throttling'
+  | 'http500'
+  | 'http503'
+  | 'slow'
+  | 'malformed'
+  | 'truncated'
+  | 'wrongShape'
+  | 'unprocessed';
+
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'hang',
+  'reset',
+  'throttle',
+  'throttling',
+  'http500',
+  'http503',
+  'slow',
+  'malformed',
+  'truncated',
+  'wrongShape',
+  'unprocessed',
+];
+
+export interface Fault {
+  readonly kind: FaultKind;
+  /** Operations it applies to (all when absent), e.g. ['BatchGetItem', 'GetItem']. */
+  readonly operations?: readonly string[];
+  /** Applies to this many matching requests, then the proxy forwards again (unlimited when absent). */
+  readonly times?: number;
+  /** `slow`: delay before forwarding. */
+  readonly delayMs?: number;
+  /** `unprocessed`: how many items or keys of each batch to hold back (all when absent). */
+  readonly holdBack?: number;
+}
+
+export interface FaultProxy {
+  readonly endpoint: string;
+  /** Replaces the active fault (undefined: forward everything). */
+  set(fault: Fault | undefined): void;
+  /** Requests seen and faults injected, per fault kind. */
+  readonly stats: { requests: number; injected: Record<string, number>; byOperation: Record<string, number> };
+  stop(): Promise<void>;
+}
+
+const JSON_TYPE = 'application/x-amz-json-1.0';
+
+function send(res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'content-type': JSON_TYPE,
+    'content-length': String(Buffer.byteLength(body)),
+    'x-amz-crc32': String(crc32(Buffer.from(body))),
+    'x-amzn-requestid': 'fault-proxy',
+    ...extra,
+  });
+  res.end(body);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+interface Upstream {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+function forward(target: URL, req: IncomingMessage, body: Buffer): Promise<Upstream> {
+  return new Promise((resolve, reject) => {
+    const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) };
+    const upstream = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+      },
+    );
+    upstream.on('error', reject);
+    upstream.end(body);
+  });
+}
+
+function reply(res: ServerResponse, upstream: Upstream, body = upstream.body): void {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(upstream.headers)) {
+    if (
+      typeof value === 'string' &&
+      !['content-length', 'x-amz-crc32', 'connection', 'transfer-encoding'].includes(name)
+    ) {
+      headers[name] = value;
+    }
+  }
+  headers['content-length'] = String(body.length);
+  headers['x-amz-crc32'] = String(crc32(body));
+  res.writeHead(upstream.status, headers);
+  res.end(body);
+}
+
+export async function startFaultProxy(targetEndpoint: string): Promise<FaultProxy> {
+  const target = new URL(targetEndpoint);
+  let fault: Fault | undefined;
+  let remaining = Number.POSITIVE_INFINITY;
+  const stats = {
+    requests: 0,
+    injected: {} as Record<string, number>,
+    byOperation: {} as Record<string, number>,
+  };
+  const sockets = new Set<Socket>();
+  const hanging = new Set<ServerResponse>();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const body = await readBody(req);
+    stats.requests++;
+    const operation =
+      String(req.headers['x-amz-target'] ?? '')
+        .split('.')
+        .pop() ?? '';
+    stats.byOperation[operation] = (stats.byOperation[operation] ?? 0) + 1;
+    const active = fault;
+    const applies =
+      active !== undefined && remaining > 0 && (!active.operations || active.operations.includes(operation));
+    if (!applies || !active) {
+      reply(res, await forward(target, req, body));
+      return;
+    }
+    remaining--;
+    stats.injected[active.kind] = (stats.injected[active.kind] ?? 0) + 1;
+    switch (active.kind) {
+      case 'hang':
+        hanging.add(res);
+        return;
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'throttle':
+        send(
+          res,
+          400,
+          JSON.stringify({
+            __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+            message: 'The level of configured provisioned throughput for the table was exceeded.',
+          }),
+        );
+        return;
+      case 'throttling':
+        send(
+          res,
+          400,
+          JSON.stringify({
+            __type: 'com.amazon.coral.availability#ThrottlingException',
+            message: 'Rate exceeded',
+          }),
+        );
+        return;
+      case 'http500':
+        send(
+          res,
+          500,
+          JSON.stringify({
+            __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+            message: 'Internal server error',
+          }),
+        );
+        return;
+      case 'http503':
+        send(res, 503, '<html>Service Unavailable</html>', { 'content-type': 'text/html' });
+        return;
+      case 'slow':
+        await new Promise((r) => setTimeout(r, active.delayMs ?? 1000));
+        if (!res.destroyed) reply(res, await forward(target, req, body));
+        return;
+      case 'malformed':
+        send(res, 200, '{"Responses": {"blocklist": [ {"pk": ');
+        return;
+      case 'truncated': {
+        const upstream = await forward(target, req, body);
+        const full =
+          upstream.body.length > 8 ? upstream.body : Buffer.from('{"Responses":{}, "UnprocessedKeys":{}}');
+        res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': String(full.length) });
+        res.write(full.subarray(0, Math.floor(full.length / 2)));
+        setTimeout(() => req.socket.destroy(), 5);
+        return;
+      }
+      case 'wrongShape': {
+        const request = JSON.parse(body.toString('utf8')) as {
+          TableName?: string;
+          RequestItems?: Record<string, unknown>;
+        };
+        const table = request.TableName ?? Object.keys(request.RequestItems ?? {})[0] ?? 'table';
+        const bad = { pk: { N: '12' }, sk: { S: 'revocation' }, expiresAt: { S: 'soon' } };
+        send(
+          res,
+          200,
+          JSON.stringify(
+            request.TableName ? { Item: bad } : { Responses: { [table]: [bad] }, UnprocessedKeys: {} },
+          ),
+        );
+        return;
+      }
+      case 'unprocessed':
+        await unprocessed(active, operation, req, res, body);
+        return;
+    }
+  };
+
+  /** Forwards part of a batch; answers the rest as unprocessed. Non-batch operations are forwarded unchanged. */
+  const unprocessed = async (
+    active: Fault,
+    operation: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+  ) => {
+    const request = JSON.parse(body.toString('utf8')) as { RequestItems?: Record<string, any> };
+    if ((operation !== 'BatchGetItem' && operation !== 'BatchWriteItem') || !request.RequestItems) {
+      reply(res, await forward(target, req, body));
+      return;
+    }
+    const forwarded: Record<string, any> = {};
+    const held: Record<string, any> = {};
+    for (const [table, spec] of Object.entries(request.RequestItems)) {
+      const list: unknown[] = operation === 'BatchGetItem' ? spec.Keys : spec;
+      const hold = Math.min(list.length, active.holdBack ?? list.length);
+      const keep = list.slice(hold);
+      const back = list.slice(0, hold);
+      if (keep.length) forwarded[table] = operation === 'BatchGetItem' ? { ...spec, Keys: keep } : keep;
+      if (back.length) held[table] = operation === 'BatchGetItem' ? { ...spec, Keys: back } : back;
+    }
+    let answer: Record<string, any>;
+    if (Object.keys(forwarded).length === 0) {
+      answer = operation === 'BatchGetItem' ? { Responses: {} } : {};
+    } else {
+      const upstream = await forward(
+        target,
+        req,
+        Buffer.from(JSON.stringify({ ...request, RequestItems: forwarded })),
+      );
+      if (upstream.status !== 200) {
+        reply(res, upstream);
+        return;
+      }
+      answer = JSON.parse(upstream.body.toString('utf8')) as Record<string, any>;
+    }
+    if (operation === 'BatchGetItem') answer.UnprocessedKeys = { ...(answer.UnprocessedKeys ?? {}), ...held };
+    else answer.UnprocessedItems = { ...(answer.UnprocessedItems ?? {}), ...held };
+    send(res, 200, JSON.stringify(answer));
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent)
+        send(res, 500, JSON.stringify({ __type: 'ProxyError', message: 'fault proxy failed' }));
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stats,
+    set(next) {
+      fault = next;
+      remaining = next?.times ?? Number.POSITIVE_INFINITY;
+      if (!next) {
+        for (const res of hanging) res.destroy();
+        hanging.clear();
+      }
+    },
+    async stop() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

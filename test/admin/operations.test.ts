@@ -209,6 +209,26 @@ describe('signOutUser', () => {
     expect(second.watermark.stored?.notBefore).toBe(second.watermark.notBefore);
   });
 
+  it('concurrent signouts of one user all succeed and converge on the latest watermark', async () => {
+    // Arrange
+    const ivan = await cognito.createUser('ivan', 'Passw0rd!long');
+    const base = Date.now();
+    const clocks = [0, 4000, 2000, 3000, 1000].map((offset) => base + offset);
+    // Act
+    const results = (await Promise.all(
+      clocks.map((t) =>
+        operations({ now: () => t }).run({ operation: 'signOutUser', user: 'ivan', actor: 'a', reason: 'r' }),
+      ),
+    )) as SignOutResult[];
+    // Assert
+    const latest = Math.floor((base + 4000) / 1000);
+    expect(results.every((r) => r.ok && r.watermark.inForce)).toBe(true);
+    const [stored] = await createSdkStore({ client: dynamo.client, tableName: TABLE }).find([
+      { scope: 'user', id: ivan.sub },
+    ]);
+    expect(stored?.notBefore).toBe(latest);
+  });
+
   it('revokes 60 outstanding sessions (three batches)', async () => {
     // Arrange
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });

@@ -1,0 +1,108 @@
+/** Unit tests of the trigger's event handling (pure): classification and claim injection, incl. properties. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { classifyEvent, injectSessionClaim, isValidClaimName } from '../../lambdas/token-trigger/events.js';
+import { mintSessionId } from '../../lambdas/token-trigger/trigger.js';
+import { isValidId } from '../../lambdas/core/token.js';
+import { preTokenV1, preTokenV2, SUB } from './fixtures.js';
+
+describe('classifyEvent', () => {
+  it.each([
+    ['1', 'v1'],
+    ['0', 'v1'],
+    [undefined, 'v1'],
+    ['2', 'v2'],
+    ['3', 'v2'],
+  ])('version %s → %s format', (version, format) => {
+    expect(classifyEvent({ ...preTokenV1(), version })).toMatchObject({
+      kind: 'pre-token',
+      format,
+      sub: SUB,
+    });
+  });
+
+  it('post-authentication is recognised with its facts', () => {
+    expect(
+      classifyEvent({ ...preTokenV1(), triggerSource: 'PostAuthentication_Authentication' }),
+    ).toMatchObject({ kind: 'post-auth', sub: SUB });
+  });
+});
+
+describe('injectSessionClaim', () => {
+  it('v2 adds to both tokens without touching scopes or group overrides', () => {
+    // Arrange
+    const event = preTokenV2('2', {
+      claimsAndScopeOverrideDetails: { accessTokenGeneration: { scopesToSuppress: ['x'] } },
+    });
+    // Act
+    const out = injectSessionClaim(event, 'v2', 'sid', 'abc') as any;
+    // Assert
+    expect(out.response.claimsAndScopeOverrideDetails).toEqual({
+      idTokenGeneration: { claimsToAddOrOverride: { sid: 'abc' } },
+      accessTokenGeneration: { scopesToSuppress: ['x'], claimsToAddOrOverride: { sid: 'abc' } },
+    });
+  });
+
+  it('property: every pre-existing claim and override survives, and only the session claim changes', () => {
+    const claimMap = fc.dictionary(
+      fc.string({ minLength: 1, maxLength: 8 }).filter((k) => k !== 'sid' && k !== '__proto__'),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(
+        claimMap,
+        claimMap,
+        fc.array(fc.string({ maxLength: 6 })),
+        fc.boolean(),
+        (idClaims, accessClaims, suppress, v2) => {
+          const event = v2
+            ? preTokenV2('2', {
+                claimsAndScopeOverrideDetails: {
+                  idTokenGeneration: { claimsToAddOrOverride: idClaims, claimsToSuppress: suppress },
+                  accessTokenGeneration: { claimsToAddOrOverride: accessClaims },
+                },
+              })
+            : preTokenV1('TokenGeneration_Authentication', {
+                claimsOverrideDetails: { claimsToAddOrOverride: idClaims, claimsToSuppress: suppress },
+              });
+          const out = injectSessionClaim(event, v2 ? 'v2' : 'v1', 'sid', 'S') as any;
+          const id = v2
+            ? out.response.claimsAndScopeOverrideDetails.idTokenGeneration
+            : out.response.claimsOverrideDetails;
+          expect(id.claimsToAddOrOverride).toEqual({ ...idClaims, sid: 'S' });
+          expect(id.claimsToSuppress).toEqual(suppress.filter((c) => c !== 'sid'));
+          if (v2)
+            expect(
+              out.response.claimsAndScopeOverrideDetails.accessTokenGeneration.claimsToAddOrOverride,
+            ).toEqual({ ...accessClaims, sid: 'S' });
+          expect(out.request).toBe(event.request);
+        },
+      ),
+    );
+  });
+});
+
+describe('session ids and claim names', () => {
+  it('mints 128-bit url-safe ids that are valid blocklist ids and do not repeat', () => {
+    const ids = new Set(Array.from({ length: 10_000 }, () => mintSessionId()));
+    expect(ids.size).toBe(10_000);
+    for (const id of [...ids].slice(0, 100)) {
+      expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(Buffer.from(id, 'base64url')).toHaveLength(16);
+      expect(isValidId(id)).toBe(true);
+    }
+  });
+
+  it.each([
+    ['revocation_sid', true],
+    ['custom:sid', true],
+    ['sub', false],
+    ['jti', false],
+    ['origin_jti', false],
+    ['cognito:groups', false],
+    ['has space', false],
+    ['', false],
+  ])('claim name %j valid: %s', (name, valid) => {
+    expect(isValidClaimName(name)).toBe(valid);
+  });
+});

@@ -7,6 +7,13 @@ import { userInfo } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { decodeTokenIds, TokenDecodeError } from './decode.js';
 import { fields, table, time } from './format.js';
+import type {
+  AdminResult,
+  InspectResult,
+  ListSessionsResult,
+  RevokeResult,
+  SignOutResult,
+} from '../lambdas/admin-signout/operations.js';
 import { createInvoke, type Invoke, InvokeError, type InvokeTarget } from './invoke.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
@@ -29,7 +36,7 @@ interface GlobalOptions {
   json?: boolean;
 }
 
-type Result = Record<string, any>;
+type Result = AdminResult;
 
 class UsageError extends Error {}
 
@@ -41,7 +48,7 @@ function defaultActor(env: NodeJS.ProcessEnv): string {
   }
 }
 
-function describeSignOut(r: Result): string {
+function describeSignOut(r: SignOutResult): string {
   const lines = [`${r.ok ? 'Signed out' : 'Sign-out INCOMPLETE for'} ${r.user.username} (sub ${r.user.sub})`];
   const w = r.watermark ?? {};
   lines.push(
@@ -65,7 +72,7 @@ function describeSignOut(r: Result): string {
         r.sessions?.error
           ? r.sessions.error
           : r.sessions?.unwritten?.length
-            ? r.sessions.unwritten.map((k: Result) => `${k.scope}:${k.id}`).join(', ')
+            ? r.sessions.unwritten.map((k) => `${k.scope}:${k.id}`).join(', ')
             : 'none',
       ],
       ['Actor / reason', `${r.actor} / ${r.reason}`],
@@ -75,7 +82,7 @@ function describeSignOut(r: Result): string {
   return lines.join('\n');
 }
 
-function describeRevoke(r: Result): string {
+function describeRevoke(r: RevokeResult): string {
   const what = `${r.revocation.scope} ${r.revocation.id}`;
   return r.ok
     ? `Revoked ${what}\n${fields([
@@ -85,13 +92,13 @@ function describeRevoke(r: Result): string {
     : `NOT revoked: ${what}\n  ${r.error?.message ?? ''}`;
 }
 
-function describeSessions(r: Result): string {
+function describeSessions(r: ListSessionsResult): string {
   const head = `Sessions of ${r.user.username} (sub ${r.user.sub}): ${r.counts.active} active, ${r.counts.revoked} revoked, ${r.counts.expired} expired`;
   const watermark = r.watermark
     ? `\nSigned out everywhere at ${time(r.watermark.notBefore)}${r.watermark.actor ? ` by ${r.watermark.actor}` : ''}${r.watermark.reason ? ` (${r.watermark.reason})` : ''}`
     : '';
   if (!r.sessions.length) return `${head}${watermark}\n(no recorded sessions)`;
-  const rows = r.sessions.map((s: Result) => [
+  const rows = r.sessions.map((s) => [
     s.sessionId,
     s.state + (s.revokedBy ? ` (${s.revokedBy === 'user' ? 'signout' : 'session'})` : ''),
     time(s.issuedAt),
@@ -102,7 +109,7 @@ function describeSessions(r: Result): string {
   return `${head}${watermark}\n\n${table(['SESSION', 'STATE', 'ISSUED', 'EXPIRES', 'CLIENT', 'SOURCE'], rows)}`;
 }
 
-function describeCheck(r: Result, ids: ReturnType<typeof decodeTokenIds>): string {
+function describeCheck(r: InspectResult, ids: ReturnType<typeof decodeTokenIds>): string {
   const lines = [r.revoked ? 'REVOKED' : 'NOT REVOKED', `  ${r.explanation}`];
   if (r.tokenExpired)
     lines.push('  Note: the token has expired anyway; the authorizer rejects it whatever the table says.');
@@ -164,7 +171,11 @@ Exit codes: 0 done, 1 the operation failed or is incomplete (see the output), 2 
 Your credentials need lambda:InvokeFunction on the function (module output \`admin_invoke_policy_json\`).`,
     );
 
-  async function call(request: Record<string, unknown>, describe: (r: Result) => string): Promise<void> {
+  /** Invokes the function; prints the result with `describe` (its shape is the one for the request's operation). */
+  async function call<R extends AdminResult>(
+    request: Record<string, unknown>,
+    describe: (r: R) => string,
+  ): Promise<void> {
     const opts = program.opts<GlobalOptions>();
     if (!opts.function) {
       throw new UsageError(
@@ -177,7 +188,7 @@ Your credentials need lambda:InvokeFunction on the function (module output \`adm
       profile: opts.profile,
       endpointUrl: opts.endpointUrl,
     });
-    const result: Result = await invoke(request);
+    const result = (await invoke(request)) as unknown as Result;
     if (opts.json) io.out(JSON.stringify(result, null, 2));
     else if (
       result.ok === false &&
@@ -185,7 +196,7 @@ Your credentials need lambda:InvokeFunction on the function (module output \`adm
       !('revocation' in result)
     ) {
       io.err(`Error (${result.error?.code ?? 'unknown'}): ${result.error?.message ?? 'no message'}`);
-    } else io.out(describe(result));
+    } else io.out(describe(result as R));
     exitCode =
       result.ok === true ? EXIT.ok : result.error?.code === 'invalid_request' ? EXIT.usage : EXIT.failed;
   }
@@ -298,7 +309,7 @@ Your credentials need lambda:InvokeFunction on the function (module output \`adm
           ...(ids.sessionId ? { sessionId: ids.sessionId } : {}),
         },
       };
-      await call(request, (r) => describeCheck(r, ids));
+      await call<InspectResult>(request, (r) => describeCheck(r, ids));
     });
 
   return {

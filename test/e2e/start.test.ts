@@ -1,6 +1,6 @@
 // `npm start` as a newcomer runs it: a child process that prints its endpoints and commands, serves the API, and
 // stops cleanly on Ctrl-C (SIGINT) leaving no process, port or temporary directory; one-line errors otherwise.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +45,19 @@ function startChild(
   return { child, output: () => out, exited };
 }
 
+function bash(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      'bash',
+      ['-euo', 'pipefail', '-c', script],
+      { cwd: ROOT, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
 async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!predicate()) {
@@ -75,11 +88,22 @@ describe('npm start', () => {
     expect(text).toContain('npm run cli -- --endpoint-url http://127.0.0.1:');
     expect(text).toContain('signout alice --reason test');
     expect(readdirSync(tmp).filter((n) => n.startsWith('cognito-local-'))).toHaveLength(1);
-    // Act: an API call without a token, then Ctrl-C
+    // Act: the printed commands, pasted into bash as a newcomer would; an API call without a token; then Ctrl-C
+    const script = text.slice(
+      text.indexOf('# Sign in and keep the ID token'),
+      text.indexOf('# Then call the API again'),
+    );
+    const signIn = script.slice(0, script.indexOf('# Call the API'));
+    const callApi = script.split('\n').find((l) => l.startsWith('curl -i ')) ?? '';
+    const sessions = script.split('\n').find((l) => l.includes(' sessions alice')) ?? '';
+    const pasted = await bash(`${signIn}\n${callApi} -s -o /dev/null -w '%{http_code}\\n'\n${sessions}`);
     const unauthenticated = await fetch(`${apiUrl}/rest-token/hello`);
     child.kill('SIGINT');
     const code = await exited;
     // Assert
+    expect(pasted.code).toBe(0);
+    expect(pasted.stdout.split('\n')[0]).toBe('200');
+    expect(pasted.stdout).toMatch(/alice/);
     expect(unauthenticated.status).toBe(401);
     expect(code).toBe(0);
     expect(output()).toContain('stopped; nothing left running.');

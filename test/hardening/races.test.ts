@@ -1,0 +1,407 @@
+/**
+ * Races and load (issue 6 item 5), with the BUILT authorizer and admin signout bundles against dynalite and
+ * cognito-local (plus the one call no emulator has, AdminUserGlobalSignOut, answered by `support/cognito-gap.ts`):
+ * - decisions running concurrently with token / session / refresh-family revocations and with a sign-out
+ *   everywhere: no revoked token is allowed once its revocation write has returned;
+ * - concurrent signouts of the same user converge on the latest watermark, with every session revoked;
+ * - a signout under injected partial batch failures (UnprocessedItems) completes by retrying, or reports exactly
+ *   which revocations are missing.
+ * Bounded loop counts; a seeded pseudo-random schedule.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
+import type { RevocationKey } from '../../lambdas/core/revocation.js';
+import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
+import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
+import { type JwksServer, startJwksServer } from '../support/jwks.js';
+import { nowSeconds, signIdToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../support/tokens.js';
+import { type Handler, loadAuthorizer, loadWithEnvironment } from './support/bundles.js';
+import { type Capture, captureOutput, SecretWatch } from './support/capture.js';
+import { type CognitoGapProxy, startCognitoGapProxy } from './support/cognito-gap.js';
+import { EVENT_SHAPES, eventFor, invoke, isRestShape } from './support/events.js';
+import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js';
+import { FUZZ_SEED } from './support/fuzz.js';
+
+const TABLE = 'blocklist-races';
+const PASSWORD = 'Race-Passw0rd!long';
+const context = (ms = 30_000) => ({ getRemainingTimeInMillis: () => ms });
+
+let dynamo: LocalDynamo;
+let proxy: FaultProxy;
+let jwks: JwksServer;
+let cognito: CognitoLocal;
+let gap: CognitoGapProxy;
+let capture: Capture;
+let testPoolAuthorizer: Handler;
+let cognitoAuthorizer: Handler;
+const admins: { handler: Handler; restore: () => void }[] = [];
+const secrets = new SecretWatch();
+secrets.add('password', PASSWORD);
+const figures = {
+  decisions: 0,
+  decisionsAfterRevocation: 0,
+  inFlight: 0,
+  revocations: 0,
+  signouts: 0,
+  wrongAllows: 0,
+};
+
+/** mulberry32: a small seeded generator, so the schedule is the same at every run. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const store = () => createSdkStore({ client: dynamo.client, tableName: TABLE });
+
+beforeAll(async () => {
+  [dynamo, jwks, cognito] = await Promise.all([startDynalite(), startJwksServer(), startCognitoLocal()]);
+  await dynamo.createTable(TABLE);
+  [proxy, gap] = await Promise.all([
+    startFaultProxy(dynamo.endpoint),
+    startCognitoGapProxy(cognito.endpoint),
+  ]);
+  capture = captureOutput();
+  const common = { TABLE_NAME: TABLE, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, LOG_LEVEL: 'debug' };
+  testPoolAuthorizer = await loadAuthorizer({
+    ...common,
+    USER_POOL_ID: TEST_USER_POOL_ID,
+    CLIENT_IDS: TEST_CLIENT_ID,
+    JWKS_URI: jwks.uri,
+  });
+  cognitoAuthorizer = await loadAuthorizer({
+    ...common,
+    USER_POOL_ID: cognito.userPoolId,
+    CLIENT_IDS: cognito.clientId,
+    JWKS_URI: cognito.jwksUri,
+  });
+  // Six admin containers (concurrent Lambda instances), writing through the fault proxy.
+  for (let i = 0; i < 6; i++) {
+    admins.push(
+      loadWithEnvironment('admin-signout', {
+        TABLE_NAME: TABLE,
+        USER_POOL_ID: cognito.userPoolId,
+        AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: gap.endpoint,
+        TOKEN_LIFETIME_SECONDS: '3600',
+        REFRESH_TOKEN_LIFETIME_SECONDS: '86400',
+        LOG_LEVEL: 'debug',
+      }),
+    );
+  }
+}, 60_000);
+
+afterAll(async () => {
+  for (const admin of [...admins].reverse()) admin.restore();
+  capture?.restore();
+  await Promise.all([proxy?.stop(), gap?.stop(), jwks?.stop()]);
+  await Promise.all([dynamo?.stop(), cognito?.stop()]);
+  console.log(`races: ${JSON.stringify(figures)}`);
+});
+
+interface Decision {
+  readonly token: number;
+  readonly started: number;
+  readonly ended: number;
+  readonly verdict: 'allow' | 'deny';
+}
+
+/** Runs `workers` decision loops over `tokens` until `until()` is true; returns every decision. */
+async function decideConcurrently(
+  authorizer: Handler,
+  tokens: readonly string[],
+  workers: number,
+  until: () => boolean,
+  rng: () => number,
+): Promise<Decision[]> {
+  const decisions: Decision[] = [];
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (!until()) {
+        const token = Math.floor(rng() * tokens.length);
+        const shape = EVENT_SHAPES[Math.floor(rng() * EVENT_SHAPES.length)]!;
+        const started = performance.now();
+        const answer = await invoke(
+          authorizer,
+          eventFor(shape, `Bearer ${tokens[token]}`),
+          isRestShape(shape),
+        );
+        expect(answer.malformed).toBeUndefined();
+        decisions.push({ token, started, ended: performance.now(), verdict: answer.verdict });
+        // Yield to I/O: a cached decision completes without any, and would starve the revoker.
+        await new Promise((r) => setImmediate(r));
+      }
+    }),
+  );
+  figures.decisions += decisions.length;
+  return decisions;
+}
+
+/** No decision that started after its token's revocation returned may allow. */
+function assertNoAllowAfterRevocation(
+  decisions: readonly Decision[],
+  revocationStarted: (token: number) => number,
+  revocationReturned: (token: number) => number,
+) {
+  const after = decisions.filter((d) => d.started > revocationReturned(d.token));
+  const before = decisions.filter((d) => d.ended < revocationStarted(d.token));
+  const wrong = after.filter((d) => d.verdict === 'allow');
+  figures.decisionsAfterRevocation += after.length;
+  figures.inFlight += decisions.length - after.length - before.length;
+  figures.wrongAllows += wrong.length;
+  expect(wrong).toEqual([]);
+  // The race was real: allows before, denies after, both plentiful.
+  expect(before.filter((d) => d.verdict === 'allow').length).toBeGreaterThan(20);
+  expect(before.every((d) => d.verdict === 'allow')).toBe(true);
+  expect(after.length).toBeGreaterThan(20);
+}
+
+describe('decisions racing with revocations', () => {
+  it('token, session and refresh-family revocations: no allow once the revocation write returned', async () => {
+    // Arrange: 24 tokens of 24 users, each revocable by jti, session id or origin_jti
+    const rng = random(FUZZ_SEED);
+    const N = 24;
+    const ids = Array.from({ length: N }, (_, i) => ({
+      sub: `race-sub-${i}`,
+      jti: `race-jti-${i}`,
+      sid: `race-sid-${i}`,
+      origin: `race-origin-${i}`,
+    }));
+    const tokens = ids.map((t) =>
+      signIdToken({ sub: t.sub, jti: t.jti, revocation_sid: t.sid, origin_jti: t.origin }),
+    );
+    for (const [i, t] of tokens.entries()) secrets.add(`race-token-${i}`, t);
+    const started = new Array<number>(N).fill(Number.POSITIVE_INFINITY);
+    const returned = new Array<number>(N).fill(Number.POSITIVE_INFINITY);
+    let done = false;
+    // Act: six decision loops while the admin Lambda revokes the tokens one by one, in a shuffled order
+    const order = ids.map((_, i) => i).sort(() => rng() - 0.5);
+    const revoker = (async () => {
+      await sleep(50);
+      for (const [n, i] of order.entries()) {
+        const t = ids[i]!;
+        const request =
+          n % 3 === 0
+            ? { operation: 'revokeToken', jti: t.jti, exp: nowSeconds() + 3600 }
+            : n % 3 === 1
+              ? { operation: 'revokeSession', sessionId: t.sid }
+              : { operation: 'revokeSession', originJti: t.origin };
+        started[i] = performance.now();
+        const result = (await admins[n % admins.length]!.handler(
+          { ...request, actor: 'race-test', reason: 'race' },
+          context(),
+        )) as { ok: boolean };
+        returned[i] = performance.now();
+        expect(result.ok).toBe(true);
+        figures.revocations++;
+        await sleep(Math.floor(rng() * 20));
+      }
+      await sleep(150);
+      done = true;
+    })();
+    const stopWhenSettled = (p: Promise<unknown>) =>
+      p
+        .then(
+          () => {},
+          () => {},
+        )
+        .then(() => {
+          done = true;
+        });
+    void stopWhenSettled(revoker);
+    const decisions = await decideConcurrently(testPoolAuthorizer, tokens, 6, () => done, rng);
+    await revoker;
+    // Assert
+    assertNoAllowAfterRevocation(
+      decisions,
+      (i) => started[i]!,
+      (i) => returned[i]!,
+    );
+  });
+
+  it('sign out everywhere (real cognito-local tokens): no allow once the signout returned; a later sign-in works', async () => {
+    // Arrange: three sessions of one user, from the emulator itself
+    const rng = random(FUZZ_SEED + 1);
+    const user = await cognito.createUser('race-user', PASSWORD);
+    const sessions = await Promise.all([0, 1, 2].map(() => cognito.signIn('race-user', PASSWORD)));
+    const tokens = sessions.flatMap((s) => [s.idToken, s.accessToken]);
+    for (const [i, s] of sessions.entries()) {
+      secrets.add(`cognito-id-${i}`, s.idToken);
+      secrets.add(`cognito-access-${i}`, s.accessToken);
+      secrets.add(`cognito-refresh-${i}`, s.refreshToken);
+    }
+    await sleep(1000); // the signout's watermark second must follow the sign-ins' second
+    let started = Number.POSITIVE_INFINITY;
+    let returned = Number.POSITIVE_INFINITY;
+    let done = false;
+    // Act
+    const signout = (async () => {
+      await sleep(100);
+      started = performance.now();
+      const result = (await admins[0]!.handler(
+        { operation: 'signOutUser', user: 'race-user', actor: 'race-test', reason: 'race' },
+        context(),
+      )) as { ok: boolean; watermark: { notBefore: number } };
+      returned = performance.now();
+      figures.signouts++;
+      expect(result.ok).toBe(true);
+      await sleep(300);
+      done = true;
+      return result;
+    })();
+    void signout
+      .then(
+        () => {},
+        () => {},
+      )
+      .then(() => {
+        done = true;
+      });
+    const decisions = await decideConcurrently(cognitoAuthorizer, tokens, 4, () => done, rng);
+    const result = await signout;
+    // Assert
+    assertNoAllowAfterRevocation(
+      decisions,
+      () => started,
+      () => returned,
+    );
+    expect(gap.signOuts).toContain('race-user');
+    // A fresh sign-in in a later second than the watermark is allowed again.
+    while (nowSeconds() <= result.watermark.notBefore) await sleep(50);
+    const fresh = await cognito.signIn('race-user', PASSWORD);
+    secrets.add('cognito-fresh-refresh', fresh.refreshToken);
+    const answer = await invoke(cognitoAuthorizer, eventFor('http_v2', `Bearer ${fresh.idToken}`), false);
+    expect(answer.verdict).toBe('allow');
+    expect(user.sub).toMatch(/^[\w-]+$/);
+  });
+});
+
+interface SignOutResult {
+  ok: boolean;
+  error?: { code: string; message: string };
+  watermark: { notBefore: number; written: boolean; inForce: boolean };
+  sessions: { outstanding: number; revoked: number; unwritten: RevocationKey[] };
+}
+
+async function recordSessions(sub: string, username: string, count: number): Promise<string[]> {
+  const now = nowSeconds();
+  const ids = Array.from({ length: count }, (_, i) => `${username}-session-${i}`);
+  for (const sessionId of ids) {
+    await store().record({
+      sub,
+      username,
+      sessionId,
+      clientId: TEST_CLIENT_ID,
+      triggerSource: 'TokenGeneration_Authentication',
+      issuedAt: now,
+      expiresAt: now + 3600 + 300,
+    });
+  }
+  return ids;
+}
+
+async function revokedSessions(ids: readonly string[]): Promise<Set<string>> {
+  const found = await store().find(ids.map((id) => ({ scope: 'session' as const, id })));
+  return new Set(found.map((e) => e.id));
+}
+
+describe('concurrent signouts and partial batch failures', () => {
+  it('six concurrent signouts of one user converge on the latest watermark, every session revoked', async () => {
+    // Arrange: 30 recorded sessions; the first signout's watermark write is held back 1.5 s
+    const user = await cognito.createUser('converge-user', PASSWORD);
+    const ids = await recordSessions(user.sub, 'converge-user', 30);
+    proxy.set({ kind: 'slow', delayMs: 1500, operations: ['PutItem'], times: 1 });
+    const request = {
+      operation: 'signOutUser',
+      user: 'converge-user',
+      actor: 'race-test',
+      reason: 'converge',
+    };
+    // Act: A starts first (and lands last); B..F start more than a second later, together
+    const first = admins[0]!.handler(request, context()) as Promise<SignOutResult>;
+    await sleep(1100);
+    const rest = admins.slice(1).map((a) => a.handler(request, context()) as Promise<SignOutResult>);
+    const results = await Promise.all([first, ...rest]);
+    proxy.set(undefined);
+    figures.signouts += results.length;
+    // Assert
+    const latest = Math.max(...results.map((r) => r.watermark.notBefore));
+    const [stored] = await store().find([{ scope: 'user', id: user.sub }]);
+    expect(stored?.notBefore).toBe(latest);
+    expect(results[0]!.watermark.notBefore).toBeLessThan(latest);
+    expect(results[0]!.watermark).toMatchObject({ written: false, inForce: true });
+    for (const r of results) {
+      expect(r.ok).toBe(true);
+      expect(r.watermark.inForce).toBe(true);
+      expect(r.sessions).toEqual({ outstanding: 30, revoked: 30, unwritten: [] });
+    }
+    expect(await revokedSessions(ids)).toEqual(new Set(ids));
+    // A token authenticated in the latest watermark's second is refused; one a second later is not.
+    const refused = signIdToken({ sub: user.sub, auth_time: latest, iat: latest });
+    const allowed = signIdToken({ sub: user.sub, auth_time: latest + 1, iat: latest + 1 });
+    secrets.add('converge-refused', refused);
+    secrets.add('converge-allowed', allowed);
+    expect(
+      (await invoke(testPoolAuthorizer, eventFor('rest_token', `Bearer ${refused}`), true)).verdict,
+    ).toBe('deny');
+    expect(
+      (await invoke(testPoolAuthorizer, eventFor('rest_token', `Bearer ${allowed}`), true)).verdict,
+    ).toBe('allow');
+  });
+
+  it('UnprocessedItems on the first batch writes: the signout retries and completes', async () => {
+    // Arrange
+    const user = await cognito.createUser('partial-user', PASSWORD);
+    const ids = await recordSessions(user.sub, 'partial-user', 60);
+    proxy.set({ kind: 'unprocessed', operations: ['BatchWriteItem'], holdBack: 7, times: 3 });
+    // Act
+    const result = (await admins[1]!.handler(
+      { operation: 'signOutUser', user: 'partial-user', actor: 'race-test', reason: 'partial' },
+      context(),
+    )) as SignOutResult;
+    proxy.set(undefined);
+    figures.signouts++;
+    // Assert
+    expect(proxy.stats.injected.unprocessed).toBeGreaterThanOrEqual(3);
+    expect(result.ok).toBe(true);
+    expect(result.sessions).toEqual({ outstanding: 60, revoked: 60, unwritten: [] });
+    expect(await revokedSessions(ids)).toEqual(new Set(ids));
+  });
+
+  it('UnprocessedItems that never clear: the signout reports exactly which revocations are missing', async () => {
+    // Arrange: every batch write holds back 4 items, for ever; the invocation has 3.5 s left
+    const user = await cognito.createUser('stuck-user', PASSWORD);
+    const ids = await recordSessions(user.sub, 'stuck-user', 60);
+    proxy.set({ kind: 'unprocessed', operations: ['BatchWriteItem'], holdBack: 4 });
+    // Act
+    const result = (await admins[2]!.handler(
+      { operation: 'signOutUser', user: 'stuck-user', actor: 'race-test', reason: 'stuck' },
+      context(3500),
+    )) as SignOutResult;
+    proxy.set(undefined);
+    figures.signouts++;
+    // Assert: not ok, and what it says is missing is exactly what the table lacks
+    const present = await revokedSessions(ids);
+    const missing = ids.filter((id) => !present.has(id));
+    expect(result.ok).toBe(false);
+    expect(result.error?.code).toBe('incomplete');
+    expect(missing.length).toBeGreaterThan(0);
+    expect(result.sessions.unwritten.map((k) => k.id).sort()).toEqual([...missing].sort());
+    expect(result.sessions.unwritten.every((k) => k.scope === 'session')).toBe(true);
+    expect(result.sessions.revoked).toBe(60 - missing.length);
+    expect(result.error?.message).toContain(`${missing.length} of 60 session revocations were not written`);
+    // The watermark itself was written, so every token of the user is refused anyway.
+    expect(result.watermark).toMatchObject({ written: true, inForce: true });
+  });
+
+  it('logged no token, refresh token or password', () => {
+    expect(secrets.size).toBeGreaterThan(30);
+    expect(secrets.findIn(capture.text())).toEqual([]);
+  });
+});

@@ -1,0 +1,175 @@
+/**
+ * Shared by the Terraform test files: finding the module's files, the Terraform CLI and the provider mirror, and a
+ * throw-away workspace so `terraform init` never writes into the repository.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, relative } from 'node:path';
+import { ROOT } from '../../scripts/docs.js';
+
+export { ROOT };
+
+/** Module directories: the root, every submodule, every example that holds `.tf` files. */
+export function moduleDirs(root = ROOT): string[] {
+  const dirs = ['.'];
+  for (const parent of ['modules', 'examples']) {
+    const abs = join(root, parent);
+    if (!existsSync(abs)) continue;
+    for (const name of readdirSync(abs).sort()) {
+      const dir = join(abs, name);
+      if (statSync(dir).isDirectory() && readdirSync(dir).some((f) => f.endsWith('.tf'))) {
+        dirs.push(`${parent}/${name}`);
+      }
+    }
+  }
+  return dirs;
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.terraform', 'cdktf.out', '.git', 'dist']);
+
+/** Every Terraform file we own (`.tf`, `.tftest.hcl`, `.tfmock.hcl`), repository-relative. */
+export function terraformFiles(root = ROOT): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, recurse: boolean): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const abs = join(dir, name);
+      if (statSync(abs).isDirectory()) {
+        if (recurse && !SKIP_DIRS.has(name)) walk(abs, true);
+      } else if (/\.(tf|tftest\.hcl|tfmock\.hcl)$/.test(name)) {
+        out.push(relative(root, abs));
+      }
+    }
+  };
+  walk(root, false);
+  for (const sub of ['modules', 'examples', 'tests'])
+    if (existsSync(join(root, sub))) walk(join(root, sub), true);
+  return out;
+}
+
+export interface TerraformCli {
+  readonly bin: string;
+  readonly mirror: string;
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, name);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** The Terraform CLI and an AWS provider mirror, or the reason they are unavailable. */
+export function findTerraform(): TerraformCli | { missing: string } {
+  const bin = process.env.TERRAFORM_BIN ?? onPath('terraform');
+  if (!bin) return { missing: 'no `terraform` on PATH (set TERRAFORM_BIN to use another)' };
+  const candidates = [process.env.TF_PLUGIN_MIRROR, '/opt/tf-plugins'].filter((d): d is string => Boolean(d));
+  const mirror = candidates.find((d) => existsSync(join(d, 'registry.terraform.io', 'hashicorp', 'aws')));
+  if (!mirror) {
+    return {
+      missing: `no hashicorp/aws provider mirror in ${candidates.join(' or ')} (set TF_PLUGIN_MIRROR; see DEVELOPERS.md)`,
+    };
+  }
+  return { bin, mirror };
+}
+
+/** Whether the mirror holds packed provider zips (then a plugin cache saves unzipping for every init). */
+function mirrorIsPacked(mirror: string): boolean {
+  const dir = join(mirror, 'registry.terraform.io', 'hashicorp', 'aws');
+  return readdirSync(dir).some((f) => f.endsWith('.zip'));
+}
+
+export interface Workspace {
+  readonly dir: string;
+  readonly env: NodeJS.ProcessEnv;
+  run(args: readonly string[], cwd?: string): { status: number | null; output: string };
+  dispose(): void;
+}
+
+/** An empty but valid zip (end-of-central-directory record only): enough for `filebase64sha256` and mocks. */
+const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
+
+/**
+ * A temporary copy of the module (root `.tf`, `tests/`, `modules/`, `examples/`), with placeholder `dist/*.zip`
+ * so plans do not depend on `npm run build`, and a CLI config that installs providers only from the mirror.
+ * An unpacked mirror is linked straight from `.terraform/` (measured 0.4 s per init); a packed one goes through
+ * a plugin cache shared by every workspace of the run.
+ */
+export function createWorkspace(cli: TerraformCli): Workspace {
+  const dir = mkdtempSync(join(tmpdir(), 'cognito-revocation-tf-'));
+  for (const file of readdirSync(ROOT)) {
+    if (file.endsWith('.tf')) cpSync(join(ROOT, file), join(dir, file));
+  }
+  for (const sub of ['tests', 'modules', 'examples']) {
+    if (!existsSync(join(ROOT, sub))) continue;
+    cpSync(join(ROOT, sub), join(dir, sub), {
+      recursive: true,
+      filter: (src) => !SKIP_DIRS.has(src.split(/[\\/]/).pop() ?? ''),
+    });
+  }
+  mkdirSync(join(dir, 'dist'));
+  for (const fn of ['authorizer', 'token-trigger', 'admin-signout'])
+    writeFileSync(join(dir, 'dist', `${fn}.zip`), EMPTY_ZIP);
+
+  const cacheLine = mirrorIsPacked(cli.mirror)
+    ? `plugin_cache_dir = ${JSON.stringify(join(tmpdir(), 'cognito-revocation-tf-plugin-cache'))}\n`
+    : '';
+  if (cacheLine) mkdirSync(join(tmpdir(), 'cognito-revocation-tf-plugin-cache'), { recursive: true });
+  const rc = join(dir, '.terraformrc');
+  writeFileSync(
+    rc,
+    `${cacheLine}provider_installation {
+  filesystem_mirror {
+    path    = ${JSON.stringify(cli.mirror)}
+    include = ["registry.terraform.io/hashicorp/*"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/*/*"]
+  }
+}
+`,
+  );
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: rc,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    // Mocked tests need no credentials; make sure none leak in and nothing reaches AWS.
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'eu-west-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  for (const key of ['TF_DATA_DIR', 'TF_PLUGIN_CACHE_DIR', 'TF_CLI_ARGS', 'AWS_PROFILE', 'AWS_SESSION_TOKEN'])
+    delete env[key];
+  return {
+    dir,
+    env,
+    run(args, cwd = '.') {
+      const res = spawnSync(cli.bin, [...args], {
+        cwd: join(dir, cwd),
+        env,
+        encoding: 'utf8',
+        timeout: 240_000,
+      });
+      return {
+        status: res.status,
+        output: `${res.stdout ?? ''}${res.stderr ?? ''}${res.error ? String(res.error) : ''}`,
+      };
+    },
+    dispose() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

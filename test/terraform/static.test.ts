@@ -1,0 +1,270 @@
+/**
+ * Checks of the Terraform code that need no Terraform CLI: it parses, every variable and output is typed and
+ * described, the functions' environment is exactly the contract of lambdas/config/contract.ts, no wildcard in
+ * any policy, and the README's generated tables match the code. Canonical formatting is checked with
+ * `terraform fmt` when the CLI exists (test/terraform/cli.test.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from '@cdktf/hcl2json';
+import { describe, expect, it } from 'vitest';
+import { ENVIRONMENT, type FunctionName } from '../../lambdas/config/contract.js';
+import {
+  extractSection,
+  MARKERS,
+  readModuleEnvironment,
+  readModuleJson,
+  readOutputs,
+  readVariables,
+  renderSections,
+} from '../../scripts/docs.js';
+import { moduleDirs, ROOT, terraformFiles } from './harness.js';
+
+const FUNCTIONS = Object.keys(ENVIRONMENT) as FunctionName[];
+
+describe('Terraform files', () => {
+  const files = terraformFiles();
+
+  it('include the root, three submodules, the examples and the test suites', () => {
+    // Arrange / Act
+    const dirs = moduleDirs();
+
+    // Assert
+    expect(dirs).toEqual(
+      expect.arrayContaining([
+        '.',
+        'modules/table',
+        'modules/function',
+        'modules/api-authorizers',
+        'examples/complete',
+        'examples/existing-api',
+      ]),
+    );
+    expect(files.filter((f) => f.endsWith('.tftest.hcl')).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it.each(files)('%s parses as HCL', async (file) => {
+    // Arrange
+    const text = readFileSync(join(ROOT, file), 'utf8');
+
+    // Act
+    const json = await parse(file, text);
+
+    // Assert: hcl2json returns the blocks; an empty object would mean nothing was understood.
+    expect(Object.keys(json).length).toBeGreaterThan(0);
+  });
+
+  it('never break the parser silently: malformed HCL is rejected', async () => {
+    // Act / Assert: the parse check above can fail.
+    await expect(parse('broken.tf', 'variable "x" {\n  type = \n')).rejects.toThrow();
+  });
+});
+
+describe.each(moduleDirs())('module %s', (dir) => {
+  it('types and describes every variable', async () => {
+    // Act
+    const variables = await readVariables(join(ROOT, dir));
+
+    // Assert
+    const untyped = variables.filter((v) => !v.type).map((v) => v.name);
+    const undescribed = variables.filter((v) => !v.description?.trim()).map((v) => v.name);
+    expect({ untyped, undescribed }).toEqual({ untyped: [], undescribed: [] });
+  });
+
+  it('describes every output', async () => {
+    // Act
+    const outputs = await readOutputs(join(ROOT, dir));
+
+    // Assert
+    expect(outputs.filter((o) => !o.description?.trim()).map((o) => o.name)).toEqual([]);
+  });
+});
+
+describe('root module interface', () => {
+  it('has the inputs of issue 4', async () => {
+    // Act
+    const names = (await readVariables(ROOT)).map((v) => v.name);
+
+    // Assert
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'user_pool_id',
+        'client_ids',
+        'token_use',
+        'rest_apis',
+        'http_apis',
+        'existing_authorizers',
+        'appsync_api_ids',
+        'token_lifetime_seconds',
+        'refresh_token_lifetime_seconds',
+        'fail_mode',
+        'revocation_cache_ttl_seconds',
+        'session_claim',
+        'pre_token_generation_event_version',
+        'runtime',
+        'architecture',
+        'memory_size',
+        'log_retention_in_days',
+        'kms_key_arn',
+        'point_in_time_recovery_enabled',
+        'deletion_protection_enabled',
+        'table_replicas',
+        'tags',
+        'name_prefix',
+      ]),
+    );
+  });
+
+  it('defaults to nodejs22.x on arm64, fail closed, no caches', async () => {
+    // Act
+    const byName = Object.fromEntries((await readVariables(ROOT)).map((v) => [v.name, v]));
+
+    // Assert
+    expect(byName.runtime?.default).toBe('nodejs22.x');
+    expect(byName.architecture?.default).toBe('arm64');
+    expect(byName.fail_mode?.default).toBe('closed');
+    expect(byName.revocation_cache_ttl_seconds?.default).toBe(0);
+    expect(byName.rest_apis?.type).toMatch(/authorizer_result_ttl_in_seconds\s*=\s*optional\(number, 0\)/);
+    expect(byName.http_apis?.type).toMatch(/authorizer_result_ttl_in_seconds\s*=\s*optional\(number, 0\)/);
+  });
+
+  it('validates every input that has a constrained domain', async () => {
+    // Arrange: inputs whose every value is acceptable.
+    const free = new Set([
+      'tags',
+      'consistent_read',
+      'point_in_time_recovery_enabled',
+      'deletion_protection_enabled',
+      'package_dir',
+    ]);
+    const json = await readModuleJson(ROOT);
+
+    // Act
+    const unvalidated = (json.variable ?? [])
+      .flatMap((block) => Object.entries(block))
+      .filter(([name, defs]) => !free.has(name) && !(defs as { validation?: unknown[] }[])[0]?.validation)
+      .map(([name]) => name);
+
+    // Assert
+    expect(unvalidated).toEqual([]);
+  });
+
+  it('has the outputs of issue 4', async () => {
+    // Act
+    const names = (await readOutputs(ROOT)).map((o) => o.name);
+
+    // Assert
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'table_name',
+        'table_arn',
+        'authorizer_function_name',
+        'authorizer_function_arn',
+        'authorizer_invoke_arn',
+        'rest_api_authorizer_ids',
+        'http_api_authorizer_ids',
+        'token_trigger_function_arn',
+        'pre_token_generation_config',
+        'admin_signout_function_name',
+        'admin_signout_function_arn',
+        'admin_invoke_policy_json',
+      ]),
+    );
+  });
+
+  it('wraps every output value in try()', async () => {
+    // Arrange
+    const json = await readModuleJson(ROOT);
+
+    // Act
+    const unsafe = (json.output ?? [])
+      .flatMap((block) => Object.entries(block))
+      .filter(([, defs]) => !/^\$\{try\(/.test(String((defs as { value?: unknown }[])[0]?.value)))
+      .map(([name]) => name);
+
+    // Assert
+    expect(unsafe).toEqual([]);
+  });
+});
+
+describe('environment contract (lambdas/config/contract.ts)', () => {
+  it.each(FUNCTIONS)('%s: the module sets exactly the variables the function reads', async (fn) => {
+    // Arrange
+    const contract = ENVIRONMENT[fn].map((v) => v.name).sort();
+
+    // Act
+    const set = Object.keys((await readModuleEnvironment(ROOT))[fn]).sort();
+
+    // Assert: both directions, with the difference in the failure message.
+    expect({
+      readButNotSet: contract.filter((n) => !set.includes(n)),
+      setButNotRead: set.filter((n) => !contract.includes(n)),
+    }).toEqual({ readButNotSet: [], setButNotRead: [] });
+  });
+
+  it('every function gets its environment from its own local', () => {
+    // Arrange
+    const main = readFileSync(join(ROOT, 'main.tf'), 'utf8');
+
+    // Act / Assert: the three module calls use the three locals the comparison above reads.
+    for (const fn of FUNCTIONS) {
+      const local = `${fn.replace('-', '_')}_environment`;
+      expect(main).toMatch(new RegExp(`environment\\s*=\\s*local\\.${local}\\b`));
+    }
+  });
+});
+
+describe('least privilege in the code (issue 6 item 7)', () => {
+  it('no policy statement in iam.tf names a wildcard action or resource', () => {
+    // Arrange
+    const iam = readFileSync(join(ROOT, 'iam.tf'), 'utf8');
+    const code = iam.replace(/#.*$/gm, '');
+
+    // Act
+    const quoted = [...code.matchAll(/"([^"]*)"/g)].map((m) => m[1]!);
+
+    // Assert
+    expect(quoted.filter((s) => s === '*' || /:\*$/.test(s) || /^[a-z-]+:\*/.test(s))).toEqual([]);
+    expect(quoted).toContain('dynamodb:BatchGetItem');
+  });
+
+  it('the only `*` in a function policy is the log group streams suffix', () => {
+    // Arrange
+    const fn = readFileSync(join(ROOT, 'modules/function/main.tf'), 'utf8').replace(/#.*$/gm, '');
+
+    // Act
+    const stars = [...fn.matchAll(/"[^"\n]*\*[^"\n]*"/g)].map((m) => m[0]);
+
+    // Assert
+    expect(stars).toEqual([`"\${aws_cloudwatch_log_group.this.arn}:*"`]);
+  });
+});
+
+describe('README generated sections', () => {
+  it.each(Object.keys(MARKERS) as (keyof typeof MARKERS)[])(
+    '%s table matches the code (`npm run docs`)',
+    async (key) => {
+      // Arrange
+      const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+      // Act
+      const expected = (await renderSections())[key];
+      const actual = extractSection(readme, MARKERS[key]);
+
+      // Assert
+      expect(actual, `README.md lacks ${MARKERS[key][0]}; run \`npm run docs\``).toBeDefined();
+      expect(actual, 'README.md is out of date: run `npm run docs`').toBe(expected);
+    },
+  );
+
+  it('the env table names every contract variable and its module input', async () => {
+    // Act
+    const env = (await renderSections()).env;
+
+    // Assert
+    for (const fn of FUNCTIONS)
+      for (const spec of ENVIRONMENT[fn]) expect(env).toContain(`| \`${spec.name}\` |`);
+    expect(env).not.toContain('**not set**');
+    expect(env).toContain('`var.user_pool_id`');
+  });
+});

@@ -69,14 +69,16 @@ describe('demo scenarios on the local stack', () => {
 
   it('3. cache bound: a cached allow outlives the revocation until the TTL ends, then 401', async () => {
     lines.length = 0;
-    const timings = await cacheBound(ctx, 2);
+    const timings = await cacheBound(ctx);
     const text = lines.join('\n');
     expect(text).toMatch(/✓ API with the revoked ID token → 200 from API Gateway’s cache \(stale allow/);
     expect(text).toMatch(
       /✓ the stale allow ended when the cache entry expired: 401 \d+ ms after the revocation/,
     );
-    expect(timings.cacheRefusedAfterMs).toBeGreaterThan(1000);
-    expect(timings.cacheRefusedAfterMs).toBeLessThanOrEqual(2500);
+    // Refused within the TTL of the revocation; the cache entry lived the whole TTL from when it was cached.
+    expect(timings.cacheRefusedAfterMs).toBeGreaterThan(0);
+    expect(timings.cacheRefusedAfterMs).toBeLessThanOrEqual(5000);
+    expect(timings.cachedForMs).toBeGreaterThanOrEqual(3950);
     // The TTL is back to 0: a fresh request is authorized by the authorizer, not the cache.
     const tokens = await stack.cognito.signIn(DEMO_USER.username, DEMO_USER.password);
     const res = await fetch(`${stack.api.urls.restToken}/x`, {

@@ -106,8 +106,11 @@ export interface CliRun {
   readonly ms: number;
 }
 
-/** Runs the built admin CLI (`dist/cli/index.js`) against the stack's Lambda endpoint, with `--json`. */
-export function runAdminCli(stack: LocalStack, args: readonly string[]): Promise<CliRun> {
+/**
+ * Runs the built admin CLI (`dist/cli/index.js`) against the stack's Lambda endpoint, with `--json`; `input` is
+ * written to its stdin (e.g. a token for `check -`, which keeps it off the command line).
+ */
+export function runAdminCli(stack: LocalStack, args: readonly string[], input?: string): Promise<CliRun> {
   if (!existsSync(CLI_PATH)) {
     return Promise.reject(new Error('Missing build output dist/cli/index.js: run `npm run build` first.'));
   }
@@ -124,16 +127,22 @@ export function runAdminCli(stack: LocalStack, args: readonly string[]): Promise
   ];
   const started = performance.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, full, { env: stack.cliEnv(), timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      let json: unknown;
-      try {
-        json = JSON.parse(stdout);
-      } catch {
-        json = undefined;
-      }
-      resolve({ code, stdout, stderr, json, ms: performance.now() - started });
-    });
+    const child = execFile(
+      process.execPath,
+      full,
+      { env: stack.cliEnv(), timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        let json: unknown;
+        try {
+          json = JSON.parse(stdout);
+        } catch {
+          json = undefined;
+        }
+        resolve({ code, stdout, stderr, json, ms: performance.now() - started });
+      },
+    );
+    child.stdin?.end(input ?? '');
   });
 }
 
@@ -261,10 +270,18 @@ export async function signOutEverywhere(ctx: DemoContext): Promise<Record<string
     accessAfter.ms,
   );
   timings.refusedAfterMs = sinceRevokeId;
+  const check = await runAdminCli(stack, ['check', '-'], tokens.accessToken);
+  const why = check.json as { revoked?: boolean; scope?: string; explanation?: string } | undefined;
+  t.check(
+    check.code === 0 && why?.revoked === true && why.scope === 'user',
+    `admin CLI check (the access token on stdin; only its ids are sent): revoked — ${why?.explanation ?? '?'}`,
+    check.ms,
+    check.stderr || check.stdout,
+  );
 
   const waited = await untilAfterSecond(result?.watermark?.notBefore ?? Math.floor(Date.now() / 1000), sleep);
   t.info(
-    `waited ${waited} ms: the watermark has one-second granularity, so a sign-in in the same second as the sign-out is refused too (the secure side)`,
+    `signing in again in a later second than the sign-out (waited ${waited} ms): the watermark has one-second granularity, so a sign-in in the same second as the sign-out is refused too (the secure side)`,
   );
   const fresh = await signIn(ctx, 'sign in again');
   await expectApi(ctx, fresh.idToken, 'new ID token', 200);

@@ -50,6 +50,9 @@ describe('demo scenarios on the local stack', () => {
     expect(text).toMatch(
       /✓ API with the access token → 401 Unauthorized, \d+ ms after the revocation returned/,
     );
+    expect(text).toMatch(
+      /✓ admin CLI check \(the access token on stdin; only its ids are sent\): revoked — /,
+    );
     expect(text).toMatch(/one-second granularity/);
     expect(text).toMatch(/✓ API with the new access token → 200 OK/);
     expect(text).not.toMatch(/✗/);

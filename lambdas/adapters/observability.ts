@@ -12,8 +12,9 @@ export const stdoutSink: Sink = (line) => {
   process.stdout.write(`${line}\n`);
 };
 
-// Three base64url segments where the first decodes to a JSON object ("eyJ" = '{"'), or an Authorization value.
-const SECRET_PATTERN = /eyJ[\w-]*\.[\w-]*\.?[\w-]*|\b(?:bearer|basic)\s+\S+/gi;
+// Dot-separated base64url segments where the first decodes to a JSON object ("eyJ" = '{"'): a JWS (3 segments, ID
+// and access tokens) or a JWE (5 segments: Cognito's refresh tokens) — or an Authorization value.
+const SECRET_PATTERN = /eyJ[\w-]*(?:\.[\w-]*){1,4}|\b(?:bearer|basic)\s+\S+/gi;
 
 export function redact(value: string): string {
   return value.replace(SECRET_PATTERN, '[redacted]');

@@ -1,0 +1,362 @@
+/**
+ * A typed cdktf construct for the `cognito_revocation` Terraform module.
+ *
+ * Props mirror the module's variables.tf (camelCase; nested object fields too) and getters mirror outputs.tf.
+ * test/terraform/cdktf.test.ts parses both files and keeps the tables below in step with them.
+ *
+ * Imports only `cdktf` and `constructs`, so it works with cdktf 0.20/0.21 and with the community fork `cdktn`
+ * (alias the package: `"cdktf": "npm:cdktn@<version>"` in package.json). See docs/cdktf.md.
+ */
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  App,
+  Fn,
+  type ITerraformDependable,
+  type TerraformProvider,
+  TerraformHclModule,
+  TerraformStack,
+  Token,
+} from 'cdktf';
+import { Construct } from 'constructs';
+
+/** A REST API to create a Lambda authorizer on (`rest_apis` entry). */
+export interface RestApiAuthorizer {
+  readonly restApiId: string;
+  readonly name?: string;
+  /** `TOKEN` (default) or `REQUEST`. */
+  readonly type?: 'TOKEN' | 'REQUEST';
+  readonly identitySource?: string;
+  readonly identityValidationExpression?: string;
+  /** 0–3600, default 0: a cached allow outlives a revocation by up to this long. */
+  readonly authorizerResultTtlInSeconds?: number;
+}
+
+/** An HTTP API to create a Lambda authorizer on (`http_apis` entry). */
+export interface HttpApiAuthorizer {
+  readonly apiId: string;
+  readonly name?: string;
+  readonly identitySources?: string[];
+  /** 0–3600, default 0. */
+  readonly authorizerResultTtlInSeconds?: number;
+}
+
+/** An authorizer managed elsewhere whose URI points at the authorizer function (`existing_authorizers` entry). */
+export interface ExistingAuthorizer {
+  readonly apiId: string;
+  readonly authorizerId: string;
+}
+
+/** Per-function setting (`memory_size`, `timeout_seconds`). */
+export interface PerFunction {
+  readonly authorizer?: number;
+  readonly tokenTrigger?: number;
+  readonly adminSignout?: number;
+}
+
+/** A table replica region (`table_replicas` entry). */
+export interface TableReplica {
+  readonly regionName: string;
+  readonly kmsKeyArn?: string;
+}
+
+/** The module's inputs; see the README's inputs table for each one's meaning, default and validation. */
+export interface CognitoRevocationInputs {
+  readonly userPoolId: string;
+  readonly clientIds: string[];
+  readonly tokenUse?: 'id' | 'access' | 'any';
+  readonly sessionClaim?: string;
+  readonly preTokenGenerationEventVersion?: 'V1_0' | 'V2_0' | 'V3_0';
+  readonly restApis?: Record<string, RestApiAuthorizer>;
+  readonly httpApis?: Record<string, HttpApiAuthorizer>;
+  readonly httpApiResponseMode?: 'simple' | 'iam';
+  readonly existingAuthorizers?: Record<string, ExistingAuthorizer>;
+  readonly appsyncApiIds?: Record<string, string>;
+  readonly tokenLifetimeSeconds?: number;
+  readonly refreshTokenLifetimeSeconds?: number;
+  readonly failMode?: 'closed' | 'open';
+  readonly revocationCacheTtlSeconds?: number;
+  readonly storeTimeoutMs?: number;
+  readonly storeMaxAttempts?: number;
+  readonly consistentRead?: boolean;
+  readonly triggerStoreTimeoutMs?: number;
+  /** Directory with the zips from `npm run build`; default `<module>/dist`. */
+  readonly packageDir?: string;
+  readonly runtime?: 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x';
+  readonly architecture?: 'arm64' | 'x86_64';
+  readonly memorySize?: PerFunction;
+  readonly timeoutSeconds?: PerFunction;
+  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  readonly metricsNamespace?: string;
+  readonly logRetentionInDays?: number;
+  readonly kmsKeyArn?: string;
+  readonly pointInTimeRecoveryEnabled?: boolean;
+  readonly deletionProtectionEnabled?: boolean;
+  readonly tableReplicas?: TableReplica[];
+  readonly namePrefix?: string;
+  readonly tags?: Record<string, string>;
+}
+
+export interface CognitoRevocationProps extends CognitoRevocationInputs {
+  /**
+   * Where the module is: a registry or git address (`github.com/<org>/cognito-revocation?ref=v0.1.0`), or a local
+   * path (`./`, `../` or absolute; relative to the working directory), which is rewritten relative to the
+   * synthesized stack so `terraform` finds it without copying the module into an asset.
+   */
+  readonly source: string;
+  /** Registry module version constraint (registry sources only). */
+  readonly version?: string;
+  readonly providers?: TerraformProvider[];
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+type FieldMap<T> = { readonly [K in keyof T]-?: string };
+
+interface VariableSpec {
+  readonly name: string;
+  /** The value is an object with these fields. */
+  readonly fields?: Readonly<Record<string, string>>;
+  /** The value is a map whose values are objects with these fields. */
+  readonly eachValue?: Readonly<Record<string, string>>;
+  /** The value is a list of objects with these fields. */
+  readonly eachItem?: Readonly<Record<string, string>>;
+}
+
+export const REST_API_FIELDS: FieldMap<RestApiAuthorizer> = {
+  restApiId: 'rest_api_id',
+  name: 'name',
+  type: 'type',
+  identitySource: 'identity_source',
+  identityValidationExpression: 'identity_validation_expression',
+  authorizerResultTtlInSeconds: 'authorizer_result_ttl_in_seconds',
+};
+
+export const HTTP_API_FIELDS: FieldMap<HttpApiAuthorizer> = {
+  apiId: 'api_id',
+  name: 'name',
+  identitySources: 'identity_sources',
+  authorizerResultTtlInSeconds: 'authorizer_result_ttl_in_seconds',
+};
+
+export const EXISTING_AUTHORIZER_FIELDS: FieldMap<ExistingAuthorizer> = {
+  apiId: 'api_id',
+  authorizerId: 'authorizer_id',
+};
+
+export const PER_FUNCTION_FIELDS: FieldMap<PerFunction> = {
+  authorizer: 'authorizer',
+  tokenTrigger: 'token_trigger',
+  adminSignout: 'admin_signout',
+};
+
+export const TABLE_REPLICA_FIELDS: FieldMap<TableReplica> = {
+  regionName: 'region_name',
+  kmsKeyArn: 'kms_key_arn',
+};
+
+/** Every prop → its Terraform variable (and nested field names). The compiler makes it cover every prop. */
+export const VARIABLES: { readonly [K in keyof CognitoRevocationInputs]-?: VariableSpec } = {
+  userPoolId: { name: 'user_pool_id' },
+  clientIds: { name: 'client_ids' },
+  tokenUse: { name: 'token_use' },
+  sessionClaim: { name: 'session_claim' },
+  preTokenGenerationEventVersion: { name: 'pre_token_generation_event_version' },
+  restApis: { name: 'rest_apis', eachValue: REST_API_FIELDS },
+  httpApis: { name: 'http_apis', eachValue: HTTP_API_FIELDS },
+  httpApiResponseMode: { name: 'http_api_response_mode' },
+  existingAuthorizers: { name: 'existing_authorizers', eachValue: EXISTING_AUTHORIZER_FIELDS },
+  appsyncApiIds: { name: 'appsync_api_ids' },
+  tokenLifetimeSeconds: { name: 'token_lifetime_seconds' },
+  refreshTokenLifetimeSeconds: { name: 'refresh_token_lifetime_seconds' },
+  failMode: { name: 'fail_mode' },
+  revocationCacheTtlSeconds: { name: 'revocation_cache_ttl_seconds' },
+  storeTimeoutMs: { name: 'store_timeout_ms' },
+  storeMaxAttempts: { name: 'store_max_attempts' },
+  consistentRead: { name: 'consistent_read' },
+  triggerStoreTimeoutMs: { name: 'trigger_store_timeout_ms' },
+  packageDir: { name: 'package_dir' },
+  runtime: { name: 'runtime' },
+  architecture: { name: 'architecture' },
+  memorySize: { name: 'memory_size', fields: PER_FUNCTION_FIELDS },
+  timeoutSeconds: { name: 'timeout_seconds', fields: PER_FUNCTION_FIELDS },
+  logLevel: { name: 'log_level' },
+  metricsNamespace: { name: 'metrics_namespace' },
+  logRetentionInDays: { name: 'log_retention_in_days' },
+  kmsKeyArn: { name: 'kms_key_arn' },
+  pointInTimeRecoveryEnabled: { name: 'point_in_time_recovery_enabled' },
+  deletionProtectionEnabled: { name: 'deletion_protection_enabled' },
+  tableReplicas: { name: 'table_replicas', eachItem: TABLE_REPLICA_FIELDS },
+  namePrefix: { name: 'name_prefix' },
+  tags: { name: 'tags' },
+};
+
+/** Every output getter → its Terraform output. */
+export const OUTPUTS = {
+  tableName: 'table_name',
+  tableArn: 'table_arn',
+  authorizerFunctionName: 'authorizer_function_name',
+  authorizerFunctionArn: 'authorizer_function_arn',
+  authorizerInvokeArn: 'authorizer_invoke_arn',
+  restApiAuthorizerIds: 'rest_api_authorizer_ids',
+  httpApiAuthorizerIds: 'http_api_authorizer_ids',
+  authorizerPermissionSourceArns: 'authorizer_permission_source_arns',
+  tokenTriggerFunctionName: 'token_trigger_function_name',
+  tokenTriggerFunctionArn: 'token_trigger_function_arn',
+  preTokenGenerationConfig: 'pre_token_generation_config',
+  userPoolArn: 'user_pool_arn',
+  adminSignoutFunctionName: 'admin_signout_function_name',
+  adminSignoutFunctionArn: 'admin_signout_function_arn',
+  adminInvokePolicyJson: 'admin_invoke_policy_json',
+  roleArns: 'role_arns',
+  rolePolicies: 'role_policies',
+  logGroupNames: 'log_group_names',
+} as const;
+
+function renameFields(value: unknown, fields: Readonly<Record<string, string>>): unknown {
+  if (value === null || typeof value !== 'object' || Token.isUnresolved(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v === undefined) continue;
+    const name = fields[key];
+    if (name === undefined)
+      throw new Error(`Unknown field ${key}; expected one of ${Object.keys(fields).join(', ')}`);
+    out[name] = v;
+  }
+  return out;
+}
+
+/** The props as the module's variables: snake_case names, undefined props left out so module defaults apply. */
+export function toModuleVariables(inputs: CognitoRevocationInputs): Record<string, unknown> {
+  const variables: Record<string, unknown> = {};
+  for (const [prop, spec] of Object.entries(VARIABLES) as [keyof CognitoRevocationInputs, VariableSpec][]) {
+    const value: unknown = inputs[prop];
+    if (value === undefined) continue;
+    let converted: unknown = value;
+    if (spec.fields) converted = renameFields(value, spec.fields);
+    else if (spec.eachValue && !Token.isUnresolved(value)) {
+      const fields = spec.eachValue;
+      converted = Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, renameFields(v, fields)]),
+      );
+    } else if (spec.eachItem && Array.isArray(value)) {
+      const fields = spec.eachItem;
+      converted = value.map((v) => renameFields(v, fields));
+    }
+    variables[spec.name] = converted;
+  }
+  return variables;
+}
+
+function isLocalPath(source: string): boolean {
+  return source.startsWith('./') || source.startsWith('../') || isAbsolute(source);
+}
+
+/** A local module path relative to where the stack is synthesized (`<outdir>/stacks/<stack id>`). */
+function sourceForStack(scope: Construct, source: string): string {
+  const stack = TerraformStack.of(scope);
+  const stackDir = resolve(App.of(scope).outdir, 'stacks', stack.node.id);
+  const rel = relative(stackDir, resolve(source)).split(sep).join('/');
+  return rel.startsWith('.') ? rel : `./${rel}`;
+}
+
+/** The `cognito_revocation` module: blocklist table, authorizer, token trigger, admin signout, API authorizers. */
+export class CognitoRevocation extends Construct {
+  /** The underlying module block, for escape hatches (`addOverride`). */
+  public readonly module: TerraformHclModule;
+
+  constructor(scope: Construct, id: string, props: CognitoRevocationProps) {
+    super(scope, id);
+    const { source, version, providers, dependsOn, ...inputs } = props;
+    const local = isLocalPath(source);
+    this.module = new TerraformHclModule(this, 'module', {
+      source: local ? sourceForStack(this, source) : source,
+      ...(version === undefined ? {} : { version }),
+      ...(providers === undefined ? {} : { providers }),
+      ...(dependsOn === undefined ? {} : { dependsOn }),
+      // A local module is referenced in place, not copied into cdktf.out/assets (it would copy its dist/ too).
+      skipAssetCreationFromLocalModules: local,
+      variables: toModuleVariables(inputs),
+    });
+  }
+
+  private str(output: (typeof OUTPUTS)[keyof typeof OUTPUTS]): string {
+    return this.module.getString(output);
+  }
+
+  private map(output: (typeof OUTPUTS)[keyof typeof OUTPUTS]): Record<string, string> {
+    return Token.asStringMap(this.module.get(output));
+  }
+
+  get tableName(): string {
+    return this.str(OUTPUTS.tableName);
+  }
+  get tableArn(): string {
+    return this.str(OUTPUTS.tableArn);
+  }
+  get authorizerFunctionName(): string {
+    return this.str(OUTPUTS.authorizerFunctionName);
+  }
+  get authorizerFunctionArn(): string {
+    return this.str(OUTPUTS.authorizerFunctionArn);
+  }
+  get authorizerInvokeArn(): string {
+    return this.str(OUTPUTS.authorizerInvokeArn);
+  }
+  /** Authorizer id per `restApis` key (a token map; index it with {@link restApiAuthorizerId}). */
+  get restApiAuthorizerIds(): Record<string, string> {
+    return this.map(OUTPUTS.restApiAuthorizerIds);
+  }
+  /** Authorizer id per `httpApis` key (a token map; index it with {@link httpApiAuthorizerId}). */
+  get httpApiAuthorizerIds(): Record<string, string> {
+    return this.map(OUTPUTS.httpApiAuthorizerIds);
+  }
+  get authorizerPermissionSourceArns(): Record<string, string> {
+    return this.map(OUTPUTS.authorizerPermissionSourceArns);
+  }
+  get tokenTriggerFunctionName(): string {
+    return this.str(OUTPUTS.tokenTriggerFunctionName);
+  }
+  /** The pool's pre-token-generation (and post-authentication) Lambda ARN. */
+  get tokenTriggerFunctionArn(): string {
+    return this.str(OUTPUTS.tokenTriggerFunctionArn);
+  }
+  /** `{ lambda_arn, lambda_version }` for the pool's `lambda_config.pre_token_generation_config`. */
+  get preTokenGenerationConfig(): Record<string, string> {
+    return this.map(OUTPUTS.preTokenGenerationConfig);
+  }
+  get userPoolArn(): string {
+    return this.str(OUTPUTS.userPoolArn);
+  }
+  get adminSignoutFunctionName(): string {
+    return this.str(OUTPUTS.adminSignoutFunctionName);
+  }
+  get adminSignoutFunctionArn(): string {
+    return this.str(OUTPUTS.adminSignoutFunctionArn);
+  }
+  /** IAM policy JSON allowing `lambda:InvokeFunction` on the admin function only. */
+  get adminInvokePolicyJson(): string {
+    return this.str(OUTPUTS.adminInvokePolicyJson);
+  }
+  get roleArns(): Record<string, string> {
+    return this.map(OUTPUTS.roleArns);
+  }
+  get rolePolicies(): Record<string, string> {
+    return this.map(OUTPUTS.rolePolicies);
+  }
+  get logGroupNames(): Record<string, string> {
+    return this.map(OUTPUTS.logGroupNames);
+  }
+
+  /** The authorizer id created on the REST API of `restApis[key]`. */
+  restApiAuthorizerId(key: string): string {
+    return Token.asString(Fn.lookup(this.module.get(OUTPUTS.restApiAuthorizerIds), key));
+  }
+
+  /** The authorizer id created on the HTTP API of `httpApis[key]`. */
+  httpApiAuthorizerId(key: string): string {
+    return Token.asString(Fn.lookup(this.module.get(OUTPUTS.httpApiAuthorizerIds), key));
+  }
+}
+
+/** The module's root directory when the binding is used from a checkout of this repository. */
+export const MODULE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -8,6 +8,7 @@ import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { captureStdout, loadBundle } from './support/bundles.js';
+import { startDynamoProxy } from './support/dynamo-proxy.js';
 
 type Handler = (event: unknown, context?: { getRemainingTimeInMillis(): number }) => Promise<any>;
 const TABLE = 'blocklist-admin-bundle';
@@ -83,6 +84,51 @@ describe('admin signout bundle against cognito-local and dynalite', () => {
       reason: 'test',
       cognitoSignOut: false,
     });
+  });
+
+  it('stops retrying at the Lambda deadline and reports exactly which session revocations were not written', async () => {
+    // Arrange: a table that keeps answering part of every batch write as unprocessed.
+    const proxy = await startDynamoProxy(dynamo.endpoint);
+    proxy.leaveUnprocessed(1_000_000);
+    const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
+    const judy = await cognito.createUser('judy', 'Passw0rd!long');
+    const now = Math.floor(Date.now() / 1000);
+    for (let i = 0; i < 30; i++) {
+      await store.record({
+        sub: judy.sub,
+        username: 'judy',
+        sessionId: `j-${i}`,
+        clientId: 'c',
+        triggerSource: 'TokenGeneration_Authentication',
+        issuedAt: now,
+        expiresAt: now + 3900,
+      });
+    }
+    const handler = admin({ AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint });
+    const output = captureStdout();
+    // Act: 3 s left in the invocation → the operation stops retrying 1.5 s before the end.
+    const started = Date.now();
+    let result: Record<string, any>;
+    try {
+      result = await handler(
+        { operation: 'signOutUser', user: 'judy', actor: 'ops', reason: 'test' },
+        { getRemainingTimeInMillis: () => 3000 },
+      );
+    } finally {
+      output.restore();
+      await proxy.stop();
+    }
+    const elapsed = Date.now() - started;
+    // Assert
+    expect(elapsed).toBeLessThan(3000);
+    expect(result.ok).toBe(false);
+    const { outstanding, revoked, unwritten } = result.sessions;
+    expect(outstanding).toBe(30);
+    expect(unwritten.length).toBeGreaterThan(0);
+    expect(revoked + unwritten.length).toBe(30);
+    expect(result.error.message).toContain(`${unwritten.length} of 30 session revocations were not written`);
+    const stored = await store.find(unwritten);
+    expect(stored).toEqual([]);
   });
 
   it('listSessions shows the revoked session; inspect explains it', async () => {

@@ -175,10 +175,20 @@ describe('admin signout bundle against cognito-local and dynalite', () => {
   });
 
   it('a missing USER_POOL_ID answers a configuration error on every call', async () => {
-    const result = await admin({ USER_POOL_ID: undefined })({ operation: 'listSessions', user: 'frank' });
+    // Arrange
+    const output = captureStdout();
+    let result: unknown;
+    // Act
+    try {
+      result = await admin({ USER_POOL_ID: undefined })({ operation: 'listSessions', user: 'frank' });
+    } finally {
+      output.restore();
+    }
+    // Assert
     expect(result).toMatchObject({
       ok: false,
       error: { code: 'configuration', message: expect.stringContaining('USER_POOL_ID') },
     });
+    expect(output.lines().some((l) => l.level === 'error' && l.message === 'misconfigured')).toBe(true);
   });
 });

@@ -1,14 +1,14 @@
 /**
  * The authorizer: parse the event → verify the token → one blocklist lookup → decide → shape the response.
  * Built once per container from injected dependencies (`createAuthorizer`), so tests pass real local services or
- * in-memory ones. Every invocation writes one JSON decision line and one EMF metrics line; neither ever holds a
- * token or a header.
+ * in-memory ones. Every invocation writes one JSON line that is both the decision log and the EMF metrics; it never
+ * holds a token or a header.
  */
-import type { Logger, Metrics } from '../adapters/observability.js';
 import { type BlocklistReader, StoreError } from '../core/ports.js';
 import { decide, type RevocationScope, revocationKeysFor } from '../core/revocation.js';
 import { authContextFrom, tokenFactsFrom, tokenUseOf } from './claims.js';
 import type { AuthorizerConfig } from './config.js';
+import type { DecisionRecorder } from './decision-record.js';
 import { type AuthorizerRequest, parseAuthorizerEvent } from './events.js';
 import { allowResponse, type AuthContext, denyResponse, type Shaping } from './responses.js';
 import { rejectionReason, type TokenRejection, type TokenVerifier } from './verifier.js';
@@ -39,19 +39,17 @@ export interface AuthorizerDeps {
   readonly config: AuthorizerConfig;
   readonly reader: BlocklistReader;
   readonly verifier: TokenVerifier;
-  readonly logger: Logger;
-  readonly metrics: Metrics;
+  /** Writes the one line per decision (decision log + EMF metrics); see decision-record.ts. */
+  readonly recorder: DecisionRecorder;
   /** Epoch milliseconds; defaults to `Date.now`. */
   readonly clock?: () => number;
 }
 
 export type Authorizer = (event: unknown) => Promise<unknown>;
 
-const round = (ms: number) => Math.round(ms * 100) / 100;
-
-/** Records the decision (one log line, one metrics flush) and answers in the event's own shape. */
+/** Records the decision (one line: log + metrics) and answers in the event's own shape. */
 export function answer(
-  deps: Pick<AuthorizerDeps, 'logger' | 'metrics'>,
+  recorder: DecisionRecorder,
   shaping: Shaping,
   outcome: Outcome,
   startedAt: number,
@@ -63,30 +61,20 @@ export function answer(
     // An event we could verify a token for but cannot answer with an allow (e.g. a malformed methodArn).
     if (response === undefined) final = { ...outcome, allow: false, reason: 'unrecognised_event' };
   }
-  const { logger, metrics } = deps;
-  const fields = {
+  const warn =
+    final.reason === 'fail_open' || final.reason === 'store_error' || final.reason === 'internal_error';
+  recorder.record({
     decision: final.allow ? 'allow' : 'deny',
     reason: final.reason,
     scope: final.scope,
     eventKind: shaping.kind,
     tokenUse: final.tokenUse,
     sub: final.sub,
-    latencyMs: round(performance.now() - startedAt),
-    storeMs: final.storeMs === undefined ? undefined : round(final.storeMs),
+    latencyMs: performance.now() - startedAt,
+    storeMs: final.storeMs,
     errorKind: final.errorKind,
-  };
-  if (final.reason === 'fail_open' || final.reason === 'store_error' || final.reason === 'internal_error') {
-    logger.warn('authorizer decision', fields);
-  } else {
-    logger.info('authorizer decision', fields);
-  }
-  metrics.add(final.allow ? 'Allowed' : 'Denied', 1);
-  metrics.add(`Reason_${final.reason}`, 1);
-  if (final.scope) metrics.add(`Revoked_${final.scope}`, 1);
-  if (final.storeMs !== undefined) metrics.add('StoreLatency', round(final.storeMs), 'Milliseconds');
-  if (final.reason === 'fail_open' || final.reason === 'store_error') metrics.add('StoreErrors', 1);
-  if (final.reason === 'fail_open') metrics.add('FailOpen', 1);
-  metrics.flush();
+    level: warn ? 'warn' : 'info',
+  });
   return final.allow ? response : denyResponse(shaping);
 }
 
@@ -149,6 +137,6 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
     } catch {
       outcome = { allow: false, reason: 'internal_error' };
     }
-    return answer(deps, shaping, outcome, startedAt);
+    return answer(deps.recorder, shaping, outcome, startedAt);
   };
 }

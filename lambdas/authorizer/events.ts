@@ -25,6 +25,10 @@ export interface AuthorizerRequest {
 /** Longest Authorization value looked at. Cognito tokens are a few KiB; API Gateway caps headers at 10 KiB. */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
 
+const BEARER = /^bearer/i;
+const LEADING_SPACE = /^\s/;
+const SPACE = /\s/;
+
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
@@ -38,9 +42,14 @@ export function bearerToken(value: unknown): { token: string | undefined; malfor
   if (typeof value !== 'string' || value.length > MAX_TOKEN_LENGTH)
     return { token: undefined, malformed: true };
   const trimmed = value.trim();
-  const match = /^bearer(?:\s+(\S+))?$/i.exec(trimmed);
-  const token = match ? match[1] : trimmed;
-  if (!token || /\s/.test(token)) return { token: undefined, malformed: true };
+  let token: string | undefined = trimmed;
+  // `Bearer` alone, or `Bearer` + whitespace + one word (the scheme matched case-insensitively, ASCII only).
+  if (BEARER.test(trimmed)) {
+    const rest = trimmed.slice(6);
+    if (rest === '') token = undefined;
+    else if (LEADING_SPACE.test(rest)) token = rest.trimStart();
+  }
+  if (!token || SPACE.test(token)) return { token: undefined, malformed: true };
   return { token, malformed: false };
 }
 

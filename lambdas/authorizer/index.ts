@@ -1,22 +1,17 @@
 /**
  * Lambda entry point of the revocation-aware authorizer (REST TOKEN / REQUEST, HTTP API payload 2.0, AppSync).
  *
- * Nothing happens at module load: the first invocation reads the environment contract, builds the verifier, the
- * DynamoDB reader, the logger and the metrics once for the container, and every invocation reuses them. A
- * configuration problem is logged clearly at the first invocation and every request is denied (never a crash).
+ * Nothing happens at module load: the first invocation reads the environment contract and builds the verifier,
+ * the DynamoDB reader, the logger and the decision recorder once for the container; every invocation reuses them.
+ * A configuration problem is logged clearly at the first invocation and every request is denied (never a crash).
  */
 import { createDynamoBlocklistReader } from '../adapters/dynamodb/blocklist-reader.js';
 import { createDynamoHttpClient, dynamoOptionsFromEnv } from '../adapters/dynamodb/http-client.js';
-import {
-  createLogger,
-  createMetrics,
-  type Logger,
-  type Metrics,
-  parseLogLevel,
-  type Sink,
-} from '../adapters/observability.js';
+import { createLogger, type LogLevel, parseLogLevel } from '../adapters/observability.js';
+import type { BlocklistReader } from '../core/ports.js';
 import { answer, type Authorizer, type AuthorizerDeps, createAuthorizer } from './authorizer.js';
 import { type AuthorizerConfig, parseAuthorizerConfig } from './config.js';
+import { createDecisionRecorder, type DecisionRecorder } from './decision-record.js';
 import { parseAuthorizerEvent } from './events.js';
 import { cachingReader } from './revocation-cache.js';
 import { createCognitoVerifier } from './verifier.js';
@@ -24,17 +19,17 @@ import { createCognitoVerifier } from './verifier.js';
 export { createAuthorizer } from './authorizer.js';
 export type { Authorizer, AuthorizerDeps } from './authorizer.js';
 export { parseAuthorizerConfig } from './config.js';
+export { createDecisionRecorder } from './decision-record.js';
 
 const SERVICE = 'authorizer';
 
-/** An authorizer that denies everything because it is misconfigured, saying why in each decision line. */
-function misconfigured(logger: Logger, metrics: Metrics, message: string): Authorizer {
-  logger.error(`authorizer configuration error: ${message}`, { reason: 'config_error' });
+/** An authorizer that denies everything because it is misconfigured; each decision line says `config_error`. */
+function misconfigured(recorder: DecisionRecorder): Authorizer {
   return async (event) => {
     const startedAt = performance.now();
     const request = parseAuthorizerEvent(event);
     return answer(
-      { logger, metrics },
+      recorder,
       { kind: request.kind, restStyle: request.restStyle, arn: request.arn, httpApiResponseMode: 'simple' },
       { allow: false, reason: 'config_error' },
       startedAt,
@@ -43,65 +38,72 @@ function misconfigured(logger: Logger, metrics: Metrics, message: string): Autho
 }
 
 export interface EnvironmentOverrides {
-  /** Where log and metric lines go (stdout by default). */
-  readonly sink?: Sink;
+  /** Where log and decision lines go, each a complete line with its newline (stdout by default). */
+  readonly write?: (text: string) => void;
   readonly clock?: () => number;
+  /** A blocklist to use instead of the DynamoDB one (benchmarks, local stand-ins). */
+  readonly reader?: BlocklistReader;
 }
+
+const writeStdout = (text: string) => {
+  process.stdout.write(text);
+};
 
 /** Builds the authorizer from the environment contract (what `handler` does once per container). */
 export function createAuthorizerFromEnvironment(
   env: NodeJS.ProcessEnv,
   overrides: EnvironmentOverrides = {},
 ): Authorizer {
-  let level: ReturnType<typeof parseLogLevel> = 'info';
+  const write = overrides.write ?? writeStdout;
+  let level: LogLevel = 'info';
   try {
     level = parseLogLevel(env.LOG_LEVEL || undefined);
   } catch {
     // reported below with the other configuration problems
   }
-  const logger = createLogger({ service: SERVICE, level, sink: overrides.sink });
-  const metrics = createMetrics({
+  const logger = createLogger({ service: SERVICE, level, sink: (line) => write(`${line}\n`) });
+  const recorder = createDecisionRecorder({
     namespace: env.METRICS_NAMESPACE?.trim() || 'CognitoRevocation',
     service: SERVICE,
-    sink: overrides.sink,
+    level,
+    write,
   });
   let config: AuthorizerConfig;
-  let storeOptions: ReturnType<typeof dynamoOptionsFromEnv>;
+  let reader: BlocklistReader;
   try {
     config = parseAuthorizerConfig(env);
-    storeOptions = dynamoOptionsFromEnv(env);
+    reader =
+      overrides.reader ??
+      createDynamoBlocklistReader({
+        client: createDynamoHttpClient(dynamoOptionsFromEnv(env)),
+        tableName: config.tableName,
+        consistentRead: config.consistentRead,
+        timeoutMs: config.storeTimeoutMs,
+        maxAttempts: config.storeMaxAttempts,
+        onRoundTrip: (_operation, _ms, ok) => {
+          recorder.count('StoreRoundTrips');
+          if (!ok) recorder.count('StoreAttemptErrors');
+        },
+      });
   } catch (error) {
-    metrics.add('ConfigErrors', 1);
-    return misconfigured(logger, metrics, error instanceof Error ? error.message : String(error));
+    logger.error(
+      `authorizer configuration error: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        reason: 'config_error',
+      },
+    );
+    recorder.count('ConfigErrors');
+    return misconfigured(recorder);
   }
   const clock = overrides.clock ?? Date.now;
-  const client = createDynamoHttpClient(storeOptions);
-  let reader = createDynamoBlocklistReader({
-    client,
-    tableName: config.tableName,
-    consistentRead: config.consistentRead,
-    timeoutMs: config.storeTimeoutMs,
-    maxAttempts: config.storeMaxAttempts,
-    onRoundTrip: (_operation, _ms, ok) => {
-      metrics.add('StoreRoundTrips', 1);
-      if (!ok) metrics.add('StoreAttemptErrors', 1);
-    },
-  });
   if (config.revocationCacheTtlSeconds > 0) {
     reader = cachingReader(reader, {
       ttlSeconds: config.revocationCacheTtlSeconds,
       clock,
-      onHit: (n) => metrics.add('CacheHits', n),
+      onHit: (n) => recorder.count('CacheHits', n),
     });
   }
-  const deps: AuthorizerDeps = {
-    config,
-    reader,
-    verifier: createCognitoVerifier(config),
-    logger,
-    metrics,
-    clock,
-  };
+  const deps: AuthorizerDeps = { config, reader, verifier: createCognitoVerifier(config), recorder, clock };
   return createAuthorizer(deps);
 }
 

@@ -131,9 +131,13 @@ export function createCognitoVerifier(
       })
     : CognitoJwtVerifier.create(properties);
   return {
-    verify: async (token) => {
-      assertStrictJwt(token);
-      return (await verifier.verify(token)) as Claims;
+    verify: (token) => {
+      try {
+        assertStrictJwt(token);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return verifier.verify(token) as Promise<Claims>;
     },
   };
 }

@@ -3,9 +3,9 @@
  * JWKS, an in-memory blocklist, a controlled clock, and log/metric sinks we can read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, createMetrics } from '../../lambdas/adapters/observability.js';
 import { createAuthorizer } from '../../lambdas/authorizer/authorizer.js';
 import { parseAuthorizerConfig } from '../../lambdas/authorizer/config.js';
+import { createDecisionRecorder } from '../../lambdas/authorizer/decision-record.js';
 import { cachingReader } from '../../lambdas/authorizer/revocation-cache.js';
 import { createCognitoVerifier } from '../../lambdas/authorizer/verifier.js';
 import { StoreError } from '../../lambdas/core/ports.js';
@@ -36,7 +36,11 @@ function build(env: Record<string, string> = {}, options: { clockMs?: () => numb
     ...env,
   });
   const lines: Record<string, unknown>[] = [];
-  const sink = (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>);
+  const write = (line: string) => {
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.indexOf('\n')).toBe(line.length - 1);
+    lines.push(JSON.parse(line) as Record<string, unknown>);
+  };
   const blocklist = memoryBlocklist();
   const clock = options.clockMs ?? Date.now;
   const reader =
@@ -47,8 +51,7 @@ function build(env: Record<string, string> = {}, options: { clockMs?: () => numb
     config,
     reader,
     verifier: createCognitoVerifier(config),
-    logger: createLogger({ service: 'authorizer', sink }),
-    metrics: createMetrics({ namespace: 'Test', service: 'authorizer', sink }),
+    recorder: createDecisionRecorder({ namespace: 'Test', service: 'authorizer', level: 'info', write }),
     clock,
   });
   return { authorize, blocklist, lines };
@@ -78,13 +81,17 @@ describe('createAuthorizer', () => {
     expect(blocklist.calls).toHaveLength(0);
   });
 
-  it('writes one decision line and one EMF line per invocation, without the token', async () => {
+  it('writes one line per invocation that is both the decision log and a valid EMF document, without the token', async () => {
+    // Arrange
     const { authorize, blocklist, lines } = build();
     blocklist.put({ scope: 'token', id: 'j-rev', revokedAt: 1, expiresAt: nowSeconds() + 60 });
     const token = signIdToken({ jti: 'j-rev' });
+    // Act
     await authorize(appSyncEvent(token));
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({
+    // Assert
+    expect(lines).toHaveLength(1);
+    const line = lines[0]!;
+    expect(line).toMatchObject({
       level: 'info',
       service: 'authorizer',
       message: 'authorizer decision',
@@ -96,17 +103,60 @@ describe('createAuthorizer', () => {
       sub: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
       latencyMs: expect.any(Number),
       storeMs: expect.any(Number),
-    });
-    expect(lines[1]).toMatchObject({
       Denied: 1,
       Reason_revoked: 1,
       Revoked_token: 1,
       StoreLatency: expect.any(Number),
     });
-    expect(
-      (lines[1]!._aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics[0]?.Namespace,
-    ).toBe('Test');
+    // EMF: every metric named in the directive is a number at the top level; dimensions are top-level strings.
+    const directive = line._aws as {
+      Timestamp: number;
+      CloudWatchMetrics: {
+        Namespace: string;
+        Dimensions: string[][];
+        Metrics: { Name: string; Unit: string }[];
+      }[];
+    };
+    expect(Math.abs(directive.Timestamp - Date.now())).toBeLessThan(5000);
+    const [set] = directive.CloudWatchMetrics;
+    expect(set?.Namespace).toBe('Test');
+    expect(set?.Dimensions).toEqual([['service']]);
+    expect(set?.Metrics).toContainEqual({ Name: 'StoreLatency', Unit: 'Milliseconds' });
+    expect(set?.Metrics).toContainEqual({ Name: 'Denied', Unit: 'Count' });
+    for (const metric of set?.Metrics ?? []) expect(typeof line[metric.Name]).toBe('number');
     expect(JSON.stringify(lines)).not.toContain(token.split('.')[2]);
+  });
+
+  it('counters added during an invocation go out with its decision line, then reset', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const recorder = createDecisionRecorder({
+      namespace: 'N',
+      service: 'authorizer',
+      level: 'warn',
+      write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>),
+    });
+    recorder.count('StoreRoundTrips');
+    recorder.count('StoreRoundTrips');
+    recorder.count('not a metric name');
+    recorder.record({
+      decision: 'allow',
+      reason: 'valid',
+      eventKind: 'http_v2',
+      latencyMs: 1,
+      level: 'info',
+    });
+    recorder.record({
+      decision: 'deny',
+      reason: 'store_error',
+      eventKind: 'http_v2',
+      latencyMs: 1,
+      level: 'warn',
+    });
+    expect(lines[0]).toMatchObject({ StoreRoundTrips: 2, Allowed: 1 });
+    // LOG_LEVEL=warn: the allow keeps its metrics but not its log fields; the warning keeps both.
+    expect(lines[0]).not.toHaveProperty('message');
+    expect(lines[1]).not.toHaveProperty('StoreRoundTrips');
+    expect(lines[1]).toMatchObject({ level: 'warn', reason: 'store_error', StoreErrors: 1 });
   });
 
   it('fails closed on a store error, or allows and flags it with FAIL_MODE=open', async () => {
@@ -118,7 +168,12 @@ describe('createAuthorizer', () => {
       new Error('Unauthorized'),
     );
     const allowed = await open.authorize(restTokenEvent(signAccessToken()));
-    expect(closed.lines[0]).toMatchObject({ level: 'warn', reason: 'store_error', errorKind: 'throttled' });
+    expect(closed.lines[0]).toMatchObject({
+      level: 'warn',
+      reason: 'store_error',
+      errorKind: 'throttled',
+      StoreErrors: 1,
+    });
     expect(allowed).toHaveProperty('principalId');
     expect(open.lines[0]).toMatchObject({
       level: 'warn',
@@ -126,7 +181,7 @@ describe('createAuthorizer', () => {
       reason: 'fail_open',
       errorKind: 'unavailable',
     });
-    expect(open.lines[1]).toMatchObject({ FailOpen: 1, StoreErrors: 1 });
+    expect(open.lines[0]).toMatchObject({ FailOpen: 1, StoreErrors: 1 });
   });
 
   it('an unexpected exception inside the pipeline denies instead of crashing', async () => {

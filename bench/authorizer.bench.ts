@@ -1,0 +1,404 @@
+/**
+ * Authorizer benchmark — every figure printed next to the baseline measured in the same run.
+ *
+ * 1. CPU per decision: bare aws-jwt-verify `verify()` vs the full authorizer decision (event parsing, strict token
+ *    checks, verification, key derivation, one lookup in an in-process blocklist, decision, response, one JSON log
+ *    line + one EMF line written to /dev/null with a syscall each, as a Lambda writes to its stdout pipe).
+ *    Also the decision with the real lean DynamoDB client against a canned responder in another process.
+ * 2. Store round trips per uncached decision, counted at the wire (an HTTP proxy in front of dynalite).
+ * 3. Cold start, whole process: spawn → first decision, JWKS served on loopback, table in dynalite, for the
+ *    authorizer bundle vs a bare-verifier bundle (and vs the rejected verifier + @aws-sdk/client-dynamodb option).
+ * 4. Bundle sizes.
+ *
+ * Run: npm run bench authorizer   (builds first)
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { build } from 'esbuild';
+import { revocationToItem } from '../lambdas/adapters/dynamodb/schema.js';
+import { createAuthorizerFromEnvironment } from '../lambdas/authorizer/index.js';
+import type { BlocklistReader } from '../lambdas/core/ports.js';
+import type { RevocationEntry } from '../lambdas/core/revocation.js';
+import { LOCAL_AWS, startDynalite } from '../local/dynalite.js';
+import { restTokenEvent } from '../test/authorizer/support.js';
+import { startJwksServer } from '../test/support/jwks.js';
+import { nowSeconds, signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID, testJwks } from '../test/support/tokens.js';
+
+const ROOT = join(__dirname, '..');
+const AUTHORIZER_BUNDLE = join(ROOT, 'dist', 'authorizer', 'index.js');
+const TABLE = 'bench-blocklist';
+const CPU_ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? 7);
+const CPU_ITERATIONS = Number(process.env.BENCH_CPU_ITERATIONS ?? 2000);
+const WARMUP = 5000;
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
+
+/** The environment the Terraform module gives the function (defaults for everything optional). */
+function deployedEnv(jwksUri: string, dynamoEndpoint: string): NodeJS.ProcessEnv {
+  return {
+    USER_POOL_ID: TEST_USER_POOL_ID,
+    CLIENT_IDS: TEST_CLIENT_ID,
+    TABLE_NAME: TABLE,
+    JWKS_URI: jwksUri,
+    AWS_REGION: LOCAL_AWS.region,
+    AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEEXAMPLE12',
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+    // Lambda's session tokens are long; sign with one of realistic size.
+    AWS_SESSION_TOKEN: 'x'.repeat(900),
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+  };
+}
+
+const median = (values: number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const cpuMicros = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+
+/** Tokens as the authorizer sees them in production: access tokens with all four revocation keys. */
+function tokens(count: number): string[] {
+  return Array.from({ length: count }, (_, i) =>
+    signAccessToken({ jti: `jti-${i}`, origin_jti: `origin-${i % 10}`, revocation_sid: `sid-${i}` }),
+  );
+}
+
+/** The in-process store: a Map lookup per key, counting lookups (one per decision expected). */
+function inProcessBlocklist(entries: RevocationEntry[]): BlocklistReader & { lookups(): number } {
+  const byKey = new Map(entries.map((e) => [`${e.scope}#${e.id}`, e]));
+  let lookups = 0;
+  return {
+    lookups: () => lookups,
+    async find(keys) {
+      lookups++;
+      const found: RevocationEntry[] = [];
+      for (const key of keys) {
+        const entry = byKey.get(`${key.scope}#${key.id}`);
+        if (entry) found.push(entry);
+      }
+      return found;
+    },
+  };
+}
+
+async function cpuPerDecision(jwksUri: string) {
+  const pool = tokens(100);
+  const bare = CognitoJwtVerifier.create({ userPoolId: TEST_USER_POOL_ID, clientId: [TEST_CLIENT_ID], tokenUse: null });
+  bare.cacheJwks(testJwks() as never);
+
+  const devNull = openSync('/dev/null', 'w');
+  const write = (text: string) => {
+    writeSync(devNull, text);
+  };
+  const blocklist = inProcessBlocklist([
+    { scope: 'user', id: 'someone-else', notBefore: nowSeconds(), revokedAt: 1, expiresAt: nowSeconds() + 3600 },
+  ]);
+  // Built exactly as the handler builds it from its environment, with the in-process blocklist swapped in and the
+  // log + EMF lines written to /dev/null (one write per decision, as to the Lambda runtime's stdout pipe).
+  const full = createAuthorizerFromEnvironment(deployedEnv(jwksUri, 'http://127.0.0.1:9'), { reader: blocklist, write });
+  const events = pool.map((t) => restTokenEvent(`Bearer ${t}`));
+  // Warm up both paths (JIT tiers, JWKS fetched once over loopback) and check the full path allows.
+  for (let i = 0; i < WARMUP; i++) {
+    await bare.verify(pool[i % pool.length] as string);
+    const r = (await full(events[i % events.length])) as { policyDocument?: unknown };
+    if (!r.policyDocument) throw new Error('benchmark authorizer did not allow a valid token');
+  }
+
+  const bareRounds: number[] = [];
+  const fullRounds: number[] = [];
+  for (let round = 0; round < CPU_ROUNDS; round++) {
+    let start = cpuMicros();
+    for (let i = 0; i < CPU_ITERATIONS; i++) await bare.verify(pool[i % pool.length] as string);
+    bareRounds.push((cpuMicros() - start) / CPU_ITERATIONS);
+    start = cpuMicros();
+    for (let i = 0; i < CPU_ITERATIONS; i++) await full(events[i % events.length]);
+    fullRounds.push((cpuMicros() - start) / CPU_ITERATIONS);
+  }
+  closeSync(devNull);
+  const lookupsPerDecision = blocklist.lookups() / (WARMUP + CPU_ROUNDS * CPU_ITERATIONS);
+  return { bare: median(bareRounds), full: median(fullRounds), bareRounds, fullRounds, lookupsPerDecision };
+}
+
+/** A canned DynamoDB responder in its own process, so its CPU is not counted in ours. */
+async function startCannedDynamo(): Promise<{ endpoint: string; child: ChildProcess }> {
+  const code = `
+    const { crc32 } = require('node:zlib');
+    const body = JSON.stringify({ Responses: { '${TABLE}': [] }, UnprocessedKeys: {} });
+    const crc = String(crc32(body));
+    const server = require('node:http').createServer((req, res) => {
+      req.resume();
+      req.on('end', () => { res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amz-crc32': crc }); res.end(body); });
+    });
+    server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));`;
+  void crc32;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve) => child.stdout?.once('data', (d) => resolve(String(d).trim())));
+  return { endpoint: `http://127.0.0.1:${port}`, child };
+}
+
+async function cpuWithLeanClient(jwksUri: string) {
+  const canned = await startCannedDynamo();
+  const pool = tokens(100);
+  const devNull = openSync('/dev/null', 'w');
+  const write = (text: string) => {
+    writeSync(devNull, text);
+  };
+  // The deployed code path end to end: environment → lean SigV4 client → BatchGetItem over keep-alive HTTP.
+  const full = createAuthorizerFromEnvironment(deployedEnv(jwksUri, canned.endpoint), { write });
+  const events = pool.map((t) => restTokenEvent(`Bearer ${t}`));
+  for (let i = 0; i < 200; i++) await full(events[i % events.length]);
+  const rounds: number[] = [];
+  const iterations = Math.max(200, Math.floor(CPU_ITERATIONS / 4));
+  for (let round = 0; round < CPU_ROUNDS; round++) {
+    const start = cpuMicros();
+    for (let i = 0; i < iterations; i++) await full(events[i % events.length]);
+    rounds.push((cpuMicros() - start) / iterations);
+  }
+  closeSync(devNull);
+  canned.child.kill();
+  return median(rounds);
+}
+
+/** A counting HTTP proxy in front of dynalite: round trips as the table sees them. */
+async function countingProxy(target: string): Promise<{ endpoint: string; count(): number; stop(): Promise<void> }> {
+  let requests = 0;
+  const url = new URL(target);
+  const server: Server = createServer((req, res) => {
+    requests++;
+    const upstream = httpRequest(
+      { hostname: url.hostname, port: url.port, path: req.url, method: req.method, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    count: () => requests,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function roundTrips(jwksUri: string, dynamoEndpoint: string) {
+  const proxy = await countingProxy(dynamoEndpoint);
+  const full = createAuthorizerFromEnvironment(deployedEnv(jwksUri, proxy.endpoint), { write: () => {} });
+  const shapes: [string, Record<string, unknown>][] = [
+    ['1 key (sub only)', { jti: undefined }],
+    ['2 keys (sub, jti)', {}],
+    ['3 keys (sub, origin_jti, jti)', { origin_jti: 'o-rt' }],
+    ['4 keys (sub, origin_jti, session, jti)', { origin_jti: 'o-rt', revocation_sid: 's-rt' }],
+  ];
+  const perShape: { shape: string; decisions: number; requests: number }[] = [];
+  for (const [shape, claims] of shapes) {
+    const before = proxy.count();
+    const n = 50;
+    for (let i = 0; i < n; i++) {
+      const token = signAccessToken({ jti: `rt-${shape.length}-${i}`, ...claims });
+      const r = (await full(restTokenEvent(token))) as { policyDocument?: unknown };
+      if (!r.policyDocument) throw new Error('round-trip benchmark: decision was not an allow');
+    }
+    perShape.push({ shape, decisions: n, requests: proxy.count() - before });
+  }
+  await proxy.stop();
+  return perShape;
+}
+
+const DRIVER = `
+const started = Date.now();
+const { handler } = require(process.env.BENCH_BUNDLE);
+handler(JSON.parse(process.env.BENCH_EVENT)).then(
+  (r) => { process.stdout.write('\\nBENCH_DONE ' + (r && (r.policyDocument || r.isAuthorized) ? 'allow' : 'deny') + '\\n'); },
+  (e) => { process.stdout.write('\\nBENCH_DONE error ' + e.message + '\\n'); },
+);`;
+
+/** The baseline: aws-jwt-verify alone, fetching the same JWKS from the same loopback server. */
+const BARE_ENTRY = `
+import { request } from 'node:http';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+const fetcher = { fetch: () => new Promise((resolve, reject) => {
+  request(process.env.JWKS_URI, (res) => { const c = []; res.on('data', (d) => c.push(d)); res.on('end', () => { const b = Buffer.concat(c); resolve(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)); }); }).on('error', reject).end();
+}) };
+let verifier;
+export async function handler(event) {
+  verifier ??= CognitoJwtVerifier.create(
+    { userPoolId: process.env.USER_POOL_ID, clientId: process.env.CLIENT_IDS.split(','), tokenUse: null },
+    { jwksCache: new SimpleJwksCache({ fetcher }) },
+  );
+  await verifier.verify(event.authorizationToken.replace(/^Bearer /i, ''));
+  return { policyDocument: {} };
+}`;
+
+/** The rejected option: the verifier plus the AWS SDK's DynamoDB client doing the same single lookup. */
+const SDK_ENTRY = `
+import { request } from 'node:http';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { DynamoDBClient, BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
+const fetcher = { fetch: () => new Promise((resolve, reject) => {
+  request(process.env.JWKS_URI, (res) => { const c = []; res.on('data', (d) => c.push(d)); res.on('end', () => { const b = Buffer.concat(c); resolve(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)); }); }).on('error', reject).end();
+}) };
+let verifier; let client;
+export async function handler(event) {
+  verifier ??= CognitoJwtVerifier.create(
+    { userPoolId: process.env.USER_POOL_ID, clientId: process.env.CLIENT_IDS.split(','), tokenUse: null },
+    { jwksCache: new SimpleJwksCache({ fetcher }) },
+  );
+  client ??= new DynamoDBClient({});
+  const claims = await verifier.verify(event.authorizationToken.replace(/^Bearer /i, ''));
+  const keys = [['user', claims.sub], ['origin', claims.origin_jti], ['session', claims.revocation_sid], ['token', claims.jti]]
+    .filter(([, id]) => id).map(([scope, id]) => ({ pk: { S: scope + '#' + id }, sk: { S: 'revocation' } }));
+  const out = await client.send(new BatchGetItemCommand({ RequestItems: { [process.env.TABLE_NAME]: { Keys: keys, ConsistentRead: true } } }));
+  return (out.Responses?.[process.env.TABLE_NAME] ?? []).length === 0 ? { policyDocument: {} } : undefined;
+}`;
+
+async function bundle(dir: string, name: string, source: string): Promise<string> {
+  const entry = join(dir, `${name}.mjs`);
+  writeFileSync(entry, source);
+  const outfile = join(dir, name, 'index.js');
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    nodePaths: [join(ROOT, 'node_modules')],
+    absWorkingDir: ROOT,
+  });
+  return outfile;
+}
+
+function coldStart(driver: string, bundlePath: string, env: NodeJS.ProcessEnv, event: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [driver], {
+      env: { ...env, BENCH_BUNDLE: bundlePath, BENCH_EVENT: JSON.stringify(event) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    let done = false;
+    child.stdout?.on('data', (d) => {
+      out += String(d);
+      const m = /BENCH_DONE (\S+)/.exec(out);
+      if (m && !done) {
+        done = true;
+        const elapsed = performance.now() - started;
+        child.kill();
+        if (m[1] !== 'allow') reject(new Error(`cold start run did not allow: ${out.slice(-300)}`));
+        else resolve(elapsed);
+      }
+    });
+    child.on('exit', () => {
+      if (!done) reject(new Error(`cold start child exited without deciding: ${out.slice(-300)}`));
+    });
+  });
+}
+
+async function main() {
+  const jwks = await startJwksServer();
+  const dynamo = await startDynalite();
+  await dynamo.createTable(TABLE);
+  await dynamo.client.send(
+    new PutItemCommand({
+      TableName: TABLE,
+      Item: revocationToItem({ scope: 'user', id: 'someone-else', notBefore: 1, revokedAt: 1, expiresAt: 4e9 }) as never,
+    }),
+  );
+  const work = mkdtempSync(join(tmpdir(), 'authorizer-bench-'));
+  try {
+    console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
+
+    // 1. CPU per decision
+    const cpu = await cpuPerDecision(jwks.uri);
+    const lean = await cpuWithLeanClient(jwks.uri);
+    console.log(`\nCPU per decision (median of ${CPU_ROUNDS} rounds x ${CPU_ITERATIONS} decisions, process.cpuUsage)`);
+    console.log(`  bare aws-jwt-verify verify()                         ${fmt(cpu.bare).padStart(7)} µs   (rounds ${cpu.bareRounds.map((r) => fmt(r, 0)).join(' ')})`);
+    console.log(`  full authorizer decision, in-process blocklist       ${fmt(cpu.full).padStart(7)} µs   (rounds ${cpu.fullRounds.map((r) => fmt(r, 0)).join(' ')})`);
+    console.log(`  ratio full / bare                                    ${fmt(cpu.full / cpu.bare, 2).padStart(7)} x   (target <= 1.5)`);
+    console.log(`  full decision + lean DynamoDB client (canned table in another process) ${fmt(lean)} µs = ${fmt(lean / cpu.bare, 2)} x bare`);
+    console.log(`  blocklist lookups per decision (in-process)          ${fmt(cpu.lookupsPerDecision, 3).padStart(7)}`);
+
+    // 2. Round trips at the wire
+    const trips = await roundTrips(jwks.uri, dynamo.endpoint);
+    console.log('\nStore round trips per uncached decision (HTTP requests counted by a proxy in front of dynalite)');
+    for (const t of trips) {
+      console.log(`  ${t.shape.padEnd(42)} ${t.requests} requests / ${t.decisions} decisions = ${fmt(t.requests / t.decisions, 2)}`);
+    }
+
+    // 3. Cold start
+    const driver = join(work, 'driver.js');
+    writeFileSync(driver, DRIVER);
+    const bare = await bundle(work, 'bare-verifier', BARE_ENTRY);
+    const sdk = await bundle(work, 'verifier-sdk', SDK_ENTRY);
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      USER_POOL_ID: TEST_USER_POOL_ID,
+      CLIENT_IDS: TEST_CLIENT_ID,
+      TABLE_NAME: TABLE,
+      JWKS_URI: jwks.uri,
+      AWS_REGION: LOCAL_AWS.region,
+      AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    };
+    const token = signAccessToken({ origin_jti: 'o-cold', revocation_sid: 's-cold' });
+    const event = restTokenEvent(`Bearer ${token}`);
+    const empty = join(work, 'empty.js');
+    writeFileSync(empty, "process.stdout.write('BENCH_DONE allow\\n')");
+    const runs: Record<string, number[]> = { node: [], bare: [], authorizer: [], sdk: [] };
+    // Warm the OS file cache once per bundle, then interleave the variants.
+    await coldStart(driver, bare, env, event);
+    await coldStart(driver, AUTHORIZER_BUNDLE, env, event);
+    await coldStart(driver, sdk, env, event);
+    for (let i = 0; i < COLD_RUNS; i++) {
+      runs.node?.push(await coldStart(empty, '', env, event));
+      runs.bare?.push(await coldStart(driver, bare, env, event));
+      runs.authorizer?.push(await coldStart(driver, AUTHORIZER_BUNDLE, env, event));
+      runs.sdk?.push(await coldStart(driver, sdk, env, event));
+    }
+    const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)])) as Record<string, number>;
+    console.log(`\nCold start, whole process: spawn → first decision (median of ${COLD_RUNS} runs each, interleaved)`);
+    console.log(`  empty node process (floor)                           ${fmt(m.node ?? 0).padStart(7)} ms`);
+    console.log(`  bare verifier bundle (verify only)                   ${fmt(m.bare ?? 0).padStart(7)} ms`);
+    console.log(`  authorizer bundle (verify + 1 DynamoDB lookup)       ${fmt(m.authorizer ?? 0).padStart(7)} ms   ratio ${fmt((m.authorizer ?? 0) / (m.bare ?? 1), 2)} x   (target <= 1.5)`);
+    console.log(`  verifier + @aws-sdk/client-dynamodb (same lookup)    ${fmt(m.sdk ?? 0).padStart(7)} ms   ratio ${fmt((m.sdk ?? 0) / (m.bare ?? 1), 2)} x   (rejected option)`);
+
+    // 4. Sizes
+    const size = (p: string) => statSync(p).size / 1024;
+    console.log('\nBundle sizes (minified CommonJS)');
+    console.log(`  bare verifier                                        ${fmt(size(bare)).padStart(7)} KiB`);
+    console.log(`  authorizer (dist/authorizer/index.js)                ${fmt(size(AUTHORIZER_BUNDLE)).padStart(7)} KiB   zip ${fmt(size(join(ROOT, 'dist', 'authorizer.zip')))} KiB`);
+    console.log(`  verifier + @aws-sdk/client-dynamodb                  ${fmt(size(sdk)).padStart(7)} KiB`);
+    void readFileSync;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    await dynamo.stop();
+    await jwks.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -136,6 +136,75 @@ describe('demo scenarios on the local stack', () => {
   });
 });
 
+describe('the shipped authorizer under API Gateway semantics', () => {
+  it('HTTP API with IAM policy responses (HTTP_API_RESPONSE_MODE=iam): 200, then 403 after revocation', async () => {
+    // Arrange
+    const stack = await startStack({ authorizerEnv: { HTTP_API_RESPONSE_MODE: 'iam' } });
+    try {
+      const tokens = await stack.cognito.signIn(DEMO_USER.username, DEMO_USER.password);
+      const call = () =>
+        fetch(`${stack.api.urls.httpApi}/orders`, {
+          headers: { Authorization: `Bearer ${tokens.accessToken}` },
+        });
+      const before = await call();
+      const body = (await before.json()) as { authorizer: { lambda: Record<string, unknown> } };
+      // Act
+      await runAdminCli(stack, ['signout', DEMO_USER.username, '--reason', 'e2e']);
+      const after = await call();
+      // Assert
+      expect(before.status).toBe(200);
+      expect(body.authorizer.lambda).toMatchObject({ username: DEMO_USER.username, tokenUse: 'access' });
+      expect(after.status).toBe(403);
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('a cached REST allow covers the other methods of the stage (stage-wide policy), until the TTL ends', async () => {
+    // Arrange
+    const stack = await startStack({ cacheTtlSeconds: 60 });
+    try {
+      const tokens = await stack.cognito.signIn(DEMO_USER.username, DEMO_USER.password);
+      const call = (method: string, path: string) =>
+        fetch(`${stack.api.urls.restRequest}${path}`, {
+          method,
+          headers: { Authorization: `Bearer ${tokens.idToken}` },
+        });
+      // Act
+      const get = await call('GET', '/orders/1');
+      const del = await call('DELETE', '/orders/2');
+      stack.api.flushCache();
+      const afterFlush = await call('POST', '/orders');
+      // Assert
+      expect([get.status, get.headers.get('x-local-authorizer')]).toEqual([200, 'invoked']);
+      expect([del.status, del.headers.get('x-local-authorizer')]).toEqual([200, 'cache-hit']);
+      expect([afterFlush.status, afterFlush.headers.get('x-local-authorizer')]).toEqual([200, 'invoked']);
+      expect(stack.api.stats().authorizerInvocations).toBe(2);
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('refuses garbage and missing tokens: 401 from REST, 401 without a token on the HTTP API, never 200', async () => {
+    const stack = await startStack();
+    try {
+      const statuses = await Promise.all(
+        [
+          [stack.api.urls.restToken, 'Bearer not-a-jwt'],
+          [stack.api.urls.restRequest, 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.'],
+          [stack.api.urls.httpApi, 'Basic dXNlcjpwYXNz'],
+          [stack.api.urls.httpApi, ''],
+        ].map(([url, auth]) =>
+          fetch(`${url}/x`, { headers: auth ? { Authorization: auth } : {} }).then((r) => r.status),
+        ),
+      );
+      expect(statuses).toEqual([401, 401, 403, 401]);
+    } finally {
+      await stack.stop();
+    }
+  });
+});
+
 /** Processes whose working directory is inside `dir` (Linux /proc); cognito-local runs with cwd in its temp dir. */
 function processesIn(dir: string): number[] {
   if (!existsSync('/proc')) return [];

@@ -25,7 +25,7 @@ import {
   StoreError,
   type StoreErrorKind,
 } from '../../core/ports.js';
-import { type RevocationEntry, type RevocationKey, sameKey } from '../../core/revocation.js';
+import type { RevocationEntry, RevocationKey } from '../../core/revocation.js';
 import type { SessionRecord } from '../../core/session.js';
 import {
   type Item,
@@ -44,6 +44,10 @@ import {
 /** DynamoDB's limits per batch call. */
 export const BATCH_WRITE_LIMIT = 25;
 export const BATCH_GET_LIMIT = 100;
+/** BatchGetItem calls per lookup before unprocessed keys count as a throttling failure (without a deadline signal). */
+const MAX_READ_ATTEMPTS = 8;
+/** How long `revoke` keeps retrying unprocessed items when the caller passes no signal. */
+export const DEFAULT_WRITE_DEADLINE_MS = 20_000;
 
 export interface SdkStoreOptions {
   readonly client: DynamoDBClient;
@@ -122,14 +126,11 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** One per key, in first-seen order; for a repeated key the later value wins, as a second Put would. */
 function dedupeKeys<K extends RevocationKey>(keys: readonly K[]): K[] {
-  const out: K[] = [];
-  for (const key of keys) {
-    const i = out.findIndex((k) => sameKey(k, key));
-    if (i === -1) out.push(key);
-    else out[i] = key; // the later entry wins, as a second Put of the same key would
-  }
-  return out;
+  const byKey = new Map<string, K>();
+  for (const key of keys) byKey.set(`${key.scope}#${key.id}`, key);
+  return [...byKey.values()];
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -162,7 +163,11 @@ export function createSdkStore(options: SdkStoreOptions): SdkStore {
     }
   }
 
-  /** Writes one batch (≤ 25 requests); resolves with the requests that are still unwritten at the deadline. */
+  /**
+   * Writes one batch (≤ 25 requests); resolves with the requests still unwritten at the deadline. A call cut off by
+   * the deadline counts its requests as unwritten even though DynamoDB may have applied them: the report errs on the
+   * side of "not done", and a rerun (idempotent puts) settles it.
+   */
   async function writeBatch(requests: WriteRequest[], signal?: AbortSignal): Promise<WriteRequest[]> {
     let pending = requests;
     let failedCalls = 0;
@@ -219,6 +224,12 @@ export function createSdkStore(options: SdkStoreOptions): SdkStore {
     const found: RevocationEntry[] = [];
     let pending: Record<string, { S: string }>[] = unique.map((k) => revocationItemKey(k));
     for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= MAX_READ_ATTEMPTS) {
+        throw new StoreError(
+          'throttled',
+          `${pending.length} keys still unprocessed after ${attempt} BatchGetItem calls`,
+        );
+      }
       if (attempt > 0) await sleep(Math.random() * Math.min(maxDelay, baseDelay * 2 ** attempt), opts.signal);
       const out = await send(
         (abortSignal) =>
@@ -250,11 +261,13 @@ export function createSdkStore(options: SdkStoreOptions): SdkStore {
       BATCH_WRITE_LIMIT,
     );
     const unwritten: RevocationKey[] = [];
+    // Without a caller deadline, unprocessed items are retried for at most DEFAULT_WRITE_DEADLINE_MS.
+    const signal = opts.signal ?? AbortSignal.timeout(DEFAULT_WRITE_DEADLINE_MS);
     let next = 0;
     async function worker() {
       while (next < batches.length) {
         const batch = batches[next++] as WriteRequest[];
-        const left = await writeBatch(batch, opts.signal);
+        const left = await writeBatch(batch, signal);
         for (const request of left) {
           const key = keyOfWriteRequest(request);
           if (key) unwritten.push(key);

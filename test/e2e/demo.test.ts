@@ -11,6 +11,7 @@ import {
   type DemoContext,
   revokeOneSession,
   runAdminCli,
+  runDemo,
   signOutEverywhere,
   Transcript,
 } from '../../local/demo.js';
@@ -133,6 +134,29 @@ describe('demo scenarios on the local stack', () => {
     for (const port of ports) expect(await portClosed(port)).toBe(true);
     expect(processGone(own.cognito.pid)).toBe(true);
     expect(existsSync(own.cognito.directory)).toBe(false);
+  });
+});
+
+describe('the demo fails when the system misbehaves', () => {
+  it('reports ✗ and ok=false when the API keeps accepting a revoked token (stateless authorizer swapped in)', async () => {
+    // Arrange: the stack with a test-only authorizer that ignores revocation
+    const stack = await startStack();
+    stack.lambda.deploy({
+      name: stack.functions.authorizer,
+      bundle: join(ROOT, 'test', 'e2e', 'fixtures', 'stateless-authorizer.cjs'),
+    });
+    const lines: string[] = [];
+    try {
+      // Act
+      const result = await runDemo({ stack, sink: (l) => lines.push(l) });
+      // Assert
+      expect(result.ok).toBe(false);
+      expect(result.error).toMatch(/^API with the ID token → 200 \(expected 401 Unauthorized\)/);
+      expect(lines.join('\n')).toMatch(/✗ API with the ID token → 200 \(expected 401 Unauthorized\)/);
+      expect(lines.at(-1)).toBe('The demo deviated from the expected behaviour (see ✗ above).');
+    } finally {
+      await stack.stop();
+    }
   });
 });
 

@@ -42,7 +42,11 @@ export function createHandler(
   const dynamo = new DynamoDBClient({});
   const store = createSdkStore({ client: dynamo, tableName: config.tableName });
   const directory = createCognitoDirectory({
-    client: new CognitoIdentityProviderClient({ maxAttempts: 2 }),
+    // Bounded so that a hung Cognito endpoint cannot eat the time the table writes need.
+    client: new CognitoIdentityProviderClient({
+      maxAttempts: 2,
+      requestHandler: { connectionTimeout: 3000, requestTimeout: 5000 },
+    }),
     userPoolId: config.userPoolId,
   });
   const operations = createAdminOperations({

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import type { Tokens } from './cognito.js';
 import { ROOT } from './lambda-endpoint.js';
-import { DEMO_USER, type LocalStack, startStack } from './stack.js';
+import { DEMO_USER, type LocalStack, type StackOptions, startStack } from './stack.js';
 
 export const CLI_PATH = join(ROOT, 'dist', 'cli', 'index.js');
 const CACHE_TTL_SECONDS = 4;
@@ -401,6 +401,8 @@ export async function cacheBound(
 
 export interface DemoOptions {
   readonly stack?: LocalStack;
+  /** Options for the stack the demo starts when none is given. */
+  readonly stackOptions?: StackOptions;
   readonly sink?: (line: string) => void;
 }
 
@@ -418,7 +420,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const owned = !stack;
   try {
     if (!stack) {
-      const [s, ms] = await timed(() => startStack());
+      let started: [LocalStack, number];
+      try {
+        started = await timed(() => startStack(options.stackOptions));
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        t.heading(`✗ could not start the local stack: ${message}`);
+        return { ok: false, lines: t.lines, error: message, timings };
+      }
+      const [s, ms] = started;
       stack = s;
       timings.stackStartMs = ms;
       t.info(`stack up in ${ms.toFixed(0)} ms — pool ${s.cognito.userPoolId}, API ${s.api.endpoint}`);

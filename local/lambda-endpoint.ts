@@ -12,7 +12,7 @@
  *   stderr, newest last), `functionArn(name)`, `stop()`.
  * - `LambdaFunctionSpec`: `{ name, bundle (absolute path to a CommonJS file), env?, handler? ('handler'),
  *   timeoutMs? (30 000), memoryMb? (128) }`.
- * - `bundlePath(fn)` → absolute path of `dist/<fn>/index.js`; `assertBundlesBuilt(fns)` throws a one-line
+ * - `bundlePath(fn, distDir?)` → absolute path of `dist/<fn>/index.js`; `assertBundlesBuilt(fns, distDir?)` throws a one-line
  *   `MissingBundleError` that says to run `npm run build`.
  *
  * HTTP: `POST /2015-03-31/functions/<name|arn>/invocations` with `X-Amz-Invocation-Type` `RequestResponse`
@@ -89,13 +89,13 @@ export class MissingBundleError extends Error {
   }
 }
 
-export function bundlePath(fn: string): string {
-  return join(ROOT, 'dist', fn, 'index.js');
+export function bundlePath(fn: string, distDir = join(ROOT, 'dist')): string {
+  return join(distDir, fn, 'index.js');
 }
 
 /** Throws a one-line MissingBundleError naming every bundle that is not built yet. */
-export function assertBundlesBuilt(fns: readonly string[]): void {
-  const missing = fns.filter((fn) => !existsSync(bundlePath(fn)));
+export function assertBundlesBuilt(fns: readonly string[], distDir?: string): void {
+  const missing = fns.filter((fn) => !existsSync(bundlePath(fn, distDir)));
   if (missing.length) throw new MissingBundleError(missing);
 }
 

@@ -7,7 +7,8 @@
  * Exported API:
  * - `startStack(options?) → Promise<LocalStack>`; options `{ ports?: { dynamo?, lambda?, cognito?, api? }
  *   (0/absent = pick), tableName?, cacheTtlSeconds? (API Gateway authorizer result TTL, 0), authorizerEnv?
- *   (extra/overriding authorizer variables), users? (default: DEMO_USER), onLog?(fn, line), onProgress?(step) }`.
+ *   (extra/overriding authorizer variables), users? (default: DEMO_USER), onLog?(fn, line), onProgress?(step),
+ *   distDir? (default `<repo>/dist`) }`.
  *   Throws a one-line error naming what to do when `dist/` is not built, a port is in use, or an emulator fails.
  * - `LocalStack`: `dynamo`, `lambda`, `cognito`, `api`, `tableName`, `functions` (names of the three
  *   functions), `cliEnv()` (environment for running `dist/cli/index.js` against the stack: dummy credentials,
@@ -57,6 +58,8 @@ export interface StackOptions {
   readonly users?: readonly LocalUser[];
   readonly onLog?: (functionName: string, line: string) => void;
   readonly onProgress?: (step: string) => void;
+  /** Where the bundles are; default `<repo>/dist` (tests point it elsewhere). */
+  readonly distDir?: string;
 }
 
 export interface LocalStack {
@@ -71,7 +74,7 @@ export interface LocalStack {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<LocalStack> {
-  assertBundlesBuilt(BUNDLES);
+  assertBundlesBuilt(BUNDLES, options.distDir);
   const tableName = options.tableName ?? 'cognito-revocation-local';
   const progress = options.onProgress ?? (() => {});
   const stops: (() => Promise<void>)[] = [];
@@ -107,7 +110,7 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
     };
     lambda.deploy({
       name: FUNCTION_NAMES.tokenTrigger,
-      bundle: bundlePath('token-trigger'),
+      bundle: bundlePath('token-trigger', options.distDir),
       env: common,
       // Cognito allows a trigger 5 s in total.
       timeoutMs: 5000,
@@ -133,7 +136,7 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
 
     lambda.deploy({
       name: FUNCTION_NAMES.adminSignout,
-      bundle: bundlePath('admin-signout'),
+      bundle: bundlePath('admin-signout', options.distDir),
       env: {
         ...common,
         USER_POOL_ID: cognito.userPoolId,
@@ -144,7 +147,7 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
     });
     lambda.deploy({
       name: FUNCTION_NAMES.authorizer,
-      bundle: bundlePath('authorizer'),
+      bundle: bundlePath('authorizer', options.distDir),
       env: {
         USER_POOL_ID: cognito.userPoolId,
         CLIENT_IDS: cognito.clientId,

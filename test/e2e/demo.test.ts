@@ -138,6 +138,23 @@ describe('demo scenarios on the local stack', () => {
 });
 
 describe('the demo fails when the system misbehaves', () => {
+  it('says in one line to build when dist/ has no bundles', async () => {
+    // Arrange
+    const emptyDist = mkdtempSync(join(tmpdir(), 'empty-dist-'));
+    const lines: string[] = [];
+    try {
+      // Act
+      const result = await runDemo({ stackOptions: { distDir: emptyDist }, sink: (l) => lines.push(l) });
+      // Assert
+      expect(result.ok).toBe(false);
+      expect(lines.at(-1)).toBe(
+        '✗ could not start the local stack: Missing build output dist/authorizer/index.js, dist/token-trigger/index.js, dist/admin-signout/index.js: run `npm run build` first.',
+      );
+    } finally {
+      rmSync(emptyDist, { recursive: true, force: true });
+    }
+  });
+
   it('reports ✗ and ok=false when the API keeps accepting a revoked token (stateless authorizer swapped in)', async () => {
     // Arrange: the stack with a test-only authorizer that ignores revocation
     const stack = await startStack();

@@ -66,7 +66,10 @@ export function createCognitoDirectory(options: CognitoDirectoryOptions): UserDi
       return { username: out.Username, sub, enabled: out.Enabled, status: out.UserStatus };
     } catch (error) {
       const mapped = toDirectoryError(error);
-      if (mapped.kind === 'not_found') return undefined;
+      // A value Cognito rejects as a username (whitespace, too long…) names no user either.
+      if (mapped.kind === 'not_found' || (error as { name?: string })?.name === 'InvalidParameterException') {
+        return undefined;
+      }
       throw mapped;
     }
   }

@@ -1,0 +1,87 @@
+/**
+ * The Cognito user directory adapter against cognito-local: resolving by username, by sub, not found, filter
+ * injection, and errors mapped to kinds. AdminUserGlobalSignOut is not implemented by cognito-local: the adapter
+ * must surface that as an error (the admin operations then report Cognito's sign-out as not done).
+ */
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCognitoDirectory, toDirectoryError } from '../../lambdas/adapters/cognito/user-directory.js';
+import { DirectoryError, type UserDirectory } from '../../lambdas/core/directory.js';
+import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
+import { LOCAL_AWS } from '../../local/dynalite.js';
+import { closedPortEndpoint } from './support/bundles.js';
+
+let cognito: CognitoLocal;
+let directory: UserDirectory;
+let kim: { username: string; sub: string };
+
+beforeAll(async () => {
+  cognito = await startCognitoLocal();
+  kim = await cognito.createUser('kim', 'Passw0rd!long', { email: 'kim@example.com' });
+  await cognito.createUser('lee', 'Passw0rd!long');
+  directory = createCognitoDirectory({ client: cognito.client, userPoolId: cognito.userPoolId });
+});
+afterAll(async () => {
+  await cognito?.stop();
+});
+
+describe('resolve', () => {
+  it('finds a user by username and by sub', async () => {
+    // Act
+    const byName = await directory.resolve('kim');
+    const bySub = await directory.resolve(kim.sub);
+    // Assert
+    expect(byName).toMatchObject({ username: 'kim', sub: kim.sub, enabled: true });
+    expect(bySub).toMatchObject({ username: 'kim', sub: kim.sub });
+  });
+
+  it('answers undefined for a user that does not exist', async () => {
+    expect(await directory.resolve('nobody')).toBeUndefined();
+    expect(await directory.resolve('00000000-0000-4000-8000-000000000000')).toBeUndefined();
+  });
+
+  it.each(['" or sub ^= "', 'x" or username = "lee', 'back\\slash', 'tab\there'])(
+    'cannot be steered to another user through the ListUsers filter: %j',
+    async (input) => {
+      expect(await directory.resolve(input)).toBeUndefined();
+    },
+  );
+
+  it('maps an unreachable Cognito to kind "unavailable"', async () => {
+    // Arrange
+    const client = new CognitoIdentityProviderClient({
+      ...LOCAL_AWS,
+      endpoint: await closedPortEndpoint(),
+      maxAttempts: 1,
+    });
+    const unreachable = createCognitoDirectory({ client, userPoolId: cognito.userPoolId });
+    // Act
+    const error = await unreachable.resolve('kim').catch((e: unknown) => e);
+    // Assert
+    expect(error).toBeInstanceOf(DirectoryError);
+    expect((error as DirectoryError).kind).toBe('unavailable');
+    client.destroy();
+  });
+});
+
+describe('globalSignOut', () => {
+  it('surfaces cognito-local’s missing AdminUserGlobalSignOut as an error, never as success', async () => {
+    const error = await directory.globalSignOut('kim').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DirectoryError);
+    expect((error as DirectoryError).message).toMatch(/unsupported/i);
+  });
+});
+
+describe('toDirectoryError', () => {
+  it.each([
+    ['UserNotFoundException', 400, 'not_found'],
+    ['NotAuthorizedException', 400, 'denied'],
+    ['AccessDeniedException', 400, 'denied'],
+    ['TooManyRequestsException', 400, 'throttled'],
+    ['InternalErrorException', 500, 'unavailable'],
+    ['InvalidParameterException', 400, 'unknown'],
+  ])('%s (%i) → %s', (name, status, kind) => {
+    const error = Object.assign(new Error('x'), { name, $metadata: { httpStatusCode: status } });
+    expect(toDirectoryError(error).kind).toBe(kind);
+  });
+});

@@ -330,7 +330,7 @@ export async function revokeOneSession(ctx: DemoContext): Promise<Record<string,
   t.gap(
     `the laptop’s ACCESS token still gets ${laptopAccess.status}: cognito-local applies V1 trigger responses only (claims reach the ID ` +
       'token, not the access token) and issues no origin_jti. In AWS, V2/V3 trigger events put the session id in the access token ' +
-      'and origin_jti ties both tokens to the session, so both are refused.',
+      'too, so both are refused; with V1 events revoke the session by its origin_jti, which Cognito puts in both tokens.',
   );
   t.check(
     laptopAccess.status === 200,

@@ -383,3 +383,17 @@ describe('endpoint and credentials from the Lambda environment', () => {
     );
   });
 });
+
+describe('CRC-32 of answers', () => {
+  it('matches node:zlib on random data', async () => {
+    const { crc32: ours } = await import('../../lambdas/adapters/dynamodb/http-client.js');
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2048 }), (bytes) => {
+        expect(ours(bytes)).toBe(crc32(bytes));
+      }),
+      { numRuns: 500 },
+    );
+    expect(ours(Buffer.from('123456789'))).toBe(0xcbf43926);
+  });
+});

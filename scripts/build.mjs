@@ -3,7 +3,7 @@
 // dist/<function>.zip for Terraform, plus the admin CLI at dist/cli/index.js.
 // CommonJS because an ESM bundle that includes the AWS SDK fails with "Dynamic require of node:https".
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -44,20 +44,24 @@ async function main() {
       continue;
     }
     const outdir = join(dist, name);
-    rmSync(outdir, { recursive: true, force: true });
     mkdirSync(outdir, { recursive: true });
+    // Build beside the old bundle and rename over it, so a concurrent reader never sees a missing or partial file.
     const outfile = join(outdir, 'index.js');
+    const tmpfile = join(outdir, `.index.${process.pid}.js`);
     await build({
       ...common,
       entryPoints: [entry],
-      outfile,
+      outfile: tmpfile,
       ...(isCli ? { banner: { js: '#!/usr/bin/env node' }, minify: false } : {}),
     });
+    renameSync(tmpfile, outfile);
     const code = readFileSync(outfile);
     const line = { name, bundleBytes: code.length };
     if (!isCli) {
       const zip = deterministicZip([{ name: 'index.js', data: code }]);
-      writeFileSync(join(dist, `${name}.zip`), zip);
+      const zipFile = join(dist, `${name}.zip`);
+      writeFileSync(`${zipFile}.${process.pid}.tmp`, zip);
+      renameSync(`${zipFile}.${process.pid}.tmp`, zipFile);
       line.zipBytes = zip.length;
       line.sha256 = createHash('sha256').update(zip).digest('base64');
     }

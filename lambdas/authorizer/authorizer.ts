@@ -61,6 +61,21 @@ export function answer(
     // An event we could verify a token for but cannot answer with an allow (e.g. a malformed methodArn).
     if (response === undefined) final = { ...outcome, allow: false, reason: 'unrecognised_event' };
   }
+  // A failing stdout must not change the answer (nor turn a REST deny into a 500).
+  try {
+    recordDecision(recorder, shaping, final, startedAt);
+  } catch {
+    // nothing sensible left to log to
+  }
+  return final.allow ? response : denyResponse(shaping);
+}
+
+function recordDecision(
+  recorder: DecisionRecorder,
+  shaping: Shaping,
+  final: Outcome,
+  startedAt: number,
+): void {
   const warn =
     final.reason === 'fail_open' || final.reason === 'store_error' || final.reason === 'internal_error';
   recorder.record({
@@ -75,7 +90,6 @@ export function answer(
     errorKind: final.errorKind,
     level: warn ? 'warn' : 'info',
   });
-  return final.allow ? response : denyResponse(shaping);
 }
 
 export function createAuthorizer(deps: AuthorizerDeps): Authorizer {

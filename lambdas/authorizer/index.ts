@@ -10,7 +10,7 @@ import { createDynamoHttpClient, dynamoOptionsFromEnv } from '../adapters/dynamo
 import { createLogger, type LogLevel, parseLogLevel } from '../adapters/observability.js';
 import type { BlocklistReader } from '../core/ports.js';
 import { answer, type Authorizer, type AuthorizerDeps, createAuthorizer } from './authorizer.js';
-import { type AuthorizerConfig, parseAuthorizerConfig } from './config.js';
+import { parseAuthorizerConfig } from './config.js';
 import { createDecisionRecorder, type DecisionRecorder } from './decision-record.js';
 import { parseAuthorizerEvent } from './events.js';
 import { cachingReader } from './revocation-cache.js';
@@ -68,11 +68,10 @@ export function createAuthorizerFromEnvironment(
     level,
     write,
   });
-  let config: AuthorizerConfig;
-  let reader: BlocklistReader;
   try {
-    config = parseAuthorizerConfig(env);
-    reader =
+    const config = parseAuthorizerConfig(env);
+    const clock = overrides.clock ?? Date.now;
+    let reader =
       overrides.reader ??
       createDynamoBlocklistReader({
         client: createDynamoHttpClient(dynamoOptionsFromEnv(env)),
@@ -85,6 +84,15 @@ export function createAuthorizerFromEnvironment(
           if (!ok) recorder.count('StoreAttemptErrors');
         },
       });
+    if (config.revocationCacheTtlSeconds > 0) {
+      reader = cachingReader(reader, {
+        ttlSeconds: config.revocationCacheTtlSeconds,
+        clock,
+        onHit: (n) => recorder.count('CacheHits', n),
+      });
+    }
+    const deps: AuthorizerDeps = { config, reader, verifier: createCognitoVerifier(config), recorder, clock };
+    return createAuthorizer(deps);
   } catch (error) {
     logger.error(
       `authorizer configuration error: ${error instanceof Error ? error.message : String(error)}`,
@@ -95,16 +103,6 @@ export function createAuthorizerFromEnvironment(
     recorder.count('ConfigErrors');
     return misconfigured(recorder);
   }
-  const clock = overrides.clock ?? Date.now;
-  if (config.revocationCacheTtlSeconds > 0) {
-    reader = cachingReader(reader, {
-      ttlSeconds: config.revocationCacheTtlSeconds,
-      clock,
-      onHit: (n) => recorder.count('CacheHits', n),
-    });
-  }
-  const deps: AuthorizerDeps = { config, reader, verifier: createCognitoVerifier(config), recorder, clock };
-  return createAuthorizer(deps);
 }
 
 let authorizer: Authorizer | undefined;

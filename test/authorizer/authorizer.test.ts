@@ -243,3 +243,34 @@ describe('in-memory revocation cache (REVOCATION_CACHE_TTL_SECONDS)', () => {
     expect(blocklist.calls[1]).toEqual([{ scope: 'token', id: 'x2' }]);
   });
 });
+
+describe('output failures', () => {
+  it('a failing stdout changes nothing: the allow stays an allow, a REST deny stays exactly Unauthorized', async () => {
+    // Arrange
+    const config = parseAuthorizerConfig({
+      USER_POOL_ID: TEST_USER_POOL_ID,
+      CLIENT_IDS: TEST_CLIENT_ID,
+      TABLE_NAME: 'blocklist',
+      JWKS_URI: jwks.uri,
+    });
+    const authorize = createAuthorizer({
+      config,
+      reader: memoryBlocklist(),
+      verifier: createCognitoVerifier(config),
+      recorder: createDecisionRecorder({
+        namespace: 'N',
+        service: 'authorizer',
+        level: 'info',
+        write: () => {
+          throw new Error('EPIPE');
+        },
+      }),
+    });
+    // Act
+    const allowed = await authorize(httpApiEvent({ authorization: signAccessToken() }));
+    const denied = authorize(restTokenEvent('garbage'));
+    // Assert
+    expect(allowed).toMatchObject({ isAuthorized: true });
+    await expect(denied).rejects.toThrow(new Error('Unauthorized'));
+  });
+});

@@ -92,7 +92,9 @@ export function createDecisionRecorder(options: DecisionRecorderOptions): Decisi
         if (f.scope) line += `,"scope":"${f.scope}"`;
         line += `,"eventKind":"${f.eventKind}"`;
         if (f.tokenUse) line += `,"tokenUse":"${f.tokenUse}"`;
-        if (f.sub !== undefined) line += `,"sub":${JSON.stringify(redact(f.sub))}`;
+        // `sub` is a verified id (printable ASCII, no spaces): only the JWT pattern of `redact` can match it.
+        if (f.sub !== undefined)
+          line += `,"sub":${JSON.stringify(f.sub.includes('eyJ') ? redact(f.sub) : f.sub)}`;
         line += `,"latencyMs":${round(f.latencyMs)}`;
         if (f.storeMs !== undefined) line += `,"storeMs":${round(f.storeMs)}`;
         if (f.errorKind) line += `,"errorKind":${JSON.stringify(f.errorKind)}`;

@@ -28,11 +28,17 @@ export interface PolicyResponse {
 export const UNAUTHORIZED_MESSAGE = 'Unauthorized';
 
 // `arn:aws:execute-api:region:account:apiId/stage/VERB/path` → `arn:aws:execute-api:region:account:apiId/stage/*/*`.
+let lastArn: string | undefined;
+let lastResource: string | undefined;
+
 export function stageWideResource(arn: string | undefined): string | undefined {
   if (typeof arn !== 'string') return undefined;
+  // API Gateway calls one function for the same few ARNs over and over.
+  if (arn === lastArn) return lastResource;
   const match = /^(arn:[\w-]+:execute-api:[\w-]+:\d{12}:[\w-]+)\/([^/\s]+)\/[^\s]*$/.exec(arn);
-  if (!match) return undefined;
-  return `${match[1]}/${match[2]}/*/*`;
+  lastArn = arn;
+  lastResource = match ? `${match[1]}/${match[2]}/*/*` : undefined;
+  return lastResource;
 }
 
 export function policy(

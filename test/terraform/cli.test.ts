@@ -4,7 +4,7 @@
  * provider: no credentials, no network). All of it runs in a temporary copy, so the repository stays clean.
  * Without the CLI or the mirror this file is skipped with one loud line.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace, findTerraform, moduleDirs, ROOT, type Workspace } from './harness.js';
@@ -82,4 +82,20 @@ describe.skipIf(missing !== undefined)('Terraform CLI', () => {
       240_000,
     );
   });
+
+  it('validate needs no built zips (they are read at plan time only)', () => {
+    // Arrange: the module directory without dist/ (init already ran in the example above).
+    renameSync(join(ws.dir, 'dist'), join(ws.dir, 'dist.hidden'));
+    try {
+      // Act
+      const root = ws.run(['validate', '-no-color']);
+      const example = ws.run(['validate', '-no-color'], 'examples/complete');
+
+      // Assert
+      expect(root.status, root.output).toBe(0);
+      expect(example.status, example.output).toBe(0);
+    } finally {
+      renameSync(join(ws.dir, 'dist.hidden'), join(ws.dir, 'dist'));
+    }
+  }, 120_000);
 });

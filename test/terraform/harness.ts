@@ -73,6 +73,7 @@ function onPath(name: string): string | undefined {
 export function findTerraform(): TerraformCli | { missing: string } {
   const bin = process.env.TERRAFORM_BIN ?? onPath('terraform');
   if (!bin) return { missing: 'no `terraform` on PATH (set TERRAFORM_BIN to use another)' };
+  if (!existsSync(bin)) return { missing: `TERRAFORM_BIN=${bin} does not exist` };
   const candidates = [process.env.TF_PLUGIN_MIRROR, '/opt/tf-plugins'].filter((d): d is string => Boolean(d));
   const mirror = candidates.find((d) => existsSync(join(d, 'registry.terraform.io', 'hashicorp', 'aws')));
   if (!mirror) {

@@ -4,7 +4,7 @@
  * any policy, and the README's generated tables match the code. Canonical formatting is checked with
  * `terraform fmt` when the CLI exists (test/terraform/cli.test.ts).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { describe, expect, it } from 'vitest';
@@ -200,6 +200,28 @@ describe('environment contract (lambdas/config/contract.ts)', () => {
       readButNotSet: contract.filter((n) => !set.includes(n)),
       setButNotRead: set.filter((n) => !contract.includes(n)),
     }).toEqual({ readButNotSet: [], setButNotRead: [] });
+  });
+
+  it.each(FUNCTIONS)('%s: the handler source reads exactly the contract names', (fn) => {
+    // Arrange: `env.NAME` / `env['NAME']` in any of the function's sources, and names handed to a reader
+    // ('NAME' literals) in its config.ts.
+    const dir = join(ROOT, 'lambdas', fn);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    const direct = /env\.([A-Z][A-Z0-9_]+)|env\[['"]([A-Z][A-Z0-9_]+)['"]\]/g;
+    const literal = /['"]([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)['"]/g;
+    const contract = ENVIRONMENT[fn].map((v) => v.name).sort();
+
+    // Act
+    const names = new Set<string>();
+    for (const file of files) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      for (const m of text.matchAll(direct)) names.add((m[1] ?? m[2])!);
+      if (file === 'config.ts') for (const m of text.matchAll(literal)) names.add(m[1]!);
+    }
+    const read = [...names].filter((n) => !n.startsWith('AWS_')).sort();
+
+    // Assert
+    expect(read).toEqual(contract);
   });
 
   it('every function gets its environment from its own local', () => {

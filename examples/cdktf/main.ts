@@ -71,9 +71,9 @@ export class RevocationStack extends TerraformStack {
   }
 }
 
-/** Synthesizes the app (into `outdir`, default ./cdktf.out next to this file) and returns it. */
+/** Synthesizes the app into `outdir` (default: `CDKTF_OUTDIR` as set by `cdktf synth`, else ./cdktf.out next to this file). */
 export function synthesize(outdir?: string): App {
-  const app = new App({ outdir: outdir ?? `${MODULE_ROOT}/examples/cdktf/cdktf.out` });
+  const app = new App({ outdir: outdir ?? process.env.CDKTF_OUTDIR ?? `${MODULE_ROOT}/examples/cdktf/cdktf.out` });
   new RevocationStack(app, 'cognito-revocation');
   app.synth();
   return app;

@@ -262,6 +262,36 @@ describe('least privilege in the code (issue 6 item 7)', () => {
   });
 });
 
+describe('documentation references', () => {
+  const docs = [
+    'docs/terraform.md',
+    'examples/complete/README.md',
+    'examples/existing-api/README.md',
+    'examples/cdktf/README.md',
+    'examples/complete/main.tf',
+    'examples/complete/outputs.tf',
+    'examples/existing-api/outputs.tf',
+  ];
+
+  it.each(docs)('%s uses only outputs and inputs the module has', async (file) => {
+    // Arrange
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    const outputs = new Set((await readOutputs(ROOT)).map((o) => o.name));
+    const inputs = new Set((await readVariables(ROOT)).map((v) => v.name));
+
+    // Act
+    const usedOutputs = [...text.matchAll(/module\.cognito_revocation\.(\w+)/g)].map((m) => m[1]!);
+    const unknownOutputs = usedOutputs.filter((o) => !outputs.has(o));
+    const moduleBlock = /module "cognito_revocation" \{([\s\S]*?)\n\}/.exec(text)?.[1] ?? '';
+    const unknownInputs = [...moduleBlock.matchAll(/^ {2}(\w+)\s*=/gm)]
+      .map((m) => m[1]!)
+      .filter((name) => name !== 'source' && !inputs.has(name));
+
+    // Assert
+    expect({ unknownOutputs, unknownInputs }).toEqual({ unknownOutputs: [], unknownInputs: [] });
+  });
+});
+
 describe('README generated sections', () => {
   it.each(Object.keys(MARKERS) as (keyof typeof MARKERS)[])(
     '%s table matches the code (`npm run docs`)',

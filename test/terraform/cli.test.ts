@@ -1,5 +1,5 @@
 /**
- * With the Terraform CLI and an AWS provider mirror (see DEVELOPERS.md): `terraform fmt -check`, `init` +
+ * With the Terraform CLI and an AWS provider mirror (see docs/terraform.md#tests): `terraform fmt -check`, `init` +
  * `validate` on the root, every submodule and every example, and every `terraform test` suite (mocked AWS
  * provider: no credentials, no network). All of it runs in a temporary copy, so the repository stays clean.
  * Without the CLI or the mirror this file is skipped with one loud line.

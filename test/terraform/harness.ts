@@ -78,7 +78,7 @@ export function findTerraform(): TerraformCli | { missing: string } {
   const mirror = candidates.find((d) => existsSync(join(d, 'registry.terraform.io', 'hashicorp', 'aws')));
   if (!mirror) {
     return {
-      missing: `no hashicorp/aws provider mirror in ${candidates.join(' or ')} (set TF_PLUGIN_MIRROR; see DEVELOPERS.md)`,
+      missing: `no hashicorp/aws provider mirror in ${candidates.join(' or ')} (set TF_PLUGIN_MIRROR; see docs/terraform.md#tests)`,
     };
   }
   return { bin, mirror };

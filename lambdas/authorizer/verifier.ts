@@ -71,8 +71,10 @@ export function rejectionReason(error: unknown): TokenRejection {
     return 'unknown_kid';
   if (error instanceof JwtParseError) return 'malformed_token';
   // Fetch errors, penalty box waits, an invalid JWKS, anything unexpected: we could not check the signature.
-  // aws-jwt-verify's errors keep `name` = 'Error'; their class names say what failed.
-  return error instanceof Error && /jwk|fetch/i.test(`${error.name} ${error.constructor.name}`)
+  // aws-jwt-verify's errors keep `name` = 'Error'; their class names say what failed, and this module's own
+  // fetcher says so in its messages ("JWKS fetch: HTTP 500").
+  return error instanceof Error &&
+    /jwk|fetch/i.test(`${error.name} ${error.constructor.name} ${error.message.slice(0, 100)}`)
     ? 'jwks_unavailable'
     : 'invalid_claims';
 }

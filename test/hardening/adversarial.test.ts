@@ -29,20 +29,22 @@ let authorizer: Handler;
 let capture: Capture;
 const secrets = new SecretWatch();
 
+const environment = () => ({
+  USER_POOL_ID: fixture.userPoolId,
+  CLIENT_IDS: fixture.clientIds.join(','),
+  TABLE_NAME: TABLE,
+  SESSION_CLAIM: fixture.sessionClaim,
+  JWKS_URI: jwks.uri,
+  AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+  LOG_LEVEL: 'debug',
+});
+
 beforeAll(async () => {
   dynamo = await startDynalite();
   await dynamo.createTable(TABLE);
   jwks = await startJwksServer({ jwks: fixture.jwks });
   capture = captureOutput();
-  authorizer = await loadAuthorizer({
-    USER_POOL_ID: fixture.userPoolId,
-    CLIENT_IDS: fixture.clientIds.join(','),
-    TABLE_NAME: TABLE,
-    SESSION_CLAIM: fixture.sessionClaim,
-    JWKS_URI: jwks.uri,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    LOG_LEVEL: 'debug',
-  });
+  authorizer = await loadAuthorizer(environment());
 });
 
 afterAll(async () => {
@@ -80,11 +82,22 @@ describe('adversarial token suite', () => {
     });
   }
 
+  it('http_v2 with HTTP_API_RESPONSE_MODE=iam: every case, answered with Allow / Deny policies', async () => {
+    const iam = await loadAuthorizer({ ...environment(), HTTP_API_RESPONSE_MODE: 'iam' });
+    const wrong: string[] = [];
+    for (const c of fixture.cases) {
+      const answer = await invoke(iam, eventFor('http_v2', expandAuthorization(c.authorization)), 'either');
+      if (answer.malformed) wrong.push(`${c.id}: ${answer.malformed}`);
+      if (answer.verdict !== c.expected) wrong.push(`${c.id}: ${answer.verdict}, expected ${c.expected}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('has allowed exactly the controls and nothing else (zero wrong allows)', () => {
     const lines = capture.jsonLinesSince(0).filter((l) => l.message === 'authorizer decision');
     const allows = lines.filter((l) => l.decision === 'allow').length;
     const controls = fixture.cases.filter((c) => c.expected === 'allow').length;
-    expect(allows).toBe(controls * EVENT_SHAPES.length);
+    expect(allows).toBe(controls * (EVENT_SHAPES.length + 1));
   });
 
   it('wrote no token, header value or token segment to stdout or stderr', () => {

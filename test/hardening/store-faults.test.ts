@@ -229,6 +229,30 @@ describe('authorizer under store faults', () => {
   });
 });
 
+describe('JWKS unavailable', () => {
+  it('fail-open never covers verification: with the JWKS down, even FAIL_MODE=open denies', async () => {
+    // Arrange: a JWKS endpoint answering 500, fresh containers (no key cached yet)
+    const broken = await startJwksServer();
+    broken.setStatus(500);
+    try {
+      for (const failMode of ['closed', 'open'] as const) {
+        const handler = await loadAuthorizer({
+          ...authorizerEnv(proxy.endpoint, failMode),
+          JWKS_URI: broken.uri,
+        });
+        // Act
+        const answer = await authorize(handler, validToken, 'rest_token');
+        // Assert
+        expect(answer.malformed).toBeUndefined();
+        expect(answer.verdict).toBe('deny');
+        expect(answer.decision).toMatchObject({ decision: 'deny', reason: 'jwks_unavailable' });
+      }
+    } finally {
+      await broken.stop();
+    }
+  });
+});
+
 describe('token trigger under store faults', () => {
   const TRIGGER_DEADLINE_MS = 300;
   let trigger: { handler: Handler; restore: () => void };

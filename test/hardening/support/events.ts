@@ -99,18 +99,15 @@ export async function invoke(
     return { verdict: 'deny', malformed: `threw ${String(error)}`, elapsedMs };
   }
   const elapsedMs = performance.now() - started;
-  const r = result as Record<string, any> | null | undefined;
-  const statements = r?.policyDocument?.Statement;
-  const isPolicy = Array.isArray(statements) && statements.length > 0;
+  const r = result as { policyDocument?: { Statement?: unknown }; isAuthorized?: unknown } | null | undefined;
+  const raw = r?.policyDocument?.Statement;
+  const statements: { Effect?: unknown }[] = Array.isArray(raw) ? raw : [];
+  const isPolicy = statements.length > 0;
   if (restStyle === true || (restStyle === 'either' && isPolicy)) {
-    if (isPolicy && statements.every((s: { Effect?: unknown }) => s.Effect === 'Allow')) {
+    if (isPolicy && statements.every((s) => s.Effect === 'Allow')) {
       return { verdict: 'allow', elapsedMs };
     }
-    if (
-      restStyle === 'either' &&
-      isPolicy &&
-      statements.every((s: { Effect?: unknown }) => s.Effect === 'Deny')
-    ) {
+    if (restStyle === 'either' && isPolicy && statements.every((s) => s.Effect === 'Deny')) {
       return { verdict: 'deny', elapsedMs };
     }
     return {

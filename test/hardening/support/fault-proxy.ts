@@ -246,22 +246,24 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
     res: ServerResponse,
     body: Buffer,
   ) => {
-    const request = JSON.parse(body.toString('utf8')) as { RequestItems?: Record<string, any> };
+    const request = JSON.parse(body.toString('utf8')) as { RequestItems?: Record<string, unknown> };
     if ((operation !== 'BatchGetItem' && operation !== 'BatchWriteItem') || !request.RequestItems) {
       reply(res, await forward(target, req, body));
       return;
     }
-    const forwarded: Record<string, any> = {};
-    const held: Record<string, any> = {};
+    const forwarded: Record<string, unknown> = {};
+    const held: Record<string, unknown> = {};
     for (const [table, spec] of Object.entries(request.RequestItems)) {
-      const list: unknown[] = operation === 'BatchGetItem' ? spec.Keys : spec;
+      const batch = operation === 'BatchGetItem';
+      const list = ((batch ? (spec as { Keys?: unknown[] }).Keys : spec) ?? []) as unknown[];
+      const shaped = (items: unknown[]) => (batch ? { ...(spec as object), Keys: items } : items);
       const hold = Math.min(list.length, active.holdBack ?? list.length);
       const keep = list.slice(hold);
       const back = list.slice(0, hold);
-      if (keep.length) forwarded[table] = operation === 'BatchGetItem' ? { ...spec, Keys: keep } : keep;
-      if (back.length) held[table] = operation === 'BatchGetItem' ? { ...spec, Keys: back } : back;
+      if (keep.length) forwarded[table] = shaped(keep);
+      if (back.length) held[table] = shaped(back);
     }
-    let answer: Record<string, any>;
+    let answer: Record<string, unknown>;
     if (Object.keys(forwarded).length === 0) {
       answer = operation === 'BatchGetItem' ? { Responses: {} } : {};
     } else {
@@ -274,10 +276,10 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
         reply(res, upstream);
         return;
       }
-      answer = JSON.parse(upstream.body.toString('utf8')) as Record<string, any>;
+      answer = JSON.parse(upstream.body.toString('utf8')) as Record<string, unknown>;
     }
-    if (operation === 'BatchGetItem') answer.UnprocessedKeys = { ...(answer.UnprocessedKeys ?? {}), ...held };
-    else answer.UnprocessedItems = { ...(answer.UnprocessedItems ?? {}), ...held };
+    const field = operation === 'BatchGetItem' ? 'UnprocessedKeys' : 'UnprocessedItems';
+    answer[field] = { ...((answer[field] as object | undefined) ?? {}), ...held };
     send(res, 200, JSON.stringify(answer));
   };
 

@@ -29,3 +29,22 @@ export async function closedPort(): Promise<string> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
 }
+
+/** Reads a nested property of an untyped answer; undefined when any step is missing. */
+export function dig(value: unknown, ...path: string[]): unknown {
+  let node = value;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/** The session claims a pre-token trigger answer adds: ID token (v1) or ID and access tokens (v2/v3). */
+export function injectedSessionClaims(result: unknown, version: string, claim = 'revocation_sid'): unknown[] {
+  return version === '1'
+    ? [dig(result, 'response', 'claimsOverrideDetails', 'claimsToAddOrOverride', claim)]
+    : ['idTokenGeneration', 'accessTokenGeneration'].map((t) =>
+        dig(result, 'response', 'claimsAndScopeOverrideDetails', t, 'claimsToAddOrOverride', claim),
+      );
+}

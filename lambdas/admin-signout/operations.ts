@@ -18,7 +18,9 @@ import type { BlocklistReader, BlocklistWriter, SessionInventory } from '../core
 import { StoreError } from '../core/ports.js';
 import {
   decide,
+  entryRevokes,
   isLive,
+  REVOCATION_SCOPES,
   type RevocationEntry,
   type RevocationKey,
   type RevocationScope,
@@ -143,6 +145,8 @@ export interface InspectResult {
     readonly reason?: string;
   };
   readonly checkedKeys: RevocationKey[];
+  /** Every live entry that revokes the token (the first is `entry`). */
+  readonly revokingEntries: EntryView[];
   /** Entries found for the token's keys that are past their expiry (ignored, as the authorizer ignores them). */
   readonly expiredEntries: number;
   /** True when the token's own `exp` has passed (the authorizer rejects it whatever the table says). */
@@ -174,7 +178,20 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+
+type EntryView = NonNullable<InspectResult['entry']>;
+function view(e: RevocationEntry): EntryView {
+  return {
+    scope: e.scope,
+    id: e.id,
+    notBefore: e.notBefore,
+    revokedAt: e.revokedAt,
+    expiresAt: e.expiresAt,
+    actor: e.actor,
+    reason: e.reason,
+  };
+}
 
 export function createAdminOperations(deps: AdminDeps) {
   const now = deps.now ?? Date.now;
@@ -466,7 +483,10 @@ export function createAdminOperations(deps: AdminDeps) {
     const { signal, done } = signalFor(limits);
     try {
       const nowSeconds = Math.floor(now() / 1000);
-      const entries = await wrapStore(() => deps.reader.find(keys, { signal }));
+      const found = await wrapStore(() => deps.reader.find(keys, { signal }));
+      // The authorizer's own rule (`decide`), over the entries in the token's key order so the answer is stable.
+      const order = (e: RevocationEntry) => REVOCATION_SCOPES.indexOf(e.scope);
+      const entries = [...found].sort((a, b) => order(a) - order(b));
       const decision = decide(facts, entries, nowSeconds);
       const expiredEntries = entries.filter((e) => !isLive(e, nowSeconds)).length;
       const tokenExpired = t.exp !== undefined ? t.exp <= nowSeconds : undefined;
@@ -482,38 +502,37 @@ export function createAdminOperations(deps: AdminDeps) {
           revoked: false,
           explanation: `Not revoked: no live entry matches this token's ${keys.length} key(s).${note}`,
           checkedKeys: keys,
+          revokingEntries: [],
           expiredEntries,
           ...(tokenExpired !== undefined ? { tokenExpired } : {}),
         };
       }
-      const e = decision.entry;
-      const by = [e.actor ? `by ${e.actor}` : '', e.reason ? `(“${e.reason}”)` : '']
-        .filter(Boolean)
-        .join(' ');
-      const why: Record<RevocationScope, string> = {
-        user:
-          e.notBefore !== undefined
-            ? `the user was signed out everywhere at ${iso(e.notBefore)} and this token was authenticated at ${iso(Math.min(t.authTime ?? t.iat, t.iat))}, not after that`
-            : 'the user is blocked (watermark without a time)',
-        origin: `its refresh-token family (origin_jti ${e.id}) was revoked at ${iso(e.revokedAt)}`,
-        session: `its session ${e.id} was revoked at ${iso(e.revokedAt)}`,
-        token: `this token (jti ${e.id}) was revoked at ${iso(e.revokedAt)}`,
+      const revoking = entries.filter((e) => entryRevokes(facts, e, nowSeconds));
+      const why = (e: RevocationEntry): string => {
+        const by = [e.actor ? `by ${e.actor}` : '', e.reason ? `("${e.reason}")` : '']
+          .filter(Boolean)
+          .join(' ');
+        const what: Record<RevocationScope, string> = {
+          user:
+            e.notBefore !== undefined
+              ? `the user was signed out everywhere at ${iso(e.notBefore)} and this token was authenticated at ${iso(Math.min(t.authTime ?? t.iat, t.iat))}, not after that`
+              : 'the user is blocked (a watermark without a time)',
+          origin: `its refresh-token family (origin_jti ${e.id}) was revoked at ${iso(e.revokedAt)}`,
+          session: `its session ${e.id} was revoked at ${iso(e.revokedAt)}`,
+          token: `this token (jti ${e.id}) was revoked at ${iso(e.revokedAt)}`,
+        };
+        return `${what[e.scope]}${by ? ` ${by}` : ''}`;
       };
+      // `decide` returned the first revoking entry in key order; the others are reported too.
+      const others = revoking.filter((e) => e !== decision.entry);
       return {
         ok: true,
         operation: 'inspect',
         revoked: true,
         scope: decision.scope,
-        explanation: `Revoked: ${why[decision.scope]}${by ? ` ${by}` : ''}.`,
-        entry: {
-          scope: e.scope,
-          id: e.id,
-          notBefore: e.notBefore,
-          revokedAt: e.revokedAt,
-          expiresAt: e.expiresAt,
-          actor: e.actor,
-          reason: e.reason,
-        },
+        explanation: `Revoked: ${why(decision.entry)}.${others.length ? ` Also: ${others.map(why).join('; ')}.` : ''}`,
+        entry: view(decision.entry),
+        revokingEntries: revoking.map(view),
         checkedKeys: keys,
         expiredEntries,
         ...(tokenExpired !== undefined ? { tokenExpired } : {}),

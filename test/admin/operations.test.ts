@@ -17,6 +17,7 @@ import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import { createLogger, createMetrics } from '../../lambdas/adapters/observability.js';
 import {
   createAdminOperations,
+  type InspectResult,
   type ListSessionsResult,
   type SignOutResult,
 } from '../../lambdas/admin-signout/operations.js';
@@ -400,6 +401,25 @@ describe('inspect', () => {
     expect(result).toMatchObject({ ok: true, revoked: true, scope: 'user', tokenExpired: false });
     expect((result as { explanation: string }).explanation).toMatch(
       /signed out everywhere .* by ops .*offboarding/,
+    );
+  });
+
+  it('names the watermark first and every other entry that also revokes the token', async () => {
+    // Arrange
+    const fay = await cognito.createUser('fay', 'Passw0rd!long');
+    const ops = operations();
+    await ops.run({ operation: 'revokeToken', jti: 'fay-jti', actor: 'ops', reason: 'leaked' });
+    await ops.run({ operation: 'signOutUser', user: 'fay', actor: 'ops', reason: 'offboarding' });
+    // Act
+    const result = (await ops.run({
+      operation: 'inspect',
+      token: { sub: fay.sub, iat: T0 - 10, jti: 'fay-jti' },
+    })) as InspectResult;
+    // Assert
+    expect(result.scope).toBe('user');
+    expect(result.revokingEntries.map((e) => e.scope)).toEqual(['user', 'token']);
+    expect(result.explanation).toMatch(
+      /^Revoked: the user was signed out everywhere .* Also: this token \(jti fay-jti\) was revoked/,
     );
   });
 

@@ -177,6 +177,22 @@ describe('examples/cdktf', () => {
     expect(block).toMatchObject({ user_pool_id: `\${var.user_pool_id}`, token_lifetime_seconds: 3600 });
   });
 
+  it('type-checks against the binding (tsc -p examples/cdktf)', () => {
+    // Act
+    const tsc = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'examples/cdktf'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+
+    // Assert
+    expect(tsc.status, `${tsc.stdout}${tsc.stderr}`).toBe(0);
+  }, 60_000);
+
   const cli = findTerraform();
   it.skipIf('missing' in cli)(
     'the synthesized stack passes terraform init and validate',

@@ -18,6 +18,7 @@ import {
 } from './adversarial-cases.js';
 import { type Handler, loadAuthorizer } from './support/bundles.js';
 import { type Capture, captureOutput, SecretWatch } from './support/capture.js';
+import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js';
 import { EVENT_SHAPES, eventFor, invoke, isRestShape } from './support/events.js';
 
 const TABLE = 'blocklist-adversarial';
@@ -25,6 +26,8 @@ const fixture = JSON.parse(readFileSync(CASES_FILE, 'utf8')) as CasesFile;
 
 let dynamo: LocalDynamo;
 let jwks: JwksServer;
+/** Forwards everything; counts the authorizer's DynamoDB round trips. */
+let counter: FaultProxy;
 let authorizer: Handler;
 let capture: Capture;
 const secrets = new SecretWatch();
@@ -35,13 +38,14 @@ const environment = () => ({
   TABLE_NAME: TABLE,
   SESSION_CLAIM: fixture.sessionClaim,
   JWKS_URI: jwks.uri,
-  AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+  AWS_ENDPOINT_URL_DYNAMODB: counter.endpoint,
   LOG_LEVEL: 'debug',
 });
 
 beforeAll(async () => {
   dynamo = await startDynalite();
   await dynamo.createTable(TABLE);
+  counter = await startFaultProxy(dynamo.endpoint);
   jwks = await startJwksServer({ jwks: fixture.jwks });
   capture = captureOutput();
   authorizer = await loadAuthorizer(environment());
@@ -50,6 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   capture?.restore();
   await jwks?.stop();
+  await counter?.stop();
   await dynamo?.stop();
 });
 
@@ -98,6 +103,13 @@ describe('adversarial token suite', () => {
     const allows = lines.filter((l) => l.decision === 'allow').length;
     const controls = fixture.cases.filter((c) => c.expected === 'allow').length;
     expect(allows).toBe(controls * (EVENT_SHAPES.length + 1));
+  });
+
+  it('made exactly one DynamoDB round trip per allowed decision and none for a refused token', () => {
+    const allows = capture
+      .jsonLinesSince(0)
+      .filter((l) => l.message === 'authorizer decision' && l.decision === 'allow').length;
+    expect(counter.stats.requests).toBe(allows);
   });
 
   it('wrote no token, header value or token segment to stdout or stderr', () => {

@@ -515,13 +515,17 @@ export function createAdminOperations(deps: AdminDeps) {
         const what: Record<RevocationScope, string> = {
           user:
             e.notBefore !== undefined
-              ? `the user was signed out everywhere at ${iso(e.notBefore)} and this token was authenticated at ${iso(Math.min(t.authTime ?? t.iat, t.iat))}, not after that`
+              ? `the user was signed out everywhere at ${iso(e.notBefore)}`
               : 'the user is blocked (a watermark without a time)',
           origin: `its refresh-token family (origin_jti ${e.id}) was revoked at ${iso(e.revokedAt)}`,
           session: `its session ${e.id} was revoked at ${iso(e.revokedAt)}`,
           token: `this token (jti ${e.id}) was revoked at ${iso(e.revokedAt)}`,
         };
-        return `${what[e.scope]}${by ? ` ${by}` : ''}`;
+        const tail =
+          e.scope === 'user' && e.notBefore !== undefined
+            ? `, and this token was authenticated at ${iso(Math.min(t.authTime ?? t.iat, t.iat))}, not after it`
+            : '';
+        return `${what[e.scope]}${by ? ` ${by}` : ''}${tail}`;
       };
       // `decide` returned the first revoking entry in key order; the others are reported too.
       const others = revoking.filter((e) => e !== decision.entry);

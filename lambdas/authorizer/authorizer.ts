@@ -5,7 +5,13 @@
  * holds a token or a header.
  */
 import { type BlocklistReader, StoreError } from '../core/ports.js';
-import { decide, type RevocationScope, revocationKeysFor } from '../core/revocation.js';
+import {
+  decide,
+  type RevocationEntry,
+  type RevocationKey,
+  type RevocationScope,
+  revocationKeysFor,
+} from '../core/revocation.js';
 import { authContextFrom, tokenFactsFrom, tokenUseOf } from './claims.js';
 import type { AuthorizerConfig } from './config.js';
 import type { DecisionRecorder } from './decision-record.js';
@@ -46,6 +52,16 @@ export interface AuthorizerDeps {
 }
 
 export type Authorizer = (event: unknown) => Promise<unknown>;
+
+interface Prefetch {
+  readonly keys: readonly RevocationKey[];
+  readonly started: number;
+  readonly answer: Promise<{ entries: RevocationEntry[] } | { error: unknown }>;
+}
+
+function sameKeys(a: readonly RevocationKey[], b: readonly RevocationKey[]): boolean {
+  return a.length === b.length && a.every((key, i) => key.scope === b[i]?.scope && key.id === b[i]?.id);
+}
 
 /** Records the decision (one line: log + metrics) and answers in the event's own shape. */
 export function answer(
@@ -96,11 +112,55 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
   const { config, reader, verifier } = deps;
   const clock = deps.clock ?? Date.now;
 
+  let firstUse = true;
+
+  /**
+   * Cold start only (the container's first request): the JWKS download and the blocklist lookup would run one
+   * after the other, each with its own connection set-up. For that one request the lookup starts concurrently,
+   * with keys read from the not-yet-verified payload — only when that payload already looks like an acceptable,
+   * unexpired token of this pool and client. Its answer is used only if the VERIFIED claims yield exactly the same
+   * keys (they do whenever verification succeeds: same bytes); otherwise the normal lookup runs. At most one
+   * speculative read per container, so a flood of forged tokens cannot turn into reads.
+   */
+  function prefetchOnFirstUse(token: string): Prefetch | undefined {
+    if (!firstUse) return undefined;
+    firstUse = false;
+    const now = Math.floor(clock() / 1000);
+    let claims: Record<string, unknown>;
+    try {
+      const payload = token.split('.')[1];
+      if (payload === undefined) return undefined;
+      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+    if (claims === null || typeof claims !== 'object') return undefined;
+    const client = claims.token_use === 'access' ? claims.client_id : claims.aud;
+    const plausible =
+      typeof claims.iss === 'string' &&
+      claims.iss.endsWith(`/${config.userPoolId}`) &&
+      typeof client === 'string' &&
+      config.clientIds.includes(client) &&
+      typeof claims.exp === 'number' &&
+      claims.exp > now &&
+      (config.tokenUse === 'any' || claims.token_use === config.tokenUse);
+    const facts = plausible ? tokenFactsFrom(claims, config.sessionClaim, now) : undefined;
+    if (!facts) return undefined;
+    const keys = revocationKeysFor(facts);
+    const started = performance.now();
+    const answer = reader.find(keys).then(
+      (entries) => ({ entries }),
+      (error: unknown) => ({ error }),
+    );
+    return { keys, started, answer };
+  }
+
   async function evaluate(request: AuthorizerRequest): Promise<Outcome> {
     const { token, kind } = request;
     if (kind === 'unknown') return { allow: false, reason: 'unrecognised_event' };
     if (token === undefined)
       return { allow: false, reason: request.malformed ? 'malformed_token' : 'missing_token' };
+    const prefetch = prefetchOnFirstUse(token);
     let claims: Awaited<ReturnType<TokenVerifier['verify']>>;
     try {
       claims = await verifier.verify(token);
@@ -111,10 +171,18 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
     const facts = tokenFactsFrom(claims, config.sessionClaim, Math.floor(clock() / 1000));
     if (!facts) return { allow: false, reason: 'invalid_claims', tokenUse };
     const base = { sub: facts.sub, tokenUse };
-    const storeStarted = performance.now();
+    const keys = revocationKeysFor(facts);
+    const usePrefetch = prefetch !== undefined && sameKeys(prefetch.keys, keys);
+    const storeStarted = usePrefetch ? prefetch.started : performance.now();
     let entries: Awaited<ReturnType<BlocklistReader['find']>>;
     try {
-      entries = await reader.find(revocationKeysFor(facts));
+      if (usePrefetch) {
+        const settled = await prefetch.answer;
+        if ('error' in settled) throw settled.error;
+        entries = settled.entries;
+      } else {
+        entries = await reader.find(keys);
+      }
     } catch (error) {
       const storeMs = performance.now() - storeStarted;
       const errorKind = error instanceof StoreError ? error.kind : 'unknown';

@@ -11,10 +11,12 @@ import { createCognitoVerifier } from '../../lambdas/authorizer/verifier.js';
 import { StoreError } from '../../lambdas/core/ports.js';
 import { type JwksServer, startJwksServer } from '../support/jwks.js';
 import {
+  createSigningKey,
   nowSeconds,
   signAccessToken,
   signIdToken,
   TEST_CLIENT_ID,
+  TEST_KID,
   TEST_USER_POOL_ID,
 } from '../support/tokens.js';
 import { appSyncEvent, httpApiEvent, memoryBlocklist, restTokenEvent } from './support.js';
@@ -272,5 +274,72 @@ describe('output failures', () => {
     // Assert
     expect(allowed).toMatchObject({ isAuthorized: true });
     await expect(denied).rejects.toThrow(new Error('Unauthorized'));
+  });
+});
+
+describe('cold start: the first request looks up the blocklist while the JWKS is fetched', () => {
+  function withGatedVerifier() {
+    const config = parseAuthorizerConfig({
+      USER_POOL_ID: TEST_USER_POOL_ID,
+      CLIENT_IDS: TEST_CLIENT_ID,
+      TABLE_NAME: 'blocklist',
+      JWKS_URI: jwks.uri,
+    });
+    const real = createCognitoVerifier(config);
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const blocklist = memoryBlocklist();
+    const authorize = createAuthorizer({
+      config,
+      reader: blocklist,
+      verifier: { verify: async (token) => gate.then(() => real.verify(token)) },
+      recorder: createDecisionRecorder({
+        namespace: 'N',
+        service: 'authorizer',
+        level: 'info',
+        write: () => {},
+      }),
+    });
+    return { authorize, blocklist, open };
+  }
+
+  it('starts the lookup before verification ends, and uses it (one round trip in all)', async () => {
+    // Arrange
+    const { authorize, blocklist, open } = withGatedVerifier();
+    const token = signAccessToken({ jti: 'cold-1', origin_jti: 'cold-o' });
+    // Act
+    const pending = authorize(httpApiEvent({ authorization: token }));
+    await new Promise((r) => setTimeout(r, 20));
+    const callsWhileVerifying = blocklist.calls.length;
+    open();
+    const response = await pending;
+    // Assert
+    expect(callsWhileVerifying).toBe(1);
+    expect(response).toMatchObject({ isAuthorized: true });
+    expect(blocklist.calls).toHaveLength(1);
+  });
+
+  it('the prefetched answer still revokes', async () => {
+    const { authorize, blocklist, open } = withGatedVerifier();
+    blocklist.put({ scope: 'token', id: 'cold-revoked', revokedAt: 1, expiresAt: nowSeconds() + 60 });
+    open();
+    const response = await authorize(
+      httpApiEvent({ authorization: signAccessToken({ jti: 'cold-revoked' }) }),
+    );
+    expect(response).toEqual({ isAuthorized: false });
+  });
+
+  it('only once per container: forged tokens cannot be turned into reads', async () => {
+    const { authorize, blocklist, open } = withGatedVerifier();
+    open();
+    // Same kid as the real key, another key: passes every cheap check, fails the signature.
+    const forger = createSigningKey(TEST_KID);
+    const forged = (i: number) => signAccessToken({ jti: `forged-${i}` }, { key: forger });
+    for (let i = 0; i < 5; i++) {
+      expect(await authorize(httpApiEvent({ authorization: forged(i) }))).toEqual({ isAuthorized: false });
+    }
+    expect(blocklist.calls).toHaveLength(1);
   });
 });

@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
+import type { SignOutResult } from '../../lambdas/admin-signout/operations.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../../local/lambda-endpoint.js';
@@ -130,12 +131,12 @@ describe('full loop: sign in → session recorded → admin signout → denied �
       actor: 'e2e',
       reason: 'full loop',
     });
-    const result = signout.payload as Record<string, any>;
+    const result = signout.payload as SignOutResult;
 
     // Assert: the table writes happened; Cognito's sign-out did not (cognito-local lacks it) and the result says so.
     expect(signout.functionError).toBeUndefined();
     expect(result.ok).toBe(false);
-    expect(result.error.code).toBe('incomplete');
+    expect(result.error?.code).toBe('incomplete');
     expect(result.cognitoSignOut.done).toBe(false);
     expect(result.watermark).toMatchObject({ written: true, inForce: true });
     expect(result.sessions).toEqual({ outstanding: 1, revoked: 1, unwritten: [] });

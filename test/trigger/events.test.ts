@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyEvent, injectSessionClaim, isValidClaimName } from '../../lambdas/token-trigger/events.js';
 import { mintSessionId } from '../../lambdas/token-trigger/trigger.js';
 import { isValidId } from '../../lambdas/core/token.js';
-import { preTokenV1, preTokenV2, SUB } from './fixtures.js';
+import { preTokenV1, preTokenV2, SUB, type TriggerOutput } from './fixtures.js';
 
 describe('classifyEvent', () => {
   it.each([
@@ -35,7 +35,7 @@ describe('injectSessionClaim', () => {
       claimsAndScopeOverrideDetails: { accessTokenGeneration: { scopesToSuppress: ['x'] } },
     });
     // Act
-    const out = injectSessionClaim(event, 'v2', 'sid', 'abc') as any;
+    const out = injectSessionClaim(event, 'v2', 'sid', 'abc') as unknown as TriggerOutput;
     // Assert
     expect(out.response.claimsAndScopeOverrideDetails).toEqual({
       idTokenGeneration: { claimsToAddOrOverride: { sid: 'abc' } },
@@ -65,15 +65,15 @@ describe('injectSessionClaim', () => {
             : preTokenV1('TokenGeneration_Authentication', {
                 claimsOverrideDetails: { claimsToAddOrOverride: idClaims, claimsToSuppress: suppress },
               });
-          const out = injectSessionClaim(event, v2 ? 'v2' : 'v1', 'sid', 'S') as any;
+          const out = injectSessionClaim(event, v2 ? 'v2' : 'v1', 'sid', 'S') as unknown as TriggerOutput;
           const id = v2
-            ? out.response.claimsAndScopeOverrideDetails.idTokenGeneration
+            ? out.response.claimsAndScopeOverrideDetails?.idTokenGeneration
             : out.response.claimsOverrideDetails;
-          expect(id.claimsToAddOrOverride).toEqual({ ...idClaims, sid: 'S' });
-          expect(id.claimsToSuppress).toEqual(suppress.filter((c) => c !== 'sid'));
+          expect(id?.claimsToAddOrOverride).toEqual({ ...idClaims, sid: 'S' });
+          expect(id?.claimsToSuppress).toEqual(suppress.filter((c) => c !== 'sid'));
           if (v2)
             expect(
-              out.response.claimsAndScopeOverrideDetails.accessTokenGeneration.claimsToAddOrOverride,
+              out.response.claimsAndScopeOverrideDetails?.accessTokenGeneration.claimsToAddOrOverride,
             ).toEqual({ ...accessClaims, sid: 'S' });
           expect(out.request).toBe(event.request);
         },

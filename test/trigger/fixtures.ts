@@ -53,3 +53,23 @@ export function postAuthentication() {
     response: {},
   };
 }
+
+/** The parts of a trigger's answer the tests read. */
+export interface TokenOverrides {
+  claimsToAddOrOverride: Record<string, string>;
+  claimsToSuppress?: string[];
+  scopesToAdd?: string[];
+  scopesToSuppress?: string[];
+  groupOverrideDetails?: unknown;
+}
+export interface TriggerOutput {
+  request?: unknown;
+  response: {
+    claimsOverrideDetails?: TokenOverrides;
+    claimsAndScopeOverrideDetails?: {
+      idTokenGeneration: TokenOverrides;
+      accessTokenGeneration: TokenOverrides;
+      groupOverrideDetails?: unknown;
+    };
+  };
+}

@@ -8,9 +8,17 @@ import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import { DEFAULT_CLOCK_SKEW_SECONDS } from '../../lambdas/core/lifetime.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { captureStdout, closedPortEndpoint, loadBundle, startBlackhole } from '../admin/support/bundles.js';
-import { CLIENT_ID, postAuthentication, preTokenV1, preTokenV2, SUB, USERNAME } from './fixtures.js';
+import {
+  CLIENT_ID,
+  postAuthentication,
+  preTokenV1,
+  preTokenV2,
+  SUB,
+  type TriggerOutput,
+  USERNAME,
+} from './fixtures.js';
 
-type Handler = (event: unknown) => Promise<any>;
+type Handler = (event: unknown) => Promise<TriggerOutput>;
 const TABLE = 'blocklist-trigger-test';
 
 let dynamo: LocalDynamo;
@@ -57,11 +65,11 @@ describe('PreTokenGeneration', () => {
     const result = await handler(event);
     // Assert
     const details = result.response.claimsOverrideDetails;
-    const sid = details.claimsToAddOrOverride.revocation_sid;
+    const sid = details?.claimsToAddOrOverride.revocation_sid;
     expect(sid).toMatch(/^[A-Za-z0-9_-]{22,}$/);
-    expect(details.claimsToAddOrOverride.tenant).toBe('acme');
-    expect(details.claimsToSuppress).toEqual(['email']);
-    expect(details.groupOverrideDetails).toEqual({ groupsToOverride: ['readers'] });
+    expect(details?.claimsToAddOrOverride.tenant).toBe('acme');
+    expect(details?.claimsToSuppress).toEqual(['email']);
+    expect(details?.groupOverrideDetails).toEqual({ groupsToOverride: ['readers'] });
     expect(result.request).toEqual(event.request);
     const sessions = await store().listByUser(SUB);
     const recorded = sessions.find((s) => s.sessionId === sid);
@@ -83,8 +91,8 @@ describe('PreTokenGeneration', () => {
     const a = await handler(preTokenV1('TokenGeneration_RefreshTokens', { claimsOverrideDetails: null }));
     const b = await handler(preTokenV1('TokenGeneration_RefreshTokens', {}));
     // Assert
-    const sidA = a.response.claimsOverrideDetails.claimsToAddOrOverride.revocation_sid;
-    const sidB = b.response.claimsOverrideDetails.claimsToAddOrOverride.revocation_sid;
+    const sidA = a.response.claimsOverrideDetails?.claimsToAddOrOverride.revocation_sid;
+    const sidB = b.response.claimsOverrideDetails?.claimsToAddOrOverride.revocation_sid;
     expect(sidA).toBeTypeOf('string');
     expect(sidB).toBeTypeOf('string');
     expect(sidA).not.toBe(sidB);
@@ -106,18 +114,18 @@ describe('PreTokenGeneration', () => {
       const result = await handler(event);
       // Assert
       const details = result.response.claimsAndScopeOverrideDetails;
-      const idSid = details.idTokenGeneration.claimsToAddOrOverride.sid_custom;
+      const idSid = details?.idTokenGeneration.claimsToAddOrOverride.sid_custom;
       expect(idSid).toMatch(/^[A-Za-z0-9_-]{22,}$/);
-      expect(details.accessTokenGeneration.claimsToAddOrOverride.sid_custom).toBe(idSid);
-      expect(details.idTokenGeneration).toMatchObject({
+      expect(details?.accessTokenGeneration.claimsToAddOrOverride.sid_custom).toBe(idSid);
+      expect(details?.idTokenGeneration).toMatchObject({
         claimsToAddOrOverride: { tenant: 'acme' },
         claimsToSuppress: ['email'],
       });
-      expect(details.accessTokenGeneration).toMatchObject({
+      expect(details?.accessTokenGeneration).toMatchObject({
         scopesToAdd: ['api/read'],
         claimsToAddOrOverride: { plan: 'gold' },
       });
-      expect(details.groupOverrideDetails).toEqual({ groupsToOverride: ['readers'] });
+      expect(details?.groupOverrideDetails).toEqual({ groupsToOverride: ['readers'] });
       expect(result.response.claimsOverrideDetails).toBeUndefined();
       const recorded = (await store().listByUser(SUB)).find((s) => s.sessionId === idSid);
       expect(recorded?.expiresAt).toBe((recorded?.issuedAt ?? 0) + 3600 + DEFAULT_CLOCK_SKEW_SECONDS);
@@ -220,7 +228,7 @@ describe('the table being down never breaks sign-in', () => {
     const result = await handler(preTokenV1());
     const elapsed = Date.now() - started;
     // Assert
-    expect(result.response.claimsOverrideDetails.claimsToAddOrOverride.revocation_sid).toMatch(
+    expect(result.response.claimsOverrideDetails?.claimsToAddOrOverride.revocation_sid).toMatch(
       /^[A-Za-z0-9_-]{22,}$/,
     );
     expect(elapsed).toBeLessThan(1500);
@@ -243,7 +251,7 @@ describe('the table being down never breaks sign-in', () => {
       const elapsed = Date.now() - started;
       // Assert
       expect(
-        result.response.claimsAndScopeOverrideDetails.idTokenGeneration.claimsToAddOrOverride.revocation_sid,
+        result.response.claimsAndScopeOverrideDetails?.idTokenGeneration.claimsToAddOrOverride.revocation_sid,
       ).toBeTypeOf('string');
       expect(elapsed).toBeGreaterThanOrEqual(190);
       expect(elapsed).toBeLessThan(700);

@@ -253,6 +253,52 @@ describe('JWKS unavailable', () => {
   });
 });
 
+describe('admin signout under store faults', () => {
+  let admin: { handler: Handler; restore: () => void };
+  beforeAll(async () => {
+    admin = loadWithEnvironment('admin-signout', {
+      TABLE_NAME: TABLE,
+      USER_POOL_ID: TEST_USER_POOL_ID,
+      AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: await closedPort(),
+      TOKEN_LIFETIME_SECONDS: '3600',
+      LOG_LEVEL: 'info',
+    });
+  });
+  afterAll(() => admin?.restore());
+
+  // `wrongShape` is not a fault for a write (a 200 means written); everything else must never yield a false "ok".
+  const writeFaults = FAULTS.filter((f) => f.kind !== 'wrongShape');
+  it('never reports a revocation as written when it is not in the table', async () => {
+    const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
+    const outcomes: string[] = [];
+    for (const fault of writeFaults) {
+      // Arrange
+      const jti = `admin-fault-${fault.kind}`;
+      proxy.set(fault);
+      const started = performance.now();
+      // Act
+      const result = (await admin.handler(
+        { operation: 'revokeToken', jti, actor: 'fault-test', reason: fault.kind },
+        { getRemainingTimeInMillis: () => 2000 }, // a 500 ms budget after the 1.5 s report margin
+      )) as { ok: boolean; written: boolean; error?: { code: string } };
+      const elapsedMs = performance.now() - started;
+      proxy.set(undefined);
+      figures.faultsInjected++;
+      // Assert: answered before the invocation's time ran out
+      expect(elapsedMs, fault.kind).toBeLessThan(2000);
+      // Assert: ok only if written; a persistent fault is reported, never claimed as success
+      const stored = await store.find([{ scope: 'token', id: jti }]);
+      if (result.ok) expect(stored, fault.kind).toHaveLength(1);
+      else expect(result.error?.code, fault.kind).toBe('store_error');
+      expect(result.ok, fault.kind).toBe(result.written);
+      outcomes.push(`${fault.kind}:${result.ok ? 'ok' : 'reported'}`);
+    }
+    // Every persistent fault here makes the write fail; the admin said so each time.
+    expect(outcomes.filter((o) => o.endsWith(':ok'))).toEqual([]);
+  });
+});
+
 describe('token trigger under store faults', () => {
   const TRIGGER_DEADLINE_MS = 300;
   let trigger: { handler: Handler; restore: () => void };

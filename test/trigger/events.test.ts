@@ -28,6 +28,39 @@ describe('classifyEvent', () => {
   });
 });
 
+describe('robustness', () => {
+  it('property: classifying and shaping any event never throws', () => {
+    const eventLike = fc.record(
+      {
+        version: fc.oneof(fc.constantFrom('1', '2', '3'), fc.anything()),
+        triggerSource: fc.oneof(
+          fc.constantFrom(
+            'TokenGeneration_Authentication',
+            'TokenGeneration_RefreshTokens',
+            'PostAuthentication_Authentication',
+          ),
+          fc.anything(),
+        ),
+        userName: fc.oneof(fc.string(), fc.anything()),
+        callerContext: fc.oneof(fc.record({ clientId: fc.string() }), fc.anything()),
+        request: fc.oneof(fc.record({ userAttributes: fc.record({ sub: fc.string() }) }), fc.anything()),
+        response: fc.anything(),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), eventLike), (event) => {
+        const classified = classifyEvent(event);
+        if (classified.kind === 'pre-token') {
+          const out = injectSessionClaim(event as Record<string, unknown>, classified.format, 'sid', 'S');
+          expect(JSON.stringify(out)).toContain('"sid":"S"');
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('injectSessionClaim', () => {
   it('v2 adds to both tokens without touching scopes or group overrides', () => {
     // Arrange

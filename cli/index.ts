@@ -4,6 +4,10 @@
  */
 import { createProgram } from './program.js';
 
+// The SDK's notice about its own future Node requirement is not the admin's concern at an incident; keep the
+// output to what the command did.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

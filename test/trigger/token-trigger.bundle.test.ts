@@ -254,7 +254,7 @@ describe('the table being down never breaks sign-in', () => {
         result.response.claimsAndScopeOverrideDetails?.idTokenGeneration.claimsToAddOrOverride.revocation_sid,
       ).toBeTypeOf('string');
       expect(elapsed).toBeGreaterThanOrEqual(190);
-      expect(elapsed).toBeLessThan(700);
+      expect(elapsed).toBeLessThan(1200); // the deadline plus event-loop slack on a loaded box
       const lines = output.lines();
       expect(lines.some((l) => l.failure === 'timeout')).toBe(true);
       expect(lines.some((l) => l.store_timeout === 1)).toBe(true);

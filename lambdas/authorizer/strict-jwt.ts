@@ -64,11 +64,22 @@ export function jsonKeyProblem(text: string): string | undefined {
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
       if (c === QUOTE) {
+        // The closing quote is the next one preceded by an even run of backslashes (jumping with indexOf: most
+        // of a token's text is inside strings).
         let j = i + 1;
-        while (j < n) {
-          const d = text.charCodeAt(j);
-          if (d === QUOTE) break;
-          j += d === BACKSLASH ? 2 : 1;
+        for (;;) {
+          const q = text.indexOf('"', j);
+          if (q === -1) {
+            j = n;
+            break;
+          }
+          let slashes = 0;
+          while (text.charCodeAt(q - 1 - slashes) === BACKSLASH) slashes++;
+          if (slashes % 2 === 0) {
+            j = q;
+            break;
+          }
+          j = q + 1;
         }
         const top = stack.at(-1);
         if (top?.expectKey) {

@@ -411,7 +411,7 @@ describe('store failures', () => {
       const elapsed = performance.now() - started;
       expect(result.response).toEqual({ isAuthorized: false });
       expect(elapsed).toBeGreaterThanOrEqual(190);
-      expect(elapsed).toBeLessThan(200 + 250);
+      expect(elapsed).toBeLessThan(200 + 1000); // bounded (generous: the box is shared)
       expect(lastDecision(output).decision).toMatchObject({ reason: 'store_error', errorKind: 'timeout' });
     } finally {
       await hole.stop();

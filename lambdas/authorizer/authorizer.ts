@@ -148,10 +148,15 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
     if (!facts) return undefined;
     const keys = revocationKeysFor(facts);
     const started = performance.now();
-    const answer = reader.find(keys).then(
-      (entries) => ({ entries }),
-      (error: unknown) => ({ error }),
-    );
+    let answer: Prefetch['answer'];
+    try {
+      answer = reader.find(keys).then(
+        (entries) => ({ entries }),
+        (error: unknown) => ({ error }),
+      );
+    } catch (error) {
+      answer = Promise.resolve({ error });
+    }
     return { keys, started, answer };
   }
 

@@ -1,3 +1,4 @@
+export * from './directory.js';
 export * from './lifetime.js';
 export * from './ports.js';
 export * from './revocation.js';

@@ -93,7 +93,8 @@ const mutated = (source: fc.Arbitrary<string>) =>
       if (op === 'insert') return s.slice(0, i) + ch + s.slice(i);
       return s.slice(0, i) + (s[i] === ch ? (ch === 'A' ? 'B' : 'A') : ch) + s.slice(i + 1);
     })
-    .filter((s) => !GENUINE.includes(s));
+    // Whitespace around an intact token is not a change to it (HTTP trims it; so does the authorizer).
+    .filter((s) => !GENUINE.includes(s.trim()));
 
 const genuine = fc.constantFrom(...GENUINE);
 const tokenArb: fc.Arbitrary<string> = fc.oneof(

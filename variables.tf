@@ -297,7 +297,7 @@ variable "consistent_read" {
 variable "trigger_store_timeout_ms" {
   description = "Token trigger deadline for recording a session, in milliseconds (50–3000). Sign-in proceeds when it passes."
   type        = number
-  default     = 1000
+  default     = 300
   nullable    = false
 
   validation {

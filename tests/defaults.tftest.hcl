@@ -44,7 +44,7 @@ run "environment_of_each_function_is_the_contract" {
       TABLE_NAME             = "cognito-revocation-blocklist"
       SESSION_CLAIM          = "revocation_sid"
       TOKEN_LIFETIME_SECONDS = "86400"
-      STORE_TIMEOUT_MS       = "1000"
+      STORE_TIMEOUT_MS       = "300"
       LOG_LEVEL              = "info"
       METRICS_NAMESPACE      = "CognitoRevocation"
     })

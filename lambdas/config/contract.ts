@@ -108,7 +108,7 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
     TOKEN_LIFETIME_SECONDS,
     {
       name: 'STORE_TIMEOUT_MS',
-      default: '1000',
+      default: '300',
       description: 'Deadline for recording a session (50–3000 ms). Sign-in proceeds when it passes.',
     },
     LOG_LEVEL,

@@ -46,7 +46,7 @@ export function readTokenTriggerConfig(env: NodeJS.ProcessEnv = process.env): To
     tableName,
     claim,
     policy,
-    storeTimeoutMs: integer(env, 'STORE_TIMEOUT_MS', 1000, 50, 3000),
+    storeTimeoutMs: integer(env, 'STORE_TIMEOUT_MS', 300, 50, 3000),
     logLevel: parseLogLevel(env.LOG_LEVEL),
     metricsNamespace: env.METRICS_NAMESPACE?.trim() || 'CognitoRevocation',
   };

@@ -13,9 +13,12 @@ import type { SessionRecord } from '../core/session.js';
 import type { Logger, Metrics } from '../adapters/observability.js';
 import { classifyEvent, injectSessionClaim, type TriggerEvent } from './events.js';
 
-/** 128 random bits, base64url (22 characters): unguessable, and a valid blocklist id. */
+/**
+ * 128 random bits as 32 lowercase hex characters: unguessable, a valid blocklist id, and safe to paste into a shell
+ * or a CLI argument (base64url ids can start with `-`, which argument parsers read as an option).
+ */
 export function mintSessionId(): string {
-  return randomBytes(16).toString('base64url');
+  return randomBytes(16).toString('hex');
 }
 
 export interface TokenTriggerDeps {

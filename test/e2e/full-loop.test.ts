@@ -107,7 +107,7 @@ describe('full loop: sign in → session recorded → admin signout → denied �
     const sessionId = idClaims.revocation_sid;
 
     // The ID token carries the session claim; cognito-local does not apply it to the access token (V1 only).
-    expect(sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(sessionId).toMatch(/^[0-9a-f]{32}$/);
     expect(accessClaims.revocation_sid).toBeUndefined();
     expect(idClaims.sub).toBe(user.sub);
     // The session is recorded; the sign-in is in the audit log.

@@ -116,12 +116,12 @@ describe('injectSessionClaim', () => {
 });
 
 describe('session ids and claim names', () => {
-  it('mints 128-bit url-safe ids that are valid blocklist ids and do not repeat', () => {
+  it('mints 128-bit hex ids that are valid blocklist ids, never look like a CLI option, and do not repeat', () => {
     const ids = new Set(Array.from({ length: 10_000 }, () => mintSessionId()));
     expect(ids.size).toBe(10_000);
     for (const id of [...ids].slice(0, 100)) {
-      expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
-      expect(Buffer.from(id, 'base64url')).toHaveLength(16);
+      expect(id).toMatch(/^[0-9a-f]{32}$/);
+      expect(Buffer.from(id, 'hex')).toHaveLength(16);
       expect(isValidId(id)).toBe(true);
     }
   });

@@ -66,7 +66,7 @@ describe('PreTokenGeneration', () => {
     // Assert
     const details = result.response.claimsOverrideDetails;
     const sid = details?.claimsToAddOrOverride.revocation_sid;
-    expect(sid).toMatch(/^[A-Za-z0-9_-]{22,}$/);
+    expect(sid).toMatch(/^[0-9a-f]{32}$/);
     expect(details?.claimsToAddOrOverride.tenant).toBe('acme');
     expect(details?.claimsToSuppress).toEqual(['email']);
     expect(details?.groupOverrideDetails).toEqual({ groupsToOverride: ['readers'] });
@@ -115,7 +115,7 @@ describe('PreTokenGeneration', () => {
       // Assert
       const details = result.response.claimsAndScopeOverrideDetails;
       const idSid = details?.idTokenGeneration.claimsToAddOrOverride.sid_custom;
-      expect(idSid).toMatch(/^[A-Za-z0-9_-]{22,}$/);
+      expect(idSid).toMatch(/^[0-9a-f]{32}$/);
       expect(details?.accessTokenGeneration.claimsToAddOrOverride.sid_custom).toBe(idSid);
       expect(details?.idTokenGeneration).toMatchObject({
         claimsToAddOrOverride: { tenant: 'acme' },
@@ -229,7 +229,7 @@ describe('the table being down never breaks sign-in', () => {
     const elapsed = Date.now() - started;
     // Assert
     expect(result.response.claimsOverrideDetails?.claimsToAddOrOverride.revocation_sid).toMatch(
-      /^[A-Za-z0-9_-]{22,}$/,
+      /^[0-9a-f]{32}$/,
     );
     expect(elapsed).toBeLessThan(1500);
     const lines = output.lines();

@@ -91,8 +91,10 @@ export function parseAuthorizerEvent(event: unknown): AuthorizerRequest {
     return { kind: 'http_v2', ...bearerToken(raw), arn: event.routeArn, restStyle: false };
   }
   if (event.type === 'REQUEST' && methodArn !== undefined) {
-    const raw =
-      headerValue(event.headers, 'authorization') ?? headerValue(event.multiValueHeaders, 'authorization');
+    // A header sent twice shows as its last value in `headers` and as both in `multiValueHeaders`: refuse the
+    // ambiguity (a backend reading the first value would see another credential than the one verified).
+    const multi = headerValue(event.multiValueHeaders, 'authorization');
+    const raw = Array.isArray(multi) ? multi : (headerValue(event.headers, 'authorization') ?? multi);
     return { kind: 'rest_request', ...bearerToken(raw), arn: methodArn, restStyle: true };
   }
   if ('authorizationToken' in event && isObject(event.requestContext) && 'apiId' in event.requestContext) {

@@ -279,8 +279,74 @@ describe('authorizer bundle under fuzzed events', () => {
       fuzz(800),
     );
   });
+});
 
-  it('logged no token', () => {
+describe('ambiguous Authorization: a genuine token next to another value is refused', () => {
+  const junk = () => `Bearer ${GENUINE[1]!.slice(0, -4)}AAAA`;
+  const genuineHeader = () => `Bearer ${GENUINE[0]}`;
+  const cases: [string, () => Record<string, unknown>, boolean | 'either'][] = [
+    [
+      'REST REQUEST: two spellings of the header with different values',
+      () => ({
+        ...eventFor('rest_request', genuineHeader()),
+        headers: { Authorization: genuineHeader(), authorization: junk() },
+      }),
+      true,
+    ],
+    [
+      'REST REQUEST: the header sent twice (headers holds the last value, multiValueHeaders both)',
+      () => ({
+        ...eventFor('rest_request', genuineHeader()),
+        headers: { Authorization: genuineHeader() },
+        multiValueHeaders: { Authorization: [junk(), genuineHeader()] },
+      }),
+      true,
+    ],
+    [
+      'HTTP API: the header sent twice (API Gateway joins the values with a comma)',
+      () => ({
+        ...eventFor('http_v2', genuineHeader()),
+        headers: { authorization: `${junk()},${genuineHeader()}` },
+      }),
+      false,
+    ],
+    [
+      'HTTP API: two identity sources and no header',
+      () => ({
+        ...eventFor('http_v2', genuineHeader()),
+        headers: {},
+        identitySource: [genuineHeader(), junk()],
+      }),
+      false,
+    ],
+    [
+      'REST TOKEN: two bearer values in one header',
+      () => eventFor('rest_token', `${genuineHeader()}, ${junk()}`),
+      true,
+    ],
+    [
+      'AppSync: the token as a list',
+      () => ({ ...eventFor('appsync', genuineHeader()), authorizationToken: [genuineHeader()] }),
+      false,
+    ],
+  ];
+  it.each(cases)('%s', async (_name, build, restStyle) => {
+    const answer = await invoke(authorizer, build(), restStyle);
+    tally.events++;
+    expect(answer.malformed).toBeUndefined();
+    expect(answer.verdict).toBe('deny');
+  });
+
+  it('control: the same genuine header alone is allowed in every shape', async () => {
+    for (const shape of EVENT_SHAPES) {
+      const answer = await invoke(authorizer, eventFor(shape, `Bearer ${GENUINE[0]}`), isRestShape(shape));
+      expect(answer.verdict).toBe('allow');
+    }
+  });
+});
+
+describe('secrets', () => {
+  it('logged no token over every event above', () => {
     expect(secrets.findIn(capture.text())).toEqual([]);
   });
 });

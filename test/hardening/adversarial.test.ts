@@ -98,11 +98,31 @@ describe('adversarial token suite', () => {
     expect(wrong).toEqual([]);
   });
 
+  it.each([
+    ['id', 'valid-id-token', 'valid-access-token'],
+    ['access', 'valid-access-token', 'valid-id-token'],
+  ])(
+    'TOKEN_USE=%s: the other kind of token is refused as wrong_token_use',
+    async (use, allowedId, refusedId) => {
+      const restricted = await loadAuthorizer({ ...environment(), TOKEN_USE: use });
+      const byId = (id: string) => expandAuthorization(fixture.cases.find((c) => c.id === id)!.authorization);
+      const mark = capture.offset();
+      const refused = await invoke(restricted, eventFor('rest_token', byId(refusedId)), true);
+      const reason = capture.jsonLinesSince(mark).find((l) => l.message === 'authorizer decision')?.reason;
+      const allowed = await invoke(restricted, eventFor('rest_token', byId(allowedId)), true);
+      expect(refused).toMatchObject({ verdict: 'deny' });
+      expect(refused.malformed).toBeUndefined();
+      expect(reason).toBe('wrong_token_use');
+      expect(allowed.verdict).toBe('allow');
+    },
+  );
+
   it('has allowed exactly the controls and nothing else (zero wrong allows)', () => {
     const lines = capture.jsonLinesSince(0).filter((l) => l.message === 'authorizer decision');
     const allows = lines.filter((l) => l.decision === 'allow').length;
     const controls = fixture.cases.filter((c) => c.expected === 'allow').length;
-    expect(allows).toBe(controls * (EVENT_SHAPES.length + 1));
+    // Controls in 4 shapes + IAM mode, plus the two TOKEN_USE checks' allowed token.
+    expect(allows).toBe(controls * (EVENT_SHAPES.length + 1) + 2);
   });
 
   it('made exactly one DynamoDB round trip per allowed decision and none for a refused token', () => {

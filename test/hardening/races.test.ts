@@ -358,10 +358,10 @@ async function revokedSessions(ids: readonly string[]): Promise<Set<string>> {
 
 describe('concurrent signouts and partial batch failures', () => {
   it('six concurrent signouts of one user converge on the latest watermark, every session revoked', async () => {
-    // Arrange: 30 recorded sessions; the first signout's watermark write is held back 1.5 s
+    // Arrange: 30 recorded sessions; the first signout's watermark write is held back 2.5 s
     const user = await cognito.createUser('converge-user', PASSWORD);
     const ids = await recordSessions(user.sub, 'converge-user', 30);
-    proxy.set({ kind: 'slow', delayMs: 1500, operations: ['PutItem'], times: 1 });
+    proxy.set({ kind: 'slow', delayMs: 2500, operations: ['PutItem'], times: 1 });
     const request = {
       operation: 'signOutUser',
       user: 'converge-user',

@@ -11,6 +11,7 @@
  * JSON-encoded values; the only free text, `sub`, went through signature verification and is redacted like every
  * log value. Never a token, never a header. Below `info` (LOG_LEVEL=warn/error) an allow keeps only its metrics.
  */
+import { writeSync } from 'node:fs';
 import { type LogLevel, redact } from '../adapters/observability.js';
 
 export interface DecisionFields {
@@ -101,5 +102,37 @@ export function createDecisionRecorder(options: DecisionRecorderOptions): Decisi
       }
       options.write(`${line}${values}}\n`);
     },
+  };
+}
+
+/**
+ * Where decision lines go in Lambda: one synchronous `write(2)` on stdout's file descriptor per line. Synchronous,
+ * so a line (and its metrics) is in the pipe before the function returns and the sandbox may be frozen — stream
+ * writes can sit in a user-space queue under load and be lost — and without the stream machinery on the hot path
+ * (see docs/authorizer.md for the cost). If the host replaced `process.stdout.write` (a log shipper, a test
+ * capturing output), or stdout is not that descriptor (a worker thread's stdout), the stream is used instead; a
+ * descriptor that refuses the write (EAGAIN) falls back to the stream too.
+ */
+export function stdoutLineWriter(
+  fd = 1,
+  stream: () => Pick<NodeJS.WriteStream, 'write'> = () => process.stdout,
+): (line: string) => void {
+  return (line) => {
+    const out = stream() as Pick<NodeJS.WriteStream, 'write'> & { fd?: number };
+    // Replaced write (host capture), or a stream that is not this descriptor (e.g. a worker thread's stdout,
+    // which its host reads from a message port): use the stream.
+    if (Object.hasOwn(out, 'write') || out.fd !== fd) {
+      out.write(line);
+      return;
+    }
+    let rest = line;
+    try {
+      const written = writeSync(fd, line);
+      if (written === Buffer.byteLength(line)) return;
+      rest = Buffer.from(line).subarray(written).toString('utf8');
+    } catch {
+      // fall through with the whole line
+    }
+    out.write(rest);
   };
 }

@@ -11,7 +11,7 @@ import { createLogger, type LogLevel, parseLogLevel } from '../adapters/observab
 import type { BlocklistReader } from '../core/ports.js';
 import { answer, type Authorizer, type AuthorizerDeps, createAuthorizer } from './authorizer.js';
 import { parseAuthorizerConfig } from './config.js';
-import { createDecisionRecorder, type DecisionRecorder } from './decision-record.js';
+import { createDecisionRecorder, type DecisionRecorder, stdoutLineWriter } from './decision-record.js';
 import { parseAuthorizerEvent } from './events.js';
 import { cachingReader } from './revocation-cache.js';
 import { createCognitoVerifier } from './verifier.js';
@@ -19,7 +19,7 @@ import { createCognitoVerifier } from './verifier.js';
 export { createAuthorizer } from './authorizer.js';
 export type { Authorizer, AuthorizerDeps } from './authorizer.js';
 export { parseAuthorizerConfig } from './config.js';
-export { createDecisionRecorder } from './decision-record.js';
+export { createDecisionRecorder, stdoutLineWriter } from './decision-record.js';
 
 const SERVICE = 'authorizer';
 
@@ -45,16 +45,12 @@ export interface EnvironmentOverrides {
   readonly reader?: BlocklistReader;
 }
 
-const writeStdout = (text: string) => {
-  process.stdout.write(text);
-};
-
 /** Builds the authorizer from the environment contract (what `handler` does once per container). */
 export function createAuthorizerFromEnvironment(
   env: NodeJS.ProcessEnv,
   overrides: EnvironmentOverrides = {},
 ): Authorizer {
-  const write = overrides.write ?? writeStdout;
+  const write = overrides.write ?? stdoutLineWriter();
   let level: LogLevel = 'info';
   try {
     level = parseLogLevel(env.LOG_LEVEL || undefined);

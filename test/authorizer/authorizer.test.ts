@@ -2,10 +2,13 @@
  * The authorizer built with injected dependencies (createAuthorizer): the real Cognito verifier on a loopback
  * JWKS, an in-memory blocklist, a controlled clock, and log/metric sinks we can read.
  */
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthorizer } from '../../lambdas/authorizer/authorizer.js';
 import { parseAuthorizerConfig } from '../../lambdas/authorizer/config.js';
-import { createDecisionRecorder } from '../../lambdas/authorizer/decision-record.js';
+import { createDecisionRecorder, stdoutLineWriter } from '../../lambdas/authorizer/decision-record.js';
 import { cachingReader } from '../../lambdas/authorizer/revocation-cache.js';
 import { createCognitoVerifier } from '../../lambdas/authorizer/verifier.js';
 import { StoreError } from '../../lambdas/core/ports.js';
@@ -341,5 +344,52 @@ describe('cold start: the first request looks up the blocklist while the JWKS is
       expect(await authorize(httpApiEvent({ authorization: forged(i) }))).toEqual({ isAuthorized: false });
     }
     expect(blocklist.calls).toHaveLength(1);
+  });
+});
+
+describe('stdoutLineWriter', () => {
+  class Stream {
+    constructor(readonly fd?: number) {}
+    readonly streamed: string[] = [];
+    write(text: string) {
+      this.streamed.push(text);
+      return true;
+    }
+  }
+
+  it('writes each line with one synchronous write to the descriptor', () => {
+    // Arrange
+    const dir = mkdtempSync(join(tmpdir(), 'writer-'));
+    const fd = openSync(join(dir, 'out'), 'w');
+    const stream = new Stream(fd);
+    const write = stdoutLineWriter(fd, () => stream);
+    // Act
+    write('{"a":1}\n');
+    write('{"b":"é"}\n');
+    closeSync(fd);
+    // Assert
+    expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('{"a":1}\n{"b":"é"}\n');
+    expect(stream.streamed).toEqual([]);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('honours a replaced process.stdout.write (log shippers, test capture)', () => {
+    const stream = new Stream();
+    const captured: string[] = [];
+    Object.defineProperty(stream, 'write', { value: (t: string) => captured.push(t) });
+    stdoutLineWriter(1, () => stream)('{"c":1}\n');
+    expect(captured).toEqual(['{"c":1}\n']);
+  });
+
+  it('falls back to the stream when the descriptor refuses the write', () => {
+    const stream = new Stream(987654);
+    stdoutLineWriter(987654, () => stream)('{"d":1}\n');
+    expect(stream.streamed).toEqual(['{"d":1}\n']);
+  });
+
+  it('uses the stream when stdout is not the descriptor (a worker thread: its host reads a message port)', () => {
+    const stream = new Stream(undefined);
+    stdoutLineWriter(1, () => stream)('{"e":1}\n');
+    expect(stream.streamed).toEqual(['{"e":1}\n']);
   });
 });

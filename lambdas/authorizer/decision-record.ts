@@ -49,12 +49,36 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
 export function createDecisionRecorder(options: DecisionRecorderOptions): DecisionRecorder {
   const infoEnabled = options.level === 'debug' || options.level === 'info';
   const warnEnabled = options.level !== 'error';
-  const head = `{"_aws":{"Timestamp":`;
-  const directive = (metrics: string) =>
-    `,"CloudWatchMetrics":[{"Namespace":${JSON.stringify(options.namespace)},"Dimensions":[["service"]],"Metrics":[${metrics}]}]},"service":${JSON.stringify(options.service)}`;
-  // The `_aws` directive depends only on which metrics a line has: build it once per combination.
-  const directives = new Map<string, string>();
+  // Everything but the numbers and `sub` depends only on the kind of decision: build it once per kind.
+  interface Shape {
+    readonly meta: string;
+    readonly log: string;
+    readonly fixed: string;
+  }
+  const shapes = new Map<string, Shape>();
   let counters = new Map<string, number>();
+
+  function shapeOf(f: DecisionFields, logged: boolean, counterNames: readonly string[]): Shape {
+    const names = [f.decision === 'allow' ? 'Allowed' : 'Denied', `Reason_${f.reason}`];
+    if (f.scope) names.push(`Revoked_${f.scope}`);
+    if (f.reason === 'fail_open' || f.reason === 'store_error') names.push('StoreErrors');
+    if (f.reason === 'fail_open') names.push('FailOpen');
+    const fixed = names.map((n) => `,"${n}":1`).join('');
+    if (f.storeMs !== undefined) names.push('StoreLatency');
+    names.push(...counterNames);
+    const metrics = names
+      .map((n) => `{"Name":"${n}","Unit":"${n === 'StoreLatency' ? 'Milliseconds' : 'Count'}"}`)
+      .join(',');
+    const meta = `,"CloudWatchMetrics":[{"Namespace":${JSON.stringify(options.namespace)},"Dimensions":[["service"]],"Metrics":[${metrics}]}]},"service":${JSON.stringify(options.service)}`;
+    let log = '';
+    if (logged) {
+      log = `,"level":"${f.level}","message":"authorizer decision","decision":"${f.decision}","reason":"${f.reason}"`;
+      if (f.scope) log += `,"scope":"${f.scope}"`;
+      log += `,"eventKind":"${f.eventKind}"`;
+      if (f.tokenUse) log += `,"tokenUse":"${f.tokenUse}"`;
+    }
+    return { meta, log, fixed };
+  }
 
   return {
     count(name, value = 1) {
@@ -62,37 +86,23 @@ export function createDecisionRecorder(options: DecisionRecorderOptions): Decisi
       counters.set(name, (counters.get(name) ?? 0) + value);
     },
     record(f) {
-      const names: string[] = [];
-      let values = '';
-      const metric = (name: string, value: number) => {
-        names.push(name);
-        values += `,"${name}":${value}`;
-      };
-      metric(f.decision === 'allow' ? 'Allowed' : 'Denied', 1);
-      metric(`Reason_${f.reason}`, 1);
-      if (f.scope) metric(`Revoked_${f.scope}`, 1);
-      if (f.storeMs !== undefined) metric('StoreLatency', round(f.storeMs));
-      if (f.reason === 'fail_open' || f.reason === 'store_error') metric('StoreErrors', 1);
-      if (f.reason === 'fail_open') metric('FailOpen', 1);
-      for (const [name, value] of counters) metric(name, value);
-      if (counters.size > 0) counters = new Map();
-
-      const key = names.join(',');
-      let meta = directives.get(key);
-      if (meta === undefined) {
-        meta = directive(
-          names
-            .map((n) => `{"Name":"${n}","Unit":"${n === 'StoreLatency' ? 'Milliseconds' : 'Count'}"}`)
-            .join(','),
-        );
-        directives.set(key, meta);
+      const logged = f.level === 'warn' ? warnEnabled : infoEnabled;
+      let counterNames: string[] = [];
+      let counterValues = '';
+      if (counters.size > 0) {
+        counterNames = [...counters.keys()];
+        for (const [name, value] of counters) counterValues += `,"${name}":${value}`;
+        counters = new Map();
       }
-      let line = `${head}${Date.now()}${meta}`;
-      if (f.level === 'warn' ? warnEnabled : infoEnabled) {
-        line += `,"level":"${f.level}","message":"authorizer decision","decision":"${f.decision}","reason":"${f.reason}"`;
-        if (f.scope) line += `,"scope":"${f.scope}"`;
-        line += `,"eventKind":"${f.eventKind}"`;
-        if (f.tokenUse) line += `,"tokenUse":"${f.tokenUse}"`;
+      const key = `${f.decision}|${f.reason}|${f.scope ?? ''}|${f.storeMs === undefined ? 0 : 1}|${logged ? f.level : ''}|${f.eventKind}|${f.tokenUse ?? ''}|${counterNames.join(',')}`;
+      let shape = shapes.get(key);
+      if (shape === undefined) {
+        shape = shapeOf(f, logged, counterNames);
+        shapes.set(key, shape);
+      }
+      let line = `{"_aws":{"Timestamp":${Date.now()}${shape.meta}`;
+      if (logged) {
+        line += shape.log;
         // `sub` is a verified id (printable ASCII, no spaces): only the JWT pattern of `redact` can match it.
         if (f.sub !== undefined)
           line += `,"sub":${JSON.stringify(f.sub.includes('eyJ') ? redact(f.sub) : f.sub)}`;
@@ -100,7 +110,9 @@ export function createDecisionRecorder(options: DecisionRecorderOptions): Decisi
         if (f.storeMs !== undefined) line += `,"storeMs":${round(f.storeMs)}`;
         if (f.errorKind) line += `,"errorKind":${JSON.stringify(f.errorKind)}`;
       }
-      options.write(`${line}${values}}\n`);
+      line += shape.fixed;
+      if (f.storeMs !== undefined) line += `,"StoreLatency":${round(f.storeMs)}`;
+      options.write(`${line}${counterValues}}\n`);
     },
   };
 }

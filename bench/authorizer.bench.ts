@@ -14,7 +14,7 @@
  * Run: npm run bench authorizer   (builds first)
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -499,7 +499,6 @@ async function main() {
     console.log(`  bare verifier                                        ${fmt(size(bare)).padStart(7)} KiB`);
     console.log(`  authorizer (dist/authorizer/index.js)                ${fmt(size(AUTHORIZER_BUNDLE)).padStart(7)} KiB   zip ${fmt(size(join(ROOT, 'dist', 'authorizer.zip')))} KiB`);
     console.log(`  verifier + @aws-sdk/client-dynamodb                  ${fmt(size(sdk)).padStart(7)} KiB`);
-    void readFileSync;
   } finally {
     rmSync(work, { recursive: true, force: true });
     await dynamo.stop();

@@ -89,15 +89,14 @@ export function createDynamoBlocklistReader(options: DynamoBlocklistReaderOption
       if (remaining <= 0 || outer?.aborted) break;
       // Leave time for the attempts still to come: the first attempt may hang on a dead connection.
       const budget = Math.max(1, Math.floor(remaining / (maxAttempts - attempt + 1)));
-      const timeout = AbortSignal.timeout(budget);
-      const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
       try {
         if (pending.length === 1) {
           const out = await timed('GetItem', () =>
             client.call<GetItemOutput>(
               'GetItem',
               { TableName: tableName, Key: pending[0], ConsistentRead: consistentRead },
-              signal,
+              outer,
+              budget,
             ),
           );
           const item = shape(out, 'GetItem').Item;
@@ -108,7 +107,8 @@ export function createDynamoBlocklistReader(options: DynamoBlocklistReaderOption
             client.call<BatchGetItemOutput>(
               'BatchGetItem',
               { RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistentRead } } },
-              signal,
+              outer,
+              budget,
             ),
           );
           const found = shape(out, 'BatchGetItem').Responses?.[tableName] ?? [];

@@ -1,7 +1,8 @@
 /**
  * A lean DynamoDB JSON-protocol client: SigV4 over node:https (node:http for a loopback emulator), keep-alive,
- * one request per `call`, aborted by an `AbortSignal`. Only what the authorizer needs; the other Lambdas keep the
- * AWS SDK. Why not the SDK here: it roughly doubles the authorizer's cold start (figures in docs/authorizer.md).
+ * one request per `call`, aborted by its timer or the caller's `AbortSignal`. Only what the authorizer needs; the
+ * other Lambdas keep the AWS SDK. Why not the SDK here: it more than doubles the authorizer's cold start (figures
+ * in docs/authorizer.md).
  *
  * Configuration is the Lambda runtime's: credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
  * AWS_SESSION_TOKEN, region from AWS_REGION (or AWS_DEFAULT_REGION), endpoint from the SDK's standard
@@ -21,8 +22,12 @@ export interface DynamoHttpClientOptions {
 }
 
 export interface DynamoHttpClient {
-  /** Sends one DynamoDB operation (e.g. `GetItem`) and resolves with its JSON answer; rejects with `StoreError`. */
-  call<T = unknown>(operation: string, input: unknown, signal?: AbortSignal): Promise<T>;
+  /**
+   * Sends one DynamoDB operation (e.g. `GetItem`) and resolves with its JSON answer; rejects with `StoreError`
+   * (`timeout` when `signal` aborts or `timeoutMs` passes first — a plain timer, cheaper than an AbortSignal per
+   * request on the hot path).
+   */
+  call<T = unknown>(operation: string, input: unknown, signal?: AbortSignal, timeoutMs?: number): Promise<T>;
   /** Closes idle keep-alive sockets. */
   destroy(): void;
   readonly endpoint: URL;
@@ -150,7 +155,7 @@ export function createDynamoHttpClient(options: DynamoHttpClientOptions): Dynamo
   const host = endpoint.host;
   const path = endpoint.pathname || '/';
 
-  function call<T>(operation: string, input: unknown, signal?: AbortSignal): Promise<T> {
+  function call<T>(operation: string, input: unknown, signal?: AbortSignal, timeoutMs?: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) {
         reject(new StoreError('timeout', `DynamoDB ${operation} aborted before it was sent`));
@@ -171,9 +176,11 @@ export function createDynamoHttpClient(options: DynamoHttpClientOptions): Dynamo
         { region, service: 'dynamodb', credentials, date: now() },
       );
       let settled = false;
+      let timer: NodeJS.Timeout | undefined;
       const finish = (error: StoreError | undefined, value?: T) => {
         if (settled) return;
         settled = true;
+        if (timer !== undefined) clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         if (error) reject(error);
         else resolve(value as T);
@@ -229,6 +236,7 @@ export function createDynamoHttpClient(options: DynamoHttpClientOptions): Dynamo
         finish(new StoreError('timeout', `DynamoDB ${operation} timed out`));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
+      if (timeoutMs !== undefined) timer = setTimeout(onAbort, timeoutMs);
       req.on('error', (e: NodeJS.ErrnoException) =>
         finish(new StoreError('unavailable', `DynamoDB ${operation}: ${e.code ?? e.message}`, { cause: e })),
       );

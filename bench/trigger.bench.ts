@@ -68,8 +68,9 @@ async function main() {
       `${name.padEnd(62)} ${String(r.n).padStart(5)} ${r.p50.toFixed(3).padStart(9)} ${r.p99.toFixed(3).padStart(9)} ${r.max.toFixed(3).padStart(9)}  ${`${(r.p50 - base.p50).toFixed(3)} / ${(r.p99 - base.p99).toFixed(3)}`.padStart(24)}`,
     );
   }
-  const worst = Math.max(...rows.map(([, r]) => r.p99));
-  print(`Cognito's trigger budget: 5000 ms. Worst p99 above: ${worst.toFixed(0)} ms (${((worst / 5000) * 100).toFixed(0)}% of the budget).`);
+  // The 1000 ms row shows what a longer deadline costs; the budget line is about what ships.
+  const worst = Math.max(...rows.filter(([name]) => !name.includes('=1000')).map(([, r]) => r.p99));
+  print(`Cognito's trigger budget: 5000 ms. Worst p99 at the default settings: ${worst.toFixed(0)} ms (${((worst / 5000) * 100).toFixed(0)}% of the budget).`);
   for (const line of out) console.log(line);
 }
 

@@ -61,22 +61,39 @@ async function main() {
       issuedAt: now - i,
       expiresAt: now - i + 86_700,
     }));
-    for (let i = 0; i < sessions.length; i += 50) await Promise.all(sessions.slice(i, i + 50).map((s) => setupStore.record(s)));
+    for (let i = 0; i < sessions.length; i += 50)
+      await Promise.all(sessions.slice(i, i + 50).map((s) => setupStore.record(s)));
   }
 
   async function signOut(user: string) {
     proxy.reset();
     const started = performance.now();
-    const result = (await ops.run({ operation: 'signOutUser', user, actor: 'bench', reason: 'bench' })) as SignOutResult;
+    const result = (await ops.run({
+      operation: 'signOutUser',
+      user,
+      actor: 'bench',
+      reason: 'bench',
+    })) as SignOutResult;
     const ms = performance.now() - started;
-    if (!result.ok || result.sessions.unwritten.length) throw new Error(`signout failed: ${JSON.stringify(result.error)}`);
-    return { ms, batchWrites: proxy.calls.BatchWriteItem ?? 0, queries: proxy.calls.Query ?? 0, revoked: result.sessions.revoked };
+    if (!result.ok || result.sessions.unwritten.length)
+      throw new Error(`signout failed: ${JSON.stringify(result.error)}`);
+    return {
+      ms,
+      batchWrites: proxy.calls.BatchWriteItem ?? 0,
+      queries: proxy.calls.Query ?? 0,
+      revoked: result.sessions.revoked,
+    };
   }
 
   const rows: { name: string; ms: number[]; calls: string; note: string }[] = [];
 
   // 1,000 sessions.
-  const big = { name: `signOutUser, ${SESSIONS} outstanding sessions`, ms: [] as number[], calls: '', note: '' };
+  const big = {
+    name: `signOutUser, ${SESSIONS} outstanding sessions`,
+    ms: [] as number[],
+    calls: '',
+    note: '',
+  };
   for (let run = 0; run < RUNS; run++) {
     await seed(`big${run}`, SESSIONS);
     const r = await signOut(`big${run}`);
@@ -87,7 +104,12 @@ async function main() {
   rows.push(big);
 
   // Baseline: 1 session.
-  const one = { name: 'baseline: signOutUser, 1 outstanding session', ms: [] as number[], calls: '', note: '' };
+  const one = {
+    name: 'baseline: signOutUser, 1 outstanding session',
+    ms: [] as number[],
+    calls: '',
+    note: '',
+  };
   for (let run = 0; run < RUNS; run++) {
     await seed(`one${run}`, 1);
     const r = await signOut(`one${run}`);
@@ -97,13 +119,25 @@ async function main() {
   rows.push(one);
 
   // Baseline: naive sequential PutItem of the same 1,000 entries.
-  const naive = { name: `baseline: ${SESSIONS} sequential PutItem of the same entries`, ms: [] as number[], calls: '', note: '' };
+  const naive = {
+    name: `baseline: ${SESSIONS} sequential PutItem of the same entries`,
+    ms: [] as number[],
+    calls: '',
+    note: '',
+  };
   for (let run = 0; run < RUNS; run++) {
     const now = Math.floor(Date.now() / 1000);
     proxy.reset();
     const started = performance.now();
     for (let i = 0; i < SESSIONS; i++) {
-      const item = revocationToItem({ scope: 'session', id: `naive${run}-s${i}`, revokedAt: now, expiresAt: now + 86_700, actor: 'bench', reason: 'bench' });
+      const item = revocationToItem({
+        scope: 'session',
+        id: `naive${run}-s${i}`,
+        revokedAt: now,
+        expiresAt: now + 86_700,
+        actor: 'bench',
+        reason: 'bench',
+      });
       await client.send(new PutItemCommand({ TableName: TABLE, Item: item as never }));
     }
     naive.ms.push(performance.now() - started);
@@ -112,7 +146,12 @@ async function main() {
   rows.push(naive);
 
   // Throttling: the first 20 BatchWriteItem calls leave half their items unprocessed.
-  const throttled = { name: `signOutUser, ${SESSIONS} sessions, 20 calls answer half unprocessed`, ms: [] as number[], calls: '', note: '' };
+  const throttled = {
+    name: `signOutUser, ${SESSIONS} sessions, 20 calls answer half unprocessed`,
+    ms: [] as number[],
+    calls: '',
+    note: '',
+  };
   for (let run = 0; run < 3; run++) {
     await seed(`thr${run}`, SESSIONS);
     proxy.reset();
@@ -129,8 +168,12 @@ async function main() {
   await dynamo.stop();
 
   const base = median(naive.ms);
-  console.log(`Admin signout against dynalite (loopback, counting proxy; Node ${process.version}; ${new Date().toISOString()})`);
-  console.log(`${'case'.padEnd(66)} ${'runs'.padStart(4)} ${'median ms'.padStart(10)}  ${'vs PutItem'.padStart(10)}  calls`);
+  console.log(
+    `Admin signout against dynalite (loopback, counting proxy; Node ${process.version}; ${new Date().toISOString()})`,
+  );
+  console.log(
+    `${'case'.padEnd(66)} ${'runs'.padStart(4)} ${'median ms'.padStart(10)}  ${'vs PutItem'.padStart(10)}  calls`,
+  );
   for (const r of rows) {
     console.log(
       `${r.name.padEnd(66)} ${String(r.ms.length).padStart(4)} ${median(r.ms).toFixed(1).padStart(10)}  ${`${(median(r.ms) / base).toFixed(2)}×`.padStart(10)}  ${r.calls}${r.note ? `; ${r.note}` : ''}`,

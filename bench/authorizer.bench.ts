@@ -22,7 +22,11 @@ import { crc32 } from 'node:zlib';
 import { BatchGetItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { build } from 'esbuild';
-import { itemToRevocation, revocationItemKey, revocationToItem } from '../lambdas/adapters/dynamodb/schema.js';
+import {
+  itemToRevocation,
+  revocationItemKey,
+  revocationToItem,
+} from '../lambdas/adapters/dynamodb/schema.js';
 import { createAuthorizerFromEnvironment } from '../lambdas/authorizer/index.js';
 import { stdoutLineWriter } from '../lambdas/authorizer/decision-record.js';
 import type { BlocklistReader } from '../lambdas/core/ports.js';
@@ -30,7 +34,13 @@ import type { RevocationEntry } from '../lambdas/core/revocation.js';
 import { LOCAL_AWS, startDynalite } from '../local/dynalite.js';
 import { restTokenEvent } from '../test/authorizer/support.js';
 import { startJwksServer } from '../test/support/jwks.js';
-import { nowSeconds, signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID, testJwks } from '../test/support/tokens.js';
+import {
+  nowSeconds,
+  signAccessToken,
+  TEST_CLIENT_ID,
+  TEST_USER_POOL_ID,
+  testJwks,
+} from '../test/support/tokens.js';
 
 const ROOT = join(__dirname, '..');
 const AUTHORIZER_BUNDLE = join(ROOT, 'dist', 'authorizer', 'index.js');
@@ -111,17 +121,30 @@ function inProcessBlocklist(entries: RevocationEntry[]): BlocklistReader & { loo
 
 async function cpuPerDecision(jwksUri: string) {
   const pool = tokens(100);
-  const bare = CognitoJwtVerifier.create({ userPoolId: TEST_USER_POOL_ID, clientId: [TEST_CLIENT_ID], tokenUse: null });
+  const bare = CognitoJwtVerifier.create({
+    userPoolId: TEST_USER_POOL_ID,
+    clientId: [TEST_CLIENT_ID],
+    tokenUse: null,
+  });
   bare.cacheJwks(testJwks() as never);
 
   const pipe = await openDrainedPipe();
   const write = stdoutLineWriter(pipe.fd, () => ({ fd: pipe.fd, write: () => true }) as never);
   const blocklist = inProcessBlocklist([
-    { scope: 'user', id: 'someone-else', notBefore: nowSeconds(), revokedAt: 1, expiresAt: nowSeconds() + 3600 },
+    {
+      scope: 'user',
+      id: 'someone-else',
+      notBefore: nowSeconds(),
+      revokedAt: 1,
+      expiresAt: nowSeconds() + 3600,
+    },
   ]);
   // Built exactly as the handler builds it from its environment, with the in-process blocklist swapped in and the
   // shipped stdout writer aimed at a pipe instead of this process's own stdout.
-  const full = createAuthorizerFromEnvironment(deployedEnv(jwksUri, 'http://127.0.0.1:9'), { reader: blocklist, write });
+  const full = createAuthorizerFromEnvironment(deployedEnv(jwksUri, 'http://127.0.0.1:9'), {
+    reader: blocklist,
+    write,
+  });
   const events = pool.map((t) => restTokenEvent(`Bearer ${t}`));
   // Warm up both paths (JIT tiers, JWKS fetched once over loopback) and check the full path allows.
   for (let i = 0; i < WARMUP; i++) {
@@ -165,7 +188,9 @@ async function startCannedDynamo(): Promise<{ endpoint: string; child: ChildProc
     });
     server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));`;
   const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((resolve) => child.stdout?.once('data', (d) => resolve(String(d).trim())));
+  const port = await new Promise<string>((resolve) =>
+    child.stdout?.once('data', (d) => resolve(String(d).trim())),
+  );
   return { endpoint: `http://127.0.0.1:${port}`, child };
 }
 
@@ -221,7 +246,10 @@ async function cpuWithStoreClients(jwksUri: string) {
   // The deployed code path end to end: environment → lean SigV4 client → BatchGetItem over keep-alive HTTP.
   const lean = createAuthorizerFromEnvironment(deployedEnv(jwksUri, canned.endpoint), { write });
   const sdkReader = sdkBlocklist(canned.endpoint);
-  const sdk = createAuthorizerFromEnvironment(deployedEnv(jwksUri, canned.endpoint), { write, reader: sdkReader });
+  const sdk = createAuthorizerFromEnvironment(deployedEnv(jwksUri, canned.endpoint), {
+    write,
+    reader: sdkReader,
+  });
   const events = pool.map((t) => restTokenEvent(`Bearer ${t}`));
   for (let i = 0; i < 1000; i++) {
     await lean(events[i % events.length]);
@@ -245,7 +273,9 @@ async function cpuWithStoreClients(jwksUri: string) {
 }
 
 /** A counting HTTP proxy in front of dynalite: round trips as the table sees them. */
-async function countingProxy(target: string): Promise<{ endpoint: string; count(): number; stop(): Promise<void> }> {
+async function countingProxy(
+  target: string,
+): Promise<{ endpoint: string; count(): number; stop(): Promise<void> }> {
   let requests = 0;
   const url = new URL(target);
   const server: Server = createServer((req, res) => {
@@ -404,7 +434,13 @@ async function main() {
   await dynamo.client.send(
     new PutItemCommand({
       TableName: TABLE,
-      Item: revocationToItem({ scope: 'user', id: 'someone-else', notBefore: 1, revokedAt: 1, expiresAt: 4e9 }) as never,
+      Item: revocationToItem({
+        scope: 'user',
+        id: 'someone-else',
+        notBefore: 1,
+        revokedAt: 1,
+        expiresAt: 4e9,
+      }) as never,
     }),
   );
   const work = mkdtempSync(join(tmpdir(), 'authorizer-bench-'));
@@ -422,16 +458,28 @@ async function main() {
     console.log(
       `  ratio full / bare (median of per-round ratios)       ${fmt(cpu.ratio, 2).padStart(7)} x   (target <= 1.5; rounds ${fmt(Math.min(...cpu.ratios), 2)}–${fmt(Math.max(...cpu.ratios), 2)})`,
     );
-    console.log('  with the table over HTTP (canned DynamoDB responder in another process; includes the loopback TCP stack):');
-    console.log(`    full decision, lean SigV4 client (as deployed)     ${fmt(clients.lean).padStart(7)} µs   ${fmt(clients.lean / cpu.bare, 2)} x bare`);
-    console.log(`    full decision, @aws-sdk/client-dynamodb reader     ${fmt(clients.sdk).padStart(7)} µs   ${fmt(clients.sdk / cpu.bare, 2)} x bare`);
-    console.log(`  blocklist lookups per decision (in-process)          ${fmt(cpu.lookupsPerDecision, 3).padStart(7)}`);
+    console.log(
+      '  with the table over HTTP (canned DynamoDB responder in another process; includes the loopback TCP stack):',
+    );
+    console.log(
+      `    full decision, lean SigV4 client (as deployed)     ${fmt(clients.lean).padStart(7)} µs   ${fmt(clients.lean / cpu.bare, 2)} x bare`,
+    );
+    console.log(
+      `    full decision, @aws-sdk/client-dynamodb reader     ${fmt(clients.sdk).padStart(7)} µs   ${fmt(clients.sdk / cpu.bare, 2)} x bare`,
+    );
+    console.log(
+      `  blocklist lookups per decision (in-process)          ${fmt(cpu.lookupsPerDecision, 3).padStart(7)}`,
+    );
 
     // 2. Round trips at the wire
     const trips = await roundTrips(jwks.uri, dynamo.endpoint);
-    console.log('\nStore round trips per uncached decision (HTTP requests counted by a proxy in front of dynalite)');
+    console.log(
+      '\nStore round trips per uncached decision (HTTP requests counted by a proxy in front of dynalite)',
+    );
     for (const t of trips) {
-      console.log(`  ${t.shape.padEnd(42)} ${t.requests} requests / ${t.decisions} decisions = ${fmt(t.requests / t.decisions, 2)}`);
+      console.log(
+        `  ${t.shape.padEnd(42)} ${t.requests} requests / ${t.decisions} decisions = ${fmt(t.requests / t.decisions, 2)}`,
+      );
     }
 
     // 3. Cold start
@@ -474,16 +522,22 @@ async function main() {
     for (let i = 0; i < COLD_RUNS; i++) {
       for (const [name, script, bundlePath] of variants) {
         const run = await coldStart(script, bundlePath, env, event);
-        (wall[name] ??= []).push(run.wall);
-        (cpuMs[name] ??= []).push(run.cpu);
+        wall[name] = [...(wall[name] ?? []), run.wall];
+        cpuMs[name] = [...(cpuMs[name] ?? []), run.cpu];
       }
     }
     await canned.stop();
     const w = (name: string) => median(wall[name] ?? []);
     const c = (name: string) => median(cpuMs[name] ?? []);
-    console.log(`\nCold start, whole process: spawn → first decision (median of ${COLD_RUNS} runs each, interleaved;`);
-    console.log('  JWKS served on loopback and table = canned DynamoDB responder, both in the bench process)');
-    console.log('                                                          wall (ratio)        child CPU (ratio)');
+    console.log(
+      `\nCold start, whole process: spawn → first decision (median of ${COLD_RUNS} runs each, interleaved;`,
+    );
+    console.log(
+      '  JWKS served on loopback and table = canned DynamoDB responder, both in the bench process)',
+    );
+    console.log(
+      '                                                          wall (ratio)        child CPU (ratio)',
+    );
     const row = (label: string, name: string, note = '') =>
       console.log(
         `  ${label.padEnd(52)} ${fmt(w(name)).padStart(6)} ms ${name === 'node' ? '       ' : `(${fmt(w(name) / w('bare'), 2)}x)`}  ${fmt(c(name)).padStart(6)} ms ${name === 'node' ? '' : `(${fmt(c(name) / c('bare'), 2)}x)`}${note}`,
@@ -497,7 +551,9 @@ async function main() {
     const size = (p: string) => statSync(p).size / 1024;
     console.log('\nBundle sizes (minified CommonJS)');
     console.log(`  bare verifier                                        ${fmt(size(bare)).padStart(7)} KiB`);
-    console.log(`  authorizer (dist/authorizer/index.js)                ${fmt(size(AUTHORIZER_BUNDLE)).padStart(7)} KiB   zip ${fmt(size(join(ROOT, 'dist', 'authorizer.zip')))} KiB`);
+    console.log(
+      `  authorizer (dist/authorizer/index.js)                ${fmt(size(AUTHORIZER_BUNDLE)).padStart(7)} KiB   zip ${fmt(size(join(ROOT, 'dist', 'authorizer.zip')))} KiB`,
+    );
     console.log(`  verifier + @aws-sdk/client-dynamodb                  ${fmt(size(sdk)).padStart(7)} KiB`);
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -17,7 +17,11 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-async function measure(handler: Handler, iterations: number, warmup = 20): Promise<{ p50: number; p99: number; max: number; n: number }> {
+async function measure(
+  handler: Handler,
+  iterations: number,
+  warmup = 20,
+): Promise<{ p50: number; p99: number; max: number; n: number }> {
   for (let i = 0; i < warmup; i++) await handler(i % 2 ? preTokenV1() : preTokenV2('2'));
   const times: number[] = [];
   for (let i = 0; i < iterations; i++) {
@@ -27,7 +31,12 @@ async function measure(handler: Handler, iterations: number, warmup = 20): Promi
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99), max: times[times.length - 1] ?? 0, n: iterations };
+  return {
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    max: times[times.length - 1] ?? 0,
+    n: iterations,
+  };
 }
 
 async function main() {
@@ -44,16 +53,37 @@ async function main() {
     const bare: Handler = async (event) => event;
     rows.push(['baseline: bare passthrough handler', await measure(bare, 2000)]);
     const env = { TABLE_NAME: TABLE, LOG_LEVEL: 'warn' };
-    const passthrough = loadBundle<{ handler: Handler }>('token-trigger', { ...env, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint }).handler;
-    const unknownSource: Handler = (event) => passthrough({ ...(event as object), triggerSource: 'PreSignUp_SignUp' });
+    const passthrough = loadBundle<{ handler: Handler }>('token-trigger', {
+      ...env,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    }).handler;
+    const unknownSource: Handler = (event) =>
+      passthrough({ ...(event as object), triggerSource: 'PreSignUp_SignUp' });
     rows.push(['baseline: the bundle passing an unknown event through', await measure(unknownSource, 2000)]);
-    const healthy = loadBundle<{ handler: Handler }>('token-trigger', { ...env, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint }).handler;
+    const healthy = loadBundle<{ handler: Handler }>('token-trigger', {
+      ...env,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    }).handler;
     rows.push(['table healthy (dynalite)', await measure(healthy, 1000)]);
-    const refused = loadBundle<{ handler: Handler }>('token-trigger', { ...env, AWS_ENDPOINT_URL_DYNAMODB: await closedPortEndpoint() }).handler;
+    const refused = loadBundle<{ handler: Handler }>('token-trigger', {
+      ...env,
+      AWS_ENDPOINT_URL_DYNAMODB: await closedPortEndpoint(),
+    }).handler;
     rows.push(['table unreachable: connection refused', await measure(refused, 300)]);
-    const hungDefault = loadBundle<{ handler: Handler }>('token-trigger', { ...env, AWS_ENDPOINT_URL_DYNAMODB: blackhole.endpoint, STORE_TIMEOUT_MS: undefined }).handler;
-    rows.push(['table hung (never answers), default STORE_TIMEOUT_MS (300)', await measure(hungDefault, 20, 2)]);
-    const hung1000 = loadBundle<{ handler: Handler }>('token-trigger', { ...env, AWS_ENDPOINT_URL_DYNAMODB: blackhole.endpoint, STORE_TIMEOUT_MS: '1000' }).handler;
+    const hungDefault = loadBundle<{ handler: Handler }>('token-trigger', {
+      ...env,
+      AWS_ENDPOINT_URL_DYNAMODB: blackhole.endpoint,
+      STORE_TIMEOUT_MS: undefined,
+    }).handler;
+    rows.push([
+      'table hung (never answers), default STORE_TIMEOUT_MS (300)',
+      await measure(hungDefault, 20, 2),
+    ]);
+    const hung1000 = loadBundle<{ handler: Handler }>('token-trigger', {
+      ...env,
+      AWS_ENDPOINT_URL_DYNAMODB: blackhole.endpoint,
+      STORE_TIMEOUT_MS: '1000',
+    }).handler;
     rows.push(['table hung (never answers), STORE_TIMEOUT_MS=1000', await measure(hung1000, 12, 1)]);
   } finally {
     process.stdout.write = silence;
@@ -61,8 +91,12 @@ async function main() {
     await dynamo.stop();
   }
   const base = rows[0]?.[1] ?? { p50: 0, p99: 0 };
-  print(`Token trigger latency per issuance (bundle, in-process; Node ${process.version}; ${new Date().toISOString()})`);
-  print(`${'case'.padEnd(62)} ${'n'.padStart(5)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'max ms'.padStart(9)}  ${'added p50/p99 ms vs bare'.padStart(24)}`);
+  print(
+    `Token trigger latency per issuance (bundle, in-process; Node ${process.version}; ${new Date().toISOString()})`,
+  );
+  print(
+    `${'case'.padEnd(62)} ${'n'.padStart(5)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'max ms'.padStart(9)}  ${'added p50/p99 ms vs bare'.padStart(24)}`,
+  );
   for (const [name, r] of rows) {
     print(
       `${name.padEnd(62)} ${String(r.n).padStart(5)} ${r.p50.toFixed(3).padStart(9)} ${r.p99.toFixed(3).padStart(9)} ${r.max.toFixed(3).padStart(9)}  ${`${(r.p50 - base.p50).toFixed(3)} / ${(r.p99 - base.p99).toFixed(3)}`.padStart(24)}`,
@@ -70,7 +104,9 @@ async function main() {
   }
   // The 1000 ms row shows what a longer deadline costs; the budget line is about what ships.
   const worst = Math.max(...rows.filter(([name]) => !name.includes('=1000')).map(([, r]) => r.p99));
-  print(`Cognito's trigger budget: 5000 ms. Worst p99 at the default settings: ${worst.toFixed(0)} ms (${((worst / 5000) * 100).toFixed(0)}% of the budget).`);
+  print(
+    `Cognito's trigger budget: 5000 ms. Worst p99 at the default settings: ${worst.toFixed(0)} ms (${((worst / 5000) * 100).toFixed(0)}% of the budget).`,
+  );
   for (const line of out) console.log(line);
 }
 

@@ -7,7 +7,8 @@
  * Run: npm run bench trigger
  */
 import { startDynalite } from '../local/dynalite.js';
-import { closedPortEndpoint, loadBundle, startBlackhole } from '../test/admin/support/bundles.js';
+import { loadBundle } from '../test/support/bundles.js';
+import { closedPortEndpoint, startBlackhole } from '../test/support/network.js';
 import { preTokenV1, preTokenV2 } from '../test/trigger/fixtures.js';
 
 type Handler = (event: unknown) => Promise<unknown>;

@@ -8,7 +8,8 @@ import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import type { AdminResult, SignOutResult } from '../../lambdas/admin-signout/operations.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { captureStdout, loadBundle } from './support/bundles.js';
+import { loadBundle } from '../support/bundles.js';
+import { captureOutput } from '../support/capture.js';
 import { startDynamoProxy } from './support/dynamo-proxy.js';
 
 type Handler = (event: unknown, context?: { getRemainingTimeInMillis(): number }) => Promise<AdminResult>;
@@ -54,7 +55,7 @@ describe('admin signout bundle against cognito-local and dynalite', () => {
       expiresAt: now + 3900,
     });
     const handler = admin();
-    const output = captureStdout();
+    const output = captureOutput({ stderr: false });
     // Act
     let result: SignOutResult;
     try {
@@ -78,7 +79,7 @@ describe('admin signout bundle against cognito-local and dynalite', () => {
     const [watermark] = await store.find([{ scope: 'user', id: frank.sub }]);
     // Refresh tokens not revoked: the watermark outlives them (refresh + token lifetime + skew).
     expect(watermark?.expiresAt).toBe((watermark?.notBefore ?? 0) + 86400 + 3600 + 300);
-    const audit = output.lines().find((l) => l.message === 'admin operation');
+    const audit = output.json().find((l) => l.message === 'admin operation');
     expect(audit).toMatchObject({
       audit: true,
       operation: 'signOutUser',
@@ -108,7 +109,7 @@ describe('admin signout bundle against cognito-local and dynalite', () => {
       });
     }
     const handler = admin({ AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint });
-    const output = captureStdout();
+    const output = captureOutput({ stderr: false });
     // Act: 3 s left in the invocation → the operation stops retrying 1.5 s before the end.
     const started = Date.now();
     let result: SignOutResult;
@@ -179,7 +180,7 @@ describe('admin signout bundle against cognito-local and dynalite', () => {
 
   it('a missing USER_POOL_ID answers a configuration error on every call', async () => {
     // Arrange
-    const output = captureStdout();
+    const output = captureOutput({ stderr: false });
     let result: unknown;
     // Act
     try {
@@ -192,6 +193,6 @@ describe('admin signout bundle against cognito-local and dynalite', () => {
       ok: false,
       error: { code: 'configuration', message: expect.stringContaining('USER_POOL_ID') },
     });
-    expect(output.lines().some((l) => l.level === 'error' && l.message === 'misconfigured')).toBe(true);
+    expect(output.json().some((l) => l.level === 'error' && l.message === 'misconfigured')).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ import { createCognitoDirectory, toDirectoryError } from '../../lambdas/adapters
 import { DirectoryError, type UserDirectory } from '../../lambdas/core/directory.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { LOCAL_AWS } from '../../local/dynalite.js';
-import { closedPortEndpoint } from './support/bundles.js';
+import { closedPortEndpoint } from '../support/network.js';
 
 let cognito: CognitoLocal;
 let directory: UserDirectory;

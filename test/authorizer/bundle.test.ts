@@ -2,13 +2,15 @@
  * Integration tests of the SHIPPED bundle dist/authorizer/index.js against dynalite (DynamoDB API emulator) and
  * a loopback JWKS, loaded the way Lambda loads it, configured only through the environment contract.
  */
-import { createServer, type Server, type Socket } from 'node:net';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revocationToItem } from '../../lambdas/adapters/dynamodb/schema.js';
 import type { RevocationEntry } from '../../lambdas/core/revocation.js';
 import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
+import { type Handler, loadBundle } from '../support/bundles.js';
+import { type Capture, captureOutput } from '../support/capture.js';
 import { type JwksServer, startJwksServer } from '../support/jwks.js';
+import { startBlackhole } from '../support/network.js';
 import {
   createSigningKey,
   encodeUnsignedJwt,
@@ -26,12 +28,8 @@ import {
 } from '../support/tokens.js';
 import {
   appSyncEvent,
-  type CapturedOutput,
-  captureStdout,
-  type Handler,
   httpApiEvent,
   lastDecision,
-  loadAuthorizerBundle,
   METHOD_ARN,
   restRequestEvent,
   restTokenEvent,
@@ -41,7 +39,7 @@ import {
 const TABLE = 'blocklist-test';
 let dynamo: LocalDynamo;
 let jwks: JwksServer;
-let output: CapturedOutput;
+let output: Capture;
 /** Every token issued in this file: none may ever appear in stdout. */
 const issued: string[] = [];
 const track = (token: string) => {
@@ -90,30 +88,11 @@ function expectUnauthorized(result: { response?: unknown; error?: unknown }) {
   expect(Object.getPrototypeOf(result.error)).toBe(Error.prototype);
 }
 
-/** A TCP server that accepts connections and never answers: an unreachable-but-listening table endpoint. */
-async function startBlackHole(): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => {});
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 beforeAll(async () => {
   dynamo = await startDynalite();
   await dynamo.createTable(TABLE);
   jwks = await startJwksServer();
-  output = captureStdout();
+  output = captureOutput({ stderr: false });
 });
 
 afterAll(async () => {
@@ -121,8 +100,8 @@ afterAll(async () => {
   await dynamo.stop();
   await jwks.stop();
   // Assert: across the whole file, no token (nor anything token-shaped) reached stdout.
-  const all = output.lines.join('\n');
-  expect(output.lines.length).toBeGreaterThan(0);
+  const all = output.lines().join('\n');
+  expect(output.lines().length).toBeGreaterThan(0);
   for (const token of issued) {
     expect(all.includes(token)).toBe(false);
     expect(all.includes(token.split('.')[2] ?? token)).toBe(false);
@@ -134,7 +113,7 @@ afterAll(async () => {
 describe('allow: every event shape answers in its own format', () => {
   it('REST TOKEN: stage-wide Allow policy, principalId = sub, string-only context', async () => {
     // Arrange
-    const handler = loadAuthorizerBundle(env());
+    const handler = loadBundle('authorizer', env()).handler;
     const token = track(signAccessToken({ revocation_sid: 'sess-1' }));
     // Act
     const response = (await handler(restTokenEvent(`Bearer ${token}`))) as Record<string, unknown>;
@@ -158,7 +137,7 @@ describe('allow: every event shape answers in its own format', () => {
   });
 
   it('REST TOKEN: a bare token and a lower-case "bearer" scheme are both accepted', async () => {
-    const handler = loadAuthorizerBundle(env());
+    const handler = loadBundle('authorizer', env()).handler;
     const bare = (await handler(restTokenEvent(track(signIdToken())))) as {
       context: Record<string, unknown>;
     };
@@ -169,7 +148,7 @@ describe('allow: every event shape answers in its own format', () => {
   });
 
   it('REST REQUEST: finds the Authorization header whatever its case', async () => {
-    const handler = loadAuthorizerBundle(env());
+    const handler = loadBundle('authorizer', env()).handler;
     const token = track(signIdToken());
     const response = (await handler(restRequestEvent({ AUTHORIZATION: `Bearer ${token}`, Host: 'x' }))) as {
       policyDocument: { Statement: { Effect: string; Resource: string }[] };
@@ -178,7 +157,7 @@ describe('allow: every event shape answers in its own format', () => {
   });
 
   it('HTTP API payload 2.0, simple mode: { isAuthorized: true, context }', async () => {
-    const handler = loadAuthorizerBundle(env());
+    const handler = loadBundle('authorizer', env()).handler;
     const response = await handler(httpApiEvent({ authorization: `Bearer ${track(signAccessToken())}` }));
     expect(response).toMatchObject({
       isAuthorized: true,
@@ -187,7 +166,7 @@ describe('allow: every event shape answers in its own format', () => {
   });
 
   it('HTTP API payload 2.0, IAM mode: an Allow policy; a deny is a Deny policy', async () => {
-    const handler = loadAuthorizerBundle(env({ HTTP_API_RESPONSE_MODE: 'iam' }));
+    const handler = loadBundle('authorizer', env({ HTTP_API_RESPONSE_MODE: 'iam' })).handler;
     const allow = await handler(httpApiEvent({ authorization: `Bearer ${track(signAccessToken())}` }));
     const deny = await handler(httpApiEvent({ authorization: 'Bearer nope' }));
     expect(allow).toMatchObject({
@@ -201,7 +180,7 @@ describe('allow: every event shape answers in its own format', () => {
   });
 
   it('AppSync: { isAuthorized: true, resolverContext }', async () => {
-    const handler = loadAuthorizerBundle(env());
+    const handler = loadBundle('authorizer', env()).handler;
     const response = await handler(appSyncEvent(track(signIdToken({ revocation_sid: 's-app' }))));
     expect(response).toMatchObject({
       isAuthorized: true,
@@ -213,7 +192,7 @@ describe('allow: every event shape answers in its own format', () => {
 describe('revocation scopes, read from dynalite', () => {
   it('user watermark: tokens authenticated at or before notBefore are denied, later ones allowed', async () => {
     // Arrange
-    const handler = loadAuthorizerBundle(env());
+    const handler = loadBundle('authorizer', env()).handler;
     const sub = 'user-watermark-1';
     const now = nowSeconds();
     await revoke({ scope: 'user', id: sub, notBefore: now - 100 });
@@ -223,7 +202,7 @@ describe('revocation scopes, read from dynalite', () => {
     // Act
     const denied = await invoke(handler, restTokenEvent(`Bearer ${before}`));
     const deniedAt = await invoke(handler, restTokenEvent(`Bearer ${atWatermark}`));
-    const start = output.lines.length;
+    const start = output.offset();
     const denyLog = lastDecision(output);
     const allowed = await invoke(handler, restTokenEvent(`Bearer ${after}`));
     // Assert
@@ -235,7 +214,7 @@ describe('revocation scopes, read from dynalite', () => {
   });
 
   it('origin (refresh-token family): denied by origin_jti, other families allowed', async () => {
-    const handler = loadAuthorizerBundle(env());
+    const handler = loadBundle('authorizer', env()).handler;
     await revoke({ scope: 'origin', id: 'family-revoked' });
     const revoked = await invoke(
       handler,
@@ -251,7 +230,7 @@ describe('revocation scopes, read from dynalite', () => {
   });
 
   it('issued session: denied by the session claim, honouring SESSION_CLAIM', async () => {
-    const handler = loadAuthorizerBundle(env({ SESSION_CLAIM: 'custom:sid' }));
+    const handler = loadBundle('authorizer', env({ SESSION_CLAIM: 'custom:sid' })).handler;
     await revoke({ scope: 'session', id: 'session-revoked' });
     const revoked = await invoke(
       handler,
@@ -269,7 +248,7 @@ describe('revocation scopes, read from dynalite', () => {
   });
 
   it('token: denied by jti', async () => {
-    const handler = loadAuthorizerBundle(env());
+    const handler = loadBundle('authorizer', env()).handler;
     await revoke({ scope: 'token', id: 'jti-revoked' });
     const result = await invoke(
       handler,
@@ -280,7 +259,7 @@ describe('revocation scopes, read from dynalite', () => {
   });
 
   it('an expired entry still present in the table (TTL deletes lazily) does not deny', async () => {
-    const handler = loadAuthorizerBundle(env());
+    const handler = loadBundle('authorizer', env()).handler;
     const now = nowSeconds();
     await revoke({ scope: 'token', id: 'jti-expired-entry', expiresAt: now - 1 });
     await revoke({ scope: 'user', id: 'user-expired-entry', notBefore: now, expiresAt: now });
@@ -295,7 +274,7 @@ describe('revocation scopes, read from dynalite', () => {
 
   it('a revocation written to the table is honoured by the very next decision', async () => {
     // Arrange
-    const handler = loadAuthorizerBundle(env());
+    const handler = loadBundle('authorizer', env()).handler;
     const token = track(signAccessToken({ origin_jti: 'family-next', revocation_sid: 'sid-next' }));
     const first = await invoke(handler, restTokenEvent(token));
     // Act
@@ -307,11 +286,11 @@ describe('revocation scopes, read from dynalite', () => {
   });
 
   it('uses exactly one store round trip per decision, whatever the number of keys', async () => {
-    const handler = loadAuthorizerBundle(env());
-    const start = output.lines.length;
+    const handler = loadBundle('authorizer', env()).handler;
+    const start = output.offset();
     await handler(restTokenEvent(track(signAccessToken({ origin_jti: 'o-rt', revocation_sid: 's-rt' }))));
     const four = lastDecision(output, start).metrics;
-    const start2 = output.lines.length;
+    const start2 = output.offset();
     await handler(restTokenEvent(track(signAccessToken({ jti: undefined }))));
     const one = lastDecision(output, start2).metrics;
     expect(four).toMatchObject({ StoreRoundTrips: 1, Allowed: 1, Reason_valid: 1 });
@@ -319,11 +298,11 @@ describe('revocation scopes, read from dynalite', () => {
   });
 
   it('with REVOCATION_CACHE_TTL_SECONDS the revocation is honoured once the cached answer is older than the TTL', async () => {
-    const handler = loadAuthorizerBundle(env({ REVOCATION_CACHE_TTL_SECONDS: '1' }));
+    const handler = loadBundle('authorizer', env({ REVOCATION_CACHE_TTL_SECONDS: '1' })).handler;
     const token = track(signAccessToken({ jti: 'jti-cached' }));
     await handler(restTokenEvent(token));
     await revoke({ scope: 'token', id: 'jti-cached' });
-    const start = output.lines.length;
+    const start = output.offset();
     const stale = await invoke(handler, restTokenEvent(token));
     const staleMetrics = lastDecision(output, start).metrics;
     await new Promise((r) => setTimeout(r, 1100));
@@ -338,7 +317,7 @@ describe('revocation scopes, read from dynalite', () => {
 describe('JWKS', () => {
   it('is not fetched at load, fetched once at first use, then served from the container cache', async () => {
     const before = jwks.requests;
-    const handler = loadAuthorizerBundle(env());
+    const handler = loadBundle('authorizer', env()).handler;
     const atLoad = jwks.requests;
     for (let i = 0; i < 5; i++) await handler(restTokenEvent(track(signAccessToken())));
     expect(atLoad).toBe(before);
@@ -352,7 +331,7 @@ describe('JWKS rotation and outages', () => {
     const rotated = createSigningKey('rotated-key-2');
     const server = await startJwksServer();
     try {
-      const handler = loadAuthorizerBundle(env({ JWKS_URI: server.uri }));
+      const handler = loadBundle('authorizer', env({ JWKS_URI: server.uri })).handler;
       await handler(restTokenEvent(track(signAccessToken())));
       server.setJwks(testJwks(rotated));
       // Act
@@ -369,7 +348,7 @@ describe('JWKS rotation and outages', () => {
     const server = await startJwksServer();
     server.setStatus(500);
     try {
-      const handler = loadAuthorizerBundle(env({ JWKS_URI: server.uri }));
+      const handler = loadBundle('authorizer', env({ JWKS_URI: server.uri })).handler;
       const result = await invoke(handler, restTokenEvent(track(signAccessToken())));
       expectUnauthorized(result);
       expect(lastDecision(output).decision).toMatchObject({ reason: 'jwks_unavailable' });
@@ -385,9 +364,10 @@ describe('store failures', () => {
     const down = await startDynalite();
     const endpoint = down.endpoint;
     await down.stop();
-    const handler = loadAuthorizerBundle(
+    const handler = loadBundle(
+      'authorizer',
       env({ AWS_ENDPOINT_URL_DYNAMODB: endpoint, STORE_TIMEOUT_MS: '300' }),
-    );
+    ).handler;
     // Act
     const started = performance.now();
     const result = await invoke(handler, restTokenEvent(track(signAccessToken())));
@@ -400,11 +380,12 @@ describe('store failures', () => {
   });
 
   it('fails closed within the deadline when the endpoint accepts connections and never answers', async () => {
-    const hole = await startBlackHole();
+    const hole = await startBlackhole();
     try {
-      const handler = loadAuthorizerBundle(
+      const handler = loadBundle(
+        'authorizer',
         env({ AWS_ENDPOINT_URL_DYNAMODB: hole.endpoint, STORE_TIMEOUT_MS: '200', STORE_MAX_ATTEMPTS: '2' }),
-      );
+      ).handler;
       await handler(appSyncEvent(track(signIdToken()))); // warm the JWKS so only the store is timed
       const started = performance.now();
       const result = await invoke(handler, httpApiEvent({ authorization: `Bearer ${track(signIdToken())}` }));
@@ -419,11 +400,12 @@ describe('store failures', () => {
   });
 
   it('FAIL_MODE=open allows but flags the decision in the log and the metrics', async () => {
-    const hole = await startBlackHole();
+    const hole = await startBlackhole();
     try {
-      const handler = loadAuthorizerBundle(
+      const handler = loadBundle(
+        'authorizer',
         env({ AWS_ENDPOINT_URL_DYNAMODB: hole.endpoint, STORE_TIMEOUT_MS: '100', FAIL_MODE: 'open' }),
-      );
+      ).handler;
       const result = await invoke(handler, restTokenEvent(track(signAccessToken())));
       const { decision, metrics } = lastDecision(output);
       expect(result.response).toHaveProperty('principalId');
@@ -435,7 +417,7 @@ describe('store failures', () => {
   });
 
   it('a malformed stored entry fails closed (never guessed)', async () => {
-    const handler = loadAuthorizerBundle(env());
+    const handler = loadBundle('authorizer', env()).handler;
     await dynamo.client.send(
       new PutItemCommand({
         TableName: TABLE,
@@ -537,7 +519,7 @@ describe('malformed and unacceptable input is denied, REST only ever throws Unau
 
   let handler: Handler;
   beforeAll(() => {
-    handler = loadAuthorizerBundle(env());
+    handler = loadBundle('authorizer', env()).handler;
   });
 
   it.each(cases)('REST TOKEN: %s → %s', async (_name, reason, make) => {
@@ -559,16 +541,16 @@ describe('malformed and unacceptable input is denied, REST only ever throws Unau
   });
 
   it('TOKEN_USE=access refuses ID tokens (and TOKEN_USE=id refuses access tokens)', async () => {
-    const accessOnly = loadAuthorizerBundle(env({ TOKEN_USE: 'access' }));
+    const accessOnly = loadBundle('authorizer', env({ TOKEN_USE: 'access' })).handler;
     const idRefused = await invoke(accessOnly, restTokenEvent(track(signIdToken())));
     const accessOk = await invoke(accessOnly, restTokenEvent(track(signAccessToken())));
-    const idOnly = loadAuthorizerBundle(env({ TOKEN_USE: 'id' }));
+    const idOnly = loadBundle('authorizer', env({ TOKEN_USE: 'id' })).handler;
     const accessRefused = await invoke(idOnly, appSyncEvent(track(signAccessToken())));
     expectUnauthorized(idRefused);
     expect(accessOk.response).toHaveProperty('principalId');
     expect(accessRefused.response).toEqual({ isAuthorized: false });
     expect(lastDecision(output).decision).toMatchObject({ reason: 'wrong_token_use' });
-    handler = loadAuthorizerBundle(env());
+    handler = loadBundle('authorizer', env()).handler;
   });
 
   it('missing or ambiguous Authorization headers deny', async () => {
@@ -609,17 +591,18 @@ describe('malformed and unacceptable input is denied, REST only ever throws Unau
 describe('configuration errors', () => {
   it('denies every request and says clearly what is wrong, at the first invocation', async () => {
     // Arrange
-    const handler = loadAuthorizerBundle(
+    const handler = loadBundle(
+      'authorizer',
       env({ USER_POOL_ID: 'not a pool', CLIENT_IDS: '', STORE_TIMEOUT_MS: '10', FAIL_MODE: 'maybe' }),
-    );
-    const start = output.lines.length;
+    ).handler;
+    const start = output.offset();
     // Act
     const rest = await invoke(handler, restTokenEvent(track(signAccessToken())));
     const http = await invoke(handler, httpApiEvent({ authorization: track(signAccessToken()) }));
     // Assert
     expectUnauthorized(rest);
     expect(http.response).toEqual({ isAuthorized: false });
-    const records = output.json().slice(start);
+    const records = output.json(start);
     const error = records.find((r) => r.level === 'error');
     expect(String(error?.message)).toContain('USER_POOL_ID must look like');
     expect(String(error?.message)).toContain('CLIENT_IDS is required');
@@ -630,10 +613,10 @@ describe('configuration errors', () => {
   });
 
   it('refuses a plain-http JWKS_URI that is not loopback', async () => {
-    const handler = loadAuthorizerBundle(env({ JWKS_URI: 'http://example.com/jwks.json' }));
-    const start = output.lines.length;
+    const handler = loadBundle('authorizer', env({ JWKS_URI: 'http://example.com/jwks.json' })).handler;
+    const start = output.offset();
     const result = await invoke(handler, appSyncEvent(track(signAccessToken())));
     expect(result.response).toEqual({ isAuthorized: false });
-    expect(output.lines.slice(start).join('\n')).toContain('JWKS_URI must be https');
+    expect(output.lines(start).join('\n')).toContain('JWKS_URI must be https');
   });
 });

@@ -9,7 +9,7 @@ import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../../local/lambda-endpoint.js';
 import { signIdToken } from '../support/tokens.js';
-import { bundleFile, ROOT } from '../admin/support/bundles.js';
+import { bundleFile, ROOT } from '../support/bundles.js';
 
 const TABLE = 'blocklist-cli';
 const FUNCTION = 'admin-signout';

@@ -16,8 +16,9 @@ import {
   expandAuthorization,
   serialise,
 } from './adversarial-cases.js';
-import { type Handler, loadAuthorizer } from './support/bundles.js';
-import { type Capture, captureOutput, SecretWatch } from './support/capture.js';
+import { type Handler, loadAuthorizer } from '../support/bundles.js';
+import { type Capture, captureOutput } from '../support/capture.js';
+import { SecretWatch } from './support/secrets.js';
 import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js';
 import { EVENT_SHAPES, eventFor, invoke, isRestShape } from './support/events.js';
 
@@ -75,7 +76,7 @@ describe('adversarial token suite', () => {
         // Act
         const answer = await invoke(authorizer, eventFor(shape, authorization), isRestShape(shape));
         // Assert (collected, so one run reports every mismatch)
-        const decision = capture.jsonLinesSince(mark).find((l) => l.message === 'authorizer decision');
+        const decision = capture.json(mark).find((l) => l.message === 'authorizer decision');
         if (answer.malformed) wrong.push(`${c.id}: ${answer.malformed}`);
         if (answer.verdict !== c.expected) wrong.push(`${c.id}: ${answer.verdict}, expected ${c.expected}`);
         if (!decision) wrong.push(`${c.id}: no decision log line`);
@@ -108,7 +109,7 @@ describe('adversarial token suite', () => {
       const byId = (id: string) => expandAuthorization(fixture.cases.find((c) => c.id === id)!.authorization);
       const mark = capture.offset();
       const refused = await invoke(restricted, eventFor('rest_token', byId(refusedId)), true);
-      const reason = capture.jsonLinesSince(mark).find((l) => l.message === 'authorizer decision')?.reason;
+      const reason = capture.json(mark).find((l) => l.message === 'authorizer decision')?.reason;
       const allowed = await invoke(restricted, eventFor('rest_token', byId(allowedId)), true);
       expect(refused).toMatchObject({ verdict: 'deny' });
       expect(refused.malformed).toBeUndefined();
@@ -118,7 +119,7 @@ describe('adversarial token suite', () => {
   );
 
   it('has allowed exactly the controls and nothing else (zero wrong allows)', () => {
-    const lines = capture.jsonLinesSince(0).filter((l) => l.message === 'authorizer decision');
+    const lines = capture.json(0).filter((l) => l.message === 'authorizer decision');
     const allows = lines.filter((l) => l.decision === 'allow').length;
     const controls = fixture.cases.filter((c) => c.expected === 'allow').length;
     // Controls in 4 shapes + IAM mode, plus the two TOKEN_USE checks' allowed token.
@@ -127,7 +128,7 @@ describe('adversarial token suite', () => {
 
   it('made exactly one DynamoDB round trip per allowed decision and none for a refused token', () => {
     const allows = capture
-      .jsonLinesSince(0)
+      .json(0)
       .filter((l) => l.message === 'authorizer decision' && l.decision === 'allow').length;
     expect(counter.stats.requests).toBe(allows);
   });

@@ -21,8 +21,9 @@ import {
   TEST_CLIENT_ID,
   TEST_USER_POOL_ID,
 } from '../support/tokens.js';
-import { type Handler, loadAuthorizer } from './support/bundles.js';
-import { type Capture, captureOutput, SecretWatch } from './support/capture.js';
+import { type Handler, loadAuthorizer } from '../support/bundles.js';
+import { type Capture, captureOutput } from '../support/capture.js';
+import { SecretWatch } from './support/secrets.js';
 import { EVENT_SHAPES, type EventShape, eventFor, invoke, isRestShape } from './support/events.js';
 import { fuzz } from './support/fuzz.js';
 

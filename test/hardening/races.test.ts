@@ -13,14 +13,15 @@ import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import type { RevocationKey } from '../../lambdas/core/revocation.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
+import { type Handler, loadAuthorizer, loadWithEnvironment } from '../support/bundles.js';
+import { type Capture, captureOutput } from '../support/capture.js';
 import { type JwksServer, startJwksServer } from '../support/jwks.js';
 import { nowSeconds, signIdToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../support/tokens.js';
-import { type Handler, loadAuthorizer, loadWithEnvironment } from './support/bundles.js';
-import { type Capture, captureOutput, SecretWatch } from './support/capture.js';
 import { type CognitoGapProxy, startCognitoGapProxy } from './support/cognito-gap.js';
 import { EVENT_SHAPES, eventFor, invoke, isRestShape } from './support/events.js';
 import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js';
 import { FUZZ_SEED } from './support/fuzz.js';
+import { SecretWatch } from './support/secrets.js';
 
 const TABLE = 'blocklist-races';
 const PASSWORD = 'Race-Passw0rd!long';

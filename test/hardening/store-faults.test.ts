@@ -8,13 +8,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
+import { type Handler, loadAuthorizer, loadWithEnvironment } from '../support/bundles.js';
+import { type Capture, captureOutput } from '../support/capture.js';
 import { type JwksServer, startJwksServer } from '../support/jwks.js';
+import { closedPortEndpoint } from '../support/network.js';
 import { nowSeconds, signIdToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../support/tokens.js';
-import { type Handler, loadAuthorizer, loadWithEnvironment } from './support/bundles.js';
-import { type Capture, captureOutput, SecretWatch } from './support/capture.js';
 import { eventFor, invoke } from './support/events.js';
 import { type Fault, type FaultKind, type FaultProxy, startFaultProxy } from './support/fault-proxy.js';
-import { closedPort, injectedSessionClaims, preTokenEvent } from './support/fixtures.js';
+import { injectedSessionClaims, preTokenEvent } from './support/fixtures.js';
+import { SecretWatch } from './support/secrets.js';
 
 const TABLE = 'blocklist-faults';
 const DEADLINE_MS = 300;
@@ -65,7 +67,7 @@ async function authorize(
   const answer = await invoke(handler, eventFor(shape, `Bearer ${token}`), shape === 'rest_token');
   figures.authorizerCalls++;
   figures.maxElapsedMs = Math.max(figures.maxElapsedMs, answer.elapsedMs);
-  const lines = capture.jsonLinesSince(mark);
+  const lines = capture.json(mark);
   return {
     ...answer,
     decision: lines.find((l) => l.message === 'authorizer decision'),
@@ -208,7 +210,7 @@ describe('authorizer under store faults', () => {
   });
 
   it('connection refused: fail closed at once; open mode flags its allows', async () => {
-    const endpoint = await closedPort();
+    const endpoint = await closedPortEndpoint();
     const refusedClosed = await loadAuthorizer(authorizerEnv(endpoint, 'closed'));
     const refusedOpen = await loadAuthorizer(authorizerEnv(endpoint, 'open'));
     for (let i = 0; i < REQUESTS_PER_FAULT; i++) {
@@ -260,7 +262,7 @@ describe('admin signout under store faults', () => {
       TABLE_NAME: TABLE,
       USER_POOL_ID: TEST_USER_POOL_ID,
       AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: await closedPort(),
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: await closedPortEndpoint(),
       TOKEN_LIFETIME_SECONDS: '3600',
       LOG_LEVEL: 'info',
     });
@@ -331,7 +333,7 @@ describe('token trigger under store faults', () => {
           const elapsedMs = performance.now() - started;
           figures.triggerCalls++;
           // Assert
-          const lines = capture.jsonLinesSince(mark);
+          const lines = capture.json(mark);
           const claims = injectedSessionClaims(result, version);
           expect(claims).toHaveLength(version === '1' ? 1 : 2);
           for (const claim of claims) expect(claim).toMatch(/^[\w-]{16,}$/);
@@ -353,7 +355,7 @@ describe('token trigger under store faults', () => {
   it('after the faults, sessions are recorded again', async () => {
     const mark = capture.offset();
     await trigger.handler(preTokenEvent('2'));
-    expect(capture.jsonLinesSince(mark).find((l) => '_aws' in l)).toMatchObject({ session_recorded: 1 });
+    expect(capture.json(mark).find((l) => '_aws' in l)).toMatchObject({ session_recorded: 1 });
   });
 
   it('logged no token', () => {

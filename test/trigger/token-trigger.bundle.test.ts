@@ -7,7 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import { DEFAULT_CLOCK_SKEW_SECONDS } from '../../lambdas/core/lifetime.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { captureStdout, closedPortEndpoint, loadBundle, startBlackhole } from '../admin/support/bundles.js';
+import { loadBundle } from '../support/bundles.js';
+import { type Capture, captureOutput } from '../support/capture.js';
+import { closedPortEndpoint, startBlackhole } from '../support/network.js';
 import {
   CLIENT_ID,
   postAuthentication,
@@ -22,7 +24,7 @@ type Handler = (event: unknown) => Promise<TriggerOutput>;
 const TABLE = 'blocklist-trigger-test';
 
 let dynamo: LocalDynamo;
-let output: ReturnType<typeof captureStdout> | undefined;
+let output: Capture | undefined;
 
 function trigger(env: Record<string, string | undefined> = {}): Handler {
   return loadBundle<{ handler: Handler }>('token-trigger', {
@@ -153,12 +155,12 @@ describe('events the trigger does not change', () => {
     const handler = trigger();
     const event = postAuthentication();
     const copy = structuredClone(event);
-    output = captureStdout();
+    output = captureOutput({ stderr: false });
     // Act
     const result = await handler(event);
     // Assert
     expect(result).toEqual(copy);
-    const audit = output.lines().find((l) => l.message === 'sign-in');
+    const audit = output.json().find((l) => l.message === 'sign-in');
     expect(audit).toMatchObject({
       audit: true,
       sub: SUB,
@@ -195,13 +197,13 @@ describe('events the trigger does not change', () => {
     // Arrange
     const handler = trigger({ TABLE_NAME: undefined });
     const event = preTokenV1();
-    output = captureStdout();
+    output = captureOutput({ stderr: false });
     // Act
     const result = await handler(event);
     // Assert
     expect(result).toEqual(preTokenV1());
     expect(
-      output.lines().some((l) => l.level === 'error' && String(l.message).includes('misconfigured')),
+      output.json().some((l) => l.level === 'error' && String(l.message).includes('misconfigured')),
     ).toBe(true);
   });
 
@@ -222,7 +224,7 @@ describe('the table being down never breaks sign-in', () => {
       AWS_ENDPOINT_URL_DYNAMODB: await closedPortEndpoint(),
       STORE_TIMEOUT_MS: '500',
     });
-    output = captureStdout();
+    output = captureOutput({ stderr: false });
     // Act
     const started = Date.now();
     const result = await handler(preTokenV1());
@@ -232,7 +234,7 @@ describe('the table being down never breaks sign-in', () => {
       /^[0-9a-f]{32}$/,
     );
     expect(elapsed).toBeLessThan(1500);
-    const lines = output.lines();
+    const lines = output.json();
     expect(
       lines.some((l) => l.level === 'error' && l.message === 'session not recorded; claim injected anyway'),
     ).toBe(true);
@@ -244,7 +246,7 @@ describe('the table being down never breaks sign-in', () => {
     const blackhole = await startBlackhole();
     try {
       const handler = trigger({ AWS_ENDPOINT_URL_DYNAMODB: blackhole.endpoint, STORE_TIMEOUT_MS: '200' });
-      output = captureStdout();
+      output = captureOutput({ stderr: false });
       // Act
       const started = Date.now();
       const result = await handler(preTokenV2('2'));
@@ -255,7 +257,7 @@ describe('the table being down never breaks sign-in', () => {
       ).toBeTypeOf('string');
       expect(elapsed).toBeGreaterThanOrEqual(190);
       expect(elapsed).toBeLessThan(1200); // the deadline plus event-loop slack on a loaded box
-      const lines = output.lines();
+      const lines = output.json();
       expect(lines.some((l) => l.failure === 'timeout')).toBe(true);
       expect(lines.some((l) => l.store_timeout === 1)).toBe(true);
     } finally {
@@ -274,10 +276,10 @@ it('writes no token-looking string to its log', async () => {
       clientMetadata: { note: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.sig' },
     },
   };
-  output = captureStdout();
+  output = captureOutput({ stderr: false });
   // Act
   await handler(event);
   // Assert
-  expect(output.raw()).not.toContain('eyJhbGciOiJSUzI1NiJ9');
-  expect(output.raw()).toContain('session recorded');
+  expect(output.text()).not.toContain('eyJhbGciOiJSUzI1NiJ9');
+  expect(output.text()).toContain('session recorded');
 });

@@ -1,5 +1,4 @@
-/** Small shared fixtures of the hardening suite: Cognito trigger events and a refused loopback port. */
-import { createServer } from 'node:net';
+/** Small shared fixtures of the hardening suite: Cognito trigger events and readers of their answers. */
 import { TEST_CLIENT_ID, TEST_SUB, TEST_USER_POOL_ID, TEST_USERNAME } from '../../support/tokens.js';
 
 /** A PreTokenGeneration event as Cognito sends it, for event version 1, 2 or 3. */
@@ -19,15 +18,6 @@ export function preTokenEvent(version: '1' | '2' | '3', sub = TEST_SUB, username
     },
     response: version === '1' ? { claimsOverrideDetails: null } : { claimsAndScopeOverrideDetails: null },
   };
-}
-
-/** A loopback endpoint nothing listens on: connections are refused at once. */
-export async function closedPort(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
 }
 
 /** Reads a nested property of an untyped answer; undefined when any step is missing. */

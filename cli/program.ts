@@ -162,7 +162,7 @@ export function createProgram(io: CliIo): { run(argv: readonly string[]): Promis
 Examples:
   cognito-revocation -f my-admin-fn signout alice --reason "laptop stolen"
   cognito-revocation -f my-admin-fn sessions alice
-  cognito-revocation -f my-admin-fn revoke-session 3mZ1x9q0cT4b7kLrE2aHgQ --reason "suspicious IP"
+  cognito-revocation -f my-admin-fn revoke-session 9f86d081884c7d659a2feaa0c55ad015 --reason "suspicious IP"
   cognito-revocation -f my-admin-fn revoke-token 6f1e0c2a-... --reason "token leaked in a ticket"
   pbpaste | cognito-revocation -f my-admin-fn check -      (reads the token from stdin, keeps it out of shell history)
 

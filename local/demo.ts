@@ -312,7 +312,7 @@ export async function revokeOneSession(ctx: DemoContext): Promise<Record<string,
     'demo',
     '--reason',
     'laptop stolen',
-    // Session ids are base64url and may start with '-': end the options first.
+    // End the options first: ids are hex today, but an origin_jti or a foreign id must never parse as an option.
     '--',
     sid,
   ]);

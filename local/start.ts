@@ -58,7 +58,7 @@ export function commands(stack: LocalStack): string {
     '# Admin CLI against the local Lambda endpoint (dummy credentials; nothing leaves this machine):',
     `${cli} ${target} sessions ${DEMO_USER.username}`,
     `${cli} ${target} signout ${DEMO_USER.username} --reason test`,
-    `${cli} ${target} check "$TOKEN"`,
+    `printf '%s' "$TOKEN" | ${cli} ${target} check -   # the token via stdin, not argv`,
     '',
     '# Then call the API again: 401.',
   ].join('\n');

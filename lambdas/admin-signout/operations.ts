@@ -209,6 +209,8 @@ export function createAdminOperations(deps: AdminDeps) {
     try {
       found = await deps.directory.resolve(user);
     } catch (error) {
+      if (error instanceof DirectoryError && error.kind === 'ambiguous')
+        throw new OperationError('ambiguous_user', `nothing done: ${error.message}`);
       throw new OperationError('directory_error', `could not look up user "${user}": ${describe(error)}`);
     }
     if (!found)

@@ -45,6 +45,8 @@ export interface InspectedToken {
 export type ErrorCode =
   | 'invalid_request'
   | 'user_not_found'
+  /** The user given names two different users (e.g. one's sub is another's username): nothing was done. */
+  | 'ambiguous_user'
   | 'directory_error'
   | 'store_error'
   | 'incomplete'

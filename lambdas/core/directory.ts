@@ -5,12 +5,18 @@
 export interface DirectoryUser {
   readonly username: string;
   readonly sub: string;
+  /** How the input matched this user (set by `resolve`). */
+  readonly matchedAs?: 'username' | 'alias' | 'sub' | undefined;
   readonly enabled?: boolean | undefined;
   readonly status?: string | undefined;
 }
 
 export interface UserDirectory {
-  /** Finds a user by username (or alias) or by `sub`; `undefined` when none exists. Rejects with `DirectoryError`. */
+  /**
+   * Finds a user by username (or alias) or by `sub`; `undefined` when none exists. Rejects with `DirectoryError`.
+   * An input shaped like a `sub` is resolved as a `sub` first, and when it also names a *different* user as a
+   * username or alias (a decoy account named after someone's `sub`), rejects with kind `ambiguous`.
+   */
   resolve(user: string): Promise<DirectoryUser | undefined>;
   /** Revokes every refresh token of the user (Cognito `AdminUserGlobalSignOut`). Rejects with `DirectoryError`. */
   globalSignOut(username: string): Promise<void>;
@@ -22,15 +28,26 @@ export type DirectoryErrorKind =
   | 'throttled'
   | 'unavailable'
   | 'unsupported'
+  /** The input names two different users (e.g. one's `sub` and another's username); `candidates` says which. */
+  | 'ambiguous'
   | 'unknown';
 
 export class DirectoryError extends Error {
   override readonly name = 'DirectoryError';
+  /** For `ambiguous`: the users the input names, each with how it was matched. */
+  readonly candidates: readonly DirectoryUser[];
   constructor(
     readonly kind: DirectoryErrorKind,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; candidates?: readonly DirectoryUser[] },
   ) {
     super(message, options);
+    this.candidates = options?.candidates ?? [];
   }
+}
+
+/** Cognito `sub` values are UUIDs (lower-case hex, 8-4-4-4-12). */
+export const SUB_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export function hasSubShape(value: string): boolean {
+  return SUB_SHAPE.test(value);
 }

@@ -1,5 +1,6 @@
 /**
- * The user directory on Cognito's admin API: `AdminGetUser` / `ListUsers` (filter `sub = "…"`) to resolve a user,
+ * The user directory on Cognito's admin API: `AdminGetUser` / `ListUsers` (filters `sub = "…"`, `username = "…"`) to
+ * resolve a user — a `sub`-shaped input as a `sub` first, refused as ambiguous when it also names another user —
  * `AdminUserGlobalSignOut` to revoke the user's refresh tokens. The endpoint follows the SDK's standard
  * `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER` override (local stacks), never a special case here.
  */
@@ -13,6 +14,7 @@ import {
   DirectoryError,
   type DirectoryErrorKind,
   type DirectoryUser,
+  hasSubShape,
   type UserDirectory,
 } from '../../core/directory.js';
 
@@ -54,16 +56,27 @@ function filterSafe(value: string): boolean {
   return /^[\x20-\x7e]+$/.test(value) && !/["\\]/.test(value);
 }
 
+function describeUser(u: DirectoryUser): string {
+  return `"${u.username}" (sub ${u.sub}, matched as ${u.matchedAs ?? 'username'})`;
+}
+
 export function createCognitoDirectory(options: CognitoDirectoryOptions): UserDirectory {
   const { client, userPoolId } = options;
 
+  /** `AdminGetUser`: the input as Cognito's admin APIs read it (username, alias, or a local user's sub). */
   async function byUsername(username: string): Promise<DirectoryUser | undefined> {
     try {
       const out = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
       const sub = attribute(out.UserAttributes, 'sub');
       if (!out.Username || !sub)
         throw new DirectoryError('unknown', 'AdminGetUser returned a user without sub');
-      return { username: out.Username, sub, enabled: out.Enabled, status: out.UserStatus };
+      return {
+        username: out.Username,
+        sub,
+        enabled: out.Enabled,
+        status: out.UserStatus,
+        matchedAs: out.Username === username ? 'username' : sub === username ? 'sub' : 'alias',
+      };
     } catch (error) {
       const mapped = toDirectoryError(error);
       // A value Cognito rejects as a username (whitespace, too long…) names no user either.
@@ -74,16 +87,27 @@ export function createCognitoDirectory(options: CognitoDirectoryOptions): UserDi
     }
   }
 
-  async function bySub(sub: string): Promise<DirectoryUser | undefined> {
-    if (!filterSafe(sub)) return undefined;
+  /** `ListUsers` with an exact-match filter on `sub` or `username`; only an exact match counts. */
+  async function listExact(field: 'sub' | 'username', value: string): Promise<DirectoryUser[]> {
+    if (!filterSafe(value)) return [];
     try {
       const out = await client.send(
-        new ListUsersCommand({ UserPoolId: userPoolId, Filter: `sub = "${sub}"`, Limit: 1 }),
+        new ListUsersCommand({ UserPoolId: userPoolId, Filter: `${field} = "${value}"`, Limit: 2 }),
       );
-      const user = out.Users?.[0];
-      const found = attribute(user?.Attributes, 'sub');
-      if (!user?.Username || found !== sub) return undefined;
-      return { username: user.Username, sub, enabled: user.Enabled, status: user.UserStatus };
+      const users: DirectoryUser[] = [];
+      for (const user of out.Users ?? []) {
+        const sub = attribute(user.Attributes, 'sub');
+        if (!user.Username || !sub) continue;
+        if ((field === 'sub' ? sub : user.Username) !== value) continue;
+        users.push({
+          username: user.Username,
+          sub,
+          enabled: user.Enabled,
+          status: user.UserStatus,
+          matchedAs: field,
+        });
+      }
+      return users;
     } catch (error) {
       throw toDirectoryError(error);
     }
@@ -91,7 +115,34 @@ export function createCognitoDirectory(options: CognitoDirectoryOptions): UserDi
 
   return {
     async resolve(user) {
-      return (await byUsername(user)) ?? (await bySub(user));
+      if (!hasSubShape(user)) {
+        // Cognito subs are UUIDs: anything else can only be a username or alias. The sub lookup stays as a
+        // fallback for directories whose subs are not UUIDs (it can never match in a real user pool).
+        return (await byUsername(user)) ?? (await listExact('sub', user))[0];
+      }
+      // Sub-shaped: the sub wins, and any other user the same string names (a decoy account whose username or
+      // alias is someone's sub) makes the input ambiguous. Three reads, in parallel: admin paths only.
+      const [bySub, byName, byAdminApi] = await Promise.all([
+        listExact('sub', user),
+        listExact('username', user),
+        byUsername(user),
+      ]);
+      const distinct = new Map<string, DirectoryUser>();
+      for (const u of [...bySub, ...byName, ...(byAdminApi ? [byAdminApi] : [])]) {
+        if (!distinct.has(u.sub)) distinct.set(u.sub, u);
+      }
+      if (distinct.size > 1) {
+        const candidates = [...distinct.values()];
+        throw new DirectoryError(
+          'ambiguous',
+          `"${user}" names ${candidates.length} different users: ${candidates.map(describeUser).join(' and ')}; ` +
+            'give the username of the one you mean',
+          { candidates },
+        );
+      }
+      const sub = bySub[0];
+      if (sub) return sub;
+      return byName[0] ?? byAdminApi;
     },
     async globalSignOut(username) {
       try {

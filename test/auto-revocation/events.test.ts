@@ -1,0 +1,172 @@
+/**
+ * Parsing the automatic-revocation function's events (lambdas/auto-revocation/events.ts) from the fixtures in
+ * test/fixtures/cloudtrail (shapes and sources in that folder's README): the user is taken only from what the record
+ * carries; other pools, failed calls, disabled event names and malformed records never revoke anyone.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  actorFrom,
+  DEFAULT_REVOKE_ON,
+  parseEvent,
+  parseRevokeOn,
+  REVOKING_EVENT_NAMES,
+} from '../../lambdas/auto-revocation/events.js';
+
+const POOL = 'us-east-1_EXAMPLE';
+const SUB = '704b1e47-34fe-40e9-8c41-504997494531';
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'cloudtrail', name), 'utf8')) as Record<
+    string,
+    // biome-ignore lint/suspicious/noExplicitAny: fixtures are edited freely in tests
+    any
+  >;
+const options = { userPoolId: POOL, revokeOn: DEFAULT_REVOKE_ON };
+
+describe('CloudTrail records (AWS API Call via CloudTrail)', () => {
+  it('AdminDisableUser: the sub from additionalEventData, the actor from userIdentity, the event time', () => {
+    // Act
+    const parsed = parseEvent(fixture('admin-disable-user.json'), options);
+    // Assert
+    expect(parsed).toEqual({
+      kind: 'revoke',
+      eventName: 'AdminDisableUser',
+      eventId: '0bd1586d-cd3e-4d7a-abaf-fd8bfc3912fd',
+      eventTime: Date.parse('2026-11-30T09:15:30Z') / 1000,
+      userPoolId: POOL,
+      user: { sub: SUB },
+      cognitoSignOut: 'call',
+      actor: 'cloudtrail:arn:aws:sts::123456789012:assumed-role/Admin/alice',
+      reason:
+        'AdminDisableUser at 2026-11-30T09:15:30Z (CloudTrail event 0bd1586d-cd3e-4d7a-abaf-fd8bfc3912fd)',
+    });
+  });
+
+  it('AdminUserGlobalSignOut is "done" (never signed out again); AdminDeleteUser is "gone"', () => {
+    expect(parseEvent(fixture('admin-user-global-sign-out.json'), options)).toMatchObject({
+      kind: 'revoke',
+      cognitoSignOut: 'done',
+    });
+    expect(parseEvent(fixture('admin-delete-user.json'), options)).toMatchObject({
+      kind: 'revoke',
+      cognitoSignOut: 'gone',
+    });
+  });
+
+  it('a record without the user is "hidden" (left to the sweep), never a guess', () => {
+    const parsed = parseEvent(fixture('admin-disable-user-user-hidden.json'), options);
+    expect(parsed).toMatchObject({ kind: 'hidden', eventName: 'AdminDisableUser' });
+  });
+
+  it('the redaction marker is not a username; a username in clear is used', () => {
+    const hidden = fixture('admin-disable-user-user-hidden.json');
+    for (const marker of [
+      'HIDDEN_FOR_SECURITY_REASONS',
+      'HIDDEN_DUE_TO_SECURITY_REASONS',
+      ' hidden_for_security_reasons ',
+    ]) {
+      hidden.detail.requestParameters.username = marker;
+      expect(parseEvent(hidden, options).kind).toBe('hidden');
+    }
+    hidden.detail.requestParameters.username = 'kim';
+    expect(parseEvent(hidden, options)).toMatchObject({ kind: 'revoke', user: { username: 'kim' } });
+  });
+
+  it.each([
+    ['a failed call (errorCode)', (e: Record<string, any>) => e, 'admin-disable-user-failed.json', 'ignored'],
+    [
+      'another pool',
+      (e: Record<string, any>) => ((e.detail.requestParameters.userPoolId = 'us-east-1_Other'), e),
+      'admin-disable-user.json',
+      'ignored',
+    ],
+    [
+      'an event name not in REVOKE_ON',
+      (e: Record<string, any>) => ((e.detail.eventName = 'AdminRemoveUserFromGroup'), e),
+      'admin-disable-user.json',
+      'ignored',
+    ],
+    [
+      'a non-revoking call',
+      (e: Record<string, any>) => ((e.detail.eventName = 'AdminEnableUser'), e),
+      'admin-disable-user.json',
+      'ignored',
+    ],
+    [
+      'another service',
+      (e: Record<string, any>) => ((e.detail.eventSource = 'iam.amazonaws.com'), e),
+      'admin-disable-user.json',
+      'ignored',
+    ],
+    [
+      'no eventID',
+      (e: Record<string, any>) => ((e.detail.eventID = undefined), e),
+      'admin-disable-user.json',
+      'invalid',
+    ],
+    [
+      'a bad eventTime',
+      (e: Record<string, any>) => ((e.detail.eventTime = 'yesterday'), e),
+      'admin-disable-user.json',
+      'invalid',
+    ],
+    ['no detail', (e: Record<string, any>) => ((e.detail = 'x'), e), 'admin-disable-user.json', 'invalid'],
+  ])('%s → %s', (_name, mutate, file, kind) => {
+    expect(parseEvent(mutate(fixture(file)), options).kind).toBe(kind);
+  });
+
+  it('a sub that is not UUID-shaped is not a sub (no injection into ListUsers filters)', () => {
+    const event = fixture('admin-disable-user.json');
+    for (const bad of ['" or sub ^= "', 'x'.repeat(36), 42, { sub: SUB }]) {
+      event.detail.additionalEventData = { sub: bad };
+      expect(parseEvent(event, options).kind).toBe('hidden');
+    }
+  });
+
+  it('an opt-in event is handled once REVOKE_ON names it', () => {
+    const event = fixture('admin-disable-user.json');
+    event.detail.eventName = 'AdminRemoveUserFromGroup';
+    const parsed = parseEvent(event, {
+      userPoolId: POOL,
+      revokeOn: parseRevokeOn('AdminRemoveUserFromGroup'),
+    });
+    expect(parsed).toMatchObject({ kind: 'revoke', cognitoSignOut: 'call' });
+  });
+
+  it('never throws on junk', () => {
+    for (const junk of [null, 1, 'x', [], {}, { 'detail-type': 'AWS API Call via CloudTrail', detail: [] }])
+      expect(['invalid', 'ignored']).toContain(parseEvent(junk, options).kind);
+  });
+});
+
+describe('the sweep', () => {
+  it('an EventBridge Scheduled Event or { operation: "sweep" }', () => {
+    expect(parseEvent(fixture('scheduled-event.json'), options)).toEqual({
+      kind: 'sweep',
+      time: Date.parse('2026-11-30T09:20:00Z') / 1000,
+    });
+    expect(parseEvent({ operation: 'sweep' }, options)).toEqual({ kind: 'sweep' });
+  });
+});
+
+describe('actorFrom and REVOKE_ON', () => {
+  it('actor: the ARN, else type:principal, else the calling service, else a user-pool user', () => {
+    expect(actorFrom({ type: 'IAMUser', arn: 'arn:aws:iam::1:user/Alice', principalId: 'P' })).toBe(
+      'cloudtrail:arn:aws:iam::1:user/Alice',
+    );
+    expect(actorFrom({ type: 'AWSAccount', principalId: 'P' })).toBe('cloudtrail:AWSAccount:P');
+    expect(actorFrom({ type: 'AWSService', invokedBy: 'cognito-idp.amazonaws.com' })).toBe(
+      'cloudtrail:cognito-idp.amazonaws.com',
+    );
+    expect(actorFrom({ accountId: '1' })).toBe('cloudtrail:user-pool-user');
+    expect(actorFrom(undefined)).toBe('cloudtrail:unknown');
+  });
+
+  it('REVOKE_ON: empty is the default five; an unknown name is refused', () => {
+    expect(parseRevokeOn('')).toEqual([...DEFAULT_REVOKE_ON]);
+    expect(parseRevokeOn(' AdminDeleteUser, AdminDeleteUser ')).toEqual(['AdminDeleteUser']);
+    expect(() => parseRevokeOn('AdminEnableUser')).toThrow(/REVOKE_ON/);
+    expect(REVOKING_EVENT_NAMES).toHaveLength(10);
+  });
+});

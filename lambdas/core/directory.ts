@@ -20,6 +20,21 @@ export interface UserDirectory {
   resolve(user: string): Promise<DirectoryUser | undefined>;
   /** Revokes every refresh token of the user (Cognito `AdminUserGlobalSignOut`). Rejects with `DirectoryError`. */
   globalSignOut(username: string): Promise<void>;
+  /**
+   * The user whose `sub` this is (`ListUsers` filter `sub = "…"`, never a username lookup), or `undefined` when no
+   * user has it (deleted). Rejects with `DirectoryError`. Used by the automatic revocation and the sweep.
+   */
+  findBySub?(sub: string): Promise<DirectoryUser | undefined>;
+  /**
+   * Every user the pool reports disabled (`ListUsers` filter `status = "Disabled"`, all pages), with when the user
+   * was last modified (disabling modifies the user). Rejects with `DirectoryError`.
+   */
+  listDisabled?(options?: { signal?: AbortSignal }): Promise<DisabledUser[]>;
+}
+
+export interface DisabledUser extends DirectoryUser {
+  /** `UserLastModifiedDate`, epoch seconds. */
+  readonly lastModifiedAt?: number | undefined;
 }
 
 export type DirectoryErrorKind =

@@ -119,7 +119,7 @@ export function createWorkspace(cli: TerraformCli): Workspace {
     });
   }
   mkdirSync(join(dir, 'dist'));
-  for (const fn of ['authorizer', 'token-trigger', 'admin-signout'])
+  for (const fn of ['authorizer', 'token-trigger', 'admin-signout', 'auto-revocation', 'logout'])
     writeFileSync(join(dir, 'dist', `${fn}.zip`), EMPTY_ZIP);
 
   const cacheLine = mirrorIsPacked(cli.mirror)

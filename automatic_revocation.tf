@@ -1,0 +1,256 @@
+# Automatic revocation (issue #14, docs/automatic-revocation.md): revocation that happens by itself.
+#
+# - Event path (`revoke_on`): an EventBridge rule on the pool's Cognito API calls recorded by CloudTrail
+#   (AdminDisableUser, AdminDeleteUser, ...) invokes the auto-revocation function, which writes the user watermark
+#   through the admin operations. Needs a CloudTrail trail logging management events in the pool's region
+#   ("To record events with a detail-type value of AWS API Call via CloudTrail, a CloudTrail trail with logging
+#   enabled is required", EventBridge user guide). Retries: the rule target's retry policy, then the function's
+#   asynchronous retries; what still fails lands in the dead-letter queue.
+# - Sweep (`revocation_sweep_schedule`): the same function on a schedule, for what the event path cannot see
+#   (records that hide the user, no trail, lost events): every user the pool reports disabled and every user with
+#   recorded sessions who no longer exists gets a watermark. The interval is the documented bound.
+#
+# Off by default: nothing here is created while `revoke_on` is empty and `revocation_sweep_schedule` is null.
+
+variable "revoke_on" {
+  description = <<-EOT
+    Cognito API calls that revoke the user's tokens automatically (opt-in; empty = off). Recommended:
+    `["AdminDisableUser", "AdminDeleteUser", "AdminResetUserPassword", "AdminSetUserPassword", "AdminUserGlobalSignOut"]`.
+    Also accepted: `AdminRemoveUserFromGroup` (tokens carry `cognito:groups`), `GlobalSignOut`, `DeleteUser`,
+    `ChangePassword`, `ConfirmForgotPassword`. Requires a CloudTrail trail with management events in the pool's region.
+  EOT
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition = alltrue([for e in var.revoke_on : contains([
+      "AdminDisableUser", "AdminDeleteUser", "AdminResetUserPassword", "AdminSetUserPassword", "AdminUserGlobalSignOut",
+      "AdminRemoveUserFromGroup", "GlobalSignOut", "DeleteUser", "ChangePassword", "ConfirmForgotPassword",
+    ], e)])
+    error_message = "revoke_on may hold only AdminDisableUser, AdminDeleteUser, AdminResetUserPassword, AdminSetUserPassword, AdminUserGlobalSignOut, AdminRemoveUserFromGroup, GlobalSignOut, DeleteUser, ChangePassword, ConfirmForgotPassword."
+  }
+
+  validation {
+    condition     = length(distinct(var.revoke_on)) == length(var.revoke_on)
+    error_message = "revoke_on lists an event name twice."
+  }
+}
+
+variable "revocation_sweep_schedule" {
+  description = "EventBridge schedule of the revocation sweep, e.g. `rate(15 minutes)` (null = no sweep). Its interval bounds how late a disabled or deleted user is revoked when the event path cannot see it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.revocation_sweep_schedule == null || can(regex("^(rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|cron\\([^)]+\\))$", var.revocation_sweep_schedule))
+    error_message = "revocation_sweep_schedule must be an EventBridge schedule expression: rate(<n> minutes|hours|days) or cron(...)."
+  }
+}
+
+variable "automatic_revocation_retry" {
+  description = "Delivery retries of the event path before an event lands in the dead-letter queue: EventBridge target `maximum_retry_attempts` (0–185) and `maximum_event_age_in_seconds` (60–86400); the function adds Lambda's own 2 asynchronous retries."
+  type = object({
+    maximum_retry_attempts       = optional(number, 8)
+    maximum_event_age_in_seconds = optional(number, 3600)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.automatic_revocation_retry.maximum_retry_attempts >= 0 && var.automatic_revocation_retry.maximum_retry_attempts <= 185 && var.automatic_revocation_retry.maximum_event_age_in_seconds >= 60 && var.automatic_revocation_retry.maximum_event_age_in_seconds <= 86400
+    error_message = "automatic_revocation_retry: maximum_retry_attempts 0–185, maximum_event_age_in_seconds 60–86400."
+  }
+}
+
+locals {
+  auto_revocation_events  = length(var.revoke_on) > 0
+  auto_revocation_sweep   = var.revocation_sweep_schedule != null
+  auto_revocation_enabled = local.auto_revocation_events || local.auto_revocation_sweep
+  # Calls a user makes with their own access token: the record may not name the pool, so the rule cannot filter
+  # them by pool (the function checks the user against the pool instead).
+  auto_revocation_user_calls  = [for e in var.revoke_on : e if contains(["GlobalSignOut", "DeleteUser", "ChangePassword", "ConfirmForgotPassword"], e)]
+  auto_revocation_admin_calls = [for e in var.revoke_on : e if !contains(local.auto_revocation_user_calls, e)]
+
+  # The environment contract of lambdas/config/contract.ts for the auto-revocation function, exactly.
+  auto_revocation_environment = {
+    TABLE_NAME                     = module.table.name
+    USER_POOL_ID                   = var.user_pool_id
+    TOKEN_LIFETIME_SECONDS         = tostring(var.token_lifetime_seconds)
+    REFRESH_TOKEN_LIFETIME_SECONDS = tostring(var.refresh_token_lifetime_seconds)
+    REVOKE_ON                      = join(",", var.revoke_on)
+    LOG_LEVEL                      = var.log_level
+    METRICS_NAMESPACE              = var.metrics_namespace
+  }
+
+  # Least privilege: the admin operations' table commands (the sweep adds Scan, to find users with recorded
+  # sessions), the pool's lookups and sign-out, and the dead-letter queue (Lambda's on-failure destination).
+  auto_revocation_policy_statements = concat([
+    {
+      sid       = "RevokeUsers"
+      actions   = sort(concat(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], local.auto_revocation_sweep ? ["dynamodb:Scan"] : []))
+      resources = [module.table.arn]
+    },
+    {
+      sid       = "LookUpAndSignOutUsersOfOnePool"
+      actions   = ["cognito-idp:AdminGetUser", "cognito-idp:AdminUserGlobalSignOut", "cognito-idp:ListUsers"]
+      resources = [local.user_pool_arn]
+    },
+    {
+      sid       = "DeadLetter"
+      actions   = ["sqs:SendMessage"]
+      resources = [try(aws_sqs_queue.auto_revocation_dlq[0].arn, "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${var.name_prefix}-auto-revocation-dlq")]
+    },
+  ], local.kms_read_write)
+
+  # The rule's `detail` filter, as JSON (the two shapes differ in type, so the choice is made on the encoded text).
+  auto_revocation_pattern_detail = jsondecode(length(local.auto_revocation_user_calls) == 0 ? jsonencode({
+    eventSource       = ["cognito-idp.amazonaws.com"]
+    eventName         = var.revoke_on
+    errorCode         = [{ exists = false }]
+    requestParameters = { userPoolId = [var.user_pool_id] }
+    }) : jsonencode({
+    eventSource = ["cognito-idp.amazonaws.com"]
+    eventName   = var.revoke_on
+    errorCode   = [{ exists = false }]
+    "$or" = concat(
+      length(local.auto_revocation_admin_calls) > 0 ? [{ eventName = local.auto_revocation_admin_calls, requestParameters = { userPoolId = [var.user_pool_id] } }] : [],
+      [{ eventName = local.auto_revocation_user_calls }],
+    )
+  }))
+}
+
+resource "aws_sqs_queue" "auto_revocation_dlq" {
+  count = local.auto_revocation_enabled ? 1 : 0
+
+  name                      = "${var.name_prefix}-auto-revocation-dlq"
+  message_retention_seconds = 1209600 # 14 days, SQS's maximum: time to investigate and replay.
+  sqs_managed_sse_enabled   = var.kms_key_arn == null ? true : null
+  kms_master_key_id         = var.kms_key_arn
+  tags                      = var.tags
+}
+
+# EventBridge may deliver failed events to the queue only from this module's rules.
+resource "aws_sqs_queue_policy" "auto_revocation_dlq" {
+  count = local.auto_revocation_enabled ? 1 : 0
+
+  queue_url = aws_sqs_queue.auto_revocation_dlq[0].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "EventBridgeDeadLetters"
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = "sqs:SendMessage"
+      Resource  = aws_sqs_queue.auto_revocation_dlq[0].arn
+      Condition = { ArnEquals = { "aws:SourceArn" = concat(aws_cloudwatch_event_rule.cognito_calls[*].arn, aws_cloudwatch_event_rule.revocation_sweep[*].arn) } }
+    }]
+  })
+}
+
+module "auto_revocation" {
+  source = "./modules/function"
+  count  = local.auto_revocation_enabled ? 1 : 0
+
+  name                  = "${var.name_prefix}-auto-revocation"
+  description           = "Revokes users on Cognito events (CloudTrail via EventBridge) and by a scheduled sweep (cognito-revocation)."
+  package_file          = "${local.package_dir}/auto-revocation.zip"
+  runtime               = var.runtime
+  architecture          = var.architecture
+  memory_size           = 256
+  timeout               = 60
+  environment           = local.auto_revocation_environment
+  policy_statements     = local.auto_revocation_policy_statements
+  log_retention_in_days = var.log_retention_in_days
+  kms_key_arn           = var.kms_key_arn
+  tags                  = var.tags
+  allowed_triggers = merge(
+    local.auto_revocation_events ? { EventBridgeCognitoCalls = { principal = "events.amazonaws.com", source_arn = aws_cloudwatch_event_rule.cognito_calls[0].arn } } : {},
+    local.auto_revocation_sweep ? { EventBridgeSweep = { principal = "events.amazonaws.com", source_arn = aws_cloudwatch_event_rule.revocation_sweep[0].arn } } : {},
+  )
+}
+
+# Lambda's asynchronous retries (EventBridge invokes asynchronously), then the dead-letter queue.
+resource "aws_lambda_function_event_invoke_config" "auto_revocation" {
+  count = local.auto_revocation_enabled ? 1 : 0
+
+  function_name                = module.auto_revocation[0].function_name
+  maximum_retry_attempts       = 2
+  maximum_event_age_in_seconds = var.automatic_revocation_retry.maximum_event_age_in_seconds
+
+  destination_config {
+    on_failure {
+      destination = aws_sqs_queue.auto_revocation_dlq[0].arn
+    }
+  }
+}
+
+resource "aws_cloudwatch_event_rule" "cognito_calls" {
+  count = local.auto_revocation_events ? 1 : 0
+
+  name        = "${var.name_prefix}-cognito-calls"
+  description = "Cognito API calls that revoke a user's tokens (cognito-revocation automatic revocation)."
+  event_pattern = jsonencode({
+    source        = ["aws.cognito-idp"]
+    "detail-type" = ["AWS API Call via CloudTrail"]
+    detail        = local.auto_revocation_pattern_detail
+  })
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "cognito_calls" {
+  count = local.auto_revocation_events ? 1 : 0
+
+  rule = aws_cloudwatch_event_rule.cognito_calls[0].name
+  arn  = module.auto_revocation[0].function_arn
+
+  retry_policy {
+    maximum_retry_attempts       = var.automatic_revocation_retry.maximum_retry_attempts
+    maximum_event_age_in_seconds = var.automatic_revocation_retry.maximum_event_age_in_seconds
+  }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.auto_revocation_dlq[0].arn
+  }
+}
+
+resource "aws_cloudwatch_event_rule" "revocation_sweep" {
+  count = local.auto_revocation_sweep ? 1 : 0
+
+  name                = "${var.name_prefix}-revocation-sweep"
+  description         = "Revokes disabled and deleted users the event path could not see (cognito-revocation sweep)."
+  schedule_expression = var.revocation_sweep_schedule
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "revocation_sweep" {
+  count = local.auto_revocation_sweep ? 1 : 0
+
+  rule = aws_cloudwatch_event_rule.revocation_sweep[0].name
+  arn  = module.auto_revocation[0].function_arn
+
+  retry_policy {
+    maximum_retry_attempts       = 2
+    maximum_event_age_in_seconds = 600
+  }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.auto_revocation_dlq[0].arn
+  }
+}
+
+output "automatic_revocation" {
+  description = "The automatic revocation, when enabled (`revoke_on` or `revocation_sweep_schedule`): function name and ARN, its role policy, the dead-letter queue, the rules. `null` when off."
+  value = local.auto_revocation_enabled ? {
+    function_name  = module.auto_revocation[0].function_name
+    function_arn   = module.auto_revocation[0].function_arn
+    role_policy    = module.auto_revocation[0].policy_json
+    dlq_arn        = aws_sqs_queue.auto_revocation_dlq[0].arn
+    dlq_url        = aws_sqs_queue.auto_revocation_dlq[0].id
+    event_rule_arn = try(aws_cloudwatch_event_rule.cognito_calls[0].arn, null)
+    event_pattern  = try(aws_cloudwatch_event_rule.cognito_calls[0].event_pattern, null)
+    sweep_rule_arn = try(aws_cloudwatch_event_rule.revocation_sweep[0].arn, null)
+    sweep_schedule = var.revocation_sweep_schedule
+    revoke_on      = var.revoke_on
+  } : null
+}

@@ -1,0 +1,177 @@
+# Issue #14: automatic revocation is opt-in, and when on its role, rule, retries and dead-letter queue are exactly
+# what docs/automatic-revocation.md says.
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+override_resource {
+  target = aws_sqs_queue.auto_revocation_dlq
+  values = {
+    arn = "arn:aws:sqs:eu-west-1:123456789012:cognito-revocation-auto-revocation-dlq"
+    id  = "https://sqs.eu-west-1.amazonaws.com/123456789012/cognito-revocation-auto-revocation-dlq"
+  }
+}
+
+override_resource {
+  target = aws_cloudwatch_event_rule.cognito_calls
+  values = {
+    arn = "arn:aws:events:eu-west-1:123456789012:rule/cognito-revocation-cognito-calls"
+  }
+}
+
+override_resource {
+  target = aws_cloudwatch_event_rule.revocation_sweep
+  values = {
+    arn = "arn:aws:events:eu-west-1:123456789012:rule/cognito-revocation-revocation-sweep"
+  }
+}
+
+override_resource {
+  target = module.auto_revocation[0].aws_lambda_function.this
+  values = {
+    arn = "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-auto-revocation"
+  }
+}
+
+override_resource {
+  target = module.auto_revocation[0].aws_cloudwatch_log_group.this
+  values = {
+    arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-auto-revocation"
+  }
+}
+
+variables {
+  user_pool_id = "eu-west-1_AbCdEf123"
+  client_ids   = ["4b7kq0mv9n2l3c8d5e6f1g0h2j"]
+}
+
+run "off_by_default" {
+  command = plan
+
+  assert {
+    condition     = output.automatic_revocation == null && length(module.auto_revocation) == 0 && length(aws_cloudwatch_event_rule.cognito_calls) == 0 && length(aws_sqs_queue.auto_revocation_dlq) == 0
+    error_message = "Nothing of the automatic revocation may exist while revoke_on is empty and no sweep is scheduled."
+  }
+}
+
+run "event_path_and_sweep" {
+  command = apply
+
+  variables {
+    revoke_on                 = ["AdminDisableUser", "AdminDeleteUser", "AdminResetUserPassword", "AdminSetUserPassword", "AdminUserGlobalSignOut"]
+    revocation_sweep_schedule = "rate(15 minutes)"
+  }
+
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_rule.cognito_calls[0].event_pattern) == {
+      source        = ["aws.cognito-idp"]
+      "detail-type" = ["AWS API Call via CloudTrail"]
+      detail = {
+        eventSource       = ["cognito-idp.amazonaws.com"]
+        eventName         = ["AdminDisableUser", "AdminDeleteUser", "AdminResetUserPassword", "AdminSetUserPassword", "AdminUserGlobalSignOut"]
+        errorCode         = [{ exists = false }]
+        requestParameters = { userPoolId = ["eu-west-1_AbCdEf123"] }
+      }
+    }
+    error_message = "Event pattern: ${aws_cloudwatch_event_rule.cognito_calls[0].event_pattern}"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.cognito_calls[0].dead_letter_config[0].arn == aws_sqs_queue.auto_revocation_dlq[0].arn && aws_cloudwatch_event_target.cognito_calls[0].retry_policy[0].maximum_retry_attempts == 8
+    error_message = "The event target must retry and then dead-letter into the module's queue."
+  }
+
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.auto_revocation[0].destination_config[0].on_failure[0].destination == aws_sqs_queue.auto_revocation_dlq[0].arn
+    error_message = "The function's failed asynchronous invocations must land in the dead-letter queue."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_rule.revocation_sweep[0].schedule_expression == "rate(15 minutes)"
+    error_message = "Sweep schedule."
+  }
+
+  assert {
+    condition = module.auto_revocation[0].environment == tomap({
+      TABLE_NAME                     = "cognito-revocation-blocklist"
+      USER_POOL_ID                   = "eu-west-1_AbCdEf123"
+      TOKEN_LIFETIME_SECONDS         = "86400"
+      REFRESH_TOKEN_LIFETIME_SECONDS = "315360000"
+      REVOKE_ON                      = "AdminDisableUser,AdminDeleteUser,AdminResetUserPassword,AdminSetUserPassword,AdminUserGlobalSignOut"
+      LOG_LEVEL                      = "info"
+      METRICS_NAMESPACE              = "CognitoRevocation"
+    })
+    error_message = "Environment: ${jsonencode(module.auto_revocation[0].environment)}"
+  }
+
+  # Least privilege: exactly these actions, each on exactly one named resource.
+  assert {
+    condition = [for s in jsondecode(output.automatic_revocation.role_policy).Statement : { sid = s.Sid, action = s.Action, resource = s.Resource }] == [
+      { sid = "WriteOwnLogs", action = ["logs:CreateLogStream", "logs:PutLogEvents"], resource = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-auto-revocation:*"] },
+      { sid = "RevokeUsers", action = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/cognito-revocation-blocklist"] },
+      { sid = "LookUpAndSignOutUsersOfOnePool", action = ["cognito-idp:AdminGetUser", "cognito-idp:AdminUserGlobalSignOut", "cognito-idp:ListUsers"], resource = ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123"] },
+      { sid = "DeadLetter", action = ["sqs:SendMessage"], resource = ["arn:aws:sqs:eu-west-1:123456789012:cognito-revocation-auto-revocation-dlq"] },
+    ]
+    error_message = "Role policy: ${output.automatic_revocation.role_policy}"
+  }
+
+  assert {
+    condition     = jsondecode(aws_sqs_queue_policy.auto_revocation_dlq[0].policy).Statement[0].Condition.ArnEquals["aws:SourceArn"] == ["arn:aws:events:eu-west-1:123456789012:rule/cognito-revocation-cognito-calls", "arn:aws:events:eu-west-1:123456789012:rule/cognito-revocation-revocation-sweep"]
+    error_message = "Only the module's own rules may dead-letter into the queue."
+  }
+}
+
+run "sweep_only_reads_no_events" {
+  command = plan
+
+  variables {
+    revocation_sweep_schedule = "rate(1 hour)"
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.cognito_calls) == 0 && length(aws_cloudwatch_event_rule.revocation_sweep) == 1
+    error_message = "A sweep alone creates no event rule."
+  }
+}
+
+run "user_calls_are_not_filtered_by_pool" {
+  command = apply
+
+  variables {
+    revoke_on = ["AdminDisableUser", "ChangePassword"]
+  }
+
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_rule.cognito_calls[0].event_pattern).detail["$or"] == [
+      { eventName = ["AdminDisableUser"], requestParameters = { userPoolId = ["eu-west-1_AbCdEf123"] } },
+      { eventName = ["ChangePassword"] },
+    ]
+    error_message = "Pattern: ${aws_cloudwatch_event_rule.cognito_calls[0].event_pattern}"
+  }
+
+  assert {
+    condition     = !contains(jsondecode(output.automatic_revocation.role_policy).Statement[1].Action, "dynamodb:Scan")
+    error_message = "Without a sweep the role has no Scan."
+  }
+}
+
+run "refuses_unknown_event_names" {
+  command = plan
+
+  variables {
+    revoke_on = ["AdminEnableUser"]
+  }
+
+  expect_failures = [var.revoke_on]
+}
+
+run "refuses_a_bad_schedule" {
+  command = plan
+
+  variables {
+    revocation_sweep_schedule = "every 5 minutes"
+  }
+
+  expect_failures = [var.revocation_sweep_schedule]
+}

@@ -12,7 +12,7 @@ import { deterministicZip } from './zip.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 
-export const FUNCTIONS = ['authorizer', 'token-trigger', 'admin-signout'];
+export const FUNCTIONS = ['authorizer', 'token-trigger', 'admin-signout', 'auto-revocation', 'logout'];
 
 const common = {
   bundle: true,

@@ -8,7 +8,13 @@
  * Results report what was done and never claim a write that did not happen: `ok` is true only when every step
  * succeeded; otherwise `error` says what is missing and the rest of the result says what did happen.
  */
-import { type DirectoryUser, DirectoryError, type UserDirectory } from '../core/directory.js';
+import {
+  type CognitoSessions,
+  type DirectoryUser,
+  DirectoryError,
+  type UserDirectory,
+  type UserTokens,
+} from '../core/directory.js';
 import {
   type LifetimePolicy,
   originRevocationExpiry,
@@ -24,6 +30,7 @@ import {
   type RevocationPropagation,
   type RevocationReader,
   type SessionInventory,
+  type SessionOwners,
   StoreError,
 } from '../core/ports.js';
 import {
@@ -63,6 +70,12 @@ export interface AdminDeps {
   readonly metrics: Metrics;
   /** Epoch milliseconds (injectable for tests). */
   readonly now?: () => number;
+  /** A user's own tokens at Cognito (self-service logout, #14); optional. */
+  readonly tokens?: UserTokens;
+  /** Cognito's session management (listSessions / revoking `tkn…` sessions, #14); optional. */
+  readonly cognitoSessions?: CognitoSessions;
+  /** Users with live recorded sessions (the sweep's deleted-user pass, #14); optional. */
+  readonly sessionOwners?: SessionOwners;
 }
 
 export interface InvocationLimits {
@@ -185,7 +198,99 @@ export interface FailedResult {
   readonly error: AdminError;
 }
 
-export type AdminResult = SignOutResult | RevokeResult | ListSessionsResult | InspectResult | FailedResult;
+// ---- Automatic revocation and self-service logout (issue #14, AUTO) ----------------------------------------------
+
+/** What Cognito's sign-out state is after the event that caused the revocation (see auto-revocation/events.ts). */
+export type CognitoSignOutMode = 'call' | 'done' | 'gone';
+
+/** `revokeUser`: the user watermark from an event (CloudTrail record) or the sweep, idempotent on redelivery. */
+export interface RevokeUserRequest {
+  /** A username or sub, resolved as every admin lookup is (an ambiguous one is refused). */
+  readonly user?: string;
+  /** A sub taken from an event: looked up by sub only; a user that no longer exists is revoked by the sub alone. */
+  readonly sub?: string;
+  /**
+   * The watermark (epoch seconds); default now. An event passes its own time, so a redelivered event writes the
+   * very same entries (nothing changes). At most 60 s ahead of this function's clock.
+   */
+  readonly notBefore?: number;
+  /** `call`: AdminUserGlobalSignOut; `done`: the event was one (never called again); `gone`: user deleted. */
+  readonly cognitoSignOut: CognitoSignOutMode;
+  /** Skip (write nothing) when a live watermark at or after this instant is stored — the sweep's idempotence. */
+  readonly unlessRevokedSince?: number;
+  readonly actor: string;
+  readonly reason: string;
+}
+
+export interface RevokeUserResult {
+  readonly ok: boolean;
+  readonly operation: 'revokeUser';
+  readonly user: { readonly username?: string; readonly sub: string; readonly exists: boolean };
+  readonly actor: string;
+  readonly reason: string;
+  /** Set when nothing was written because the user is already revoked since the asked instant. */
+  readonly skipped?: string;
+  readonly cognitoSignOut:
+    | { readonly done: true; readonly by: 'this call' | 'the recorded call' | 'the deletion' }
+    | { readonly done: false; readonly error: string };
+  readonly watermark?: SignOutResult['watermark'];
+  readonly sessions?: SignOutResult['sessions'];
+  readonly propagation?: PropagationReport;
+  readonly error?: AdminError;
+}
+
+/** `logout`: the caller's own session (or all of the caller's sessions), identity from the authorizer context. */
+export interface LogoutRequest {
+  readonly sub: string;
+  readonly username?: string;
+  readonly sessionId?: string;
+  readonly originJti?: string;
+  readonly jti?: string;
+  readonly exp?: number;
+  readonly clientId?: string;
+  readonly everywhere: boolean;
+  /** In memory only, never logged: RevokeToken at Cognito. */
+  readonly refreshToken?: string;
+  /** In memory only, never logged: GlobalSignOut at Cognito (with `everywhere`). */
+  readonly accessToken?: string;
+}
+
+export interface LogoutResult {
+  readonly ok: boolean;
+  readonly operation: 'logout';
+  readonly user: { readonly sub: string };
+  readonly everywhere: boolean;
+  /** The entries written (scope, id, expiry) — ids only, never a token. */
+  readonly revoked: { readonly scope: RevocationScope; readonly id: string; readonly expiresAt: number }[];
+  readonly unwritten: RevocationKey[];
+  readonly cognito: {
+    readonly revokeToken?: { readonly done: boolean; readonly error?: string };
+    readonly globalSignOut?: { readonly done: boolean; readonly error?: string };
+  };
+  readonly watermark?: SignOutResult['watermark'];
+  readonly propagation?: PropagationReport;
+  readonly error?: AdminError;
+}
+
+/** `sweep`: users the pool reports disabled, and users with recorded sessions who no longer exist. */
+export interface SweepResult {
+  readonly ok: boolean;
+  readonly operation: 'sweep';
+  readonly disabled: { readonly seen: number; readonly revoked: number; readonly skipped: number };
+  readonly deleted: { readonly seen: number; readonly revoked: number; readonly skipped: number };
+  readonly failures: { readonly sub: string; readonly error: string }[];
+  readonly error?: AdminError;
+}
+
+export type AdminResult =
+  | SignOutResult
+  | RevokeResult
+  | ListSessionsResult
+  | InspectResult
+  | RevokeUserResult
+  | LogoutResult
+  | SweepResult
+  | FailedResult;
 
 class OperationError extends Error {
   constructor(
@@ -274,7 +379,8 @@ export function createAdminOperations(deps: AdminDeps) {
   function propagationProblem(report: PropagationReport): string | undefined {
     if (report.ok) return undefined;
     const parts: string[] = [];
-    if (report.hint && !report.hint.written) parts.push(`hint not written (${report.hint.error ?? 'unknown'})`);
+    if (report.hint && !report.hint.written)
+      parts.push(`hint not written (${report.hint.error ?? 'unknown'})`);
     for (const f of report.flushes)
       if (!f.ok) parts.push(`cache flush of ${f.target} failed (${f.error ?? 'unknown'})`);
     return `the revocation is stored, but its propagation failed: ${parts.join(', ') || 'unknown'}; caches that were not told drop their verdicts within their maximum age`;
@@ -657,6 +763,510 @@ export function createAdminOperations(deps: AdminDeps) {
     }
   }
 
+  // ---- Automatic revocation and self-service logout (issue #14, AUTO) ----------------------------------------
+
+  /**
+   * The watermark at `notBefore` and the outstanding sessions (marked in the inventory, explicit entries in the
+   * cross-clock window) — the same writes as `signOutUser`, with the instant given (so an event's redelivery
+   * writes identical entries) and `revokedAt = notBefore`.
+   */
+  async function revokeEverywhere(
+    sub: string,
+    notBefore: number,
+    refreshTokensRevoked: boolean,
+    attribution: { actor: string; reason: string },
+    signal: AbortSignal,
+  ): Promise<{ watermark: SignOutResult['watermark']; sessions: SignOutResult['sessions'] }> {
+    const nowSeconds = Math.floor(now() / 1000);
+    const revokedAt = notBefore;
+    const { actor, reason } = attribution;
+    const entry: RevocationEntry = {
+      sub,
+      scope: 'user',
+      id: sub,
+      notBefore,
+      revokedAt,
+      expiresAt: userWatermarkExpiry(notBefore, policy, { refreshTokensRevoked }),
+      actor,
+      reason,
+    };
+    let watermark: SignOutResult['watermark'];
+    try {
+      const stored = await deps.writer.raiseWatermark(entry, { signal });
+      const storedNotBefore = stored.notBefore ?? Number.POSITIVE_INFINITY;
+      watermark = {
+        notBefore,
+        written: stored === entry || (stored.notBefore === notBefore && stored.expiresAt === entry.expiresAt),
+        inForce: storedNotBefore >= notBefore && stored.expiresAt >= entry.expiresAt,
+        stored: { notBefore: stored.notBefore ?? notBefore, expiresAt: stored.expiresAt },
+      };
+    } catch (error) {
+      watermark = { notBefore, written: false, inForce: false, error: describe(error) };
+    }
+    let sessions: SignOutResult['sessions'];
+    try {
+      const outstanding = (await deps.inventory.listByUser(sub, { signal })).filter(
+        (s) => s.expiresAt > nowSeconds && s.issuedAt <= notBefore,
+      );
+      const windowStart = notBefore - crossClockWindowSeconds(policy);
+      const inWindow = outstanding.filter((s) => s.issuedAt >= windowStart);
+      const entries = inWindow.map(
+        (s): RevocationEntry => ({
+          sub,
+          scope: 'session',
+          id: s.sessionId,
+          revokedAt,
+          expiresAt: sessionRevocationExpiry(revokedAt, policy, s.expiresAt),
+          actor,
+          reason,
+        }),
+      );
+      const { unwritten } = entries.length
+        ? await deps.writer.revoke(entries, { signal })
+        : { unwritten: [] as RevocationKey[] };
+      const unmarkable = outstanding.filter((s) => s.revokedAt === undefined || s.revokedAt < revokedAt);
+      const { unwritten: unmarked } = unmarkable.length
+        ? await deps.inventory.markRevoked(unmarkable, { revokedAt, actor, reason }, { signal })
+        : { unwritten: [] as string[] };
+      sessions = {
+        outstanding: outstanding.length,
+        revoked: outstanding.length - unmarked.length,
+        unmarked,
+        window: inWindow.length,
+        unwritten,
+      };
+    } catch (error) {
+      sessions = {
+        outstanding: 0,
+        revoked: 0,
+        unmarked: [],
+        window: 0,
+        unwritten: [],
+        error: `sessions not listed: ${describe(error)}`,
+      };
+    }
+    metrics.add(
+      'revocations_written',
+      sessions.window - sessions.unwritten.length + (watermark.written ? 1 : 0),
+    );
+    metrics.add('revocations_unwritten', sessions.unwritten.length);
+    return { watermark, sessions };
+  }
+
+  function everywhereProblems(
+    watermark: SignOutResult['watermark'],
+    sessions: SignOutResult['sessions'],
+  ): string[] {
+    const missing: string[] = [];
+    if (!watermark.inForce)
+      missing.push(
+        `the user watermark was not written (${watermark.error ?? 'a stored watermark is earlier'})`,
+      );
+    if (sessions.error) missing.push(sessions.error);
+    if (sessions.unwritten.length)
+      missing.push(
+        `${sessions.unwritten.length} of ${sessions.window} session revocations in the cross-clock window were not written`,
+      );
+    if (sessions.unmarked.length)
+      missing.push(
+        `${sessions.unmarked.length} of ${sessions.outstanding} session records were not marked revoked (the watermark still revokes their tokens)`,
+      );
+    return missing;
+  }
+
+  /** The user of a `revokeUser` request: by username/sub, or by sub only (then possibly gone). */
+  async function userForRevocation(
+    request: RevokeUserRequest,
+  ): Promise<{ username?: string; sub: string; exists: boolean }> {
+    if (request.user !== undefined) {
+      const found = await resolveUser(request.user);
+      return { username: found.username, sub: found.sub, exists: true };
+    }
+    const sub = request.sub as string;
+    let found: DirectoryUser | undefined;
+    try {
+      found = deps.directory.findBySub
+        ? await deps.directory.findBySub(sub)
+        : await deps.directory.resolve(sub);
+    } catch (error) {
+      if (error instanceof DirectoryError && error.kind === 'ambiguous')
+        throw new OperationError('ambiguous_user', `nothing done: ${error.message}`);
+      throw new OperationError('directory_error', `could not look up sub ${sub}: ${describe(error)}`);
+    }
+    if (found && found.sub !== sub)
+      throw new OperationError('ambiguous_user', `nothing done: sub ${sub} resolved to another user`);
+    return found ? { username: found.username, sub, exists: true } : { sub, exists: false };
+  }
+
+  function revokeUserRequestError(request: RevokeUserRequest, nowSeconds: number): string | undefined {
+    if ((request.user === undefined) === (request.sub === undefined))
+      return 'give exactly one of "user" or "sub"';
+    if (request.sub !== undefined && !/^[0-9a-f-]{36}$/i.test(request.sub)) return '"sub" must be a UUID';
+    if (request.notBefore !== undefined) {
+      if (!Number.isInteger(request.notBefore) || request.notBefore < 0)
+        return '"notBefore" must be epoch seconds';
+      if (request.notBefore > nowSeconds + 60) return '"notBefore" is in the future';
+    }
+    if (!['call', 'done', 'gone'].includes(request.cognitoSignOut))
+      return '"cognitoSignOut" must be call, done or gone';
+    if (!request.actor || !request.reason) return '"actor" and "reason" are required';
+    return undefined;
+  }
+
+  async function revokeUserOnce(
+    request: RevokeUserRequest,
+    limits: InvocationLimits,
+  ): Promise<RevokeUserResult> {
+    const nowSeconds = Math.floor(now() / 1000);
+    const invalid = revokeUserRequestError(request, nowSeconds);
+    if (invalid) throw new RequestError(invalid);
+    const user = await userForRevocation(request);
+    const { actor, reason } = request;
+    const notBefore = request.notBefore ?? nowSeconds;
+    const { signal, done } = signalFor(limits);
+    try {
+      if (request.unlessRevokedSince !== undefined) {
+        const entries = await wrapStore(() => deps.reader.readUser(user.sub, { signal }));
+        const since = request.unlessRevokedSince;
+        const covering = entries.find(
+          (e) =>
+            e.scope === 'user' && isLive(e, nowSeconds) && (e.notBefore ?? Number.NEGATIVE_INFINITY) >= since,
+        );
+        if (covering)
+          return {
+            ok: true,
+            operation: 'revokeUser',
+            user,
+            actor,
+            reason,
+            skipped: `already revoked since ${iso(covering.notBefore as number)} (asked: since ${iso(since)})`,
+            cognitoSignOut: { done: true, by: 'the recorded call' },
+          };
+      }
+      // 1. Cognito first (refresh tokens), as signOutUser does.
+      let cognitoSignOut: RevokeUserResult['cognitoSignOut'];
+      if (!user.exists || request.cognitoSignOut === 'gone')
+        cognitoSignOut = { done: true, by: 'the deletion' };
+      else if (request.cognitoSignOut === 'done') cognitoSignOut = { done: true, by: 'the recorded call' };
+      else {
+        try {
+          await deps.directory.globalSignOut(user.username as string);
+          cognitoSignOut = { done: true, by: 'this call' };
+        } catch (error) {
+          metrics.add('cognito_signout_failed', 1);
+          cognitoSignOut = { done: false, error: describe(error) };
+        }
+      }
+      // 2. Watermark and sessions; 3. propagation once.
+      const { watermark, sessions } = await revokeEverywhere(
+        user.sub,
+        notBefore,
+        cognitoSignOut.done,
+        { actor, reason },
+        signal,
+      );
+      const report = await announce(user.sub, signal);
+      const missing = everywhereProblems(watermark, sessions);
+      if (!cognitoSignOut.done)
+        missing.unshift(
+          `Cognito's global sign-out did not happen (${cognitoSignOut.error}); refresh tokens stay valid at Cognito, the watermark outlives them`,
+        );
+      const propagationError = propagationProblem(report);
+      if (propagationError) missing.push(propagationError);
+      return {
+        ok: missing.length === 0,
+        operation: 'revokeUser',
+        user,
+        actor,
+        reason,
+        cognitoSignOut,
+        watermark,
+        sessions,
+        propagation: report,
+        ...(missing.length ? { error: { code: 'incomplete' as const, message: missing.join('; ') } } : {}),
+      };
+    } finally {
+      done();
+    }
+  }
+
+  async function logoutOnce(request: LogoutRequest, limits: InvocationLimits): Promise<LogoutResult> {
+    const revokedAt = Math.floor(now() / 1000);
+    const { sub } = request;
+    const actor = `self:${sub}`;
+    const reason = request.everywhere ? 'self-service logout everywhere' : 'self-service logout';
+    const cognito: { -readonly [K in keyof LogoutResult['cognito']]: LogoutResult['cognito'][K] } = {};
+    // 1. Cognito, with the caller's own tokens (never logged).
+    if (request.refreshToken !== undefined) {
+      if (!deps.tokens || !request.clientId)
+        cognito.revokeToken = { done: false, error: 'no app client id in the authorizer context' };
+      else
+        try {
+          await deps.tokens.revokeRefreshToken(request.refreshToken, request.clientId);
+          cognito.revokeToken = { done: true };
+        } catch (error) {
+          cognito.revokeToken = { done: false, error: describe(error) };
+        }
+    }
+    if (request.everywhere && request.accessToken !== undefined && deps.tokens) {
+      try {
+        await deps.tokens.globalSignOut(request.accessToken);
+        cognito.globalSignOut = { done: true };
+      } catch (error) {
+        cognito.globalSignOut = { done: false, error: describe(error) };
+      }
+    }
+    const familyRevoked = cognito.revokeToken?.done === true || cognito.globalSignOut?.done === true;
+    // 2. The caller's own session: its issuance (session claim), its refresh family (origin_jti), this token (jti).
+    const entries: RevocationEntry[] = [];
+    const attribution = { actor, reason };
+    if (request.sessionId)
+      entries.push({
+        sub,
+        scope: 'session',
+        id: request.sessionId,
+        revokedAt,
+        expiresAt: sessionRevocationExpiry(revokedAt, policy),
+        ...attribution,
+      });
+    if (request.originJti)
+      entries.push({
+        sub,
+        scope: 'origin',
+        id: request.originJti,
+        revokedAt,
+        expiresAt: originRevocationExpiry(revokedAt, policy, { refreshTokensRevoked: familyRevoked }),
+        ...attribution,
+      });
+    if (request.jti)
+      entries.push({
+        sub,
+        scope: 'token',
+        id: request.jti,
+        revokedAt,
+        expiresAt: tokenRevocationExpiry(revokedAt, policy, request.exp),
+        ...attribution,
+      });
+    const { signal, done } = signalFor(limits);
+    try {
+      let unwritten: RevocationKey[] = [];
+      const missing: string[] = [];
+      if (entries.length) {
+        try {
+          unwritten = (await deps.writer.revoke(entries, { signal })).unwritten;
+        } catch (error) {
+          unwritten = entries.map((e) => ({ sub, scope: e.scope, id: e.id }));
+          missing.push(`session revocations not written: ${describe(error)}`);
+        }
+      } else if (!request.everywhere)
+        missing.push('the token names no session, refresh family or token id to revoke');
+      if (unwritten.length && !missing.length)
+        missing.push(`${unwritten.length} of ${entries.length} revocations were not written`);
+      // 3. Everywhere: the user watermark and the sessions, as a signout does.
+      let watermark: SignOutResult['watermark'] | undefined;
+      if (request.everywhere) {
+        const result = await revokeEverywhere(
+          sub,
+          revokedAt,
+          cognito.globalSignOut?.done === true,
+          attribution,
+          signal,
+        );
+        watermark = result.watermark;
+        missing.push(...everywhereProblems(result.watermark, result.sessions));
+      }
+      const written = entries.filter((e) => !unwritten.some((u) => sameKey(u, e)));
+      const report = written.length || watermark?.inForce ? await announce(sub, signal) : undefined;
+      const propagationError = report ? propagationProblem(report) : undefined;
+      if (propagationError) missing.push(propagationError);
+      metrics.add('revocations_written', written.length);
+      return {
+        ok: missing.length === 0,
+        operation: 'logout',
+        user: { sub },
+        everywhere: request.everywhere,
+        revoked: written.map((e) => ({ scope: e.scope, id: e.id, expiresAt: e.expiresAt })),
+        unwritten,
+        cognito,
+        ...(watermark ? { watermark } : {}),
+        ...(report ? { propagation: report } : {}),
+        ...(missing.length ? { error: { code: 'incomplete' as const, message: missing.join('; ') } } : {}),
+      };
+    } finally {
+      done();
+    }
+  }
+
+  async function sweepOnce(limits: InvocationLimits): Promise<SweepResult> {
+    const nowSeconds = Math.floor(now() / 1000);
+    const horizon = policy.tokenLifetimeSeconds + policy.clockSkewSeconds;
+    const failures: SweepResult['failures'] = [];
+    const disabled = { seen: 0, revoked: 0, skipped: 0 };
+    const deleted = { seen: 0, revoked: 0, skipped: 0 };
+    const { signal, done } = signalFor(limits);
+    const record = (tally: typeof disabled, sub: string, result: RevokeUserResult | FailedResult) => {
+      if (!result.ok) failures.push({ sub, error: result.error?.message ?? 'failed' });
+      else if ('skipped' in result && result.skipped) tally.skipped++;
+      else tally.revoked++;
+    };
+    try {
+      // 1. Users the pool reports disabled. Disabling modifies the user: a live watermark at or after that instant
+      //    means this user is done (a second sweep changes nothing). Disabled users cannot sign in or refresh, so
+      //    one disabled longer than a token lifetime ago has no token left to revoke.
+      if (deps.directory.listDisabled) {
+        const users = await deps.directory.listDisabled({ signal }).catch((error: unknown) => {
+          throw new OperationError('directory_error', `could not list disabled users: ${describe(error)}`);
+        });
+        for (const u of users) {
+          disabled.seen++;
+          const since = u.lastModifiedAt ?? 0;
+          if (u.lastModifiedAt !== undefined && u.lastModifiedAt + horizon < nowSeconds) {
+            disabled.skipped++;
+            continue;
+          }
+          record(
+            disabled,
+            u.sub,
+            await revokeUser(
+              {
+                sub: u.sub,
+                cognitoSignOut: 'call',
+                unlessRevokedSince: since,
+                actor: 'sweep',
+                reason: 'sweep: the user is disabled in the user pool',
+              },
+              limits,
+            ),
+          );
+        }
+      }
+      // 2. Users with live recorded sessions who no longer exist (deleted where the event path could not see it).
+      if (deps.sessionOwners && deps.directory.findBySub) {
+        const owners = await deps.sessionOwners
+          .usersWithLiveSessions(nowSeconds, { signal })
+          .catch((error: unknown) => {
+            throw new OperationError('store_error', `could not list users with sessions: ${describe(error)}`);
+          });
+        for (const owner of owners) {
+          let exists: boolean;
+          try {
+            exists = (await deps.directory.findBySub(owner.sub)) !== undefined;
+          } catch (error) {
+            failures.push({ sub: owner.sub, error: describe(error) });
+            continue;
+          }
+          if (exists) continue;
+          deleted.seen++;
+          record(
+            deleted,
+            owner.sub,
+            await revokeUser(
+              {
+                sub: owner.sub,
+                cognitoSignOut: 'gone',
+                unlessRevokedSince: owner.latestIssuedAt,
+                actor: 'sweep',
+                reason: 'sweep: the user no longer exists in the user pool',
+              },
+              limits,
+            ),
+          );
+        }
+      }
+    } finally {
+      done();
+    }
+    return {
+      ok: failures.length === 0,
+      operation: 'sweep',
+      disabled,
+      deleted,
+      failures,
+      ...(failures.length
+        ? {
+            error: {
+              code: 'incomplete' as const,
+              message: `${failures.length} users could not be revoked; the next sweep retries them`,
+            },
+          }
+        : {}),
+    };
+  }
+
+  /** Runs one of the #14 operations with the same error mapping, metrics and audit line as `run`. */
+  async function runTyped<R extends AdminResult>(
+    operation: string,
+    attribution: { actor?: string; reason?: string; user?: unknown },
+    body: () => Promise<R>,
+  ): Promise<R | FailedResult> {
+    const started = now();
+    let result: R | FailedResult;
+    try {
+      result = await body();
+    } catch (error) {
+      const code: ErrorCode =
+        error instanceof RequestError
+          ? 'invalid_request'
+          : error instanceof OperationError
+            ? error.code
+            : 'internal';
+      result = {
+        ok: false,
+        operation,
+        error: { code, message: error instanceof Error ? error.message : String(error) },
+      };
+    }
+    metrics.add(`${result.ok ? 'ok' : 'failed'}_${operation}`, 1);
+    const fields: Record<string, unknown> = {
+      audit: true,
+      operation,
+      ok: result.ok,
+      elapsedMs: now() - started,
+    };
+    if (attribution.actor) fields.actor = attribution.actor;
+    if (attribution.reason) fields.reason = attribution.reason;
+    if ('user' in result) fields.user = result.user;
+    else if (attribution.user) fields.user = attribution.user;
+    for (const key of [
+      'skipped',
+      'cognitoSignOut',
+      'watermark',
+      'revoked',
+      'cognito',
+      'disabled',
+      'deleted',
+      'failures',
+      'everywhere',
+      'propagation',
+      'error',
+    ])
+      if (key in result) fields[key] = (result as unknown as Record<string, unknown>)[key];
+    (result.ok ? logger.info : logger.warn)('admin operation', fields);
+    metrics.flush();
+    return result;
+  }
+
+  /** `revokeUser` (automatic revocation, sweep): see `RevokeUserRequest`. Never throws. */
+  function revokeUser(request: RevokeUserRequest, limits: InvocationLimits = {}) {
+    return runTyped(
+      'revokeUser',
+      { actor: request.actor, reason: request.reason, user: { requested: request.user ?? request.sub } },
+      () => revokeUserOnce(request, limits),
+    );
+  }
+
+  /** `logout` (self-service): see `LogoutRequest`. Never throws; never logs the tokens it was given. */
+  function logout(request: LogoutRequest, limits: InvocationLimits = {}) {
+    return runTyped('logout', { actor: `self:${request.sub}`, user: { sub: request.sub } }, () =>
+      logoutOnce(request, limits),
+    );
+  }
+
+  /** `sweep`: revokes disabled users and users who no longer exist, each through `revokeUser`. Never throws. */
+  function sweep(limits: InvocationLimits = {}) {
+    return runTyped('sweep', { actor: 'sweep' }, () => sweepOnce(limits));
+  }
+
   async function wrapStore<T>(run: () => Promise<T>): Promise<T> {
     try {
       return await run();
@@ -741,7 +1351,7 @@ export function createAdminOperations(deps: AdminDeps) {
     return result;
   }
 
-  return { run };
+  return { run, revokeUser, logout, sweep };
 }
 
 export type AdminOperations = ReturnType<typeof createAdminOperations>;

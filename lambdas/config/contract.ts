@@ -12,7 +12,7 @@ export interface EnvVarSpec {
   readonly description: string;
 }
 
-export type FunctionName = 'authorizer' | 'token-trigger' | 'admin-signout';
+export type FunctionName = 'authorizer' | 'token-trigger' | 'admin-signout' | 'auto-revocation' | 'logout';
 
 const TABLE_NAME: EnvVarSpec = {
   name: 'TABLE_NAME',
@@ -38,6 +38,12 @@ const TOKEN_LIFETIME_SECONDS: EnvVarSpec = {
   default: '86400',
   description:
     'Longest ID/access token validity of the app clients (300–86400). Entries live at least this long past issuance; the default is Cognito’s maximum, safe for any client.',
+};
+const REFRESH_TOKEN_LIFETIME_SECONDS: EnvVarSpec = {
+  name: 'REFRESH_TOKEN_LIFETIME_SECONDS',
+  default: '315360000',
+  description:
+    'Longest refresh token validity (3600–315360000). Used when Cognito’s sign-out did not revoke the refresh tokens; the default is Cognito’s maximum.',
 };
 const USER_POOL_ID: EnvVarSpec = {
   name: 'USER_POOL_ID',
@@ -118,11 +124,35 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
     TABLE_NAME,
     USER_POOL_ID,
     TOKEN_LIFETIME_SECONDS,
+    REFRESH_TOKEN_LIFETIME_SECONDS,
+    LOG_LEVEL,
+    METRICS_NAMESPACE,
+  ],
+  // Issue #14: created only when automatic revocation is on (`revoke_on` / `revocation_sweep_schedule`).
+  'auto-revocation': [
+    TABLE_NAME,
+    USER_POOL_ID,
+    TOKEN_LIFETIME_SECONDS,
+    REFRESH_TOKEN_LIFETIME_SECONDS,
     {
-      name: 'REFRESH_TOKEN_LIFETIME_SECONDS',
-      default: '315360000',
+      name: 'REVOKE_ON',
+      default: '',
       description:
-        'Longest refresh token validity (3600–315360000). Used when Cognito’s sign-out did not revoke the refresh tokens; the default is Cognito’s maximum.',
+        'Comma-separated Cognito API calls (CloudTrail event names) that revoke the user; empty = AdminDisableUser, AdminDeleteUser, AdminResetUserPassword, AdminSetUserPassword, AdminUserGlobalSignOut. Other events are ignored.',
+    },
+    LOG_LEVEL,
+    METRICS_NAMESPACE,
+  ],
+  // Issue #14: created only when self-service logout is on (`logout`).
+  logout: [
+    TABLE_NAME,
+    TOKEN_LIFETIME_SECONDS,
+    REFRESH_TOKEN_LIFETIME_SECONDS,
+    {
+      name: 'ALLOW_LOGOUT_EVERYWHERE',
+      default: 'true',
+      description:
+        'Whether a caller may ask to end all of their own sessions (`{"everywhere": true}`); `false` limits logout to the calling session.',
     },
     LOG_LEVEL,
     METRICS_NAMESPACE,

@@ -66,3 +66,45 @@ export const SUB_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 export function hasSubShape(value: string): boolean {
   return SUB_SHAPE.test(value);
 }
+
+/**
+ * A user's own tokens at Cognito (self-service logout, issue #14): `RevokeToken` with the refresh token and
+ * `GlobalSignOut` with the access token. Neither needs IAM: Cognito authorizes them by the token itself. Tokens pass
+ * through in memory only; implementations never log them. Rejects with `DirectoryError`.
+ */
+export interface UserTokens {
+  revokeRefreshToken(refreshToken: string, clientId: string): Promise<void>;
+  globalSignOut(accessToken: string): Promise<void>;
+}
+
+/** One session as Cognito's session management lists it (`AdminListUserSessions`, Essentials/Plus pools). */
+export interface CognitoSession {
+  /** `tkn…` (token session) or `sso…` (SSO session), 28 lowercase letters and digits. */
+  readonly sessionId: string;
+  readonly type: 'TOKEN' | 'SSO' | string;
+  readonly clientId?: string | undefined;
+  /** Epoch seconds. */
+  readonly createdAt?: number | undefined;
+  /** Epoch seconds: the last refresh or rotation of a token session. */
+  readonly lastActiveAt?: number | undefined;
+  readonly device?: string | undefined;
+  readonly ip?: string | undefined;
+  readonly location?:
+    | { readonly city?: string | undefined; readonly country?: string | undefined }
+    | undefined;
+  /** For a token session: the SSO session it came through. */
+  readonly originSessionId?: string | undefined;
+}
+
+/** Cognito's own session management (session tracking on the pool). Rejects with `DirectoryError`. */
+export interface CognitoSessions {
+  /** The user's active sessions; kind `unsupported` when the pool has no session tracking. */
+  list(username: string): Promise<CognitoSession[]>;
+  /** `AdminRevokeUserSession`: Cognito revokes the session's refresh and access tokens (at Cognito). */
+  revoke(username: string, sessionId: string): Promise<void>;
+}
+
+/** Cognito session ids: `tkn` or `sso` and 25 more lowercase letters or digits (28 in all). */
+export function isCognitoSessionId(value: unknown): value is string {
+  return typeof value === 'string' && /^(tkn|sso)[a-z0-9]{25}$/.test(value);
+}

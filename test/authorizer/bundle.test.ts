@@ -136,6 +136,9 @@ describe('allow: every event shape answers in its own format', () => {
         clientId: TEST_CLIENT_ID,
         tokenUse: 'access',
         sessionId: 'sess-1',
+        originJti: '',
+        jti: expect.any(String),
+        exp: expect.any(String),
       },
     });
   });

@@ -52,6 +52,8 @@ const BUNDLE_VARIABLES = [
   'JWKS_URI',
   'TOKEN_LIFETIME_SECONDS',
   'REFRESH_TOKEN_LIFETIME_SECONDS',
+  'REVOKE_ON',
+  'ALLOW_LOGOUT_EVERYWHERE',
   'LOG_LEVEL',
   'METRICS_NAMESPACE',
   'AWS_DEFAULT_REGION',
@@ -119,7 +121,7 @@ export async function loadAuthorizer(env: Record<string, string | undefined>): P
 
 /** Loads the token trigger or admin bundle with `env` set; the environment stays set until `restore()`. */
 export function loadWithEnvironment(
-  fn: 'token-trigger' | 'admin-signout',
+  fn: 'token-trigger' | 'admin-signout' | 'auto-revocation' | 'logout',
   env: Record<string, string | undefined>,
 ): { handler: Handler; restore: () => void } {
   const restore = setEnvironment(env);

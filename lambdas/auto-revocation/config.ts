@@ -1,0 +1,43 @@
+/** The auto-revocation function's configuration, read from the environment contract in `config/contract.ts`. */
+import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
+import { ConfigError, readAdminConfig } from '../admin-signout/config.js';
+import type { LifetimePolicy } from '../core/lifetime.js';
+import { parseRevokeOn, type RevokingEventName } from './events.js';
+
+export interface AutoRevocationConfig {
+  readonly tableName: string;
+  readonly userPoolId: string;
+  readonly policy: LifetimePolicy;
+  readonly revokeOn: readonly RevokingEventName[];
+  readonly logLevel: LogLevel;
+  readonly metricsNamespace: string;
+}
+
+const SHARED = [
+  'TABLE_NAME',
+  'USER_POOL_ID',
+  'TOKEN_LIFETIME_SECONDS',
+  'REFRESH_TOKEN_LIFETIME_SECONDS',
+  'LOG_LEVEL',
+  'METRICS_NAMESPACE',
+] as const;
+
+/** Parses and validates; throws `ConfigError` naming the variable at fault. */
+export function readAutoRevocationConfig(env: NodeJS.ProcessEnv = process.env): AutoRevocationConfig {
+  // These mean exactly what they mean for the admin function.
+  const admin = readAdminConfig(Object.fromEntries(SHARED.map((name) => [name, env[name]])));
+  let revokeOn: RevokingEventName[];
+  try {
+    revokeOn = parseRevokeOn(env.REVOKE_ON);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  return {
+    tableName: admin.tableName,
+    userPoolId: admin.userPoolId,
+    policy: admin.policy,
+    revokeOn,
+    logLevel: parseLogLevel(env.LOG_LEVEL),
+    metricsNamespace: admin.metricsNamespace,
+  };
+}

@@ -83,12 +83,12 @@ locals {
     METRICS_NAMESPACE              = var.metrics_namespace
   }
 
-  # Least privilege: the admin operations' table commands (the sweep adds Scan, to find users with recorded
+  # Least privilege: the admin operations' table commands (BatchWriteItem marks session records; the sweep adds Scan, to find users with recorded
   # sessions), the pool's lookups and sign-out, and the dead-letter queue (Lambda's on-failure destination).
   auto_revocation_policy_statements = concat([
     {
       sid       = "RevokeUsers"
-      actions   = sort(concat(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], local.auto_revocation_sweep ? ["dynamodb:Scan"] : []))
+      actions   = sort(concat(["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], local.auto_revocation_sweep ? ["dynamodb:Scan"] : []))
       resources = [module.table.arn]
     },
     {
@@ -241,7 +241,7 @@ resource "aws_cloudwatch_event_target" "revocation_sweep" {
 
 output "automatic_revocation" {
   description = "The automatic revocation, when enabled (`revoke_on` or `revocation_sweep_schedule`): function name and ARN, its role policy, the dead-letter queue, the rules. `null` when off."
-  value = local.auto_revocation_enabled ? {
+  value = try(local.auto_revocation_enabled ? {
     function_name  = module.auto_revocation[0].function_name
     function_arn   = module.auto_revocation[0].function_arn
     role_policy    = module.auto_revocation[0].policy_json
@@ -252,5 +252,5 @@ output "automatic_revocation" {
     sweep_rule_arn = try(aws_cloudwatch_event_rule.revocation_sweep[0].arn, null)
     sweep_schedule = var.revocation_sweep_schedule
     revoke_on      = var.revoke_on
-  } : null
+  } : null, null)
 }

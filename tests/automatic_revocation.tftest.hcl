@@ -109,7 +109,7 @@ run "event_path_and_sweep" {
   assert {
     condition = [for s in jsondecode(output.automatic_revocation.role_policy).Statement : { sid = s.Sid, action = s.Action, resource = s.Resource }] == [
       { sid = "WriteOwnLogs", action = ["logs:CreateLogStream", "logs:PutLogEvents"], resource = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-auto-revocation:*"] },
-      { sid = "RevokeUsers", action = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/cognito-revocation-blocklist"] },
+      { sid = "RevokeUsers", action = ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan"], resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/cognito-revocation-blocklist"] },
       { sid = "LookUpAndSignOutUsersOfOnePool", action = ["cognito-idp:AdminGetUser", "cognito-idp:AdminUserGlobalSignOut", "cognito-idp:ListUsers"], resource = ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123"] },
       { sid = "DeadLetter", action = ["sqs:SendMessage"], resource = ["arn:aws:sqs:eu-west-1:123456789012:cognito-revocation-auto-revocation-dlq"] },
     ]

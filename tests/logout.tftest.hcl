@@ -1,0 +1,110 @@
+# Issue #14: self-service logout is opt-in; when on, its routes use this module's authorizer, API Gateway may invoke
+# the function only from those routes, and its role holds no Cognito permission.
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+override_resource {
+  target = module.logout[0].aws_lambda_function.this
+  values = {
+    arn        = "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-logout"
+    invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-logout/invocations"
+  }
+}
+
+override_resource {
+  target = module.logout[0].aws_cloudwatch_log_group.this
+  values = {
+    arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-logout"
+  }
+}
+
+variables {
+  user_pool_id = "eu-west-1_AbCdEf123"
+  client_ids   = ["4b7kq0mv9n2l3c8d5e6f1g0h2j"]
+  rest_apis = {
+    orders = { rest_api_id = "a1b2c3d4e5" }
+  }
+  http_apis = {
+    catalog = { api_id = "f6g7h8i9j0" }
+  }
+}
+
+run "off_by_default" {
+  command = plan
+
+  assert {
+    condition     = output.logout == null && length(module.logout) == 0 && length(aws_apigatewayv2_route.logout) == 0 && length(aws_api_gateway_method.logout) == 0
+    error_message = "Nothing of the logout may exist while logout is null."
+  }
+}
+
+run "routes_behind_the_authorizer" {
+  command = apply
+
+  variables {
+    logout = {
+      http_apis = { catalog = {} }
+      rest_apis = { orders = { parent_resource_id = "root12" } }
+    }
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_route.logout["catalog"].route_key == "POST /logout" && aws_apigatewayv2_route.logout["catalog"].authorization_type == "CUSTOM" && aws_apigatewayv2_route.logout["catalog"].authorizer_id == "htp123"
+    error_message = "The HTTP API route must use this module's authorizer."
+  }
+
+  assert {
+    condition     = aws_api_gateway_method.logout["orders"].authorization == "CUSTOM" && aws_api_gateway_method.logout["orders"].authorizer_id == "rst123" && aws_api_gateway_resource.logout["orders"].path_part == "logout"
+    error_message = "The REST method must use this module's authorizer."
+  }
+
+  assert {
+    condition = module.logout[0].permissions == {
+      "HttpApiLogout-catalog" = { principal = "apigateway.amazonaws.com", source_arn = "arn:aws:execute-api:eu-west-1:123456789012:f6g7h8i9j0/*/POST/logout" }
+      "RestApiLogout-orders"  = { principal = "apigateway.amazonaws.com", source_arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*/POST/logout" }
+    }
+    error_message = "Invoke permissions: ${jsonencode(module.logout[0].permissions)}"
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.logout.role_policy).Statement : { sid = s.Sid, action = s.Action, resource = s.Resource }] == [
+      { sid = "WriteOwnLogs", action = ["logs:CreateLogStream", "logs:PutLogEvents"], resource = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-logout:*"] },
+      { sid = "RevokeOwnSessions", action = ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/cognito-revocation-blocklist"] },
+    ]
+    error_message = "Role policy: ${output.logout.role_policy}"
+  }
+
+  assert {
+    condition = module.logout[0].environment == tomap({
+      TABLE_NAME                     = "cognito-revocation-blocklist"
+      TOKEN_LIFETIME_SECONDS         = "86400"
+      REFRESH_TOKEN_LIFETIME_SECONDS = "315360000"
+      ALLOW_LOGOUT_EVERYWHERE        = "true"
+      LOG_LEVEL                      = "info"
+      METRICS_NAMESPACE              = "CognitoRevocation"
+    })
+    error_message = "Environment: ${jsonencode(module.logout[0].environment)}"
+  }
+}
+
+run "refuses_a_greedy_route" {
+  command = plan
+
+  variables {
+    logout = { http_apis = { catalog = { route_key = "ANY /{proxy+}" } } }
+  }
+
+  expect_failures = [var.logout]
+}
+
+run "refuses_an_api_without_the_authorizer" {
+  command = plan
+
+  variables {
+    logout = { http_apis = { other = {} } }
+  }
+
+  expect_failures = [aws_apigatewayv2_integration.logout]
+}

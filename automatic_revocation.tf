@@ -63,7 +63,21 @@ variable "automatic_revocation_retry" {
   }
 }
 
+variable "cognito_session_management" {
+  description = "Set to true when the user pool has Cognito session tracking (Essentials/Plus): the admin function then lists Cognito's sessions next to its own and revokes a Cognito session id (`tkn…`) with AdminRevokeUserSession plus blocklist entries (docs/automatic-revocation.md). Adds those two actions on the pool to its role."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 locals {
+  # The admin function's extra statement for Cognito session management (iam.tf concatenates it).
+  cognito_session_statements = var.cognito_session_management ? [{
+    sid       = "CognitoSessionsOfOnePool"
+    actions   = ["cognito-idp:AdminListUserSessions", "cognito-idp:AdminRevokeUserSession"]
+    resources = [local.user_pool_arn]
+  }] : []
+
   auto_revocation_events  = length(var.revoke_on) > 0
   auto_revocation_sweep   = var.revocation_sweep_schedule != null
   auto_revocation_enabled = local.auto_revocation_events || local.auto_revocation_sweep

@@ -45,5 +45,5 @@ locals {
       actions   = ["cognito-idp:AdminGetUser", "cognito-idp:AdminUserGlobalSignOut", "cognito-idp:ListUsers"]
       resources = [local.user_pool_arn]
     },
-  ], local.kms_read_write)
+  ], local.cognito_session_statements, local.kms_read_write) # cognito_session_statements: automatic_revocation.tf (#14)
 }

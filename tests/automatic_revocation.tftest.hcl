@@ -175,3 +175,35 @@ run "refuses_a_bad_schedule" {
 
   expect_failures = [var.revocation_sweep_schedule]
 }
+
+run "cognito_session_management_adds_two_actions_on_the_pool" {
+  command = apply
+
+  variables {
+    cognito_session_management = true
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.role_policies.admin_signout).Statement : s if s.Sid == "CognitoSessionsOfOnePool"] == [{
+      Sid      = "CognitoSessionsOfOnePool"
+      Effect   = "Allow"
+      Action   = ["cognito-idp:AdminListUserSessions", "cognito-idp:AdminRevokeUserSession"]
+      Resource = ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123"]
+    }]
+    error_message = "Admin policy: ${output.role_policies.admin_signout}"
+  }
+
+  assert {
+    condition     = module.admin_signout.environment["COGNITO_SESSION_MANAGEMENT"] == "true"
+    error_message = "The admin function must be told."
+  }
+}
+
+run "no_session_actions_by_default" {
+  command = apply
+
+  assert {
+    condition     = length([for s in jsondecode(output.role_policies.admin_signout).Statement : s if s.Sid == "CognitoSessionsOfOnePool"]) == 0
+    error_message = "Session-management actions only when asked for."
+  }
+}

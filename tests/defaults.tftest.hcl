@@ -57,6 +57,7 @@ run "environment_of_each_function_is_the_contract" {
       USER_POOL_ID                   = "eu-west-1_AbCdEf123"
       TOKEN_LIFETIME_SECONDS         = "86400"
       REFRESH_TOKEN_LIFETIME_SECONDS = "315360000"
+      COGNITO_SESSION_MANAGEMENT     = "false"
       LOG_LEVEL                      = "info"
       METRICS_NAMESPACE              = "CognitoRevocation"
     })

@@ -8,6 +8,8 @@ export interface AdminConfig {
   readonly policy: LifetimePolicy;
   readonly logLevel: LogLevel;
   readonly metricsNamespace: string;
+  /** Cognito session management on the pool (issue #14): `COGNITO_SESSION_MANAGEMENT`. */
+  readonly cognitoSessionManagement: boolean;
 }
 
 export class ConfigError extends Error {
@@ -21,6 +23,13 @@ function integer(env: NodeJS.ProcessEnv, name: string): number | undefined {
   if (!Number.isInteger(value))
     throw new ConfigError(`${name} must be a whole number of seconds, got "${raw}"`);
   return value;
+}
+
+function booleanVar(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
 /** Parses and validates; throws `ConfigError` naming the variable at fault. */
@@ -51,5 +60,6 @@ export function readAdminConfig(env: NodeJS.ProcessEnv = process.env): AdminConf
     policy,
     logLevel: parseLogLevel(env.LOG_LEVEL),
     metricsNamespace: env.METRICS_NAMESPACE?.trim() || 'CognitoRevocation',
+    cognitoSessionManagement: booleanVar(env, 'COGNITO_SESSION_MANAGEMENT'),
   };
 }

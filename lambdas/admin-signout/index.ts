@@ -7,6 +7,7 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createCognitoDirectory } from '../adapters/cognito/user-directory.js';
+import { createCognitoSessions } from '../adapters/cognito/user-sessions.js';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
 import { createLogger, createMetrics } from '../adapters/observability.js';
 import { readAdminConfig } from './config.js';
@@ -41,20 +42,21 @@ export function createHandler(
   }
   const dynamo = new DynamoDBClient({});
   const store = createSdkStore({ client: dynamo, tableName: config.tableName });
-  const directory = createCognitoDirectory({
-    // Bounded so that a hung Cognito endpoint cannot eat the time the table writes need.
-    client: new CognitoIdentityProviderClient({
-      maxAttempts: 2,
-      requestHandler: { connectionTimeout: 3000, requestTimeout: 5000 },
-    }),
-    userPoolId: config.userPoolId,
+  // Bounded so that a hung Cognito endpoint cannot eat the time the table writes need.
+  const cognitoClient = new CognitoIdentityProviderClient({
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000 },
   });
+  const directory = createCognitoDirectory({ client: cognitoClient, userPoolId: config.userPoolId });
   const operations = createAdminOperations({
     reader: store,
     writer: store,
     inventory: store,
     audit: store,
     directory,
+    ...(config.cognitoSessionManagement
+      ? { cognitoSessions: createCognitoSessions({ client: cognitoClient, userPoolId: config.userPoolId }) }
+      : {}),
     policy: config.policy,
     logger: createLogger({ service: SERVICE, level: config.logLevel }),
     metrics: createMetrics({ namespace: config.metricsNamespace, service: SERVICE }),

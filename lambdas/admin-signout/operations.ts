@@ -165,6 +165,8 @@ export interface ListSessionsResult {
   };
   readonly counts: Record<SessionState, number>;
   readonly sessions: SessionView[];
+  /** Cognito's own sessions (device, IP, location, last active), when session management is configured (#14). */
+  readonly cognitoSessions?: CognitoSessionsView;
 }
 
 export interface InspectResult {
@@ -272,6 +274,32 @@ export interface LogoutResult {
   readonly error?: AdminError;
 }
 
+/** `revokeCognitoSession`: Cognito's AdminRevokeUserSession plus the entries that make the API refuse the tokens. */
+export interface CognitoSessionRevokeResult {
+  readonly ok: boolean;
+  readonly operation: 'revokeCognitoSession';
+  readonly user: UserRef;
+  readonly cognitoSessionId: string;
+  readonly actor: string;
+  readonly reason: string;
+  /** AdminRevokeUserSession: Cognito ends the session's refresh token and refuses its access tokens at Cognito. */
+  readonly cognito: { readonly done: boolean; readonly error?: string };
+  /**
+   * Our recorded issuances attributed to that session (same app client, issued between the session's creation
+   * and its last activity, ±5 s) — each revoked by its session claim. This attribution is the project's inference
+   * (UNVERIFIED: Cognito documents no claim linking a token to its session id); see docs/automatic-revocation.md.
+   */
+  readonly matched: { readonly sessionId: string; readonly issuedAt: number }[];
+  readonly unwritten: RevocationKey[];
+  readonly propagation?: PropagationReport;
+  readonly error?: AdminError;
+}
+
+/** Cognito's view of a user's sessions next to ours (listSessions on a pool with session tracking). */
+export type CognitoSessionsView =
+  | { readonly tracked: true; readonly sessions: import('../core/directory.js').CognitoSession[] }
+  | { readonly tracked: false; readonly reason: string };
+
 /** `sweep`: users the pool reports disabled, and users with recorded sessions who no longer exist. */
 export interface SweepResult {
   readonly ok: boolean;
@@ -290,6 +318,7 @@ export type AdminResult =
   | RevokeUserResult
   | LogoutResult
   | SweepResult
+  | CognitoSessionRevokeResult
   | FailedResult;
 
 class OperationError extends Error {
@@ -761,6 +790,114 @@ export function createAdminOperations(deps: AdminDeps) {
     } finally {
       done();
     }
+  }
+
+  /** Seconds of slack around a Cognito session's creation / last activity when matching our recorded issuances. */
+  const COGNITO_SESSION_MATCH_SLACK_SECONDS = 5;
+
+  async function revokeCognitoSession(
+    request: Extract<AdminRequest, { operation: 'revokeCognitoSession' }>,
+    limits: InvocationLimits,
+  ): Promise<CognitoSessionRevokeResult> {
+    if (!deps.cognitoSessions)
+      throw new OperationError(
+        'configuration',
+        'Cognito session management is not enabled for this function',
+      );
+    const user = await resolveUser(request.user);
+    const { actor, reason, cognitoSessionId } = request;
+    // 1. Which of our recorded issuances belong to that session: read Cognito's view before revoking it (a revoked
+    //    session is no longer listed).
+    let described: import('../core/directory.js').CognitoSession | undefined;
+    try {
+      described = (await deps.cognitoSessions.list(user.username)).find(
+        (s) => s.sessionId === cognitoSessionId,
+      );
+    } catch (error) {
+      throw new OperationError(
+        'directory_error',
+        `could not list the user's Cognito sessions: ${describe(error)}`,
+      );
+    }
+    if (!described)
+      throw new OperationError(
+        'user_not_found',
+        `no active Cognito session ${cognitoSessionId} for user "${user.username}"`,
+      );
+    // 2. Cognito revokes the session's refresh and access tokens (for Cognito's own APIs).
+    let cognito: CognitoSessionRevokeResult['cognito'];
+    try {
+      await deps.cognitoSessions.revoke(user.username, cognitoSessionId);
+      cognito = { done: true };
+    } catch (error) {
+      cognito = { done: false, error: describe(error) };
+    }
+    const { signal, done } = signalFor(limits);
+    try {
+      const revokedAt = Math.floor(now() / 1000);
+      const from = (described.createdAt ?? 0) - COGNITO_SESSION_MATCH_SLACK_SECONDS;
+      const to = (described.lastActiveAt ?? revokedAt) + COGNITO_SESSION_MATCH_SLACK_SECONDS;
+      const records = await wrapStore(() => deps.inventory.listByUser(user.sub, { signal }));
+      const matched = records.filter(
+        (s) =>
+          s.expiresAt > revokedAt &&
+          (described?.clientId === undefined || s.clientId === described.clientId) &&
+          s.issuedAt >= from &&
+          s.issuedAt <= to,
+      );
+      const entries = matched.map(
+        (s): RevocationEntry => ({
+          sub: user.sub,
+          scope: 'session',
+          id: s.sessionId,
+          revokedAt,
+          expiresAt: sessionRevocationExpiry(revokedAt, policy, s.expiresAt),
+          actor,
+          reason,
+        }),
+      );
+      const { unwritten } = entries.length
+        ? await deps.writer.revoke(entries, { signal })
+        : { unwritten: [] as RevocationKey[] };
+      const report = entries.length > unwritten.length ? await announce(user.sub, signal) : undefined;
+      const missing: string[] = [];
+      if (!cognito.done) missing.push(`Cognito did not revoke the session (${cognito.error})`);
+      if (matched.length === 0)
+        missing.push(
+          'no recorded issuance matched the session (token trigger not attached, or the session predates it): its ID/access tokens stay valid at the API until they expire; sign the user out everywhere to be sure',
+        );
+      if (unwritten.length)
+        missing.push(`${unwritten.length} of ${entries.length} session revocations were not written`);
+      const propagationError = report ? propagationProblem(report) : undefined;
+      if (propagationError) missing.push(propagationError);
+      return {
+        ok: missing.length === 0,
+        operation: 'revokeCognitoSession',
+        user: { username: user.username, sub: user.sub },
+        cognitoSessionId,
+        actor,
+        reason,
+        cognito,
+        matched: matched.map((s) => ({ sessionId: s.sessionId, issuedAt: s.issuedAt })),
+        unwritten,
+        ...(report ? { propagation: report } : {}),
+        ...(missing.length ? { error: { code: 'incomplete' as const, message: missing.join('; ') } } : {}),
+      };
+    } finally {
+      done();
+    }
+  }
+
+  /** listSessions with Cognito's own sessions next to ours, when session management is configured. */
+  async function withCognitoSessions(result: ListSessionsResult): Promise<ListSessionsResult> {
+    if (!deps.cognitoSessions) return result;
+    let cognitoSessions: CognitoSessionsView;
+    try {
+      cognitoSessions = { tracked: true, sessions: await deps.cognitoSessions.list(result.user.username) };
+    } catch (error) {
+      cognitoSessions = { tracked: false, reason: describe(error) };
+    }
+    return { ...result, cognitoSessions };
   }
 
   // ---- Automatic revocation and self-service logout (issue #14, AUTO) ----------------------------------------
@@ -1324,7 +1461,10 @@ export function createAdminOperations(deps: AdminDeps) {
           result = await revokeOne(request, limits);
           break;
         case 'listSessions':
-          result = await listSessions(request, limits);
+          result = await withCognitoSessions(await listSessions(request, limits));
+          break;
+        case 'revokeCognitoSession':
+          result = await revokeCognitoSession(request, limits);
           break;
         case 'inspect':
           result = await inspect(request, limits);

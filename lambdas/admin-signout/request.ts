@@ -3,15 +3,23 @@
  * Invoke API as JSON; anything malformed becomes a `{ ok: false, error: { code: 'invalid_request', message } }`
  * result saying which field is wrong.
  */
+import { isCognitoSessionId } from '../core/directory.js';
 import { isValidId } from '../core/token.js';
 
-export type Operation = 'signOutUser' | 'revokeSession' | 'revokeToken' | 'listSessions' | 'inspect';
+export type Operation =
+  | 'signOutUser'
+  | 'revokeSession'
+  | 'revokeToken'
+  | 'listSessions'
+  | 'inspect'
+  | 'revokeCognitoSession';
 export const OPERATIONS: readonly Operation[] = [
   'signOutUser',
   'revokeSession',
   'revokeToken',
   'listSessions',
   'inspect',
+  'revokeCognitoSession',
 ];
 
 /** Who and why: recorded on every revocation and in the audit log. */
@@ -37,7 +45,13 @@ export type AdminRequest =
       readonly exp?: number;
     } & Attribution)
   | { readonly operation: 'listSessions'; readonly user: string }
-  | { readonly operation: 'inspect'; readonly token: InspectedToken };
+  | { readonly operation: 'inspect'; readonly token: InspectedToken }
+  /** A Cognito session-management session (`tkn…` / `sso…`, issue #14); `revokeSession` with such an id too. */
+  | ({
+      readonly operation: 'revokeCognitoSession';
+      readonly user: string;
+      readonly cognitoSessionId: string;
+    } & Attribution);
 
 /** The decoded ids of a token, as the CLI's `check` sends them (never the token itself). */
 export interface InspectedToken {
@@ -141,7 +155,25 @@ export function parseAdminRequest(input: unknown): AdminRequest {
       return { operation: 'signOutUser', user: user(body), ...attribution(body) };
     case 'listSessions':
       return { operation: 'listSessions', user: user(body) };
+    case 'revokeCognitoSession':
     case 'revokeSession': {
+      // A Cognito session id (`tkn…`/`sso…`, never one of our hex session ids) selects Cognito's session management.
+      const cognitoSessionId =
+        body.cognitoSessionId ?? (isCognitoSessionId(body.sessionId) ? body.sessionId : undefined);
+      if (cognitoSessionId !== undefined || operation === 'revokeCognitoSession') {
+        if (!isCognitoSessionId(cognitoSessionId))
+          throw new RequestError(
+            '"cognitoSessionId" must be a Cognito session id: tkn or sso and 25 lowercase letters or digits',
+          );
+        if (body.originJti !== undefined)
+          throw new RequestError('give a Cognito session id or "originJti", not both');
+        return {
+          operation: 'revokeCognitoSession',
+          user: user(body),
+          cognitoSessionId,
+          ...attribution(body),
+        };
+      }
       const sessionId = id(body, 'sessionId', false);
       const originJti = id(body, 'originJti', false);
       if ((sessionId === undefined) === (originJti === undefined)) {

@@ -125,6 +125,12 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
     USER_POOL_ID,
     TOKEN_LIFETIME_SECONDS,
     REFRESH_TOKEN_LIFETIME_SECONDS,
+    {
+      name: 'COGNITO_SESSION_MANAGEMENT',
+      default: 'false',
+      description:
+        '`true` when the pool has Cognito session tracking (Essentials/Plus): `listSessions` shows Cognito’s sessions next to ours and `revokeSession` accepts a Cognito session id (`tkn…`). Issue #14.',
+    },
     LOG_LEVEL,
     METRICS_NAMESPACE,
   ],

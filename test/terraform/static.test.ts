@@ -136,6 +136,7 @@ describe('root module interface', () => {
       'point_in_time_recovery_enabled',
       'deletion_protection_enabled',
       'package_dir',
+      'cognito_session_management', // a bool (issue #14)
     ]);
     const json = await readModuleJson(ROOT);
 

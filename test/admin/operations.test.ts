@@ -502,7 +502,7 @@ describe('inspect', () => {
     // Act
     const hit = await ops.run({
       operation: 'inspect',
-      token: { sub: bob.sub, iat: T0 + 10, sessionId: 'sess-inspect' },
+      token: { sub: bob.sub, iat: T0 + 600, sessionId: 'sess-inspect' }, // after bob's signouts above
     });
     const miss = await ops.run({
       operation: 'inspect',
@@ -511,7 +511,7 @@ describe('inspect', () => {
     // Another user's token with the same session id is not revoked by bob's entry.
     const elsewhere = await ops.run({
       operation: 'inspect',
-      token: { sub: alice.sub, iat: T0 + 10, sessionId: 'sess-inspect' },
+      token: { sub: alice.sub, iat: T0 + 600, sessionId: 'sess-inspect' },
     });
     // Assert
     expect(hit).toMatchObject({ revoked: true, scope: 'session' });

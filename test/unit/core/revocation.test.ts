@@ -33,7 +33,7 @@ describe('revocationKeysFor', () => {
     // Arrange
     const bare: TokenFacts = { ...token, jti: undefined, originJti: '', sessionId: 'has space' };
     // Act / Assert
-    expect(revocationKeysFor(bare)).toEqual([{ scope: 'user', id: token.sub }]);
+    expect(revocationKeysFor(bare)).toEqual([{ sub: token.sub, scope: 'user', id: token.sub }]);
   });
 });
 

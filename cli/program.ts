@@ -9,6 +9,7 @@ import { decodeTokenIds, TokenDecodeError } from './decode.js';
 import { fields, table, time } from './format.js';
 import type {
   AdminResult,
+  CognitoSessionRevokeResult,
   InspectResult,
   ListSessionsResult,
   RevokeResult,
@@ -82,7 +83,28 @@ function describeSignOut(r: SignOutResult): string {
   return lines.join('\n');
 }
 
-function describeRevoke(r: RevokeResult): string {
+/** A Cognito session (`tkn…`) revocation (issue #14): Cognito's own revocation plus the matched issuances. */
+function describeCognitoRevoke(r: CognitoSessionRevokeResult): string {
+  const lines = [
+    `Cognito session ${r.cognitoSessionId} of ${r.user.username} (sub ${r.user.sub})`,
+    fields([
+      [
+        'Cognito (AdminRevokeUserSession)',
+        r.cognito.done ? 'revoked' : `NOT revoked: ${r.cognito.error ?? ''}`,
+      ],
+      [
+        'Issuances revoked at the API',
+        r.matched.map((m) => `${m.sessionId} (${time(m.issuedAt)})`).join(', ') || 'none',
+      ],
+      ['Actor / reason', `${r.actor} / ${r.reason}`],
+    ]),
+  ];
+  if (r.error) lines.push(`\nIncomplete: ${r.error.message}`);
+  return lines.join('\n');
+}
+
+function describeRevoke(r: RevokeResult | CognitoSessionRevokeResult): string {
+  if (r.operation === 'revokeCognitoSession') return describeCognitoRevoke(r);
   const what = `${r.revocation.scope} ${r.revocation.id}${r.user ? ` of ${r.user.username} (sub ${r.user.sub})` : ''}`;
   if (!r.written) return `NOT revoked: ${what}\n  ${r.error?.message ?? ''}`;
   const lines = [
@@ -98,12 +120,31 @@ function describeRevoke(r: RevokeResult): string {
 
 const JWT_SHAPE = /^(bearer\s+)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/i;
 
+/** Cognito's own sessions (session tracking), listed after ours (issue #14). */
+function describeCognitoSessions(r: ListSessionsResult): string {
+  const view = r.cognitoSessions;
+  if (!view) return '';
+  if (!view.tracked) return `\n\nCognito sessions: not available (${view.reason})`;
+  if (!view.sessions.length) return '\n\nCognito sessions: none active';
+  const rows = view.sessions.map((s) => [
+    s.sessionId,
+    String(s.type),
+    s.createdAt !== undefined ? time(s.createdAt) : '-',
+    s.lastActiveAt !== undefined ? time(s.lastActiveAt) : '-',
+    s.device ?? '-',
+    s.ip ?? '-',
+    [s.location?.city, s.location?.country].filter(Boolean).join(', ') || '-',
+    s.clientId ?? '-',
+  ]);
+  return `\n\nCognito sessions (revoke one with revoke-session <tkn…> --user ...):\n${table(['COGNITO SESSION', 'TYPE', 'CREATED', 'LAST ACTIVE', 'DEVICE', 'IP', 'LOCATION', 'CLIENT'], rows)}`;
+}
+
 function describeSessions(r: ListSessionsResult): string {
   const head = `Sessions of ${r.user.username} (sub ${r.user.sub}): ${r.counts.active} active, ${r.counts.revoked} revoked, ${r.counts.expired} expired`;
   const watermark = r.watermark
     ? `\nSigned out everywhere at ${time(r.watermark.notBefore)}${r.watermark.actor ? ` by ${r.watermark.actor}` : ''}${r.watermark.reason ? ` (${r.watermark.reason})` : ''}`
     : '';
-  if (!r.sessions.length) return `${head}${watermark}\n(no recorded sessions)`;
+  if (!r.sessions.length) return `${head}${watermark}\n(no recorded sessions)${describeCognitoSessions(r)}`;
   const rows = r.sessions.map((s) => [
     s.sessionId,
     s.state + (s.revokedBy ? ` (${s.revokedBy === 'user' ? 'signout' : 'session'})` : ''),
@@ -112,7 +153,7 @@ function describeSessions(r: ListSessionsResult): string {
     s.clientId,
     s.triggerSource.replace(/^TokenGeneration_/, ''),
   ]);
-  return `${head}${watermark}\n\n${table(['SESSION', 'STATE', 'ISSUED', 'EXPIRES', 'CLIENT', 'SOURCE'], rows)}`;
+  return `${head}${watermark}\n\n${table(['SESSION', 'STATE', 'ISSUED', 'EXPIRES', 'CLIENT', 'SOURCE'], rows)}${describeCognitoSessions(r)}`;
 }
 
 function describeCheck(r: InspectResult, ids: ReturnType<typeof decodeTokenIds>): string {
@@ -232,9 +273,14 @@ Your credentials need lambda:InvokeFunction on the function (module output \`adm
   attribution(
     program
       .command('revoke-session')
-      .description('revoke one session of a user: the session id the token trigger injected, or a Cognito origin_jti')
-      .argument('<id>', 'session id (claim revocation_sid) or origin_jti')
-      .requiredOption('--user <user>', 'whose session: username (or alias) or sub (`sessions <user>` lists them)')
+      .description(
+        'revoke one session of a user: the session id the token trigger injected, or a Cognito origin_jti',
+      )
+      .argument('<id>', 'session id (claim revocation_sid), origin_jti, or a Cognito session id (tkn…)')
+      .requiredOption(
+        '--user <user>',
+        'whose session: username (or alias) or sub (`sessions <user>` lists them)',
+      )
       .addOption(
         new Option('--kind <kind>', 'what <id> is; auto = UUID means origin_jti, anything else a session id')
           .choices(['auto', 'session', 'origin'])

@@ -6,8 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AdminUserGlobalSignOutCommand,
+  CreateUserPoolClientCommand,
   GetUserCommand,
   GlobalSignOutCommand,
+  InitiateAuthCommand,
   RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +126,31 @@ describe('patched cognito-local: sign-out and revocation of refresh tokens', () 
     expect(atR.auth_time).toBe(at1.auth_time);
     expect(atR.iat).toBeGreaterThan(at1.iat);
     expect(refreshed.refreshToken).toBeUndefined(); // no rotation, as Cognito without refresh-token rotation
+  });
+
+  it('an app client with EnableTokenRevocation false gets no origin_jti (as Cognito); jti stays', async () => {
+    // Arrange
+    const created = await cognito.client.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: cognito.userPoolId,
+        ClientName: 'no-revocation',
+        EnableTokenRevocation: false,
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      }),
+    );
+    await cognito.createUser('no-revocation', PASSWORD);
+    // Act
+    const out = await cognito.client.send(
+      new InitiateAuthCommand({
+        ClientId: created.UserPoolClient?.ClientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: 'no-revocation', PASSWORD },
+      }),
+    );
+    // Assert
+    const access = claims(out.AuthenticationResult?.AccessToken ?? '');
+    expect(access.origin_jti).toBeUndefined();
+    expect(access.jti).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('GetUser still answers for an access token after sign-out (a gap kept: docs/local-stack.md)', async () => {

@@ -131,6 +131,7 @@ async function main() {
     const started = performance.now();
     for (let i = 0; i < SESSIONS; i++) {
       const item = revocationToItem({
+        sub: 'bench-user',
         scope: 'session',
         id: `naive${run}-s${i}`,
         revokedAt: now,

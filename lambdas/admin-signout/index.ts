@@ -53,6 +53,7 @@ export function createHandler(
     reader: store,
     writer: store,
     inventory: store,
+    audit: store,
     directory,
     policy: config.policy,
     logger: createLogger({ service: SERVICE, level: config.logLevel }),

@@ -8,7 +8,7 @@
 import { createDynamoBlocklistReader } from '../adapters/dynamodb/blocklist-reader.js';
 import { createDynamoHttpClient, dynamoOptionsFromEnv } from '../adapters/dynamodb/http-client.js';
 import { createLogger, type LogLevel, parseLogLevel } from '../adapters/observability.js';
-import type { BlocklistReader } from '../core/ports.js';
+import type { RevocationReader } from '../core/ports.js';
 import { answer, type Authorizer, type AuthorizerDeps, createAuthorizer } from './authorizer.js';
 import { parseAuthorizerConfig } from './config.js';
 import { createDecisionRecorder, type DecisionRecorder, stdoutLineWriter } from './decision-record.js';
@@ -42,7 +42,7 @@ export interface EnvironmentOverrides {
   readonly write?: (text: string) => void;
   readonly clock?: () => number;
   /** A blocklist to use instead of the DynamoDB one (benchmarks, local stand-ins). */
-  readonly reader?: BlocklistReader;
+  readonly reader?: RevocationReader;
 }
 
 /** Builds the authorizer from the environment contract (what `handler` does once per container). */

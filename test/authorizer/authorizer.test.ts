@@ -20,6 +20,7 @@ import {
   signIdToken,
   TEST_CLIENT_ID,
   TEST_KID,
+  TEST_SUB,
   TEST_USER_POOL_ID,
 } from '../support/tokens.js';
 import { appSyncEvent, httpApiEvent, memoryBlocklist, restTokenEvent } from './support.js';
@@ -63,21 +64,34 @@ function build(env: Record<string, string> = {}, options: { clockMs?: () => numb
 }
 
 describe('createAuthorizer', () => {
-  it('looks up all of a token’s keys in one call, in the core’s order', async () => {
+  it('reads the user’s partition once per decision, whatever keys the token carries', async () => {
     // Arrange
     const { authorize, blocklist } = build();
     const token = signAccessToken({ jti: 'j1', origin_jti: 'o1', revocation_sid: 's1' });
     // Act
     await authorize(httpApiEvent({ authorization: `Bearer ${token}` }));
     // Assert
-    expect(blocklist.calls).toEqual([
-      [
-        { scope: 'user', id: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee' },
-        { scope: 'origin', id: 'o1' },
-        { scope: 'session', id: 's1' },
-        { scope: 'token', id: 'j1' },
-      ],
-    ]);
+    expect(blocklist.calls).toEqual([TEST_SUB]);
+  });
+
+  it('each of the four keys revokes from the one read of the partition', async () => {
+    const token = signAccessToken({ jti: 'j1', origin_jti: 'o1', revocation_sid: 's1' });
+    const later = nowSeconds() + 60;
+    for (const [scope, id] of [
+      ['origin', 'o1'],
+      ['session', 's1'],
+      ['token', 'j1'],
+    ] as const) {
+      const { authorize, blocklist } = build();
+      blocklist.put({ sub: TEST_SUB, scope, id, revokedAt: 1, expiresAt: later });
+      expect(await authorize(httpApiEvent({ authorization: token }))).toEqual({ isAuthorized: false });
+      // Another user's entry with the same id revokes nothing.
+      const other = build();
+      other.blocklist.put({ sub: 'someone-else', scope, id, revokedAt: 1, expiresAt: later });
+      expect(await other.authorize(httpApiEvent({ authorization: token }))).toMatchObject({
+        isAuthorized: true,
+      });
+    }
   });
 
   it('never consults the store for a token that fails verification', async () => {
@@ -89,7 +103,7 @@ describe('createAuthorizer', () => {
   it('writes one line per invocation that is both the decision log and a valid EMF document, without the token', async () => {
     // Arrange
     const { authorize, blocklist, lines } = build();
-    blocklist.put({ scope: 'token', id: 'j-rev', revokedAt: 1, expiresAt: nowSeconds() + 60 });
+    blocklist.put({ sub: TEST_SUB, scope: 'token', id: 'j-rev', revokedAt: 1, expiresAt: nowSeconds() + 60 });
     const token = signIdToken({ jti: 'j-rev' });
     // Act
     await authorize(appSyncEvent(token));
@@ -191,7 +205,7 @@ describe('createAuthorizer', () => {
 
   it('an unexpected exception inside the pipeline denies instead of crashing', async () => {
     const { authorize, blocklist, lines } = build();
-    (blocklist as { find: unknown }).find = () => {
+    (blocklist as { readUser: unknown }).readUser = () => {
       throw new TypeError('synchronous boom');
     };
     const response = await authorize(httpApiEvent({ authorization: signAccessToken() }));
@@ -207,7 +221,13 @@ describe('in-memory revocation cache (REVOCATION_CACHE_TTL_SECONDS)', () => {
     const { authorize, blocklist } = build({ REVOCATION_CACHE_TTL_SECONDS: '30' }, { clockMs: () => now });
     const token = signAccessToken({ jti: 'cached-jti' });
     await authorize(httpApiEvent({ authorization: token }));
-    blocklist.put({ scope: 'token', id: 'cached-jti', revokedAt: 1, expiresAt: nowSeconds() + 3600 });
+    blocklist.put({
+      sub: TEST_SUB,
+      scope: 'token',
+      id: 'cached-jti',
+      revokedAt: 1,
+      expiresAt: nowSeconds() + 3600,
+    });
     // Act
     now += 29_999;
     const withinTtl = await authorize(httpApiEvent({ authorization: token }));
@@ -219,18 +239,19 @@ describe('in-memory revocation cache (REVOCATION_CACHE_TTL_SECONDS)', () => {
     expect(blocklist.calls).toHaveLength(2);
   });
 
-  it('reads only the keys it has no fresh answer for, still in one call', async () => {
+  it('one fresh answer per user serves every token of that user', async () => {
     const now = Date.now();
     const { authorize, blocklist } = build({ REVOCATION_CACHE_TTL_SECONDS: '60' }, { clockMs: () => now });
     await authorize(httpApiEvent({ authorization: signAccessToken({ jti: 'a' }) }));
     await authorize(httpApiEvent({ authorization: signAccessToken({ jti: 'b' }) }));
-    expect(blocklist.calls[1]).toEqual([{ scope: 'token', id: 'b' }]);
+    expect(blocklist.calls).toEqual([TEST_SUB]);
   });
 
   it('a cached user watermark still revokes other tokens of the same user', async () => {
     const now = Date.now();
     const { authorize, blocklist } = build({ REVOCATION_CACHE_TTL_SECONDS: '60' }, { clockMs: () => now });
     blocklist.put({
+      sub: 'u-cached',
       scope: 'user',
       id: 'u-cached',
       notBefore: nowSeconds(),
@@ -245,7 +266,8 @@ describe('in-memory revocation cache (REVOCATION_CACHE_TTL_SECONDS)', () => {
     );
     expect(first).toEqual({ isAuthorized: false });
     expect(second).toEqual({ isAuthorized: false });
-    expect(blocklist.calls[1]).toEqual([{ scope: 'token', id: 'x2' }]);
+    // The second token is denied from the revoked-verdict memory (the watermark that revoked the first): no read.
+    expect(blocklist.calls).toEqual(['u-cached']);
   });
 });
 
@@ -326,7 +348,13 @@ describe('cold start: the first request looks up the blocklist while the JWKS is
 
   it('the prefetched answer still revokes', async () => {
     const { authorize, blocklist, open } = withGatedVerifier();
-    blocklist.put({ scope: 'token', id: 'cold-revoked', revokedAt: 1, expiresAt: nowSeconds() + 60 });
+    blocklist.put({
+      sub: TEST_SUB,
+      scope: 'token',
+      id: 'cold-revoked',
+      revokedAt: 1,
+      expiresAt: nowSeconds() + 60,
+    });
     open();
     const response = await authorize(
       httpApiEvent({ authorization: signAccessToken({ jti: 'cold-revoked' }) }),

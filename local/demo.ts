@@ -315,10 +315,21 @@ export async function signOutEverywhere(ctx: DemoContext): Promise<Record<string
 }
 
 /**
- * Runs `revoke-session` through the admin CLI (`--` ends the options first: an id must never parse as an option).
+ * Runs `revoke-session` for the demo user through the admin CLI (`--user`: the revocation lives in the user's
+ * partition; `--` ends the options first: an id must never parse as an option).
  */
 export function revokeSessionCli(stack: LocalStack, id: string, reason: string): Promise<CliRun> {
-  return runAdminCli(stack, ['revoke-session', '--actor', 'demo', '--reason', reason, '--', id]);
+  return runAdminCli(stack, [
+    'revoke-session',
+    '--user',
+    DEMO_USER.username,
+    '--actor',
+    'demo',
+    '--reason',
+    reason,
+    '--',
+    id,
+  ]);
 }
 
 /** Scenario 2: revoke one session; its ID and access tokens are refused, the user's other session keeps working. */

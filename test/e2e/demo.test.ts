@@ -90,6 +90,8 @@ describe('demo scenarios on the local stack', () => {
     // Act
     const cli = await runAdminCli(stack, [
       'revoke-session',
+      '--user',
+      DEMO_USER.username,
       '--reason',
       'e2e',
       '--',

@@ -8,8 +8,8 @@ import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../../local/lambda-endpoint.js';
-import { signIdToken } from '../support/tokens.js';
 import { bundleFile, ROOT } from '../support/bundles.js';
+import { signIdToken } from '../support/tokens.js';
 
 const TABLE = 'blocklist-cli';
 const FUNCTION = 'admin-signout';
@@ -141,10 +141,10 @@ describe('against the admin function', () => {
     // Assert
     expect(before.code).toBe(0);
     expect(before.stdout).toMatch(/^NOT REVOKED/);
-    // cognito-local has no AdminUserGlobalSignOut: the signout is reported incomplete, exit 1, table writes done.
-    expect(signout.code).toBe(1);
-    expect(signout.stdout).toContain('Sign-out INCOMPLETE for gina');
-    expect(signout.stdout).toMatch(/Cognito global sign-out\s+NOT DONE/);
+    // cognito-local (patched) signs the user out at Cognito too: the signout is complete, exit 0.
+    expect(signout.code).toBe(0);
+    expect(signout.stdout).toContain('Signed out gina');
+    expect(signout.stdout).toMatch(/Cognito global sign-out\s+done/);
     expect(signout.stdout).toMatch(/Sessions revoked\s+1 of 1 outstanding/);
     expect(after.code).toBe(0);
     expect(after.stdout).toMatch(/^REVOKED/);
@@ -168,7 +168,14 @@ describe('against the admin function', () => {
       '--reason',
       'r',
     ]);
-    const session = await cli(['revoke-session', 'Zx8s7Q1m0LkP2wE3rT4yUi', '--user', gina.sub, '--reason', 'r']);
+    const session = await cli([
+      'revoke-session',
+      'Zx8s7Q1m0LkP2wE3rT4yUi',
+      '--user',
+      gina.sub,
+      '--reason',
+      'r',
+    ]);
     const nobody = await cli(['revoke-session', 'Zx8s7Q1m0LkP2wE3rT4yUi', '--reason', 'r']);
     expect(origin.code).toBe(0);
     expect(JSON.parse(origin.stdout).revocation.scope).toBe('origin');

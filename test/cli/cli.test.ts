@@ -8,8 +8,8 @@ import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../../local/lambda-endpoint.js';
-import { bundleFile, ROOT } from '../support/bundles.js';
 import { signIdToken } from '../support/tokens.js';
+import { bundleFile, ROOT } from '../support/bundles.js';
 
 const TABLE = 'blocklist-cli';
 const FUNCTION = 'admin-signout';
@@ -168,14 +168,7 @@ describe('against the admin function', () => {
       '--reason',
       'r',
     ]);
-    const session = await cli([
-      'revoke-session',
-      'Zx8s7Q1m0LkP2wE3rT4yUi',
-      '--user',
-      gina.sub,
-      '--reason',
-      'r',
-    ]);
+    const session = await cli(['revoke-session', 'Zx8s7Q1m0LkP2wE3rT4yUi', '--user', gina.sub, '--reason', 'r']);
     const nobody = await cli(['revoke-session', 'Zx8s7Q1m0LkP2wE3rT4yUi', '--reason', 'r']);
     expect(origin.code).toBe(0);
     expect(JSON.parse(origin.stdout).revocation.scope).toBe('origin');

@@ -138,7 +138,9 @@ describe('full loop: sign in → session recorded → admin signout → denied �
     expect(signout.functionError).toBeUndefined();
     expect(result.ok).toBe(true);
     expect(result.cognitoSignOut.done).toBe(true);
-    await expect(cognito.refresh(first.refreshToken)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await expect(cognito.refresh(first.refreshToken)).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+    });
     expect(result.watermark).toMatchObject({ written: true, inForce: true });
     expect(result.sessions).toMatchObject({ outstanding: 1, revoked: 1 });
     // The authorizer now denies both tokens, by their session and the watermark.

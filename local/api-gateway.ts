@@ -48,6 +48,8 @@ export interface BackendEvent {
   readonly headers: Readonly<Record<string, string>>;
   /** REST: `{ principalId, ...context }` with string values. HTTP API: `{ lambda: context }`. */
   readonly requestContext: { readonly authorizer: Readonly<Record<string, unknown>> };
+  /** The request body as text ('' when none); the `/logout` route (issue #14) reads it. */
+  readonly body?: string;
 }
 
 export interface BackendResponse {
@@ -156,7 +158,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       json(res, 404, { message: 'Not Found: use /rest-token/…, /rest-request/… or /http/…' });
       return;
     }
-    await drain(req);
+    const body = await readText(req);
     const api = match[1] as ApiKind;
     const path = match[2] || '/';
     const method = (req.method ?? 'GET').toUpperCase();
@@ -208,7 +210,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       api === 'http'
         ? { lambda: decision.context }
         : { principalId: decision.principalId ?? '', ...stringValues(decision.context) };
-    const response = await backend({ api, method, path, headers, requestContext: { authorizer } });
+    const response = await backend({ api, method, path, headers, requestContext: { authorizer }, body });
     res.writeHead(response.statusCode, { ...(response.headers ?? {}), ...diag });
     res.end(response.body);
   }
@@ -484,10 +486,16 @@ function headerValue(headers: Record<string, string>, lowerCaseName: string): st
   return '';
 }
 
-function drain(req: IncomingMessage): Promise<void> {
+/** The request body as text (bounded: 64 KiB; the rest is dropped). */
+function readText(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
-    req.on('data', () => {});
-    req.on('end', resolve);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= 64 * 1024) chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }

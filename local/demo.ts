@@ -467,6 +467,34 @@ export async function cacheBound(
   }
 }
 
+/**
+ * Scenario 5 (issue #14): self-service logout. The user presses "log out" on the laptop: `POST /logout` behind the
+ * authorizer ends that session at the API (its ID and access tokens are refused); the phone keeps working.
+ */
+export async function selfServiceLogout(ctx: DemoContext): Promise<Record<string, number>> {
+  const { stack, t } = ctx;
+  t.heading('5. Self-service logout — the laptop logs itself out at the API; the phone keeps working');
+  const laptop = await signIn(ctx, 'laptop');
+  const phone = await signIn(ctx, 'phone');
+  const [res, ms] = await timed(() =>
+    fetch(`${stack.api.urls.restToken}/logout`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${laptop.accessToken}`, 'content-type': 'application/json' },
+      body: '{}',
+    }),
+  );
+  const body = (await res.json().catch(() => ({}))) as { ok?: boolean; revoked?: { scope: string }[] };
+  t.check(
+    res.status === 200 && body.ok === true,
+    `POST /logout with the laptop’s access token → ${res.status}, revoked ${(body.revoked ?? []).map((r) => r.scope).join(', ') || 'nothing'} (identity from the authorizer context)`,
+    ms,
+  );
+  await expectApi(ctx, laptop.accessToken, 'laptop access token', 401);
+  await expectApi(ctx, laptop.idToken, 'laptop ID token', 401);
+  await expectApi(ctx, phone.accessToken, 'phone access token', 200, ' — the other session keeps working');
+  return { logoutMs: ms };
+}
+
 export interface DemoOptions {
   readonly stack?: LocalStack;
   /** Options for the stack the demo starts when none is given. */
@@ -507,6 +535,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     Object.assign(timings, await revokeOneSession(ctx));
     Object.assign(timings, await refreshFamily(ctx));
     Object.assign(timings, await cacheBound(ctx));
+    Object.assign(timings, await selfServiceLogout(ctx));
     timings.totalMs = performance.now() - started;
     t.heading(`All steps as expected (${(timings.totalMs / 1000).toFixed(1)} s).`);
     return { ok: true, lines: t.lines, timings };

@@ -17,7 +17,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ApiGateway, startApiGateway } from './api-gateway.js';
+import { type ApiGateway, type Backend, sampleBackend, startApiGateway } from './api-gateway.js';
 import { type CognitoLocal, type LocalUser, startCognitoLocal } from './cognito.js';
 import { LOCAL_AWS, type LocalDynamo, startDynalite } from './dynalite.js';
 import {
@@ -31,9 +31,11 @@ export const FUNCTION_NAMES = {
   authorizer: 'cognito-revocation-authorizer',
   tokenTrigger: 'cognito-revocation-token-trigger',
   adminSignout: 'cognito-revocation-admin-signout',
+  /** Self-service logout (issue #14), behind the authorizer at `POST /<api>/logout`. */
+  logout: 'cognito-revocation-logout',
 } as const;
 
-export const BUNDLES = ['authorizer', 'token-trigger', 'admin-signout'] as const;
+export const BUNDLES = ['authorizer', 'token-trigger', 'admin-signout', 'logout'] as const;
 
 export const DEMO_USER: LocalUser = {
   username: 'alice',
@@ -162,8 +164,21 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
       timeoutMs: 10_000,
     });
 
+    lambda.deploy({
+      name: FUNCTION_NAMES.logout,
+      bundle: bundlePath('logout', options.distDir),
+      env: {
+        ...common,
+        REFRESH_TOKEN_LIFETIME_SECONDS: String(REFRESH_DAYS * 86400),
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+      },
+      timeoutMs: 10_000,
+    });
+
     const api = await startApiGateway({
       ...(options.ports?.api ? { port: options.ports.api } : {}),
+      // `POST /<api>/logout` is the self-service logout (issue #14); every other route the sample backend.
+      backend: logoutRoute((event) => lambda.invoke(FUNCTION_NAMES.logout, event)),
       invoke: (fn, event) => lambda.invoke(fn, event),
       authorizerFunction: FUNCTION_NAMES.authorizer,
       region: LOCAL_AWS.region,
@@ -213,5 +228,51 @@ export function cliEnvironment(lambdaEndpoint: string): Record<string, string> {
     AWS_CONFIG_FILE: join(tmpdir(), 'cognito-revocation-local-no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'cognito-revocation-local-no-aws-credentials'),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+/**
+ * The stand-in's backend with the self-service logout route (issue #14): `POST …/logout` behind the authorizer is
+ * integrated with the logout function as an API Gateway proxy integration would (REST: payload 1.0, the context in
+ * `requestContext.authorizer`; HTTP API: payload 2.0, under `requestContext.authorizer.lambda`); every other route
+ * goes to the sample backend.
+ */
+export function logoutRoute(invoke: (event: unknown) => Promise<{ payload: unknown }>): Backend {
+  return async (event) => {
+    if (event.method !== 'POST' || event.path !== '/logout') return sampleBackend(event);
+    const proxyEvent =
+      event.api === 'http'
+        ? {
+            version: '2.0',
+            routeKey: 'POST /logout',
+            rawPath: '/logout',
+            headers: event.headers,
+            body: event.body ?? '',
+            isBase64Encoded: false,
+            requestContext: {
+              http: { method: 'POST', path: '/logout' },
+              authorizer: event.requestContext.authorizer,
+            },
+          }
+        : {
+            resource: '/logout',
+            path: '/logout',
+            httpMethod: 'POST',
+            headers: event.headers,
+            body: event.body || null,
+            isBase64Encoded: false,
+            requestContext: { authorizer: event.requestContext.authorizer },
+          };
+    const { payload } = await invoke(proxyEvent);
+    const answer = payload as
+      | { statusCode?: unknown; headers?: Record<string, string>; body?: unknown }
+      | undefined;
+    if (typeof answer?.statusCode !== 'number' || typeof answer.body !== 'string')
+      return {
+        statusCode: 502,
+        headers: { 'content-type': 'application/json' },
+        body: '{"message":"Internal server error"}',
+      };
+    return { statusCode: answer.statusCode, headers: answer.headers ?? {}, body: answer.body };
   };
 }

@@ -201,7 +201,7 @@ describe('the demo fails when the system misbehaves', () => {
       // Assert
       expect(result.ok).toBe(false);
       expect(lines.at(-1)).toBe(
-        '✗ could not start the local stack: Missing build output dist/authorizer/index.js, dist/token-trigger/index.js, dist/admin-signout/index.js: run `npm run build` first.',
+        '✗ could not start the local stack: Missing build output dist/authorizer/index.js, dist/token-trigger/index.js, dist/admin-signout/index.js, dist/logout/index.js: run `npm run build` first.',
       );
     } finally {
       rmSync(emptyDist, { recursive: true, force: true });

@@ -338,3 +338,44 @@ describe('readUser and failures', () => {
     }
   });
 });
+
+describe('answers that are not exactly what was asked (finding 5, SDK store)', () => {
+  // dynalite only ever answers correctly: a stand-in client returning scripted answers plays the broken table.
+  const scripted = (answer: unknown) =>
+    ({ send: async () => answer }) as unknown as DynamoDBClient;
+  const record = (sessionId: string): SessionRecord => ({
+    sub: 'sub-x',
+    username: 'x',
+    sessionId,
+    clientId: 'c',
+    triggerSource: 'TokenGeneration_Authentication',
+    issuedAt: NOW,
+    expiresAt: NOW + 100,
+  });
+
+  it.each([
+    ['paginated', { Items: [], Count: 0, LastEvaluatedKey: { pk: { S: 'user#sub-x' }, sk: { S: 'rev#z' } } }],
+    ['without Items', { Count: 0 }],
+    ['a Count that does not match', { Items: [], Count: 2 }],
+    [
+      'an item of another user',
+      {
+        Items: [{ pk: { S: 'user#other' }, sk: { S: 'rev#token#t' }, expiresAt: { N: '4000000000' } }],
+        Count: 1,
+      },
+    ],
+  ])('readUser: an answer %s is StoreError(malformed)', async (_what, answer) => {
+    const store = createSdkStore({ client: scripted(answer), tableName: TABLE });
+    await expect(store.readUser('sub-x')).rejects.toMatchObject({ name: 'StoreError', kind: 'malformed' });
+  });
+
+  it.each([
+    ['for another table', { UnprocessedItems: { 'other-table': [] } }],
+    ['of the wrong shape', { UnprocessedItems: { [TABLE]: 'everything' } }],
+    ['not an object', { UnprocessedItems: 'none' }],
+  ])('markRevoked: UnprocessedItems %s is never taken as "all written"', async (_what, answer) => {
+    const store = createSdkStore({ client: scripted(answer), tableName: TABLE, retryBaseDelayMs: 1 });
+    const { unwritten } = await store.markRevoked([record('a'), record('b')], { revokedAt: NOW });
+    expect(unwritten.sort()).toEqual(['a', 'b']);
+  });
+});

@@ -101,7 +101,11 @@ describe('session inventory', () => {
     );
     for (const s of sessions) await store.record(s);
     // Act
-    const { unwritten } = await store.markRevoked(sessions, { revokedAt: NOW, actor: 'ops', reason: 'stolen' });
+    const { unwritten } = await store.markRevoked(sessions, {
+      revokedAt: NOW,
+      actor: 'ops',
+      reason: 'stolen',
+    });
     const listed = await store.listByUser('sub-m');
     // Assert
     expect(unwritten).toEqual([]);
@@ -201,7 +205,9 @@ describe('revoke', () => {
     const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: proxy.endpoint, maxAttempts: 1 });
     proxy.throttle('PutItem', 3);
     const store = createSdkStore({ client, tableName: TABLE, retryBaseDelayMs: 5, writeConcurrency: 1 });
-    const entries = Array.from({ length: 5 }, (_, i) => sessionEntry(`retry-${i}`, { actor: undefined, reason: undefined }));
+    const entries = Array.from({ length: 5 }, (_, i) =>
+      sessionEntry(`retry-${i}`, { actor: undefined, reason: undefined }),
+    );
     // Act
     const { unwritten } = await store.revoke(entries);
     // Assert
@@ -279,8 +285,16 @@ describe('raiseWatermark', () => {
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
     await store.raiseWatermark({ ...watermark(NOW + 20, NOW + 5000), sub: 'sub-eq', id: 'sub-eq' });
     // Act
-    const shorter = await store.raiseWatermark({ ...watermark(NOW + 20, NOW + 100), sub: 'sub-eq', id: 'sub-eq' });
-    const longer = await store.raiseWatermark({ ...watermark(NOW + 20, NOW + 9000), sub: 'sub-eq', id: 'sub-eq' });
+    const shorter = await store.raiseWatermark({
+      ...watermark(NOW + 20, NOW + 100),
+      sub: 'sub-eq',
+      id: 'sub-eq',
+    });
+    const longer = await store.raiseWatermark({
+      ...watermark(NOW + 20, NOW + 9000),
+      sub: 'sub-eq',
+      id: 'sub-eq',
+    });
     // Assert
     expect(shorter.expiresAt).toBe(NOW + 5000);
     expect(longer.expiresAt).toBe(NOW + 9000);
@@ -341,8 +355,7 @@ describe('readUser and failures', () => {
 
 describe('answers that are not exactly what was asked (finding 5, SDK store)', () => {
   // dynalite only ever answers correctly: a stand-in client returning scripted answers plays the broken table.
-  const scripted = (answer: unknown) =>
-    ({ send: async () => answer }) as unknown as DynamoDBClient;
+  const scripted = (answer: unknown) => ({ send: async () => answer }) as unknown as DynamoDBClient;
   const record = (sessionId: string): SessionRecord => ({
     sub: 'sub-x',
     username: 'x',

@@ -232,7 +232,11 @@ export function createSdkStore(options: SdkStoreOptions): SdkStore {
         client.send(new QueryCommand(userRevocationsQuery(tableName, sub, consistentRead)), { abortSignal }),
       opts.signal,
     );
-    return revocationsFromQuery(sub, { Items: out.Items, Count: out.Count, LastEvaluatedKey: out.LastEvaluatedKey });
+    return revocationsFromQuery(sub, {
+      Items: out.Items,
+      Count: out.Count,
+      LastEvaluatedKey: out.LastEvaluatedKey,
+    });
   }
 
   async function readAudit(sub: string, opts: StoreCallOptions = {}): Promise<RevocationEntry[]> {
@@ -314,7 +318,12 @@ export function createSdkStore(options: SdkStoreOptions): SdkStore {
       try {
         return await run();
       } catch (error) {
-        if (!(error instanceof StoreError) || !retryable(error) || ++failed >= maxFailedCalls || signal.aborted)
+        if (
+          !(error instanceof StoreError) ||
+          !retryable(error) ||
+          ++failed >= maxFailedCalls ||
+          signal.aborted
+        )
           throw error;
       }
     }

@@ -46,12 +46,23 @@ type Item = Record<string, unknown>;
 interface Meter {
   readonly endpoint: string;
   reset(): void;
-  readonly totals: { requests: number; awsUnits: number; dynaliteUnits: number; bytes: number; ops: Set<string> };
+  readonly totals: {
+    requests: number;
+    awsUnits: number;
+    dynaliteUnits: number;
+    bytes: number;
+    ops: Set<string>;
+  };
   stop(): Promise<void>;
 }
 
 /** AWS's read units for one request and its answer (strongly consistent). */
-function awsUnits(operation: string, request: Item, answer: Item, table: string): { units: number; bytes: number } {
+function awsUnits(
+  operation: string,
+  request: Item,
+  answer: Item,
+  table: string,
+): { units: number; bytes: number } {
   const size = (item: unknown) => itemSize(item);
   if (operation === 'Query') {
     const bytes = ((answer.Items as unknown[]) ?? []).reduce<number>((sum, item) => sum + size(item), 0);
@@ -65,7 +76,10 @@ function awsUnits(operation: string, request: Item, answer: Item, table: string)
     const asked = ((request.RequestItems as Record<string, { Keys: unknown[] }>)[table]?.Keys ?? []).length;
     const found = ((answer.Responses as Record<string, unknown[]>)?.[table] ?? []) as unknown[];
     const bytes = found.reduce<number>((sum, item) => sum + size(item), 0);
-    const units = found.reduce<number>((sum, item) => sum + Math.max(1, Math.ceil(size(item) / UNIT_BYTES)), 0);
+    const units = found.reduce<number>(
+      (sum, item) => sum + Math.max(1, Math.ceil(size(item) / UNIT_BYTES)),
+      0,
+    );
     return { units: units + (asked - found.length), bytes };
   }
   return { units: 0, bytes: 0 };
@@ -78,7 +92,10 @@ async function startMeter(target: string, table: () => string): Promise<Meter> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+      const operation =
+        String(req.headers['x-amz-target'] ?? '')
+          .split('.')
+          .pop() ?? '';
       const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Item;
       const body = Buffer.from(JSON.stringify({ ...request, ReturnConsumedCapacity: 'TOTAL' }));
       const upstream = httpRequest(
@@ -96,7 +113,9 @@ async function startMeter(target: string, table: () => string): Promise<Meter> {
             const raw = Buffer.concat(out);
             if (up.statusCode === 200) {
               const answer = JSON.parse(raw.toString('utf8')) as Item;
-              const consumed = answer.ConsumedCapacity as { CapacityUnits?: number } | { CapacityUnits?: number }[];
+              const consumed = answer.ConsumedCapacity as
+                | { CapacityUnits?: number }
+                | { CapacityUnits?: number }[];
               const list = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
               totals.requests++;
               totals.ops.add(operation);
@@ -221,12 +240,31 @@ async function main() {
   // v1 signout: the watermark plus one session revocation per outstanding session, each in its own partition.
   const nb = signout.watermark.notBefore;
   await put(
-    v1Item({ sub: signedOut, scope: 'user', id: signedOut, notBefore: nb, revokedAt: nb, expiresAt: nb + 86_700, actor: 'bench', reason: 'bench signout' }),
+    v1Item({
+      sub: signedOut,
+      scope: 'user',
+      id: signedOut,
+      notBefore: nb,
+      revokedAt: nb,
+      expiresAt: nb + 86_700,
+      actor: 'bench',
+      reason: 'bench signout',
+    }),
   );
   for (const s of sessions) {
     await put(v1Session(signedOut, s.sessionId, s.issuedAt, s.expiresAt));
     if (s.expiresAt > nb)
-      await put(v1Item({ sub: signedOut, scope: 'session', id: s.sessionId, revokedAt: nb, expiresAt: s.expiresAt, actor: 'bench', reason: 'bench signout' }));
+      await put(
+        v1Item({
+          sub: signedOut,
+          scope: 'session',
+          id: s.sessionId,
+          revokedAt: nb,
+          expiresAt: s.expiresAt,
+          actor: 'bench',
+          reason: 'bench signout',
+        }),
+      );
   }
   scenarios.push({
     name: `signed out with 1,000 sessions (${signout.sessions.outstanding} outstanding, ${signout.sessions.window} in the window)`,
@@ -262,7 +300,9 @@ async function main() {
   ] as const;
   const rows: string[] = [];
   let failed = false;
-  console.log(`Read units per decision, strongly consistent, ${DECISIONS} decisions per cell (AWS rule; dynalite's ConsumedCapacity in brackets)`);
+  console.log(
+    `Read units per decision, strongly consistent, ${DECISIONS} decisions per cell (AWS rule; dynalite's ConsumedCapacity in brackets)`,
+  );
   console.log(
     `  ${'user'.padEnd(66)} ${'token'.padEnd(7)} ${'v2 units'.padStart(12)} ${'v2 trips'.padStart(9)} ${'v2 bytes'.padStart(9)} ${'v1 units'.padStart(12)} ${'v1 trips'.padStart(9)}`,
   );
@@ -278,7 +318,9 @@ async function main() {
       table = V2_TABLE;
       meter.reset();
       for (let i = 0; i < DECISIONS; i++) {
-        const r = (await authorize(restTokenEvent(`Bearer ${sign(claims(i))}`))) as { policyDocument?: unknown };
+        const r = (await authorize(restTokenEvent(`Bearer ${sign(claims(i))}`))) as {
+          policyDocument?: unknown;
+        };
         if (!r.policyDocument) throw new Error(`${scenario.name}: the v2 decision was not an allow`);
       }
       const v2 = { ...meter.totals, ops: [...meter.totals.ops] };

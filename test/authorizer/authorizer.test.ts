@@ -282,7 +282,8 @@ describe('revoked-verdict memory and fail-open (issue #9 finding 2)', () => {
     const { createRevokedMemory } = await import('../../lambdas/authorizer/revoked-memory.js');
     const memory = createRevokedMemory(3);
     const t = (sub: string, jti: string) => ({ sub, issuedAt: 1, expiresAt: 2e9, jti });
-    for (let i = 0; i < 5; i++) memory.remember({ sub: `u${i}`, scope: 'token', id: 'j', revokedAt: 1, expiresAt: 100 }, 10);
+    for (let i = 0; i < 5; i++)
+      memory.remember({ sub: `u${i}`, scope: 'token', id: 'j', revokedAt: 1, expiresAt: 100 }, 10);
     expect(memory.size()).toBe(3);
     expect(memory.revoking(t('u0', 'j'), 10)).toBeUndefined(); // evicted (least recently used)
     expect(memory.revoking(t('u4', 'j'), 10)).toMatchObject({ id: 'j' });

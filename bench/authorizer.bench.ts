@@ -203,7 +203,11 @@ function sdkBlocklist(endpoint: string): RevocationReader & { destroy(): void } 
     destroy: () => client.destroy(),
     async readUser(sub) {
       const out = await client.send(new QueryCommand(userRevocationsQuery(TABLE, sub, true)));
-      return revocationsFromQuery(sub, { Items: out.Items, Count: out.Count, LastEvaluatedKey: out.LastEvaluatedKey });
+      return revocationsFromQuery(sub, {
+        Items: out.Items,
+        Count: out.Count,
+        LastEvaluatedKey: out.LastEvaluatedKey,
+      });
     },
   };
 }

@@ -232,9 +232,14 @@ Your credentials need lambda:InvokeFunction on the function (module output \`adm
   attribution(
     program
       .command('revoke-session')
-      .description('revoke one session of a user: the session id the token trigger injected, or a Cognito origin_jti')
+      .description(
+        'revoke one session of a user: the session id the token trigger injected, or a Cognito origin_jti',
+      )
       .argument('<id>', 'session id (claim revocation_sid) or origin_jti')
-      .requiredOption('--user <user>', 'whose session: username (or alias) or sub (`sessions <user>` lists them)')
+      .requiredOption(
+        '--user <user>',
+        'whose session: username (or alias) or sub (`sessions <user>` lists them)',
+      )
       .addOption(
         new Option('--kind <kind>', 'what <id> is; auto = UUID means origin_jti, anything else a session id')
           .choices(['auto', 'session', 'origin'])

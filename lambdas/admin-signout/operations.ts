@@ -272,7 +272,8 @@ export function createAdminOperations(deps: AdminDeps) {
   function propagationProblem(report: PropagationReport): string | undefined {
     if (report.ok) return undefined;
     const parts: string[] = [];
-    if (report.hint && !report.hint.written) parts.push(`hint not written (${report.hint.error ?? 'unknown'})`);
+    if (report.hint && !report.hint.written)
+      parts.push(`hint not written (${report.hint.error ?? 'unknown'})`);
     for (const f of report.flushes)
       if (!f.ok) parts.push(`cache flush of ${f.target} failed (${f.error ?? 'unknown'})`);
     return `the revocation is stored, but its propagation failed: ${parts.join(', ') || 'unknown'}; caches that were not told drop their verdicts within their maximum age`;

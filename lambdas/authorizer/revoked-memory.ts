@@ -67,7 +67,8 @@ export function createRevokedMemory(maxEntries = DEFAULT_REVOKED_MEMORY_ENTRIES)
         // Keep whichever revokes more for longer (both are live truths; the later read is at least as strong).
         const stronger =
           entry.expiresAt >= old.expiresAt &&
-          (entry.scope !== 'user' || (entry.notBefore ?? Number.POSITIVE_INFINITY) >= (old.notBefore ?? Number.NEGATIVE_INFINITY));
+          (entry.scope !== 'user' ||
+            (entry.notBefore ?? Number.POSITIVE_INFINITY) >= (old.notBefore ?? Number.NEGATIVE_INFINITY));
         next = stronger ? held.map((e, i) => (i === same ? entry : e)) : held;
       } else {
         next = [...held, entry];

@@ -129,7 +129,9 @@ describe('admin signout bundle against cognito-local and dynalite', () => {
     expect(unwritten).toEqual([]);
     expect(unmarked.length).toBeGreaterThan(0);
     expect(revoked + unmarked.length).toBe(30);
-    expect(result.error?.message).toContain(`${unmarked.length} of 30 session records were not marked revoked`);
+    expect(result.error?.message).toContain(
+      `${unmarked.length} of 30 session records were not marked revoked`,
+    );
     const records = await store.listByUser(judy.sub);
     for (const id of unmarked) expect(records.find((s) => s.sessionId === id)?.revokedAt).toBeUndefined();
   });

@@ -350,7 +350,13 @@ describe('revokeSession and revokeToken', () => {
     // Arrange
     const ops = operations({ dynamoEndpoint: await closedPortEndpoint() });
     // Act
-    const result = await ops.run({ operation: 'revokeToken', user: 'alice', jti: 'jti-10', actor: 'ops', reason: 'r' });
+    const result = await ops.run({
+      operation: 'revokeToken',
+      user: 'alice',
+      jti: 'jti-10',
+      actor: 'ops',
+      reason: 'r',
+    });
     // Assert
     expect(result).toMatchObject({ ok: false, written: false, error: { code: 'store_error' } });
   });
@@ -360,7 +366,14 @@ describe('revokeSession and revokeToken', () => {
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
     const ops = operations({ now: () => T0 * 1000 });
     // Act
-    await ops.run({ operation: 'revokeToken', user: 'alice', jti: 'jti-f4', exp: T0 + 3000, actor: 'a', reason: 'r' });
+    await ops.run({
+      operation: 'revokeToken',
+      user: 'alice',
+      jti: 'jti-f4',
+      exp: T0 + 3000,
+      actor: 'a',
+      reason: 'r',
+    });
     const second = await ops.run({
       operation: 'revokeToken',
       user: 'alice',
@@ -376,7 +389,13 @@ describe('revokeSession and revokeToken', () => {
   });
 
   it('refuses a revocation for a user that does not exist (the entry would sit in nobody’s partition)', async () => {
-    const result = await operations().run({ operation: 'revokeToken', user: 'nobody', jti: 'j', actor: 'a', reason: 'r' });
+    const result = await operations().run({
+      operation: 'revokeToken',
+      user: 'nobody',
+      jti: 'j',
+      actor: 'a',
+      reason: 'r',
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'user_not_found' } });
   });
 
@@ -395,15 +414,34 @@ describe('revokeSession and revokeToken', () => {
     };
     const ops = operations({ propagation: failing });
     // Act
-    const token = await ops.run({ operation: 'revokeToken', user: 'alice', jti: 'jti-p', actor: 'a', reason: 'r' });
-    const sess = await ops.run({ operation: 'revokeSession', user: 'alice', sessionId: 's-p', actor: 'a', reason: 'r' });
-    const out = (await ops.run({ operation: 'signOutUser', user: 'bob', actor: 'a', reason: 'r' })) as SignOutResult;
+    const token = await ops.run({
+      operation: 'revokeToken',
+      user: 'alice',
+      jti: 'jti-p',
+      actor: 'a',
+      reason: 'r',
+    });
+    const sess = await ops.run({
+      operation: 'revokeSession',
+      user: 'alice',
+      sessionId: 's-p',
+      actor: 'a',
+      reason: 'r',
+    });
+    const out = (await ops.run({
+      operation: 'signOutUser',
+      user: 'bob',
+      actor: 'a',
+      reason: 'r',
+    })) as SignOutResult;
     await ops.run({ operation: 'listSessions', user: 'alice' });
     // Assert
     expect(told).toEqual([alice.sub, alice.sub, bob.sub]);
     for (const r of [token, sess, out]) {
       expect(r).toMatchObject({ ok: false, propagation: { ok: false } });
-      expect((r as { error?: { message: string } }).error?.message).toMatch(/propagation failed.*maximum age/);
+      expect((r as { error?: { message: string } }).error?.message).toMatch(
+        /propagation failed.*maximum age/,
+      );
     }
     expect(token).toMatchObject({ written: true });
   });
@@ -498,7 +536,13 @@ describe('inspect', () => {
   it('explains a session revocation, and says "not revoked" when nothing matches', async () => {
     // Arrange
     const ops = operations();
-    await ops.run({ operation: 'revokeSession', user: 'bob', sessionId: 'sess-inspect', actor: 'ops', reason: 'r' });
+    await ops.run({
+      operation: 'revokeSession',
+      user: 'bob',
+      sessionId: 'sess-inspect',
+      actor: 'ops',
+      reason: 'r',
+    });
     // Act
     const hit = await ops.run({
       operation: 'inspect',
@@ -545,7 +589,10 @@ describe('validation', () => {
       'exactly one of',
     ],
     [{ operation: 'revokeSession', sessionId: 'has space', actor: 'a', reason: 'r' }, '"sessionId" must be'],
-    [{ operation: 'revokeToken', user: 'u', jti: 'j', exp: 'tomorrow', actor: 'a', reason: 'r' }, '"exp" must be'],
+    [
+      { operation: 'revokeToken', user: 'u', jti: 'j', exp: 'tomorrow', actor: 'a', reason: 'r' },
+      '"exp" must be',
+    ],
     [{ operation: 'inspect', token: 'eyJhbGciOiJSUzI1NiJ9.e30.sig' }, 'never the token itself'],
     [{ operation: 'inspect', token: { sub: 's' } }, '"iat" is required'],
   ])('rejects %j with a clear invalid_request', async (input, message) => {

@@ -101,7 +101,11 @@ describe('session inventory', () => {
     );
     for (const s of sessions) await store.record(s);
     // Act
-    const { unwritten } = await store.markRevoked(sessions, { revokedAt: NOW, actor: 'ops', reason: 'stolen' });
+    const { unwritten } = await store.markRevoked(sessions, {
+      revokedAt: NOW,
+      actor: 'ops',
+      reason: 'stolen',
+    });
     const listed = await store.listByUser('sub-m');
     // Assert
     expect(unwritten).toEqual([]);
@@ -201,7 +205,9 @@ describe('revoke', () => {
     const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: proxy.endpoint, maxAttempts: 1 });
     proxy.throttle('PutItem', 3);
     const store = createSdkStore({ client, tableName: TABLE, retryBaseDelayMs: 5, writeConcurrency: 1 });
-    const entries = Array.from({ length: 5 }, (_, i) => sessionEntry(`retry-${i}`, { actor: undefined, reason: undefined }));
+    const entries = Array.from({ length: 5 }, (_, i) =>
+      sessionEntry(`retry-${i}`, { actor: undefined, reason: undefined }),
+    );
     // Act
     const { unwritten } = await store.revoke(entries);
     // Assert
@@ -279,8 +285,16 @@ describe('raiseWatermark', () => {
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
     await store.raiseWatermark({ ...watermark(NOW + 20, NOW + 5000), sub: 'sub-eq', id: 'sub-eq' });
     // Act
-    const shorter = await store.raiseWatermark({ ...watermark(NOW + 20, NOW + 100), sub: 'sub-eq', id: 'sub-eq' });
-    const longer = await store.raiseWatermark({ ...watermark(NOW + 20, NOW + 9000), sub: 'sub-eq', id: 'sub-eq' });
+    const shorter = await store.raiseWatermark({
+      ...watermark(NOW + 20, NOW + 100),
+      sub: 'sub-eq',
+      id: 'sub-eq',
+    });
+    const longer = await store.raiseWatermark({
+      ...watermark(NOW + 20, NOW + 9000),
+      sub: 'sub-eq',
+      id: 'sub-eq',
+    });
     // Assert
     expect(shorter.expiresAt).toBe(NOW + 5000);
     expect(longer.expiresAt).toBe(NOW + 9000);
@@ -336,5 +350,45 @@ describe('readUser and failures', () => {
       hung.destroy();
       await blackhole.stop();
     }
+  });
+});
+
+describe('answers that are not exactly what was asked (finding 5, SDK store)', () => {
+  // dynalite only ever answers correctly: a stand-in client returning scripted answers plays the broken table.
+  const scripted = (answer: unknown) => ({ send: async () => answer }) as unknown as DynamoDBClient;
+  const record = (sessionId: string): SessionRecord => ({
+    sub: 'sub-x',
+    username: 'x',
+    sessionId,
+    clientId: 'c',
+    triggerSource: 'TokenGeneration_Authentication',
+    issuedAt: NOW,
+    expiresAt: NOW + 100,
+  });
+
+  it.each([
+    ['paginated', { Items: [], Count: 0, LastEvaluatedKey: { pk: { S: 'user#sub-x' }, sk: { S: 'rev#z' } } }],
+    ['without Items', { Count: 0 }],
+    ['a Count that does not match', { Items: [], Count: 2 }],
+    [
+      'an item of another user',
+      {
+        Items: [{ pk: { S: 'user#other' }, sk: { S: 'rev#token#t' }, expiresAt: { N: '4000000000' } }],
+        Count: 1,
+      },
+    ],
+  ])('readUser: an answer %s is StoreError(malformed)', async (_what, answer) => {
+    const store = createSdkStore({ client: scripted(answer), tableName: TABLE });
+    await expect(store.readUser('sub-x')).rejects.toMatchObject({ name: 'StoreError', kind: 'malformed' });
+  });
+
+  it.each([
+    ['for another table', { UnprocessedItems: { 'other-table': [] } }],
+    ['of the wrong shape', { UnprocessedItems: { [TABLE]: 'everything' } }],
+    ['not an object', { UnprocessedItems: 'none' }],
+  ])('markRevoked: UnprocessedItems %s is never taken as "all written"', async (_what, answer) => {
+    const store = createSdkStore({ client: scripted(answer), tableName: TABLE, retryBaseDelayMs: 1 });
+    const { unwritten } = await store.markRevoked([record('a'), record('b')], { revokedAt: NOW });
+    expect(unwritten.sort()).toEqual(['a', 'b']);
   });
 });

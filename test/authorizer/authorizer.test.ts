@@ -214,6 +214,87 @@ describe('createAuthorizer', () => {
   });
 });
 
+describe('revoked-verdict memory and fail-open (issue #9 finding 2)', () => {
+  const revokedEntry = (jti: string, expiresAt = nowSeconds() + 600) => ({
+    sub: TEST_SUB,
+    scope: 'token' as const,
+    id: jti,
+    revokedAt: 1,
+    expiresAt,
+  });
+
+  it('a flood of a revoked token costs one read, then none until the entry expires', async () => {
+    // Arrange
+    let now = Date.now();
+    const { authorize, blocklist, lines } = build({}, { clockMs: () => now });
+    blocklist.put(revokedEntry('flood', Math.floor(now / 1000) + 60));
+    const token = signAccessToken({ jti: 'flood' });
+    // Act
+    const answers = [];
+    for (let i = 0; i < 50; i++) answers.push(await authorize(httpApiEvent({ authorization: token })));
+    // Assert
+    expect(answers.every((a) => (a as { isAuthorized: boolean }).isAuthorized === false)).toBe(true);
+    expect(blocklist.calls).toHaveLength(1);
+    expect(lines.slice(1).every((l) => l.reason === 'revoked' && l.RevokedFromMemory === 1)).toBe(true);
+    // At the entry's own expiry the memory lets go and the store is asked again.
+    now += 60_000;
+    await authorize(httpApiEvent({ authorization: token }));
+    expect(blocklist.calls).toHaveLength(2);
+  });
+
+  it('FAIL_MODE=open never allows a token the container knows is revoked, whatever the store error', async () => {
+    for (const kind of ['timeout', 'unavailable', 'throttled', 'malformed'] as const) {
+      // Arrange: the open container denied the token once (it is remembered), then the store fails
+      const { authorize, blocklist } = build({ FAIL_MODE: 'open' });
+      blocklist.put(revokedEntry('known'));
+      const token = signAccessToken({ jti: 'known' });
+      expect(await authorize(httpApiEvent({ authorization: token }))).toEqual({ isAuthorized: false });
+      blocklist.failWith(new StoreError(kind, 'down'));
+      // Act
+      const answer = await authorize(httpApiEvent({ authorization: token }));
+      // Assert
+      expect(answer, kind).toEqual({ isAuthorized: false });
+    }
+  });
+
+  it('FAIL_MODE=open allows (flagged) only for an outage: throttling and malformed answers deny', async () => {
+    const cases = [
+      ['timeout', true],
+      ['unavailable', true],
+      ['throttled', false],
+      ['malformed', false],
+      ['denied', false],
+      ['unknown', false],
+    ] as const;
+    for (const [kind, allowed] of cases) {
+      const { authorize, blocklist, lines } = build({ FAIL_MODE: 'open' });
+      blocklist.failWith(new StoreError(kind, 'store failed'));
+      const answer = await authorize(httpApiEvent({ authorization: signAccessToken({ jti: `u-${kind}` }) }));
+      expect((answer as { isAuthorized: boolean }).isAuthorized, kind).toBe(allowed);
+      expect(lines[0], kind).toMatchObject({
+        reason: allowed ? 'fail_open' : 'store_error',
+        errorKind: kind,
+      });
+    }
+  });
+
+  it('the memory is bounded and drops expired entries', async () => {
+    const { createRevokedMemory } = await import('../../lambdas/authorizer/revoked-memory.js');
+    const memory = createRevokedMemory(3);
+    const t = (sub: string, jti: string) => ({ sub, issuedAt: 1, expiresAt: 2e9, jti });
+    for (let i = 0; i < 5; i++)
+      memory.remember({ sub: `u${i}`, scope: 'token', id: 'j', revokedAt: 1, expiresAt: 100 }, 10);
+    expect(memory.size()).toBe(3);
+    expect(memory.revoking(t('u0', 'j'), 10)).toBeUndefined(); // evicted (least recently used)
+    expect(memory.revoking(t('u4', 'j'), 10)).toMatchObject({ id: 'j' });
+    expect(memory.revoking(t('u4', 'other'), 10)).toBeUndefined();
+    expect(memory.revoking(t('u4', 'j'), 100)).toBeUndefined(); // at its expiry
+    expect(memory.size()).toBe(2);
+    memory.remember({ sub: 'u9', scope: 'token', id: 'j', revokedAt: 1, expiresAt: 5 }, 10); // already expired
+    expect(memory.revoking(t('u9', 'j'), 10)).toBeUndefined();
+  });
+});
+
 describe('in-memory revocation cache (REVOCATION_CACHE_TTL_SECONDS)', () => {
   it('honours a revocation no later than TTL seconds after the cached read', async () => {
     // Arrange

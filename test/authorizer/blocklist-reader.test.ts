@@ -225,19 +225,37 @@ describe('DynamoDB behaviours dynalite does not produce', () => {
     ['Count missing', { Items: [] }],
     ['Count not the number of items', { Items: [], Count: 1 }],
     ['Count as a string', { Items: [], Count: '0' }],
-    ['paginated (LastEvaluatedKey)', { Items: [], Count: 0, LastEvaluatedKey: { pk: { S: 'user#sub-1' }, sk: { S: 'rev#token#a' } } }],
+    [
+      'paginated (LastEvaluatedKey)',
+      { Items: [], Count: 0, LastEvaluatedKey: { pk: { S: 'user#sub-1' }, sk: { S: 'rev#token#a' } } },
+    ],
     ['paginated with items', { ...queryAnswer([itemOf(entry('token', 't'))]), LastEvaluatedKey: {} }],
     ['an item of another partition', queryAnswer([itemOf(entry('token', 't', {}, 'sub-2'))])],
-    ['an item outside the rev# range', queryAnswer([{ ...itemOf(entry('token', 't')), sk: { S: 'session#t' } }])],
+    [
+      'an item outside the rev# range',
+      queryAnswer([{ ...itemOf(entry('token', 't')), sk: { S: 'session#t' } }]),
+    ],
     ['an item without pk', queryAnswer([{ sk: { S: 'rev#token#t' }, expiresAt: { N: '4000000000' } }])],
     ['an item that is not an object', queryAnswer(['rev#token#t'])],
-    ['an item with an unknown scope', queryAnswer([{ ...itemOf(entry('token', 't')), sk: { S: 'rev#device#t' } }])],
+    [
+      'an item with an unknown scope',
+      queryAnswer([{ ...itemOf(entry('token', 't')), sk: { S: 'rev#device#t' } }]),
+    ],
     ['an item without expiresAt', queryAnswer([{ pk: { S: 'user#sub-1' }, sk: { S: 'rev#token#t' } }])],
-    ['an expiresAt that is not a number', queryAnswer([{ ...itemOf(entry('token', 't')), expiresAt: { S: 'soon' } }])],
-    ['a watermark without notBefore', queryAnswer([{ pk: { S: 'user#sub-1' }, sk: { S: 'rev#user' }, expiresAt: { N: '4000000000' } }])],
+    [
+      'an expiresAt that is not a number',
+      queryAnswer([{ ...itemOf(entry('token', 't')), expiresAt: { S: 'soon' } }]),
+    ],
+    [
+      'a watermark without notBefore',
+      queryAnswer([{ pk: { S: 'user#sub-1' }, sk: { S: 'rev#user' }, expiresAt: { N: '4000000000' } }]),
+    ],
     ['the same item twice', queryAnswer([itemOf(entry('token', 't')), itemOf(entry('token', 't'))])],
     ['a GetItem-shaped answer', { Item: itemOf(entry('token', 't')) }],
-    ['a BatchGetItem-shaped answer', { Responses: { [TABLE]: [itemOf(entry('token', 't'))] }, UnprocessedKeys: {} }],
+    [
+      'a BatchGetItem-shaped answer',
+      { Responses: { [TABLE]: [itemOf(entry('token', 't'))] }, UnprocessedKeys: {} },
+    ],
   ];
   for (const [what, answer] of MALFORMED) {
     it(`an answer ${what} is StoreError('malformed'), not "nothing revoked"`, async () => {
@@ -249,7 +267,10 @@ describe('DynamoDB behaviours dynalite does not produce', () => {
           timeoutMs: 500,
           maxAttempts: 3,
         });
-        await expect(reader.readUser('sub-1')).rejects.toMatchObject({ name: 'StoreError', kind: 'malformed' });
+        await expect(reader.readUser('sub-1')).rejects.toMatchObject({
+          name: 'StoreError',
+          kind: 'malformed',
+        });
         expect(fake.seen).toHaveLength(1); // not retried: a wrong answer is not a transient failure
       } finally {
         await fake.stop();

@@ -425,7 +425,11 @@ describe('store failures', () => {
     await dynamo.client.send(
       new PutItemCommand({
         TableName: TABLE,
-        Item: { pk: { S: 'user#user-malformed' }, sk: { S: 'rev#token#jti-malformed' }, expiresAt: { S: 'soon' } },
+        Item: {
+          pk: { S: 'user#user-malformed' },
+          sk: { S: 'rev#token#jti-malformed' },
+          expiresAt: { S: 'soon' },
+        },
       }),
     );
     const result = await invoke(

@@ -168,7 +168,14 @@ describe('against the admin function', () => {
       '--reason',
       'r',
     ]);
-    const session = await cli(['revoke-session', 'Zx8s7Q1m0LkP2wE3rT4yUi', '--user', gina.sub, '--reason', 'r']);
+    const session = await cli([
+      'revoke-session',
+      'Zx8s7Q1m0LkP2wE3rT4yUi',
+      '--user',
+      gina.sub,
+      '--reason',
+      'r',
+    ]);
     const nobody = await cli(['revoke-session', 'Zx8s7Q1m0LkP2wE3rT4yUi', '--reason', 'r']);
     expect(origin.code).toBe(0);
     expect(JSON.parse(origin.stdout).revocation.scope).toBe('origin');

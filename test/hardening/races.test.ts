@@ -314,7 +314,13 @@ describe('the revocation cache bound', () => {
     })();
     await sleep(300);
     const result = (await admins[3]!.handler(
-      { operation: 'revokeToken', user: 'cache-user', jti: 'cache-jti', actor: 'race-test', reason: 'cache bound' },
+      {
+        operation: 'revokeToken',
+        user: 'cache-user',
+        jti: 'cache-jti',
+        actor: 'race-test',
+        reason: 'cache bound',
+      },
       context(),
     )) as { ok: boolean };
     returned = Date.now();
@@ -371,7 +377,9 @@ async function revokedSessions(sub: string, ids: readonly string[]): Promise<Set
 /** The sessions whose inventory record is marked revoked. */
 async function markedSessions(sub: string, ids: readonly string[]): Promise<Set<string>> {
   const listed = await store().listByUser(sub);
-  return new Set(listed.filter((s) => s.revokedAt !== undefined && ids.includes(s.sessionId)).map((s) => s.sessionId));
+  return new Set(
+    listed.filter((s) => s.revokedAt !== undefined && ids.includes(s.sessionId)).map((s) => s.sessionId),
+  );
 }
 
 describe('concurrent signouts and partial batch failures', () => {
@@ -435,7 +443,13 @@ describe('concurrent signouts and partial batch failures', () => {
     // Assert
     expect(proxy.stats.injected.unprocessed).toBeGreaterThanOrEqual(3);
     expect(result.ok).toBe(true);
-    expect(result.sessions).toEqual({ outstanding: 60, revoked: 60, unmarked: [], window: 60, unwritten: [] });
+    expect(result.sessions).toEqual({
+      outstanding: 60,
+      revoked: 60,
+      unmarked: [],
+      window: 60,
+      unwritten: [],
+    });
     expect(await revokedSessions(user.sub, ids)).toEqual(new Set(ids));
     expect(await markedSessions(user.sub, ids)).toEqual(new Set(ids));
   });
@@ -459,7 +473,9 @@ describe('concurrent signouts and partial batch failures', () => {
     expect(unmarked.length).toBeGreaterThan(0);
     expect([...result.sessions.unmarked].sort()).toEqual([...unmarked].sort());
     expect(result.sessions.revoked).toBe(60 - unmarked.length);
-    expect(result.error?.message).toContain(`${unmarked.length} of 60 session records were not marked revoked`);
+    expect(result.error?.message).toContain(
+      `${unmarked.length} of 60 session records were not marked revoked`,
+    );
     // The revocations themselves were all written: every token of the user is refused.
     expect(result.sessions.unwritten).toEqual([]);
     expect(result.watermark).toMatchObject({ written: true, inForce: true });

@@ -216,7 +216,11 @@ describe('authorizer under store faults', () => {
             expect(flagged.metrics).toMatchObject({ Allowed: 1, FailOpen: 1, StoreErrors: 1 });
           } else {
             expect(flagged.verdict).toBe('deny');
-            expect(flagged.decision).toMatchObject({ level: 'warn', decision: 'deny', reason: 'store_error' });
+            expect(flagged.decision).toMatchObject({
+              level: 'warn',
+              decision: 'deny',
+              reason: 'store_error',
+            });
           }
           // Assert: the token both containers know is revoked — denied in both modes, without a store read.
           for (const known of [knownClosed, knownOpen]) {

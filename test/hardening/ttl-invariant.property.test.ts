@@ -316,7 +316,10 @@ describe('TTL invariant: no entry expires while a token it covers could still be
             fc.constant(w),
             lifetimeFor(w.policy),
             unit,
-            fc.integer({ min: -2 * (w.policy.clockSkewSeconds + 10) * 1000, max: 2 * (w.policy.clockSkewSeconds + 10) * 1000 }),
+            fc.integer({
+              min: -2 * (w.policy.clockSkewSeconds + 10) * 1000,
+              max: 2 * (w.policy.clockSkewSeconds + 10) * 1000,
+            }),
             unit,
           ),
         ),

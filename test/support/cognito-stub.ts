@@ -23,7 +23,9 @@ export async function startCognitoStub(users: readonly StubUser[]): Promise<Cogn
       body += c;
     });
     req.on('end', () => {
-      const target = String(req.headers['x-amz-target'] ?? '').split('.').pop();
+      const target = String(req.headers['x-amz-target'] ?? '')
+        .split('.')
+        .pop();
       const input = JSON.parse(body || '{}') as { Username?: string; Filter?: string };
       const answer = (status: number, payload: unknown) => {
         res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
@@ -44,7 +46,12 @@ export async function startCognitoStub(users: readonly StubUser[]): Promise<Cogn
         const sub = /^sub = "(.*)"$/.exec(input.Filter ?? '')?.[1];
         const found = users.filter((u) => u.sub === sub);
         return answer(200, {
-          Users: found.map((u) => ({ Username: u.username, Attributes: attrs(u), Enabled: true, UserStatus: 'CONFIRMED' })),
+          Users: found.map((u) => ({
+            Username: u.username,
+            Attributes: attrs(u),
+            Enabled: true,
+            UserStatus: 'CONFIRMED',
+          })),
         });
       }
       if (target === 'AdminUserGlobalSignOut') return answer(200, {});

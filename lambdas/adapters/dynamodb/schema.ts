@@ -112,7 +112,8 @@ function readNumber(item: Item, name: string, required: boolean): number | undef
     if (required) throw new StoreError('malformed', `stored item lacks number attribute "${name}"`);
     return undefined;
   }
-  const n = value !== null && typeof value === 'object' && typeof value.N === 'string' ? Number(value.N) : Number.NaN;
+  const n =
+    value !== null && typeof value === 'object' && typeof value.N === 'string' ? Number(value.N) : Number.NaN;
   if (!Number.isFinite(n))
     throw new StoreError('malformed', `stored attribute "${name}" is not a finite number`);
   return n;
@@ -142,7 +143,9 @@ export function itemToRevocation(item: Item): RevocationEntry {
     throw new StoreError('malformed', 'stored revocation item is not an object');
   const sub = subOf(item);
   const sk = readString(item, SORT_KEY, true);
-  const parsed = sk.startsWith(REVOCATION_PREFIX) ? parseScoped(sk.slice(REVOCATION_PREFIX.length), sub) : undefined;
+  const parsed = sk.startsWith(REVOCATION_PREFIX)
+    ? parseScoped(sk.slice(REVOCATION_PREFIX.length), sub)
+    : undefined;
   if (!parsed) throw new StoreError('malformed', 'stored revocation item has an unrecognised sort key');
   return {
     sub,
@@ -158,7 +161,9 @@ export function itemToRevocation(item: Item): RevocationEntry {
 export function itemToAudit(item: Item): RevocationEntry {
   const sub = subOf(item);
   const sk = readString(item, SORT_KEY, true);
-  const parsed = sk.startsWith(AUDIT_SORT_PREFIX) ? parseScoped(sk.slice(AUDIT_SORT_PREFIX.length), sub) : undefined;
+  const parsed = sk.startsWith(AUDIT_SORT_PREFIX)
+    ? parseScoped(sk.slice(AUDIT_SORT_PREFIX.length), sub)
+    : undefined;
   if (!parsed) throw new StoreError('malformed', 'stored audit item has an unrecognised sort key');
   return {
     sub,
@@ -194,7 +199,10 @@ export function revocationsFromQuery(sub: string, answer: unknown): RevocationEn
     throw new StoreError('malformed', 'Query answer is not an object');
   const out = answer as { Items?: unknown; Count?: unknown; LastEvaluatedKey?: unknown };
   if (out.LastEvaluatedKey !== undefined)
-    throw new StoreError('malformed', 'Query answer is paginated (LastEvaluatedKey): the range was not read whole');
+    throw new StoreError(
+      'malformed',
+      'Query answer is paginated (LastEvaluatedKey): the range was not read whole',
+    );
   if (!Array.isArray(out.Items)) throw new StoreError('malformed', 'Query answer has no Items list');
   if (out.Count !== out.Items.length)
     throw new StoreError('malformed', `Query answer Count (${String(out.Count)}) is not the number of items`);

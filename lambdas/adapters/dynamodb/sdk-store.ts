@@ -208,7 +208,20 @@ export function createSdkStore(options: SdkStoreOptions): SdkStore {
         if (error instanceof StoreError && retryable(error) && ++failedCalls < maxFailedCalls) continue;
         return pending;
       }
-      pending = output.UnprocessedItems?.[tableName] ?? [];
+      // An answer that is not exactly what was asked is not taken as "written": the whole batch stays pending
+      // (rewriting an item is harmless) unless UnprocessedItems is absent/empty or lists this table's requests only.
+      const unprocessed = output.UnprocessedItems;
+      if (unprocessed === undefined || unprocessed === null) {
+        pending = [];
+      } else if (
+        typeof unprocessed !== 'object' ||
+        Object.keys(unprocessed).some((table) => table !== tableName) ||
+        (unprocessed[tableName] !== undefined && !Array.isArray(unprocessed[tableName]))
+      ) {
+        if (++failedCalls >= maxFailedCalls) return pending;
+      } else {
+        pending = unprocessed[tableName] ?? [];
+      }
     }
     return pending;
   }
@@ -219,7 +232,11 @@ export function createSdkStore(options: SdkStoreOptions): SdkStore {
         client.send(new QueryCommand(userRevocationsQuery(tableName, sub, consistentRead)), { abortSignal }),
       opts.signal,
     );
-    return revocationsFromQuery(sub, { Items: out.Items, Count: out.Count, LastEvaluatedKey: out.LastEvaluatedKey });
+    return revocationsFromQuery(sub, {
+      Items: out.Items,
+      Count: out.Count,
+      LastEvaluatedKey: out.LastEvaluatedKey,
+    });
   }
 
   async function readAudit(sub: string, opts: StoreCallOptions = {}): Promise<RevocationEntry[]> {
@@ -267,7 +284,11 @@ export function createSdkStore(options: SdkStoreOptions): SdkStore {
         ),
       opts.signal,
     );
-    return out.Item ? itemToRevocation(out.Item as Item) : undefined;
+    if (out.Item === undefined) return undefined;
+    const asked = revocationItemKey(key);
+    if (out.Item?.[PARTITION_KEY]?.S !== asked.pk.S || out.Item?.[SORT_KEY]?.S !== asked.sk.S)
+      throw new StoreError('malformed', 'GetItem answer holds another item than the one asked');
+    return itemToRevocation(out.Item as Item);
   }
 
   /** The audit item of a write that took effect; best effort (the revocation is in force without it). */
@@ -297,7 +318,12 @@ export function createSdkStore(options: SdkStoreOptions): SdkStore {
       try {
         return await run();
       } catch (error) {
-        if (!(error instanceof StoreError) || !retryable(error) || ++failed >= maxFailedCalls || signal.aborted)
+        if (
+          !(error instanceof StoreError) ||
+          !retryable(error) ||
+          ++failed >= maxFailedCalls ||
+          signal.aborted
+        )
           throw error;
       }
     }

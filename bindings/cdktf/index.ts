@@ -61,6 +61,19 @@ export interface TableReplica {
 }
 
 /** The module's inputs; see the README's inputs table for each one's meaning, default and validation. */
+/** Issue #14: retries of the automatic revocation's event path. */
+export interface AutomaticRevocationRetry {
+  readonly maximumRetryAttempts?: number;
+  readonly maximumEventAgeInSeconds?: number;
+}
+
+/** Issue #14: the self-service logout routes (keys of `httpApis` / `restApis`). */
+export interface LogoutRoutes {
+  readonly httpApis?: Record<string, { readonly routeKey?: string }>;
+  readonly restApis?: Record<string, { readonly parentResourceId: string; readonly pathPart?: string }>;
+  readonly allowEverywhere?: boolean;
+}
+
 export interface CognitoRevocationInputs {
   readonly userPoolId: string;
   readonly clientIds: string[];
@@ -95,6 +108,12 @@ export interface CognitoRevocationInputs {
   readonly tableReplicas?: TableReplica[];
   readonly namePrefix?: string;
   readonly tags?: Record<string, string>;
+  /** Issue #14 (docs/automatic-revocation.md, docs/logout.md). */
+  readonly revokeOn?: string[];
+  readonly revocationSweepSchedule?: string;
+  readonly automaticRevocationRetry?: AutomaticRevocationRetry;
+  readonly cognitoSessionManagement?: boolean;
+  readonly logout?: LogoutRoutes;
 }
 
 export interface CognitoRevocationProps extends CognitoRevocationInputs {
@@ -120,6 +139,8 @@ interface VariableSpec {
   readonly eachValue?: Readonly<Record<string, string>>;
   /** The value is a list of objects with these fields. */
   readonly eachItem?: Readonly<Record<string, string>>;
+  /** With `fields`: these (Terraform) fields hold maps whose values are objects renamed with the same `fields`. */
+  readonly nestedMaps?: readonly string[];
 }
 
 export const REST_API_FIELDS: FieldMap<RestApiAuthorizer> = {
@@ -188,6 +209,28 @@ export const VARIABLES: { readonly [K in keyof CognitoRevocationInputs]-?: Varia
   tableReplicas: { name: 'table_replicas', eachItem: TABLE_REPLICA_FIELDS },
   namePrefix: { name: 'name_prefix' },
   tags: { name: 'tags' },
+  revokeOn: { name: 'revoke_on' },
+  revocationSweepSchedule: { name: 'revocation_sweep_schedule' },
+  automaticRevocationRetry: {
+    name: 'automatic_revocation_retry',
+    fields: {
+      maximumRetryAttempts: 'maximum_retry_attempts',
+      maximumEventAgeInSeconds: 'maximum_event_age_in_seconds',
+    },
+  },
+  cognitoSessionManagement: { name: 'cognito_session_management' },
+  logout: {
+    name: 'logout',
+    fields: {
+      httpApis: 'http_apis',
+      restApis: 'rest_apis',
+      allowEverywhere: 'allow_everywhere',
+      routeKey: 'route_key',
+      parentResourceId: 'parent_resource_id',
+      pathPart: 'path_part',
+    },
+    nestedMaps: ['http_apis', 'rest_apis'],
+  },
 };
 
 /** Every output getter → its Terraform output. */
@@ -210,6 +253,8 @@ export const OUTPUTS = {
   roleArns: 'role_arns',
   rolePolicies: 'role_policies',
   logGroupNames: 'log_group_names',
+  automaticRevocation: 'automatic_revocation',
+  logout: 'logout',
 } as const;
 
 function renameFields(value: unknown, fields: Readonly<Record<string, string>>): unknown {
@@ -232,8 +277,17 @@ export function toModuleVariables(inputs: CognitoRevocationInputs): Record<strin
     const value: unknown = inputs[prop];
     if (value === undefined) continue;
     let converted: unknown = value;
-    if (spec.fields) converted = renameFields(value, spec.fields);
-    else if (spec.eachValue && !Token.isUnresolved(value)) {
+    if (spec.fields) {
+      converted = renameFields(value, spec.fields);
+      const fields = spec.fields;
+      for (const nested of spec.nestedMaps ?? []) {
+        const map = (converted as Record<string, unknown>)[nested];
+        if (map && typeof map === 'object' && !Token.isUnresolved(map))
+          (converted as Record<string, unknown>)[nested] = Object.fromEntries(
+            Object.entries(map as Record<string, unknown>).map(([k, v]) => [k, renameFields(v, fields)]),
+          );
+      }
+    } else if (spec.eachValue && !Token.isUnresolved(value)) {
       const fields = spec.eachValue;
       converted = Object.fromEntries(
         Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, renameFields(v, fields)]),
@@ -345,6 +399,14 @@ export class CognitoRevocation extends Construct {
   }
   get logGroupNames(): Record<string, string> {
     return this.map(OUTPUTS.logGroupNames);
+  }
+  /** Issue #14: the automatic revocation (function, role policy, dead-letter queue, rules), or null when off. */
+  get automaticRevocation(): unknown {
+    return this.module.get(OUTPUTS.automaticRevocation);
+  }
+  /** Issue #14: the self-service logout (function, role policy, routes), or null when off. */
+  get logout(): unknown {
+    return this.module.get(OUTPUTS.logout);
   }
 
   /** The authorizer id created on the REST API of `restApis[key]`. */

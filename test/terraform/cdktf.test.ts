@@ -64,7 +64,7 @@ describe('cdktf binding in step with the module', () => {
       expect(Object.values(fields ?? {}).sort(), spec.name).toEqual(objectFields(type));
       checked++;
     }
-    expect(checked).toBe(6);
+    expect(checked).toBe(8); // + automatic_revocation_retry and logout (issue #14)
   });
 
   it('has one getter per output of outputs.tf', async () => {
@@ -80,6 +80,30 @@ describe('cdktf binding in step with the module', () => {
     // Assert
     expect(mapped).toEqual(outputs);
     expect(getters.sort()).toEqual(Object.keys(OUTPUTS).sort());
+  });
+});
+
+describe('cdktf binding: issue #14 inputs', () => {
+  it('renames the logout routes and the retry settings, nested maps included', () => {
+    expect(
+      toModuleVariables({
+        userPoolId: 'eu-west-1_AbCdEf123',
+        clientIds: ['c'],
+        revokeOn: ['AdminDisableUser'],
+        automaticRevocationRetry: { maximumRetryAttempts: 3 },
+        logout: {
+          httpApis: { shop: { routeKey: 'POST /logout' } },
+          restApis: { orders: { parentResourceId: 'root12', pathPart: 'bye' } },
+        },
+      }),
+    ).toMatchObject({
+      revoke_on: ['AdminDisableUser'],
+      automatic_revocation_retry: { maximum_retry_attempts: 3 },
+      logout: {
+        http_apis: { shop: { route_key: 'POST /logout' } },
+        rest_apis: { orders: { parent_resource_id: 'root12', path_part: 'bye' } },
+      },
+    });
   });
 });
 

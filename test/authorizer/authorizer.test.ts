@@ -335,7 +335,7 @@ describe('in-memory revocation cache (REVOCATION_CACHE_TTL_SECONDS)', () => {
       sub: 'u-cached',
       scope: 'user',
       id: 'u-cached',
-      notBefore: nowSeconds(),
+      notBefore: nowSeconds() + 5, // covers tokens signed below even across a second boundary
       revokedAt: 1,
       expiresAt: nowSeconds() + 60,
     });

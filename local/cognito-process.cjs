@@ -45,6 +45,11 @@ const logger = pino({ level: process.env.COGNITO_LOCAL_LOG_LEVEL || 'warn' }, pi
 createDefaultServer(logger)
   .then((server) => server.start())
   .then((server) => {
+    // Node closes a keep-alive socket after 5 s idle; an SDK client on a busy machine may send its next request on
+    // that socket just as it closes ("socket hang up"). Idle sockets stay open for the life of the local stack
+    // instead: the clients close them, and this process exits at stop.
+    server.keepAliveTimeout = 10 * 60 * 1000;
+    server.headersTimeout = server.keepAliveTimeout + 1000;
     const address = server.address();
     process.send({ ready: true, port: address.port });
   })

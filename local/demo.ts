@@ -15,8 +15,8 @@
  *
  * Exported API (used by test/e2e and local/transcript.ts): `runDemo(options?) → Promise<DemoResult>` (starts a
  * stack unless one is given, runs all scenarios, stops what it started); the scenarios `signOutEverywhere(ctx)`,
- * `revokeOneSession(ctx)`, `refreshFamily(ctx)`, `cacheBound(ctx)`; `Transcript`, `DemoDeviation`,
- * `runAdminCli(stack, args)`, `CLI_PATH`, `HELP`.
+ * `revokeOneSession(ctx)`, `refreshFamily(ctx)`, `cacheBound(ctx)` and their list `SCENARIOS`; `Transcript`,
+ * `DemoDeviation`, `runAdminCli(stack, args)`, `revokeSessionCli(stack, id, reason)`, `CLI_PATH`, `HELP`.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -495,6 +495,18 @@ export async function selfServiceLogout(ctx: DemoContext): Promise<Record<string
   return { logoutMs: ms };
 }
 
+/** A demo scenario: prints its heading and checks, throws a DemoDeviation on the first deviation. */
+export type Scenario = (ctx: DemoContext) => Promise<Record<string, number>>;
+
+/** The scenarios `runDemo` runs, in order (add one here; then `npm run demo:transcript`). */
+export const SCENARIOS: readonly Scenario[] = [
+  signOutEverywhere,
+  revokeOneSession,
+  refreshFamily,
+  (ctx) => cacheBound(ctx),
+  selfServiceLogout,
+];
+
 export interface DemoOptions {
   readonly stack?: LocalStack;
   /** Options for the stack the demo starts when none is given. */
@@ -531,11 +543,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       t.info(`stack up in ${ms.toFixed(0)} ms — pool ${s.cognito.userPoolId}, API ${s.api.endpoint}`);
     }
     const ctx: DemoContext = { stack, t };
-    Object.assign(timings, await signOutEverywhere(ctx));
-    Object.assign(timings, await revokeOneSession(ctx));
-    Object.assign(timings, await refreshFamily(ctx));
-    Object.assign(timings, await cacheBound(ctx));
-    Object.assign(timings, await selfServiceLogout(ctx));
+    for (const scenario of SCENARIOS) Object.assign(timings, await scenario(ctx));
     timings.totalMs = performance.now() - started;
     t.heading(`All steps as expected (${(timings.totalMs / 1000).toFixed(1)} s).`);
     return { ok: true, lines: t.lines, timings };

@@ -232,7 +232,8 @@ export interface RevokeUserResult {
   readonly reason: string;
   /** Set when nothing was written because the user is already revoked since the asked instant. */
   readonly skipped?: string;
-  readonly cognitoSignOut:
+  /** Absent when `skipped` (nothing was asked of Cognito). */
+  readonly cognitoSignOut?:
     | { readonly done: true; readonly by: 'this call' | 'the recorded call' | 'the deletion' }
     | { readonly done: false; readonly error: string };
   readonly watermark?: SignOutResult['watermark'];
@@ -1079,7 +1080,6 @@ export function createAdminOperations(deps: AdminDeps) {
             actor,
             reason,
             skipped: `already revoked since ${iso(covering.notBefore as number)} (asked: since ${iso(since)})`,
-            cognitoSignOut: { done: true, by: 'the recorded call' },
           };
       }
       // 1. Cognito first (refresh tokens), as signOutUser does.

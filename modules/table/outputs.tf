@@ -1,11 +1,11 @@
 output "name" {
-  description = "Name of the blocklist table."
-  value       = try(aws_dynamodb_table.this.name, null)
+  description = "Name of the blocklist table (null when `create = false`)."
+  value       = one(aws_dynamodb_table.this[*].name)
 }
 
 output "arn" {
-  description = "ARN of the blocklist table."
-  value       = try(aws_dynamodb_table.this.arn, null)
+  description = "ARN of the blocklist table (null when `create = false`)."
+  value       = one(aws_dynamodb_table.this[*].arn)
 }
 
 output "ttl_attribute" {

@@ -1,3 +1,16 @@
+variable "create" {
+  description = "Create the table. `false` creates nothing (outputs are null): another module instance owns the table."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "region" {
+  description = "Region the table is created in (the provider's); used to refuse a replica in the same region. `null` skips that check."
+  type        = string
+  default     = null
+}
+
 variable "name" {
   description = "Name of the blocklist table."
   type        = string

@@ -60,6 +60,20 @@ export interface TableReplica {
   readonly kmsKeyArn?: string;
 }
 
+/** An S3 object to deploy a function's code from (`s3_existing_package` entry). */
+export interface S3Package {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string;
+}
+
+/** Per-function S3 packages (`s3_existing_package`): any subset of the three functions. */
+export interface PerFunctionS3Package {
+  readonly authorizer?: S3Package;
+  readonly tokenTrigger?: S3Package;
+  readonly adminSignout?: S3Package;
+}
+
 /** The module's inputs; see the README's inputs table for each one's meaning, default and validation. */
 export interface CognitoRevocationInputs {
   readonly userPoolId: string;
@@ -82,7 +96,9 @@ export interface CognitoRevocationInputs {
   readonly triggerStoreTimeoutMs?: number;
   /** Directory with the zips from `npm run build`; default `<module>/dist`. */
   readonly packageDir?: string;
-  readonly runtime?: 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x';
+  /** Deploy from your own bucket instead of local zips, per function. */
+  readonly s3ExistingPackage?: PerFunctionS3Package;
+  readonly runtime?: 'nodejs20.x' | 'nodejs22.x';
   readonly architecture?: 'arm64' | 'x86_64';
   readonly memorySize?: PerFunction;
   readonly timeoutSeconds?: PerFunction;
@@ -93,6 +109,17 @@ export interface CognitoRevocationInputs {
   readonly pointInTimeRecoveryEnabled?: boolean;
   readonly deletionProtectionEnabled?: boolean;
   readonly tableReplicas?: TableReplica[];
+  /** The global table another instance (another region) created; see docs/multi-region.md. */
+  readonly existingTableName?: string;
+  readonly cloudwatchLogsKmsKeyId?: string;
+  /** `-1` (default) reserves nothing; see the trigger advice in docs/terraform.md. */
+  readonly reservedConcurrentExecutions?: PerFunction;
+  readonly tracingMode?: 'PassThrough' | 'Active';
+  readonly vpcSubnetIds?: string[];
+  readonly vpcSecurityGroupIds?: string[];
+  readonly rolePath?: string;
+  readonly rolePermissionsBoundary?: string;
+  readonly create?: boolean;
   readonly namePrefix?: string;
   readonly tags?: Record<string, string>;
 }
@@ -120,6 +147,8 @@ interface VariableSpec {
   readonly eachValue?: Readonly<Record<string, string>>;
   /** The value is a list of objects with these fields. */
   readonly eachItem?: Readonly<Record<string, string>>;
+  /** The map's keys are renamed too (camelCase prop keys → the variable's snake_case keys). */
+  readonly keys?: Readonly<Record<string, string>>;
 }
 
 export const REST_API_FIELDS: FieldMap<RestApiAuthorizer> = {
@@ -154,6 +183,12 @@ export const TABLE_REPLICA_FIELDS: FieldMap<TableReplica> = {
   kmsKeyArn: 'kms_key_arn',
 };
 
+export const S3_PACKAGE_FIELDS: FieldMap<S3Package> = {
+  bucket: 'bucket',
+  key: 'key',
+  versionId: 'version_id',
+};
+
 /** Every prop → its Terraform variable (and nested field names). The compiler makes it cover every prop. */
 export const VARIABLES: { readonly [K in keyof CognitoRevocationInputs]-?: VariableSpec } = {
   userPoolId: { name: 'user_pool_id' },
@@ -175,6 +210,7 @@ export const VARIABLES: { readonly [K in keyof CognitoRevocationInputs]-?: Varia
   consistentRead: { name: 'consistent_read' },
   triggerStoreTimeoutMs: { name: 'trigger_store_timeout_ms' },
   packageDir: { name: 'package_dir' },
+  s3ExistingPackage: { name: 's3_existing_package', eachValue: S3_PACKAGE_FIELDS, keys: PER_FUNCTION_FIELDS },
   runtime: { name: 'runtime' },
   architecture: { name: 'architecture' },
   memorySize: { name: 'memory_size', fields: PER_FUNCTION_FIELDS },
@@ -186,6 +222,15 @@ export const VARIABLES: { readonly [K in keyof CognitoRevocationInputs]-?: Varia
   pointInTimeRecoveryEnabled: { name: 'point_in_time_recovery_enabled' },
   deletionProtectionEnabled: { name: 'deletion_protection_enabled' },
   tableReplicas: { name: 'table_replicas', eachItem: TABLE_REPLICA_FIELDS },
+  existingTableName: { name: 'existing_table_name' },
+  cloudwatchLogsKmsKeyId: { name: 'cloudwatch_logs_kms_key_id' },
+  reservedConcurrentExecutions: { name: 'reserved_concurrent_executions', fields: PER_FUNCTION_FIELDS },
+  tracingMode: { name: 'tracing_mode' },
+  vpcSubnetIds: { name: 'vpc_subnet_ids' },
+  vpcSecurityGroupIds: { name: 'vpc_security_group_ids' },
+  rolePath: { name: 'role_path' },
+  rolePermissionsBoundary: { name: 'role_permissions_boundary' },
+  create: { name: 'create' },
   namePrefix: { name: 'name_prefix' },
   tags: { name: 'tags' },
 };
@@ -210,6 +255,7 @@ export const OUTPUTS = {
   roleArns: 'role_arns',
   rolePolicies: 'role_policies',
   logGroupNames: 'log_group_names',
+  moduleVersion: 'module_version',
 } as const;
 
 function renameFields(value: unknown, fields: Readonly<Record<string, string>>): unknown {
@@ -235,8 +281,16 @@ export function toModuleVariables(inputs: CognitoRevocationInputs): Record<strin
     if (spec.fields) converted = renameFields(value, spec.fields);
     else if (spec.eachValue && !Token.isUnresolved(value)) {
       const fields = spec.eachValue;
+      const keys = spec.keys;
       converted = Object.fromEntries(
-        Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, renameFields(v, fields)]),
+        Object.entries(value as Record<string, unknown>)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => {
+            const key = keys ? keys[k] : k;
+            if (key === undefined)
+              throw new Error(`Unknown key ${k}; expected one of ${Object.keys(keys ?? {}).join(', ')}`);
+            return [key, renameFields(v, fields)];
+          }),
       );
     } else if (spec.eachItem && Array.isArray(value)) {
       const fields = spec.eachItem;
@@ -345,6 +399,10 @@ export class CognitoRevocation extends Construct {
   }
   get logGroupNames(): Record<string, string> {
     return this.map(OUTPUTS.logGroupNames);
+  }
+  /** Version of the module and of the zips it deploys. */
+  get moduleVersion(): string {
+    return this.str(OUTPUTS.moduleVersion);
   }
 
   /** The authorizer id created on the REST API of `restApis[key]`. */

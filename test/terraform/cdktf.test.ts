@@ -64,7 +64,7 @@ describe('cdktf binding in step with the module', () => {
       expect(Object.values(fields ?? {}).sort(), spec.name).toEqual(objectFields(type));
       checked++;
     }
-    expect(checked).toBe(6);
+    expect(checked).toBe(8);
   });
 
   it('has one getter per output of outputs.tf', async () => {
@@ -98,6 +98,8 @@ describe('cdktf binding synthesis', () => {
       existingAuthorizers: { legacy: { apiId: 'k1l2m3n4o5', authorizerId: 'x9y8z7' } },
       memorySize: { tokenTrigger: 512 },
       tableReplicas: [{ regionName: 'eu-central-1' }],
+      s3ExistingPackage: { tokenTrigger: { bucket: 'artifacts', key: 'v0.1.0/token-trigger.zip', versionId: 'v1' } },
+      reservedConcurrentExecutions: { tokenTrigger: 100 },
       tags: { CostCenter: 'sec' },
     });
     const blocks = moduleBlocks(Testing.synth(stack));
@@ -114,6 +116,8 @@ describe('cdktf binding synthesis', () => {
       existing_authorizers: { legacy: { api_id: 'k1l2m3n4o5', authorizer_id: 'x9y8z7' } },
       memory_size: { token_trigger: 512 },
       table_replicas: [{ region_name: 'eu-central-1' }],
+      s3_existing_package: { token_trigger: { bucket: 'artifacts', key: 'v0.1.0/token-trigger.zip', version_id: 'v1' } },
+      reserved_concurrent_executions: { token_trigger: 100 },
       tags: { CostCenter: 'sec' },
     });
     expect(revocation.module.source).toBe('github.com/example/cognito-revocation?ref=v0.1.0');

@@ -5,11 +5,12 @@ locals {
   create = var.create
 
   # Only the function's own log group: the log group is created here, so no logs:CreateLogGroup.
+  log_group_arn = join("", aws_cloudwatch_log_group.this[*].arn)
   log_statement = {
     Sid      = "WriteOwnLogs"
     Effect   = "Allow"
     Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    Resource = ["${join("", aws_cloudwatch_log_group.this[*].arn)}:*"]
+    Resource = ["${local.log_group_arn}:*"]
   }
 
   policy = {

@@ -105,12 +105,10 @@ async function main() {
     for (const [name, f] of Object.entries(previous.functions ?? {}))
       if (FUNCTIONS.includes(name))
         zips[name] = { zipBytes: f.zipBytes, bundleBytes: f.bundleBytes, sha256: f.sha256 };
-  let cli = previous?.version === version ? previous.cli : undefined;
-  for (const l of report) {
-    if (l.name === 'cli') cli = { bundleBytes: l.bundleBytes };
-    else zips[l.name] = { zipBytes: l.zipBytes, bundleBytes: l.bundleBytes, sha256: l.sha256 };
-  }
-  const manifest = buildManifest({ version, environment, zips, cli });
+  // The CLI is not a release artifact of the module: only the zips are described.
+  for (const l of report)
+    if (l.name !== 'cli') zips[l.name] = { zipBytes: l.zipBytes, bundleBytes: l.bundleBytes, sha256: l.sha256 };
+  const manifest = buildManifest({ version, environment, zips });
   writeFileSync(`${reportFile}.${process.pid}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(`${reportFile}.${process.pid}.tmp`, reportFile);
   for (const l of report) {

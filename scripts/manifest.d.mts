@@ -18,12 +18,10 @@ export interface BuildManifest {
   readonly name: 'cognito-revocation';
   readonly version: string;
   readonly functions: Readonly<Record<string, FunctionManifest>>;
-  readonly cli?: { readonly bundleBytes: number };
 }
 
 export declare function buildManifest(input: {
   version: string;
   environment: Readonly<Record<string, readonly { readonly name: string }[]>>;
   zips: Readonly<Record<string, ZipReport>>;
-  cli?: { bundleBytes: number };
 }): BuildManifest;

@@ -21,10 +21,9 @@ export function environmentContract(names) {
 
 /**
  * @param {{ version: string, environment: Record<string, readonly { name: string }[]>,
- *           zips: Record<string, { zipBytes: number, bundleBytes: number, sha256: string }>,
- *           cli?: { bundleBytes: number } }} input
+ *           zips: Record<string, { zipBytes: number, bundleBytes: number, sha256: string }> }} input
  */
-export function buildManifest({ version, environment, zips, cli }) {
+export function buildManifest({ version, environment, zips }) {
   const functions = {};
   for (const name of Object.keys(zips).sort()) {
     const spec = environment[name];
@@ -35,5 +34,5 @@ export function buildManifest({ version, environment, zips, cli }) {
       environmentContract: environmentContract(spec.map((v) => v.name)),
     };
   }
-  return { name: PACKAGE_NAME, version, functions, ...(cli ? { cli } : {}) };
+  return { name: PACKAGE_NAME, version, functions };
 }

@@ -23,7 +23,7 @@ const install = !args.includes('--no-install');
 const RELEASE_FILES = ['authorizer.zip', 'token-trigger.zip', 'admin-signout.zip', 'build.json'].map((f) => `dist/${f}`);
 
 const run = (cmd, cmdArgs, opts = {}) =>
-  execFileSync(cmd, cmdArgs, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...opts }).trim();
+  (execFileSync(cmd, cmdArgs, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...opts }) ?? '').trim();
 const git = (...a) => run('git', a);
 
 function fail(message) {

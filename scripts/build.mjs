@@ -107,7 +107,8 @@ async function main() {
         zips[name] = { zipBytes: f.zipBytes, bundleBytes: f.bundleBytes, sha256: f.sha256 };
   // The CLI is not a release artifact of the module: only the zips are described.
   for (const l of report)
-    if (l.name !== 'cli') zips[l.name] = { zipBytes: l.zipBytes, bundleBytes: l.bundleBytes, sha256: l.sha256 };
+    if (l.name !== 'cli')
+      zips[l.name] = { zipBytes: l.zipBytes, bundleBytes: l.bundleBytes, sha256: l.sha256 };
   const manifest = buildManifest({ version, environment, zips });
   writeFileSync(`${reportFile}.${process.pid}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(`${reportFile}.${process.pid}.tmp`, reportFile);

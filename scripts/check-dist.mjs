@@ -31,7 +31,8 @@ function main() {
   const missing = RELEASE_FILES.filter((f) => !tracked.includes(f));
   const extra = tracked.filter((f) => !RELEASE_FILES.includes(f));
   if (missing.length) problems.push(`missing from the release commit: ${missing.join(', ')}`);
-  if (extra.length) problems.push(`not release artifacts (commit only the zips and build.json): ${extra.join(', ')}`);
+  if (extra.length)
+    problems.push(`not release artifacts (commit only the zips and build.json): ${extra.join(', ')}`);
 
   const out = mkdtempSync(join(tmpdir(), 'cognito-revocation-check-dist-'));
   try {
@@ -43,14 +44,18 @@ function main() {
       const committed = git(['show', `${rev}:${file}`]);
       const fresh = readFileSync(join(out, basename(file)));
       if (!committed.equals(fresh))
-        problems.push(`${file} differs from a fresh build of ${rev}'s sources (${committed.length} vs ${fresh.length} bytes)`);
+        problems.push(
+          `${file} differs from a fresh build of ${rev}'s sources (${committed.length} vs ${fresh.length} bytes)`,
+        );
     }
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
   if (problems.length) {
     console.error(`check-dist: ${rev} is not a reproducible release commit:\n  - ${problems.join('\n  - ')}`);
-    console.error('Re-create the release with `npm run release -- <version>` from a clean checkout (docs/releasing.md).');
+    console.error(
+      'Re-create the release with `npm run release -- <version>` from a clean checkout (docs/releasing.md).',
+    );
     return 1;
   }
   console.log(`check-dist: ${rev}'s ${tracked.length} built files equal a fresh build of its sources.`);

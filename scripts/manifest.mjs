@@ -27,7 +27,8 @@ export function buildManifest({ version, environment, zips }) {
   const functions = {};
   for (const name of Object.keys(zips).sort()) {
     const spec = environment[name];
-    if (!spec) throw new Error(`build manifest: no environment contract for ${name} (lambdas/config/contract.ts)`);
+    if (!spec)
+      throw new Error(`build manifest: no environment contract for ${name} (lambdas/config/contract.ts)`);
     functions[name] = {
       zip: `${name}.zip`,
       ...zips[name],

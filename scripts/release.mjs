@@ -20,10 +20,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const version = args.find((a) => !a.startsWith('--'));
 const install = !args.includes('--no-install');
-const RELEASE_FILES = ['authorizer.zip', 'token-trigger.zip', 'admin-signout.zip', 'build.json'].map((f) => `dist/${f}`);
+const RELEASE_FILES = ['authorizer.zip', 'token-trigger.zip', 'admin-signout.zip', 'build.json'].map(
+  (f) => `dist/${f}`,
+);
 
 const run = (cmd, cmdArgs, opts = {}) =>
-  (execFileSync(cmd, cmdArgs, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...opts }) ?? '').trim();
+  (
+    execFileSync(cmd, cmdArgs, {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      ...opts,
+    }) ?? ''
+  ).trim();
 const git = (...a) => run('git', a);
 
 function fail(message) {
@@ -66,10 +75,7 @@ const lock = JSON.parse(readFileSync(lockFile, 'utf8'));
 lock.version = version;
 if (lock.packages?.['']) lock.packages[''].version = version;
 writeFileSync(lockFile, `${JSON.stringify(lock, null, 2)}\n`);
-writeFileSync(
-  changelogFile,
-  changelog.replace(UNRELEASED, `## Unreleased\n\n## ${version} — ${date}`),
-);
+writeFileSync(changelogFile, changelog.replace(UNRELEASED, `## Unreleased\n\n## ${version} — ${date}`));
 
 // 3. A build from the lockfile's dependencies.
 if (install) run('npm', ['ci', '--no-audit', '--no-fund'], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -82,7 +88,14 @@ git('commit', '--quiet', '--allow-empty', '-m', `release: ${tag}`);
 // 5. The tagged commit: the release commit plus the built files, off the branch.
 git('add', '--force', ...RELEASE_FILES);
 const tree = git('write-tree');
-const tagged = git('commit-tree', tree, '-p', 'HEAD', '-m', `${tag}: the built Lambda zips and dist/build.json`);
+const tagged = git(
+  'commit-tree',
+  tree,
+  '-p',
+  'HEAD',
+  '-m',
+  `${tag}: the built Lambda zips and dist/build.json`,
+);
 git('reset', '--quiet');
 git('tag', '-a', tag, tagged, '-m', `cognito-revocation ${version}`);
 

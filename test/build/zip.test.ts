@@ -82,7 +82,8 @@ describe('deterministicZip', () => {
 
 describe('dist/<function>.zip (the artifact Terraform ships)', () => {
   const report = JSON.parse(readFileSync(join(root, 'dist', 'build.json'), 'utf8')) as BuildManifest;
-  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string })
+    .version;
 
   it('build.json names the package and its version (the Terraform module checks it at plan)', () => {
     // Assert
@@ -91,18 +92,21 @@ describe('dist/<function>.zip (the artifact Terraform ships)', () => {
     expect(Object.keys(report.functions).sort()).toEqual([...FUNCTIONS].sort());
   });
 
-  it.each(FUNCTIONS)('%s: build.json states the environment contract of lambdas/config/contract.ts', (name) => {
-    // Arrange
-    const names = ENVIRONMENT[name as keyof typeof ENVIRONMENT].map((v) => v.name);
+  it.each(FUNCTIONS)(
+    '%s: build.json states the environment contract of lambdas/config/contract.ts',
+    (name) => {
+      // Arrange
+      const names = ENVIRONMENT[name as keyof typeof ENVIRONMENT].map((v) => v.name);
 
-    // Act / Assert: the fingerprint Terraform computes as sha256(jsonencode(sort(keys(env)))).
-    expect(report.functions[name]?.environmentContract).toBe(
-      createHash('sha256')
-        .update(JSON.stringify([...names].sort()))
-        .digest('hex'),
-    );
-    expect(report.functions[name]?.environmentContract).toBe(environmentContract(names));
-  });
+      // Act / Assert: the fingerprint Terraform computes as sha256(jsonencode(sort(keys(env)))).
+      expect(report.functions[name]?.environmentContract).toBe(
+        createHash('sha256')
+          .update(JSON.stringify([...names].sort()))
+          .digest('hex'),
+      );
+      expect(report.functions[name]?.environmentContract).toBe(environmentContract(names));
+    },
+  );
 
   it('the contract fingerprint is order-free and changes with any name', () => {
     // Act / Assert
@@ -119,9 +123,7 @@ describe('dist/<function>.zip (the artifact Terraform ships)', () => {
     expect(Buffer.compare(files.get('index.js')!, readFileSync(join(root, 'dist', name, 'index.js')))).toBe(
       0,
     );
-    expect(report.functions[name]?.sha256).toBe(
-      createHash('sha256').update(zip).digest('base64'),
-    );
+    expect(report.functions[name]?.sha256).toBe(createHash('sha256').update(zip).digest('base64'));
   });
 
   it.each(FUNCTIONS)('%s bundle is CommonJS exporting handler', (name) => {

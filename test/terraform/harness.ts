@@ -120,7 +120,11 @@ export function writePlaceholderPackage(distDir: string, version = packageVersio
   const zips: Record<string, { zipBytes: number; bundleBytes: number; sha256: string }> = {};
   for (const fn of FUNCTION_ZIPS) {
     writeFileSync(join(distDir, `${fn}.zip`), EMPTY_ZIP);
-    zips[fn] = { zipBytes: EMPTY_ZIP.length, bundleBytes: 0, sha256: createHash('sha256').update(EMPTY_ZIP).digest('base64') };
+    zips[fn] = {
+      zipBytes: EMPTY_ZIP.length,
+      bundleBytes: 0,
+      sha256: createHash('sha256').update(EMPTY_ZIP).digest('base64'),
+    };
   }
   const manifest = buildManifest({ version, environment: ENVIRONMENT, zips });
   writeFileSync(join(distDir, 'build.json'), `${JSON.stringify(manifest, null, 2)}\n`);

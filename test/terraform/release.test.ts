@@ -22,13 +22,25 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliConfig, findTerraform, packageVersion, ROOT, type TerraformCli, terraformEnv } from './harness.js';
+import {
+  cliConfig,
+  findTerraform,
+  packageVersion,
+  ROOT,
+  type TerraformCli,
+  terraformEnv,
+} from './harness.js';
 
 const cli = findTerraform();
 const gitVersion = spawnSync('git', ['--version'], { encoding: 'utf8' });
 const missing =
-  'missing' in cli ? cli.missing : gitVersion.status !== 0 ? 'no `git` on PATH (needed for git:: sources)' : undefined;
-if (missing) console.warn(`\n*** SKIPPED release tests (git-tagged module consumed by Terraform): ${missing} ***\n`);
+  'missing' in cli
+    ? cli.missing
+    : gitVersion.status !== 0
+      ? 'no `git` on PATH (needed for git:: sources)'
+      : undefined;
+if (missing)
+  console.warn(`\n*** SKIPPED release tests (git-tagged module consumed by Terraform): ${missing} ***\n`);
 
 const GIT_ENV = {
   ...process.env,
@@ -42,7 +54,10 @@ const GIT_ENV = {
 
 function sh(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = GIT_ENV) {
   const res = spawnSync(cmd, [...args], { cwd, env, encoding: 'utf8', timeout: 240_000, maxBuffer: 1 << 26 });
-  return { status: res.status, output: `${res.stdout ?? ''}${res.stderr ?? ''}${res.error ? String(res.error) : ''}` };
+  return {
+    status: res.status,
+    output: `${res.stdout ?? ''}${res.stderr ?? ''}${res.error ? String(res.error) : ''}`,
+  };
 }
 
 function nextPatch(version: string): string {
@@ -149,14 +164,25 @@ describe.skipIf(missing !== undefined)('a release consumed from a git tag (issue
 
     // Assert
     expect(release.status, release.output).toBe(0);
-    const inTag = sh('git', ['ls-tree', '-r', '--name-only', tag, '--', 'dist/'], repo).output.split('\n').filter(Boolean);
+    const inTag = sh('git', ['ls-tree', '-r', '--name-only', tag, '--', 'dist/'], repo)
+      .output.split('\n')
+      .filter(Boolean);
     const inBranch = sh('git', ['ls-tree', '-r', '--name-only', 'main', '--', 'dist/'], repo).output.trim();
-    expect(inTag.sort()).toEqual(['dist/admin-signout.zip', 'dist/authorizer.zip', 'dist/build.json', 'dist/token-trigger.zip']);
+    expect(inTag.sort()).toEqual([
+      'dist/admin-signout.zip',
+      'dist/authorizer.zip',
+      'dist/build.json',
+      'dist/token-trigger.zip',
+    ]);
     expect(inBranch).toBe('');
-    const manifest = JSON.parse(sh('git', ['show', `${tag}:dist/build.json`], repo).output) as { version: string };
+    const manifest = JSON.parse(sh('git', ['show', `${tag}:dist/build.json`], repo).output) as {
+      version: string;
+    };
     expect(manifest.version).toBe(version);
     expect(sh('git', ['show', `${tag}:package.json`], repo).output).toContain(`"version": "${version}"`);
-    expect(sh('git', ['show', `main:CHANGELOG.md`], repo).output).toMatch(new RegExp(`^## ${version.replace(/\./g, '\\.')} — \\d{4}-\\d{2}-\\d{2}$`, 'm'));
+    expect(sh('git', ['show', `main:CHANGELOG.md`], repo).output).toMatch(
+      new RegExp(`^## ${version.replace(/\./g, '\\.')} — \\d{4}-\\d{2}-\\d{2}$`, 'm'),
+    );
   }, 240_000);
 
   it('check-dist passes on the tagged commit and on the branch', () => {
@@ -184,7 +210,9 @@ describe.skipIf(missing !== undefined)('a release consumed from a git tag (issue
     expect(init.status, init.output).toBe(0);
     expect(test.status, test.output).toBe(0);
     expect(test.output).toMatch(/Success! 1 passed, 0 failed\./);
-    expect(existsSync(join(consumer, '.terraform', 'modules', 'cognito_revocation', 'dist', 'authorizer.zip'))).toBe(true);
+    expect(
+      existsSync(join(consumer, '.terraform', 'modules', 'cognito_revocation', 'dist', 'authorizer.zip')),
+    ).toBe(true);
   }, 240_000);
 
   it('a tag whose zips belong to another version fails the plan with the version line', () => {
@@ -192,7 +220,10 @@ describe.skipIf(missing !== undefined)('a release consumed from a git tag (issue
     const badTag = 'v9.9.9';
     for (const args of [['checkout', '--quiet', '--detach', tag]]) sh('git', args, repo);
     const pkgFile = join(repo, 'package.json');
-    writeFileSync(pkgFile, readFileSync(pkgFile, 'utf8').replace(`"version": "${version}"`, '"version": "9.9.9"'));
+    writeFileSync(
+      pkgFile,
+      readFileSync(pkgFile, 'utf8').replace(`"version": "${version}"`, '"version": "9.9.9"'),
+    );
     for (const args of [
       ['commit', '--quiet', '-am', 'version without a build'],
       ['tag', badTag],

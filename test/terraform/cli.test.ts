@@ -7,7 +7,14 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspace, findTerraform, moduleDirs, ROOT, type Workspace } from './harness.js';
+import {
+  createWorkspace,
+  findTerraform,
+  moduleDirs,
+  ROOT,
+  TF_TIMEOUT_MS,
+  type Workspace,
+} from './harness.js';
 
 const cli = findTerraform();
 const missing = 'missing' in cli ? cli.missing : undefined;
@@ -55,16 +62,20 @@ describe.skipIf(missing !== undefined)('Terraform CLI', () => {
   });
 
   describe.each(dirs)('%s', (dir) => {
-    it('init -backend=false and validate', () => {
-      // Act
-      const init = ws.run(['init', '-backend=false', '-input=false', '-no-color'], dir);
-      const validate = init.status === 0 ? ws.run(['validate', '-no-color'], dir) : init;
+    it(
+      'init -backend=false and validate',
+      () => {
+        // Act
+        const init = ws.run(['init', '-backend=false', '-input=false', '-no-color'], dir);
+        const validate = init.status === 0 ? ws.run(['validate', '-no-color'], dir) : init;
 
-      // Assert
-      expect(init.status, init.output).toBe(0);
-      expect(validate.status, validate.output).toBe(0);
-      expect(validate.output).toContain('The configuration is valid');
-    }, 120_000);
+        // Assert
+        expect(init.status, init.output).toBe(0);
+        expect(validate.status, validate.output).toBe(0);
+        expect(validate.output).toContain('The configuration is valid');
+      },
+      TF_TIMEOUT_MS,
+    );
 
     it.runIf(withSuites.includes(dir))(
       'terraform test (mocked AWS provider)',
@@ -79,7 +90,7 @@ describe.skipIf(missing !== undefined)('Terraform CLI', () => {
         expect(Number(summary![1])).toBeGreaterThan(0);
         expect(res.output).not.toMatch(/\.\.\. skip/);
       },
-      240_000,
+      TF_TIMEOUT_MS,
     );
   });
 

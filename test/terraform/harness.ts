@@ -60,6 +60,13 @@ export function terraformFiles(root = ROOT): string[] {
   return out;
 }
 
+/**
+ * Upper bound of one Terraform command (a whole `terraform test` suite included). The root suite (≈70 runs) takes
+ * about a minute on an idle 2-core machine and measured 6 min with a load average of 9.7 from parallel work, so the
+ * bound is generous: a slow machine must not fail a correct module.
+ */
+export const TF_TIMEOUT_MS = 900_000;
+
 export interface TerraformCli {
   readonly bin: string;
   readonly mirror: string;
@@ -200,7 +207,7 @@ export function createWorkspace(cli: TerraformCli): Workspace {
         cwd: join(dir, cwd),
         env,
         encoding: 'utf8',
-        timeout: 240_000,
+        timeout: TF_TIMEOUT_MS,
       });
       return {
         status: res.status,

@@ -27,6 +27,7 @@ import {
   findTerraform,
   packageVersion,
   ROOT,
+  TF_TIMEOUT_MS,
   type TerraformCli,
   terraformEnv,
 } from './harness.js';
@@ -53,7 +54,13 @@ const GIT_ENV = {
 };
 
 function sh(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = GIT_ENV) {
-  const res = spawnSync(cmd, [...args], { cwd, env, encoding: 'utf8', timeout: 240_000, maxBuffer: 1 << 26 });
+  const res = spawnSync(cmd, [...args], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    timeout: TF_TIMEOUT_MS,
+    maxBuffer: 1 << 26,
+  });
   return {
     status: res.status,
     output: `${res.stdout ?? ''}${res.stderr ?? ''}${res.error ? String(res.error) : ''}`,
@@ -152,114 +159,134 @@ describe.skipIf(missing !== undefined)('a release consumed from a git tag (issue
     const rc = join(base, '.terraformrc');
     writeFileSync(rc, cliConfig(tf));
     env = terraformEnv(rc);
-  }, 120_000);
+  }, TF_TIMEOUT_MS);
 
   afterAll(() => {
     if (base) rmSync(base, { recursive: true, force: true });
   });
 
-  it('`npm run release` tags a commit carrying the zips, and leaves the branch without them', () => {
-    // Act
-    const release = sh(process.execPath, ['scripts/release.mjs', version, '--no-install'], repo);
+  it(
+    '`npm run release` tags a commit carrying the zips, and leaves the branch without them',
+    () => {
+      // Act
+      const release = sh(process.execPath, ['scripts/release.mjs', version, '--no-install'], repo);
 
-    // Assert
-    expect(release.status, release.output).toBe(0);
-    const inTag = sh('git', ['ls-tree', '-r', '--name-only', tag, '--', 'dist/'], repo)
-      .output.split('\n')
-      .filter(Boolean);
-    const inBranch = sh('git', ['ls-tree', '-r', '--name-only', 'main', '--', 'dist/'], repo).output.trim();
-    expect(inTag.sort()).toEqual([
-      'dist/admin-signout.zip',
-      'dist/authorizer.zip',
-      'dist/build.json',
-      'dist/token-trigger.zip',
-    ]);
-    expect(inBranch).toBe('');
-    const manifest = JSON.parse(sh('git', ['show', `${tag}:dist/build.json`], repo).output) as {
-      version: string;
-    };
-    expect(manifest.version).toBe(version);
-    expect(sh('git', ['show', `${tag}:package.json`], repo).output).toContain(`"version": "${version}"`);
-    expect(sh('git', ['show', `main:CHANGELOG.md`], repo).output).toMatch(
-      new RegExp(`^## ${version.replace(/\./g, '\\.')} — \\d{4}-\\d{2}-\\d{2}$`, 'm'),
-    );
-  }, 240_000);
+      // Assert
+      expect(release.status, release.output).toBe(0);
+      const inTag = sh('git', ['ls-tree', '-r', '--name-only', tag, '--', 'dist/'], repo)
+        .output.split('\n')
+        .filter(Boolean);
+      const inBranch = sh('git', ['ls-tree', '-r', '--name-only', 'main', '--', 'dist/'], repo).output.trim();
+      expect(inTag.sort()).toEqual([
+        'dist/admin-signout.zip',
+        'dist/authorizer.zip',
+        'dist/build.json',
+        'dist/token-trigger.zip',
+      ]);
+      expect(inBranch).toBe('');
+      const manifest = JSON.parse(sh('git', ['show', `${tag}:dist/build.json`], repo).output) as {
+        version: string;
+      };
+      expect(manifest.version).toBe(version);
+      expect(sh('git', ['show', `${tag}:package.json`], repo).output).toContain(`"version": "${version}"`);
+      expect(sh('git', ['show', `main:CHANGELOG.md`], repo).output).toMatch(
+        new RegExp(`^## ${version.replace(/\./g, '\\.')} — \\d{4}-\\d{2}-\\d{2}$`, 'm'),
+      );
+    },
+    TF_TIMEOUT_MS,
+  );
 
-  it('check-dist passes on the tagged commit and on the branch', () => {
-    // Act
-    const onTag = sh(process.execPath, ['scripts/check-dist.mjs', `--rev=${tag}`], repo);
-    const onBranch = sh(process.execPath, ['scripts/check-dist.mjs'], repo);
+  it(
+    'check-dist passes on the tagged commit and on the branch',
+    () => {
+      // Act
+      const onTag = sh(process.execPath, ['scripts/check-dist.mjs', `--rev=${tag}`], repo);
+      const onBranch = sh(process.execPath, ['scripts/check-dist.mjs'], repo);
 
-    // Assert
-    expect(onTag.status, onTag.output).toBe(0);
-    expect(onTag.output).toContain('equal a fresh build');
-    expect(onBranch.status, onBranch.output).toBe(0);
-    expect(onBranch.output).toContain('nothing to compare');
-  }, 240_000);
+      // Assert
+      expect(onTag.status, onTag.output).toBe(0);
+      expect(onTag.output).toContain('equal a fresh build');
+      expect(onBranch.status, onBranch.output).toBe(0);
+      expect(onBranch.output).toContain('nothing to compare');
+    },
+    TF_TIMEOUT_MS,
+  );
 
-  it('a consumer plans the module from git::file://...?ref=<tag> with no package_dir and no build', () => {
-    // Arrange
-    const consumer = join(base, 'consumer');
-    writeConsumer(consumer, `git::file://${repo}?ref=${tag}`);
+  it(
+    'a consumer plans the module from git::file://...?ref=<tag> with no package_dir and no build',
+    () => {
+      // Arrange
+      const consumer = join(base, 'consumer');
+      writeConsumer(consumer, `git::file://${repo}?ref=${tag}`);
 
-    // Act
-    const init = sh(tf.bin, ['init', '-input=false', '-no-color'], consumer, env);
-    const test = init.status === 0 ? sh(tf.bin, ['test', '-no-color'], consumer, env) : init;
+      // Act
+      const init = sh(tf.bin, ['init', '-input=false', '-no-color'], consumer, env);
+      const test = init.status === 0 ? sh(tf.bin, ['test', '-no-color'], consumer, env) : init;
 
-    // Assert
-    expect(init.status, init.output).toBe(0);
-    expect(test.status, test.output).toBe(0);
-    expect(test.output).toMatch(/Success! 1 passed, 0 failed\./);
-    expect(
-      existsSync(join(consumer, '.terraform', 'modules', 'cognito_revocation', 'dist', 'authorizer.zip')),
-    ).toBe(true);
-  }, 240_000);
+      // Assert
+      expect(init.status, init.output).toBe(0);
+      expect(test.status, test.output).toBe(0);
+      expect(test.output).toMatch(/Success! 1 passed, 0 failed\./);
+      expect(
+        existsSync(join(consumer, '.terraform', 'modules', 'cognito_revocation', 'dist', 'authorizer.zip')),
+      ).toBe(true);
+    },
+    TF_TIMEOUT_MS,
+  );
 
-  it('a tag whose zips belong to another version fails the plan with the version line', () => {
-    // Arrange: a commit on the tag that changes the module's version without rebuilding its zips.
-    const badTag = 'v9.9.9';
-    for (const args of [['checkout', '--quiet', '--detach', tag]]) sh('git', args, repo);
-    const pkgFile = join(repo, 'package.json');
-    writeFileSync(
-      pkgFile,
-      readFileSync(pkgFile, 'utf8').replace(`"version": "${version}"`, '"version": "9.9.9"'),
-    );
-    for (const args of [
-      ['commit', '--quiet', '-am', 'version without a build'],
-      ['tag', badTag],
-      ['checkout', '--quiet', 'main'],
-    ]) {
-      const res = sh('git', args, repo);
-      expect(res.status, res.output).toBe(0);
-    }
-    const consumer = join(base, 'consumer-mismatch');
-    writeConsumer(consumer, `git::file://${repo}?ref=${badTag}`);
+  it(
+    'a tag whose zips belong to another version fails the plan with the version line',
+    () => {
+      // Arrange: a commit on the tag that changes the module's version without rebuilding its zips.
+      const badTag = 'v9.9.9';
+      for (const args of [['checkout', '--quiet', '--detach', tag]]) sh('git', args, repo);
+      const pkgFile = join(repo, 'package.json');
+      writeFileSync(
+        pkgFile,
+        readFileSync(pkgFile, 'utf8').replace(`"version": "${version}"`, '"version": "9.9.9"'),
+      );
+      for (const args of [
+        ['commit', '--quiet', '-am', 'version without a build'],
+        ['tag', badTag],
+        ['checkout', '--quiet', 'main'],
+      ]) {
+        const res = sh('git', args, repo);
+        expect(res.status, res.output).toBe(0);
+      }
+      const consumer = join(base, 'consumer-mismatch');
+      writeConsumer(consumer, `git::file://${repo}?ref=${badTag}`);
 
-    // Act
-    const init = sh(tf.bin, ['init', '-input=false', '-no-color'], consumer, env);
-    const test = init.status === 0 ? sh(tf.bin, ['test', '-no-color'], consumer, env) : init;
+      // Act
+      const init = sh(tf.bin, ['init', '-input=false', '-no-color'], consumer, env);
+      const test = init.status === 0 ? sh(tf.bin, ['test', '-no-color'], consumer, env) : init;
 
-    // Assert: Terraform wraps long messages; compare with whitespace folded.
-    expect(init.status, init.output).toBe(0);
-    expect(test.status).not.toBe(0);
-    expect(test.output.replace(/\s+/g, ' ')).toContain(
-      `cognito-revocation: the zips in .terraform/modules/cognito_revocation/dist are version ${version}, this module is version 9.9.9`,
-    );
-  }, 240_000);
+      // Assert: Terraform wraps long messages; compare with whitespace folded.
+      expect(init.status, init.output).toBe(0);
+      expect(test.status).not.toBe(0);
+      expect(test.output.replace(/\s+/g, ' ')).toContain(
+        `cognito-revocation: the zips in .terraform/modules/cognito_revocation/dist are version ${version}, this module is version 9.9.9`,
+      );
+    },
+    TF_TIMEOUT_MS,
+  );
 
-  it('check-dist fails a release commit whose zip is not what its sources build', () => {
-    // Arrange: the tagged commit with one zip replaced.
-    sh('git', ['checkout', '--quiet', '--detach', tag], repo);
-    writeFileSync(join(repo, 'dist', 'authorizer.zip'), 'not the build');
-    const commit = sh('git', ['commit', '--quiet', '-am', 'tampered zip'], repo);
-    expect(commit.status, commit.output).toBe(0);
+  it(
+    'check-dist fails a release commit whose zip is not what its sources build',
+    () => {
+      // Arrange: the tagged commit with one zip replaced.
+      sh('git', ['checkout', '--quiet', '--detach', tag], repo);
+      writeFileSync(join(repo, 'dist', 'authorizer.zip'), 'not the build');
+      const commit = sh('git', ['commit', '--quiet', '-am', 'tampered zip'], repo);
+      expect(commit.status, commit.output).toBe(0);
 
-    // Act
-    const check = sh(process.execPath, ['scripts/check-dist.mjs'], repo);
-    sh('git', ['checkout', '--quiet', '--force', 'main'], repo);
+      // Act
+      const check = sh(process.execPath, ['scripts/check-dist.mjs'], repo);
+      sh('git', ['checkout', '--quiet', '--force', 'main'], repo);
 
-    // Assert
-    expect(check.status).toBe(1);
-    expect(check.output).toContain('dist/authorizer.zip differs from a fresh build');
-  }, 240_000);
+      // Assert
+      expect(check.status).toBe(1);
+      expect(check.output).toContain('dist/authorizer.zip differs from a fresh build');
+    },
+    TF_TIMEOUT_MS,
+  );
 });

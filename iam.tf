@@ -20,14 +20,14 @@ locals {
   authorizer_policy_statements = concat([{
     sid       = "ReadBlocklist"
     actions   = ["dynamodb:BatchGetItem", "dynamodb:GetItem"]
-    resources = [local.table_arn]
+    resources = [module.table.arn]
   }], local.kms_read)
 
   # Records one session per token issuance. Must not depend on the pool (see locals.tf).
   token_trigger_policy_statements = concat([{
     sid       = "RecordSessions"
     actions   = ["dynamodb:PutItem"]
-    resources = [local.table_arn]
+    resources = [module.table.arn]
   }], local.kms_read_write)
 
   # Watermarks and session/token revocations (PutItem, BatchWriteItem), reading them back (GetItem,
@@ -38,7 +38,7 @@ locals {
     {
       sid       = "RevokeAndListSessions"
       actions   = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
-      resources = [local.table_arn]
+      resources = [module.table.arn]
     },
     {
       sid       = "SignOutUsersOfOnePool"

@@ -8,9 +8,9 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
 
   # This instance's table, or the local replica of a global table another instance owns (existing_table_name).
-  # Replicas share the table's name, so the ARN in this region is known without reading anything.
+  # Replicas share the table's name, so module.table.arn (used by iam.tf) is this region's ARN, known at plan.
   table_name = coalesce(var.existing_table_name, "${var.name_prefix}-blocklist")
-  table_arn  = "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${local.table_name}"
+  table_arn  = module.table.arn
 
   pool_region   = split("_", var.user_pool_id)[0]
   user_pool_arn = "arn:${local.partition}:cognito-idp:${local.pool_region}:${local.account_id}:userpool/${var.user_pool_id}"

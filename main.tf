@@ -17,7 +17,9 @@ module "table" {
 
   create                         = var.create && var.existing_table_name == null
   name                           = local.table_name
+  partition                      = local.partition
   region                         = local.region
+  account_id                     = local.account_id
   kms_key_arn                    = var.kms_key_arn
   point_in_time_recovery_enabled = var.point_in_time_recovery_enabled
   deletion_protection_enabled    = var.deletion_protection_enabled

@@ -111,7 +111,8 @@ export interface Workspace {
 /** An empty but valid zip (end-of-central-directory record only): enough for `filebase64sha256` and mocks. */
 export const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
 
-export const FUNCTION_ZIPS = ['authorizer', 'token-trigger', 'admin-signout'] as const;
+/** One zip per function of the environment contract (lambdas/config/contract.ts), named like the function. */
+export const FUNCTION_ZIPS = Object.keys(ENVIRONMENT);
 
 /** The package version the module reads (package.json), which build.json must state. */
 export function packageVersion(root = ROOT): string {

@@ -139,3 +139,17 @@ run "create_false_creates_no_table" {
     error_message = "create = false: no table, null outputs."
   }
 }
+
+run "arn_known_at_plan_from_region_and_account" {
+  command = plan
+  variables {
+    create     = false
+    name       = "cognito-revocation-blocklist"
+    region     = "us-east-1"
+    account_id = "123456789012"
+  }
+  assert {
+    condition     = output.arn == "arn:aws:dynamodb:us-east-1:123456789012:table/cognito-revocation-blocklist"
+    error_message = "With region and account the ARN is known at plan, also for a replica created elsewhere."
+  }
+}

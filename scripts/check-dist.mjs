@@ -12,9 +12,6 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rev = process.argv.find((a) => a.startsWith('--rev='))?.slice('--rev='.length) ?? 'HEAD';
-const RELEASE_FILES = ['admin-signout.zip', 'authorizer.zip', 'build.json', 'token-trigger.zip'].map(
-  (f) => `dist/${f}`,
-);
 
 const git = (args, opts = {}) => execFileSync('git', args, { cwd: root, maxBuffer: 1 << 28, ...opts });
 
@@ -28,19 +25,24 @@ function main() {
     return 0;
   }
   const problems = [];
-  const missing = RELEASE_FILES.filter((f) => !tracked.includes(f));
-  const extra = tracked.filter((f) => !RELEASE_FILES.includes(f));
-  if (missing.length) problems.push(`missing from the release commit: ${missing.join(', ')}`);
-  if (extra.length)
-    problems.push(`not release artifacts (commit only the zips and build.json): ${extra.join(', ')}`);
-
   const out = mkdtempSync(join(tmpdir(), 'cognito-revocation-check-dist-'));
   try {
     execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), `--out=${out}`], {
       cwd: root,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    for (const file of tracked.filter((f) => RELEASE_FILES.includes(f))) {
+    // The release files are build.json and every zip it lists (one per function of the contract).
+    const manifest = JSON.parse(readFileSync(join(out, 'build.json'), 'utf8'));
+    const releaseFiles = [
+      'dist/build.json',
+      ...Object.values(manifest.functions).map((f) => `dist/${f.zip}`),
+    ].sort();
+    const missing = releaseFiles.filter((f) => !tracked.includes(f));
+    const extra = tracked.filter((f) => !releaseFiles.includes(f));
+    if (missing.length) problems.push(`missing from the release commit: ${missing.join(', ')}`);
+    if (extra.length)
+      problems.push(`not release artifacts (commit only the zips and build.json): ${extra.join(', ')}`);
+    for (const file of tracked.filter((f) => releaseFiles.includes(f))) {
       const committed = git(['show', `${rev}:${file}`]);
       const fresh = readFileSync(join(out, basename(file)));
       if (!committed.equals(fresh))

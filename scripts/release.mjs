@@ -20,9 +20,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const version = args.find((a) => !a.startsWith('--'));
 const install = !args.includes('--no-install');
-const RELEASE_FILES = ['authorizer.zip', 'token-trigger.zip', 'admin-signout.zip', 'build.json'].map(
-  (f) => `dist/${f}`,
-);
 
 const run = (cmd, cmdArgs, opts = {}) =>
   (
@@ -85,8 +82,10 @@ run(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: ['ignore', 
 git('add', 'package.json', 'package-lock.json', 'CHANGELOG.md');
 git('commit', '--quiet', '--allow-empty', '-m', `release: ${tag}`);
 
-// 5. The tagged commit: the release commit plus the built files, off the branch.
-git('add', '--force', ...RELEASE_FILES);
+// 5. The tagged commit: the release commit plus the built files (build.json and every zip it lists), off the branch.
+const manifest = JSON.parse(readFileSync(join(root, 'dist', 'build.json'), 'utf8'));
+const releaseFiles = ['dist/build.json', ...Object.values(manifest.functions).map((f) => `dist/${f.zip}`)];
+git('add', '--force', ...releaseFiles);
 const tree = git('write-tree');
 const tagged = git(
   'commit-tree',

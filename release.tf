@@ -4,7 +4,8 @@
 #     "functions": { "<function>": { "zip", "sha256", "environmentContract", ... } } }
 # The plan fails with one line when the zips were built for another version of the module, or against another
 # environment contract (lambdas/config/contract.ts) than the one locals.tf sets — i.e. when the code would read
-# variables the module does not set, or the module would set variables the code does not read.
+# variables the module does not set, or the module would set variables the code does not read — or when a zip is
+# not the one build.json describes.
 
 locals {
   # The module's version is package.json's: one number for the npm build, the zips and the Terraform module.
@@ -31,6 +32,12 @@ locals {
     if try(local.package_manifest.functions[zip].environmentContract, "") != sha256(jsonencode(sort(keys(fn.environment))))
   ]
 
+  # Each zip must be the one build.json describes (a zip swapped after the build).
+  zip_mismatches = [
+    for zip, fn in local.local_packages : zip
+    if try(local.package_manifest.functions[zip].sha256, "-") != try(filebase64sha256("${local.package_dir}/${zip}.zip"), "")
+  ]
+
   # null when the zips belong to this module; otherwise the one line the plan fails with. Missing zips are
   # reported by modules/function's own precondition, so they are not repeated here.
   package_problem = (
@@ -39,6 +46,7 @@ locals {
     local.package_manifest == null ? "cognito-revocation: no build manifest at ${local.package_manifest_file}, so nothing ties these zips to module version ${coalesce(local.module_version, "unknown")}: use a release of the module (its tag ships the zips and build.json) or rebuild with `npm ci && npm run build` in the same checkout." :
     local.package_version != local.module_version ? "cognito-revocation: the zips in ${local.package_dir} are version ${local.package_version}, this module is version ${coalesce(local.module_version, "unknown")}: use the zips of the same release (`?ref=v${coalesce(local.module_version, "X.Y.Z")}` ships them), or rebuild with `npm ci && npm run build` in this checkout." :
     length(local.contract_mismatches) > 0 ? "cognito-revocation: the zips in ${local.package_dir} (version ${local.package_version}) read other environment variables than this module sets (${join(", ", local.contract_mismatches)}): rebuild them from this same checkout with `npm ci && npm run build`." :
+    length(local.zip_mismatches) > 0 ? "cognito-revocation: ${join(", ", [for z in local.zip_mismatches : "${z}.zip"])} in ${local.package_dir} is not the zip build.json describes (SHA-256 differs): restore the release's files, or rebuild with `npm ci && npm run build`." :
     null
   )
 }

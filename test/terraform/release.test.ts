@@ -213,7 +213,7 @@ describe.skipIf(missing !== undefined)('a release consumed from a git tag (issue
   );
 
   it(
-    'a consumer plans the module from git::file://...?ref=<tag> with no package_dir and no build',
+    'a consumer plans the module from git::file://...?ref=<tag> with no package_dir and no build; a swapped zip fails',
     () => {
       // Arrange
       const consumer = join(base, 'consumer');
@@ -230,6 +230,17 @@ describe.skipIf(missing !== undefined)('a release consumed from a git tag (issue
       expect(
         existsSync(join(consumer, '.terraform', 'modules', 'cognito_revocation', 'dist', 'authorizer.zip')),
       ).toBe(true);
+
+      // Act again: a zip swapped after the build (here, in the downloaded module) is refused too.
+      const zip = join(consumer, '.terraform', 'modules', 'cognito_revocation', 'dist', 'authorizer.zip');
+      writeFileSync(zip, Buffer.concat([readFileSync(zip), Buffer.from('tampered')]));
+      const swapped = sh(tf.bin, ['test', '-no-color'], consumer, env);
+
+      // Assert
+      expect(swapped.status).not.toBe(0);
+      expect(swapped.output.replace(/\s+/g, ' ')).toContain(
+        'cognito-revocation: authorizer.zip in .terraform/modules/cognito_revocation/dist is not the zip build.json describes',
+      );
     },
     TF_TIMEOUT_MS,
   );

@@ -3,13 +3,13 @@
 ################################################################################
 
 output "table_name" {
-  description = "Name of the blocklist DynamoDB table."
-  value       = try(module.table.name, null)
+  description = "Name of the blocklist DynamoDB table (this instance's, or `existing_table_name`)."
+  value       = var.create ? local.table_name : null
 }
 
 output "table_arn" {
-  description = "ARN of the blocklist DynamoDB table."
-  value       = try(module.table.arn, null)
+  description = "ARN of the blocklist DynamoDB table in this region (the local replica when `existing_table_name` is set)."
+  value       = var.create ? local.table_arn : null
 }
 
 ################################################################################
@@ -18,32 +18,32 @@ output "table_arn" {
 
 output "authorizer_function_name" {
   description = "Name of the authorizer Lambda function."
-  value       = try(module.authorizer.function_name, null)
+  value       = module.authorizer.function_name
 }
 
 output "authorizer_function_arn" {
   description = "ARN of the authorizer Lambda function (AppSync `lambda_authorizer_config.authorizer_function_arn`)."
-  value       = try(module.authorizer.function_arn, null)
+  value       = module.authorizer.function_arn
 }
 
 output "authorizer_invoke_arn" {
   description = "Invoke ARN of the authorizer function: the `authorizer_uri` of authorizers you manage yourself (see `existing_authorizers`)."
-  value       = try(module.authorizer.invoke_arn, null)
+  value       = module.authorizer.invoke_arn
 }
 
 output "rest_api_authorizer_ids" {
   description = "Id of the authorizer created on each REST API, by `rest_apis` key: set `authorization = \"CUSTOM\"` and `authorizer_id` on your methods."
-  value       = try(module.api_authorizers.rest_api_authorizer_ids, {})
+  value       = module.api_authorizers.rest_api_authorizer_ids
 }
 
 output "http_api_authorizer_ids" {
   description = "Id of the authorizer created on each HTTP API, by `http_apis` key: set `authorization_type = \"CUSTOM\"` and `authorizer_id` on your routes."
-  value       = try(module.api_authorizers.http_api_authorizer_ids, {})
+  value       = module.api_authorizers.http_api_authorizer_ids
 }
 
 output "authorizer_permission_source_arns" {
   description = "Every source ARN API Gateway or AppSync may invoke the authorizer from, by `rest/<key>`, `http/<key>`, `existing/<key>`, `appsync/<key>`."
-  value       = try(module.api_authorizers.permission_source_arns, {})
+  value       = module.api_authorizers.permission_source_arns
 }
 
 ################################################################################
@@ -52,25 +52,33 @@ output "authorizer_permission_source_arns" {
 
 output "token_trigger_function_name" {
   description = "Name of the token trigger Lambda function."
-  value       = try(module.token_trigger.function_name, null)
+  value       = module.token_trigger.function_name
 }
 
 output "token_trigger_function_arn" {
   description = "ARN of the token trigger: the pool's `lambda_config` pre-token-generation (and optionally `post_authentication`) Lambda."
-  value       = try(module.token_trigger.function_arn, null)
+  value       = module.token_trigger.function_arn
 }
 
 output "pre_token_generation_config" {
   description = "Object to put in the pool's `lambda_config { pre_token_generation_config { ... } }`: `lambda_arn` and `lambda_version` (`pre_token_generation_event_version`)."
-  value = try({
+  value = var.create ? {
     lambda_arn     = module.token_trigger.function_arn
     lambda_version = var.pre_token_generation_event_version
-  }, null)
+  } : null
 }
 
 output "user_pool_arn" {
   description = "ARN of the user pool, as the module scoped the trigger permission and the admin role to it."
-  value       = try(local.user_pool_arn, null)
+  value       = local.user_pool_arn
+
+  # A token trigger must live in the pool's region, and the pool's ARN (trigger permission, admin role) is built
+  # with this account. Only a second-region instance reading a global table (existing_table_name) protects APIs
+  # of another region than the pool's (docs/multi-region.md).
+  precondition {
+    condition     = !var.create || var.existing_table_name != null || local.pool_region == local.region
+    error_message = "user_pool_id ${var.user_pool_id} is in ${local.pool_region} but the AWS provider deploys to ${local.region}: configure the provider for ${local.pool_region} (or, for a second region that reads the global table of the pool's region, set existing_table_name; see docs/multi-region.md)."
+  }
 }
 
 ################################################################################
@@ -79,17 +87,17 @@ output "user_pool_arn" {
 
 output "admin_signout_function_name" {
   description = "Name of the admin signout Lambda function (the CLI's `--function`)."
-  value       = try(module.admin_signout.function_name, null)
+  value       = module.admin_signout.function_name
 }
 
 output "admin_signout_function_arn" {
   description = "ARN of the admin signout Lambda function."
-  value       = try(module.admin_signout.function_arn, null)
+  value       = module.admin_signout.function_arn
 }
 
 output "admin_invoke_policy_json" {
   description = "IAM policy document (JSON) allowing `lambda:InvokeFunction` on the admin signout function only: attach it to the role or group of your admin tooling."
-  value = try(jsonencode({
+  value = var.create ? jsonencode({
     Version = "2012-10-17"
     Statement = [{
       Sid      = "InvokeCognitoRevocationAdmin"
@@ -97,7 +105,7 @@ output "admin_invoke_policy_json" {
       Action   = ["lambda:InvokeFunction"]
       Resource = [module.admin_signout.function_arn]
     }]
-  }), null)
+  }) : null
 }
 
 ################################################################################
@@ -106,27 +114,27 @@ output "admin_invoke_policy_json" {
 
 output "role_arns" {
   description = "Execution role ARN of each function, by `authorizer`, `token_trigger`, `admin_signout`."
-  value = try({
+  value = var.create ? {
     authorizer    = module.authorizer.role_arn
     token_trigger = module.token_trigger.role_arn
     admin_signout = module.admin_signout.role_arn
-  }, {})
+  } : {}
 }
 
 output "role_policies" {
   description = "Inline policy document (JSON) of each function's role, by `authorizer`, `token_trigger`, `admin_signout`: the complete list of what each may do."
-  value = try({
+  value = var.create ? {
     authorizer    = module.authorizer.policy_json
     token_trigger = module.token_trigger.policy_json
     admin_signout = module.admin_signout.policy_json
-  }, {})
+  } : {}
 }
 
 output "log_group_names" {
   description = "CloudWatch log group of each function, by `authorizer`, `token_trigger`, `admin_signout`."
-  value = try({
+  value = var.create ? {
     authorizer    = module.authorizer.log_group_name
     token_trigger = module.token_trigger.log_group_name
     admin_signout = module.admin_signout.log_group_name
-  }, {})
+  } : {}
 }

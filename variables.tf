@@ -73,7 +73,9 @@ variable "rest_apis" {
     `rest_api_id`; optional `name` (default `<name_prefix>-<key>`), `type` (`TOKEN`, the default, or `REQUEST`),
     `identity_source` (default `method.request.header.Authorization`), `identity_validation_expression` (TOKEN only)
     and `authorizer_result_ttl_in_seconds` (0–3600, default 0: API Gateway's cache keeps serving an allow for this
-    long after a revocation). Attach the authorizer to methods with the `rest_api_authorizer_ids` output.
+    long after a revocation). With a TTL above 0 a REQUEST authorizer must list the Authorization header among its
+    identity sources (the cache key must hold the token). Attach the authorizer to methods with the
+    `rest_api_authorizer_ids` output.
   EOT
   type = map(object({
     rest_api_id                      = string
@@ -106,6 +108,14 @@ variable "rest_apis" {
     error_message = "rest_apis authorizer_result_ttl_in_seconds must be a whole number from 0 to 3600. A revocation takes up to this long to reach cached callers; keep 0 unless you accept that window."
   }
 
+  # Security review finding 1: API Gateway caches an allow under the values of the identity sources, and the
+  # authorizer takes the token from the Authorization header only (REQUEST events). A cache key without that
+  # header holds no credential: a request without a token but with the same key would ride someone's allow.
+  validation {
+    condition     = alltrue([for a in var.rest_apis : a.type == "TOKEN" || a.authorizer_result_ttl_in_seconds == 0 || contains([for src in split(",", a.identity_source) : lower(trimspace(src))], "method.request.header.authorization")])
+    error_message = "rest_apis: a REQUEST authorizer with authorizer_result_ttl_in_seconds > 0 must have method.request.header.Authorization among its identity_source entries: API Gateway caches the allow under the identity sources, and a cache key without the token lets a request without a token reuse another caller's allow. Add the header to identity_source (e.g. \"method.request.header.Authorization,context.httpMethod\") or set the TTL to 0."
+  }
+
   validation {
     condition     = alltrue([for a in var.rest_apis : a.type == "REQUEST" ? can(regex("^((method\\.request\\.(header|querystring)|stageVariables|context)\\.[^,\\s]+)(,\\s*(method\\.request\\.(header|querystring)|stageVariables|context)\\.[^,\\s]+)*$", a.identity_source)) : can(regex("^method\\.request\\.header\\.[A-Za-z0-9-]+$", a.identity_source))])
     error_message = "rest_apis identity_source: a TOKEN authorizer takes one header as method.request.header.<Name>; a REQUEST authorizer a comma-separated list of method.request.header.*, method.request.querystring.*, stageVariables.* or context.* sources."
@@ -121,7 +131,9 @@ variable "http_apis" {
   description = <<-EOT
     HTTP APIs to create a Lambda authorizer on (REQUEST, payload format 2.0, simple responses), keyed by a short name:
     `api_id`; optional `name`, `identity_sources` (default `["$request.header.Authorization"]`) and
-    `authorizer_result_ttl_in_seconds` (0–3600, default 0). Attach it to routes with the `http_api_authorizer_ids` output.
+    `authorizer_result_ttl_in_seconds` (0–3600, default 0). With a TTL above 0, `identity_sources` must include
+    `$request.header.Authorization` (the cache key must hold the token). Attach it to routes with the
+    `http_api_authorizer_ids` output.
   EOT
   type = map(object({
     api_id                           = string
@@ -157,6 +169,12 @@ variable "http_apis" {
     error_message = "http_apis with authorizer_result_ttl_in_seconds > 0 need at least one identity source (the cache key)."
   }
 
+  # Security review finding 1 (see rest_apis): the cache key must contain the token.
+  validation {
+    condition     = alltrue([for a in var.http_apis : a.authorizer_result_ttl_in_seconds == 0 || contains([for src in a.identity_sources : lower(src)], "$request.header.authorization")])
+    error_message = "http_apis: an authorizer with authorizer_result_ttl_in_seconds > 0 must list \"$request.header.Authorization\" in identity_sources: API Gateway caches the allow under the identity sources, and a cache key without the token lets a request without a token reuse another caller's allow. Add it to identity_sources or set the TTL to 0."
+  }
+
   validation {
     condition     = alltrue([for a in var.http_apis : a.name == null || can(regex("^[A-Za-z0-9_-]{1,128}$", coalesce(a.name, "x")))])
     error_message = "http_apis name must be 1–128 letters, digits, `-` or `_`."
@@ -180,6 +198,8 @@ variable "existing_authorizers" {
     API Gateway authorizers managed elsewhere (REST or HTTP API) whose URI you point at `authorizer_invoke_arn`,
     keyed by a short name: `api_id` and `authorizer_id`. The module only grants API Gateway invoke on the authorizer
     function, scoped to exactly `arn:<partition>:execute-api:<region>:<account>:<api_id>/authorizers/<authorizer_id>`.
+    The module cannot check those authorizers' settings: if you give one a result cache TTL above 0, make the
+    Authorization header one of its identity sources (docs/security.md, "Cache keys").
   EOT
   type = map(object({
     api_id        = string
@@ -311,20 +331,85 @@ variable "trigger_store_timeout_ms" {
 ################################################################################
 
 variable "package_dir" {
-  description = "Directory holding `authorizer.zip`, `token-trigger.zip` and `admin-signout.zip` from `npm run build`. `null` means `<module path>/dist`."
+  description = "Directory holding `authorizer.zip`, `token-trigger.zip`, `admin-signout.zip` and `build.json` from `npm run build`. `null` means `<module path>/dist`, where a release ships them. The plan fails when `build.json` names another version than the module's."
   type        = string
   default     = null
 }
 
+variable "s3_existing_package" {
+  description = "Deploy functions from your own S3 bucket instead of local zips, keyed by `authorizer`, `token_trigger`, `admin_signout` (any subset): `bucket`, `key` and optional `version_id`. Upload the zips of the same release as the module (docs/releasing.md)."
+  type = map(object({
+    bucket     = string
+    key        = string
+    version_id = optional(string)
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for k, p in var.s3_existing_package : contains(["authorizer", "token_trigger", "admin_signout"], k) && can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", p.bucket)) && length(p.key) > 0 && endswith(p.key, ".zip")])
+    error_message = "s3_existing_package keys must be authorizer, token_trigger or admin_signout; each value a bucket name (not an ARN or s3:// URL) and the key of a .zip object."
+  }
+}
+
+variable "reserved_concurrent_executions" {
+  description = "Concurrency reserved for each function: `-1` (default) reserves none. Reserving also caps: a throttled token trigger fails the sign-in, and a throttled authorizer denies, so reserve at least the peak (requests per second × duration) or leave -1. See docs/terraform.md."
+  type = object({
+    authorizer    = optional(number, -1)
+    token_trigger = optional(number, -1)
+    admin_signout = optional(number, -1)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for n in values(var.reserved_concurrent_executions) : n == -1 || (n >= 1 && floor(n) == n)])
+    error_message = "reserved_concurrent_executions values must be -1 (unreserved) or a whole number of at least 1: 0 throttles every invocation (no sign-in would succeed with the trigger at 0)."
+  }
+}
+
+variable "tracing_mode" {
+  description = "X-Ray tracing of the three functions: `null` (default, off), `PassThrough` or `Active`. When set, each role gets the AWS managed AWSXRayDaemonWriteAccess policy."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.tracing_mode == null || contains(["PassThrough", "Active"], coalesce(var.tracing_mode, "x"))
+    error_message = "tracing_mode must be null (off), \"PassThrough\" or \"Active\"."
+  }
+}
+
+variable "vpc_subnet_ids" {
+  description = "Subnets to run the three functions in (with `vpc_security_group_ids`); `null` (default) runs them outside any VPC. The subnets need a route to DynamoDB (a gateway endpoint) and to Cognito (interface endpoint or NAT) and, for the authorizer's first JWKS fetch, to `cognito-idp.<region>.amazonaws.com`. The roles then get the AWS managed AWSLambdaENIManagementAccess policy."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.vpc_subnet_ids == null || (length(coalesce(var.vpc_subnet_ids, [])) > 0 && alltrue([for id in coalesce(var.vpc_subnet_ids, []) : can(regex("^subnet-[0-9a-f]{8,17}$", id))]))
+    error_message = "vpc_subnet_ids must be a non-empty list of subnet ids (subnet-0123456789abcdef0), or null."
+  }
+}
+
+variable "vpc_security_group_ids" {
+  description = "Security groups of the functions' network interfaces (with `vpc_subnet_ids`); they must allow HTTPS out."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.vpc_security_group_ids == null || (length(coalesce(var.vpc_security_group_ids, [])) > 0 && alltrue([for id in coalesce(var.vpc_security_group_ids, []) : can(regex("^sg-[0-9a-f]{8,17}$", id))]))
+    error_message = "vpc_security_group_ids must be a non-empty list of security group ids (sg-0123456789abcdef0), or null."
+  }
+}
+
 variable "runtime" {
-  description = "Lambda runtime of the three functions."
+  description = "Lambda runtime of the three functions: `nodejs22.x` (default) or `nodejs20.x`, the Node.js runtimes of the provider floor (5.77)."
   type        = string
   default     = "nodejs22.x"
   nullable    = false
 
   validation {
-    condition     = contains(["nodejs20.x", "nodejs22.x", "nodejs24.x"], var.runtime)
-    error_message = "runtime must be \"nodejs20.x\", \"nodejs22.x\" or \"nodejs24.x\" (the bundles target Node 20 and later)."
+    condition     = contains(["nodejs20.x", "nodejs22.x"], var.runtime)
+    error_message = "runtime must be \"nodejs22.x\" (default) or \"nodejs20.x\" (deprecated by Lambda since 2026-04-30): the Node.js runtimes every supported AWS provider version accepts (nodejs24.x needs provider 6.19 or later; docs/terraform.md)."
   }
 }
 
@@ -413,13 +498,24 @@ variable "log_retention_in_days" {
 ################################################################################
 
 variable "kms_key_arn" {
-  description = "Customer managed KMS key ARN for the table, the log groups and the functions' environment. `null` (default) uses AWS owned keys. The key policy must allow CloudWatch Logs (`logs.<region>.amazonaws.com`); the roles get only the key actions they need."
+  description = "Customer managed KMS key ARN for the table, the functions' environment and (unless `cloudwatch_logs_kms_key_id` is set) the log groups. `null` (default) uses AWS owned keys. The key policy must allow CloudWatch Logs (`logs.<region>.amazonaws.com`) when it encrypts logs; the roles get only the key actions they need. With `table_replicas`, every replica needs its own key."
   type        = string
   default     = null
 
   validation {
     condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
     error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias or a bare key id; or null for AWS owned keys."
+  }
+}
+
+variable "cloudwatch_logs_kms_key_id" {
+  description = "KMS key ARN for the functions' log groups only; `null` (default) uses `kms_key_arn` (or CloudWatch Logs' own encryption when that is null too). Its key policy must allow `logs.<region>.amazonaws.com`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.cloudwatch_logs_kms_key_id == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.cloudwatch_logs_kms_key_id, "x")))
+    error_message = "cloudwatch_logs_kms_key_id must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias; or null."
   }
 }
 
@@ -438,7 +534,7 @@ variable "deletion_protection_enabled" {
 }
 
 variable "table_replicas" {
-  description = "Regions to replicate the blocklist table to, for authorizers deployed in several regions: `region_name`, optional `kms_key_arn` (a key in that region)."
+  description = "Regions to replicate the blocklist table to (a global table), for authorizers deployed in several regions: `region_name` (not the table's own region), and `kms_key_arn`, a key in that region — required for every replica when `kms_key_arn` is set. Deploy one module instance per other region with `existing_table_name` (docs/multi-region.md)."
   type = list(object({
     region_name = string
     kms_key_arn = optional(string)
@@ -455,14 +551,59 @@ variable "table_replicas" {
     condition     = alltrue([for r in var.table_replicas : r.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", r.kms_key_arn))])
     error_message = "table_replicas kms_key_arn must be a KMS key ARN in the replica's region, or null."
   }
+
+  validation {
+    condition     = length(distinct([for r in var.table_replicas : r.region_name])) == length(var.table_replicas)
+    error_message = "table_replicas lists a region twice; list each once."
+  }
+}
+
+variable "existing_table_name" {
+  description = "Use the blocklist table another instance of this module created (a global table with a replica in this region) instead of creating one: its name, e.g. `cognito-revocation-blocklist`. For the second and further regions of a multi-region deployment (docs/multi-region.md); with a customer managed key, set `kms_key_arn` to the replica's key in this region."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.existing_table_name == null || can(regex("^[A-Za-z0-9_.-]{3,255}$", coalesce(var.existing_table_name, "x")))
+    error_message = "existing_table_name must be a DynamoDB table name (3–255 letters, digits, `_`, `-`, `.`), not an ARN; or null."
+  }
 }
 
 ################################################################################
 # Naming
 ################################################################################
 
+variable "create" {
+  description = "Create the module's resources. `false` creates nothing and every output is null or empty (the switch terraform-aws-modules modules have)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "role_path" {
+  description = "Path of the three execution roles (e.g. `/service/`); `null` (default) is `/`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_path == null || can(regex("^/([\\x21-\\x7E]{0,510}/)?$", coalesce(var.role_path, "/")))
+    error_message = "role_path must start and end with / (e.g. /service/), at most 512 printable characters."
+  }
+}
+
+variable "role_permissions_boundary" {
+  description = "ARN of the IAM policy to set as permissions boundary of the three execution roles; `null` (default) sets none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", coalesce(var.role_permissions_boundary, "x")))
+    error_message = "role_permissions_boundary must be an IAM policy ARN (arn:aws:iam::<account>:policy/<name>), not a policy name."
+  }
+}
+
 variable "name_prefix" {
-  description = "Prefix of every resource name: `<prefix>-blocklist`, `<prefix>-authorizer`, `<prefix>-token-trigger`, `<prefix>-admin-signout`."
+  description = "Prefix of every resource name: `<prefix>-blocklist`, `<prefix>-authorizer`, `<prefix>-token-trigger`, `<prefix>-admin-signout`; the execution roles add the region (`<prefix>-authorizer-<region>`), as IAM role names are global."
   type        = string
   default     = "cognito-revocation"
   nullable    = false

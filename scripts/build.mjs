@@ -1,16 +1,21 @@
 #!/usr/bin/env node
 // Builds one CommonJS bundle per Lambda at dist/<function>/index.js (exports `handler`) and a deterministic
-// dist/<function>.zip for Terraform, plus the admin CLI at dist/cli/index.js.
+// dist/<function>.zip for Terraform, plus the admin CLI at dist/cli/index.js, and dist/build.json: the package
+// version and each function's zip hash and environment contract (scripts/manifest.mjs), which the Terraform module
+// checks at plan time. Same sources and lockfile in, byte-identical zips and build.json out (docs/releasing.md).
+// `--out=<dir>` builds somewhere else than dist/ (scripts/check-dist.mjs compares such a build with dist/).
 // CommonJS because an ESM bundle that includes the AWS SDK fails with "Dynamic require of node:https".
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { buildManifest } from './manifest.mjs';
 import { deterministicZip } from './zip.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'dist');
+const outArg = process.argv.slice(2).find((a) => a.startsWith('--out='));
+const dist = outArg ? resolve(outArg.slice('--out='.length)) : join(root, 'dist');
 
 export const FUNCTIONS = ['authorizer', 'token-trigger', 'admin-signout', 'auto-revocation', 'logout'];
 
@@ -28,12 +33,39 @@ const common = {
   metafile: true,
 };
 
+/** The environment contract (lambdas/config/contract.ts), compiled on the fly: this script runs on plain Node. */
+async function loadEnvironment() {
+  const out = await build({
+    entryPoints: [join(root, 'lambdas', 'config', 'contract.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+    logLevel: 'warning',
+  });
+  const code = out.outputFiles[0].text;
+  const mod = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+  return mod.ENVIRONMENT;
+}
+
+function readPrevious(file) {
+  if (!existsSync(file)) return undefined;
+  try {
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    return json && typeof json === 'object' && !Array.isArray(json) ? json : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main() {
-  const only = process.argv.slice(2);
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const targets = only.length ? only : [...FUNCTIONS, 'cli'];
   mkdirSync(dist, { recursive: true });
   const reportFile = join(dist, 'build.json');
-  const previous = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : [];
+  const previous = readPrevious(reportFile);
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const environment = await loadEnvironment();
   const report = [];
   for (const name of targets) {
     const isCli = name === 'cli';
@@ -67,8 +99,19 @@ async function main() {
     }
     report.push(line);
   }
-  const merged = [...previous.filter((p) => !report.some((r) => r.name === p.name)), ...report];
-  writeFileSync(reportFile, `${JSON.stringify(merged, null, 2)}\n`);
+  // A partial build (`node scripts/build.mjs authorizer`) keeps the other functions' entries of the same version.
+  const zips = {};
+  if (previous?.version === version)
+    for (const [name, f] of Object.entries(previous.functions ?? {}))
+      if (FUNCTIONS.includes(name))
+        zips[name] = { zipBytes: f.zipBytes, bundleBytes: f.bundleBytes, sha256: f.sha256 };
+  // The CLI is not a release artifact of the module: only the zips are described.
+  for (const l of report)
+    if (l.name !== 'cli')
+      zips[l.name] = { zipBytes: l.zipBytes, bundleBytes: l.bundleBytes, sha256: l.sha256 };
+  const manifest = buildManifest({ version, environment, zips });
+  writeFileSync(`${reportFile}.${process.pid}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
+  renameSync(`${reportFile}.${process.pid}.tmp`, reportFile);
   for (const l of report) {
     console.log(
       `built ${l.name.padEnd(14)} ${(l.bundleBytes / 1024).toFixed(1).padStart(7)} KiB` +

@@ -113,6 +113,60 @@ run "http_cache_without_identity_source" {
   expect_failures = [var.http_apis]
 }
 
+# Security review finding 1: with a result cache, the cache key must contain the token (docs/security.md).
+run "rest_request_cache_keyed_without_the_token" {
+  command = plan
+  variables {
+    rest_apis = { orders = { rest_api_id = "a1b2c3d4e5", type = "REQUEST", identity_source = "context.httpMethod", authorizer_result_ttl_in_seconds = 300 } }
+  }
+  expect_failures = [var.rest_apis]
+}
+
+run "rest_request_cache_keyed_by_another_header" {
+  command = plan
+  variables {
+    rest_apis = { orders = { rest_api_id = "a1b2c3d4e5", type = "REQUEST", identity_source = "method.request.header.X-Tenant, method.request.querystring.id", authorizer_result_ttl_in_seconds = 1 } }
+  }
+  expect_failures = [var.rest_apis]
+}
+
+run "http_cache_keyed_without_the_token" {
+  command = plan
+  variables {
+    http_apis = { catalog = { api_id = "f6g7h8i9j0", identity_sources = ["$request.header.X-Tenant"], authorizer_result_ttl_in_seconds = 300 } }
+  }
+  expect_failures = [var.http_apis]
+}
+
+run "http_cache_keyed_by_context_only" {
+  command = plan
+  variables {
+    http_apis = { catalog = { api_id = "f6g7h8i9j0", identity_sources = ["$context.routeKey"], authorizer_result_ttl_in_seconds = 60 } }
+  }
+  expect_failures = [var.http_apis]
+}
+
+run "cache_keys_with_the_token_or_no_cache_are_accepted" {
+  command = plan
+  variables {
+    rest_apis = {
+      # Header names are case-insensitive; the token header may come with other sources.
+      cached   = { rest_api_id = "a1b2c3d4e5", type = "REQUEST", identity_source = "context.httpMethod,method.request.header.authorization", authorizer_result_ttl_in_seconds = 300 }
+      uncached = { rest_api_id = "a1b2c3d4e5", type = "REQUEST", identity_source = "context.httpMethod", authorizer_result_ttl_in_seconds = 0 }
+      # A TOKEN authorizer's one identity source is the token header, whatever its name.
+      token = { rest_api_id = "a1b2c3d4e5", identity_source = "method.request.header.X-Token", authorizer_result_ttl_in_seconds = 300 }
+    }
+    http_apis = {
+      cached   = { api_id = "f6g7h8i9j0", identity_sources = ["$context.routeKey", "$request.header.Authorization"], authorizer_result_ttl_in_seconds = 300 }
+      uncached = { api_id = "f6g7h8i9j0", identity_sources = ["$context.routeKey"] }
+    }
+  }
+  assert {
+    condition     = length(module.api_authorizers.rest_api_authorizers) == 3 && length(module.api_authorizers.http_api_authorizers) == 2
+    error_message = "Cache keys holding the token, and authorizers without a cache, are accepted."
+  }
+}
+
 run "existing_authorizer_wildcard" {
   command = plan
   variables {
@@ -296,7 +350,7 @@ run "valid_edge_inputs_are_accepted" {
     http_apis              = { catalog = { api_id = "f6g7h8i9j0", authorizer_result_ttl_in_seconds = 300 } }
     existing_authorizers   = { legacy = { api_id = "k1l2m3n4o5", authorizer_id = "x9y8z7" } }
     kms_key_arn            = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
-    table_replicas         = [{ region_name = "eu-central-1" }]
+    table_replicas         = [{ region_name = "eu-central-1", kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/66666666-7777-8888-9999-000000000000" }]
     memory_size            = { authorizer = 1024 }
     token_lifetime_seconds = 300
   }

@@ -60,6 +60,20 @@ export interface TableReplica {
   readonly kmsKeyArn?: string;
 }
 
+/** An S3 object to deploy a function's code from (`s3_existing_package` entry). */
+export interface S3Package {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string;
+}
+
+/** Per-function S3 packages (`s3_existing_package`): any subset of the three functions. */
+export interface PerFunctionS3Package {
+  readonly authorizer?: S3Package;
+  readonly tokenTrigger?: S3Package;
+  readonly adminSignout?: S3Package;
+}
+
 /** The module's inputs; see the README's inputs table for each one's meaning, default and validation. */
 /** Issue #14: retries of the automatic revocation's event path. */
 export interface AutomaticRevocationRetry {
@@ -95,7 +109,9 @@ export interface CognitoRevocationInputs {
   readonly triggerStoreTimeoutMs?: number;
   /** Directory with the zips from `npm run build`; default `<module>/dist`. */
   readonly packageDir?: string;
-  readonly runtime?: 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x';
+  /** Deploy from your own bucket instead of local zips, per function. */
+  readonly s3ExistingPackage?: PerFunctionS3Package;
+  readonly runtime?: 'nodejs20.x' | 'nodejs22.x';
   readonly architecture?: 'arm64' | 'x86_64';
   readonly memorySize?: PerFunction;
   readonly timeoutSeconds?: PerFunction;
@@ -106,6 +122,17 @@ export interface CognitoRevocationInputs {
   readonly pointInTimeRecoveryEnabled?: boolean;
   readonly deletionProtectionEnabled?: boolean;
   readonly tableReplicas?: TableReplica[];
+  /** The global table another instance (another region) created; see docs/multi-region.md. */
+  readonly existingTableName?: string;
+  readonly cloudwatchLogsKmsKeyId?: string;
+  /** `-1` (default) reserves nothing; see the trigger advice in docs/terraform.md. */
+  readonly reservedConcurrentExecutions?: PerFunction;
+  readonly tracingMode?: 'PassThrough' | 'Active';
+  readonly vpcSubnetIds?: string[];
+  readonly vpcSecurityGroupIds?: string[];
+  readonly rolePath?: string;
+  readonly rolePermissionsBoundary?: string;
+  readonly create?: boolean;
   readonly namePrefix?: string;
   readonly tags?: Record<string, string>;
   /** Issue #14 (docs/automatic-revocation.md, docs/logout.md). */
@@ -141,6 +168,8 @@ interface VariableSpec {
   readonly eachItem?: Readonly<Record<string, string>>;
   /** With `fields`: these (Terraform) fields hold maps whose values are objects renamed with the same `fields`. */
   readonly nestedMaps?: readonly string[];
+  /** The map's keys are renamed too (camelCase prop keys → the variable's snake_case keys). */
+  readonly keys?: Readonly<Record<string, string>>;
 }
 
 export const REST_API_FIELDS: FieldMap<RestApiAuthorizer> = {
@@ -175,6 +204,12 @@ export const TABLE_REPLICA_FIELDS: FieldMap<TableReplica> = {
   kmsKeyArn: 'kms_key_arn',
 };
 
+export const S3_PACKAGE_FIELDS: FieldMap<S3Package> = {
+  bucket: 'bucket',
+  key: 'key',
+  versionId: 'version_id',
+};
+
 /** Every prop → its Terraform variable (and nested field names). The compiler makes it cover every prop. */
 export const VARIABLES: { readonly [K in keyof CognitoRevocationInputs]-?: VariableSpec } = {
   userPoolId: { name: 'user_pool_id' },
@@ -196,6 +231,7 @@ export const VARIABLES: { readonly [K in keyof CognitoRevocationInputs]-?: Varia
   consistentRead: { name: 'consistent_read' },
   triggerStoreTimeoutMs: { name: 'trigger_store_timeout_ms' },
   packageDir: { name: 'package_dir' },
+  s3ExistingPackage: { name: 's3_existing_package', eachValue: S3_PACKAGE_FIELDS, keys: PER_FUNCTION_FIELDS },
   runtime: { name: 'runtime' },
   architecture: { name: 'architecture' },
   memorySize: { name: 'memory_size', fields: PER_FUNCTION_FIELDS },
@@ -207,6 +243,15 @@ export const VARIABLES: { readonly [K in keyof CognitoRevocationInputs]-?: Varia
   pointInTimeRecoveryEnabled: { name: 'point_in_time_recovery_enabled' },
   deletionProtectionEnabled: { name: 'deletion_protection_enabled' },
   tableReplicas: { name: 'table_replicas', eachItem: TABLE_REPLICA_FIELDS },
+  existingTableName: { name: 'existing_table_name' },
+  cloudwatchLogsKmsKeyId: { name: 'cloudwatch_logs_kms_key_id' },
+  reservedConcurrentExecutions: { name: 'reserved_concurrent_executions', fields: PER_FUNCTION_FIELDS },
+  tracingMode: { name: 'tracing_mode' },
+  vpcSubnetIds: { name: 'vpc_subnet_ids' },
+  vpcSecurityGroupIds: { name: 'vpc_security_group_ids' },
+  rolePath: { name: 'role_path' },
+  rolePermissionsBoundary: { name: 'role_permissions_boundary' },
+  create: { name: 'create' },
   namePrefix: { name: 'name_prefix' },
   tags: { name: 'tags' },
   revokeOn: { name: 'revoke_on' },
@@ -255,6 +300,7 @@ export const OUTPUTS = {
   logGroupNames: 'log_group_names',
   automaticRevocation: 'automatic_revocation',
   logout: 'logout',
+  moduleVersion: 'module_version',
 } as const;
 
 function renameFields(value: unknown, fields: Readonly<Record<string, string>>): unknown {
@@ -289,8 +335,16 @@ export function toModuleVariables(inputs: CognitoRevocationInputs): Record<strin
       }
     } else if (spec.eachValue && !Token.isUnresolved(value)) {
       const fields = spec.eachValue;
+      const keys = spec.keys;
       converted = Object.fromEntries(
-        Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, renameFields(v, fields)]),
+        Object.entries(value as Record<string, unknown>)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => {
+            const key = keys ? keys[k] : k;
+            if (key === undefined)
+              throw new Error(`Unknown key ${k}; expected one of ${Object.keys(keys ?? {}).join(', ')}`);
+            return [key, renameFields(v, fields)];
+          }),
       );
     } else if (spec.eachItem && Array.isArray(value)) {
       const fields = spec.eachItem;
@@ -407,6 +461,10 @@ export class CognitoRevocation extends Construct {
   /** Issue #14: the self-service logout (function, role policy, routes), or null when off. */
   get logout(): unknown {
     return this.module.get(OUTPUTS.logout);
+  }
+  /** Version of the module and of the zips it deploys. */
+  get moduleVersion(): string {
+    return this.str(OUTPUTS.moduleVersion);
   }
 
   /** The authorizer id created on the REST API of `restApis[key]`. */

@@ -25,7 +25,7 @@ export class RevocationStack extends TerraformStack {
       description: 'Region of the user pool and the API.',
     });
     // The AWS provider without @cdktf/provider-aws: its version constraint and configuration as raw JSON.
-    this.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: '>= 5.0, < 7.0' });
+    this.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: '>= 5.77.0, < 7.0' });
     this.addOverride('provider.aws', [{ region: region.stringValue }]);
 
     const userPoolId = new TerraformVariable(this, 'user_pool_id', {

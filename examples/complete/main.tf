@@ -1,5 +1,7 @@
 # A new user pool whose tokens are revocable at a REST API and an HTTP API.
-# Build the Lambda zips first: `npm ci && npm run build` at the repository root.
+# From a checkout of the repository, build the Lambda zips first: `npm ci && npm run build` at its root. (A
+# release tag ships them: `source = "git::https://...?ref=vX.Y.Z"` needs no build.) Then `./try-it.sh` signs a test
+# user in, calls both APIs, signs the user out with the CLI and shows the refusal (README.md).
 
 module "cognito_revocation" {
   source = "../.."
@@ -51,7 +53,9 @@ resource "aws_cognito_user_pool_client" "web" {
   name         = "${var.name}-web"
   user_pool_id = aws_cognito_user_pool.this.id
 
-  explicit_auth_flows     = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+  # ALLOW_ADMIN_USER_PASSWORD_AUTH lets try-it.sh sign the test user in from the AWS CLI with your IAM credentials
+  # (a server-side flow; no password ever travels to a browser). Drop it in a real app client.
+  explicit_auth_flows     = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"]
   enable_token_revocation = true # Cognito then puts origin_jti in the tokens: per-session revocation.
 
   access_token_validity  = 60
@@ -113,12 +117,16 @@ resource "aws_api_gateway_integration_response" "get_orders" {
 resource "aws_api_gateway_deployment" "orders" {
   rest_api_id = aws_api_gateway_rest_api.orders.id
 
+  # A REST API serves what its stage's deployment captured: redeploy when a method, its integration or the
+  # authorizer (a new id, or a changed identity source or cache TTL) changes, or the stage keeps the old setup.
   triggers = {
     redeployment = sha1(jsonencode([
       aws_api_gateway_resource.orders.id,
       aws_api_gateway_method.get_orders.id,
       aws_api_gateway_integration.get_orders.id,
       aws_api_gateway_integration_response.get_orders.id,
+      module.cognito_revocation.rest_api_authorizer_ids,
+      module.cognito_revocation.authorizer_invoke_arn,
     ]))
   }
 

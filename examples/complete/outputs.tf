@@ -1,3 +1,8 @@
+output "region" {
+  description = "Region of the example (try-it.sh uses it)."
+  value       = var.region
+}
+
 output "user_pool_id" {
   description = "Id of the example user pool."
   value       = aws_cognito_user_pool.this.id

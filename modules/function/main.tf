@@ -2,12 +2,15 @@
 # Shared by the authorizer, the token trigger and the admin signout function.
 
 locals {
+  create = var.create
+
   # Only the function's own log group: the log group is created here, so no logs:CreateLogGroup.
+  log_group_arn = join("", aws_cloudwatch_log_group.this[*].arn)
   log_statement = {
     Sid      = "WriteOwnLogs"
     Effect   = "Allow"
     Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    Resource = ["${aws_cloudwatch_log_group.this.arn}:*"]
+    Resource = ["${local.log_group_arn}:*"]
   }
 
   policy = {
@@ -21,18 +24,36 @@ locals {
       }
     ])
   }
+
+  vpc_enabled = var.vpc_subnet_ids != null && var.vpc_security_group_ids != null
+
+  # AWS managed policies, attached only when the feature is switched on. Their actions support no resource-level
+  # permissions (EC2 network interface management, X-Ray segments), so they cannot live in the inline policy,
+  # which names every resource.
+  managed_policy_arns = merge(
+    local.vpc_enabled ? { vpc = "arn:${var.partition}:iam::aws:policy/service-role/AWSLambdaENIManagementAccess" } : {},
+    var.tracing_mode != null ? { tracing = "arn:${var.partition}:iam::aws:policy/AWSXRayDaemonWriteAccess" } : {},
+  )
+
+  uses_s3 = var.s3_existing_package != null
 }
 
 resource "aws_cloudwatch_log_group" "this" {
+  count = local.create ? 1 : 0
+
   name              = "/aws/lambda/${var.name}"
   retention_in_days = var.log_retention_in_days
-  kms_key_id        = var.kms_key_arn
+  kms_key_id        = var.cloudwatch_logs_kms_key_id
   tags              = var.tags
 }
 
 resource "aws_iam_role" "this" {
-  name        = var.name
-  description = "Execution role of the ${var.name} Lambda function."
+  count = local.create ? 1 : 0
+
+  name                 = coalesce(var.role_name, var.name)
+  path                 = var.role_path
+  permissions_boundary = var.role_permissions_boundary
+  description          = "Execution role of the ${var.name} Lambda function."
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -46,47 +67,104 @@ resource "aws_iam_role" "this" {
 }
 
 resource "aws_iam_role_policy" "this" {
+  count = local.create ? 1 : 0
+
   name   = "least-privilege"
-  role   = aws_iam_role.this.id
+  role   = aws_iam_role.this[0].id
   policy = jsonencode(local.policy)
 }
 
+resource "aws_iam_role_policy_attachment" "managed" {
+  for_each = local.create ? local.managed_policy_arns : {}
+
+  role       = aws_iam_role.this[0].name
+  policy_arn = each.value
+}
+
 resource "aws_lambda_function" "this" {
-  function_name    = var.name
-  description      = var.description
-  role             = aws_iam_role.this.arn
-  handler          = var.handler
-  runtime          = var.runtime
-  architectures    = [var.architecture]
-  memory_size      = var.memory_size
-  timeout          = var.timeout
-  filename         = var.package_file
-  source_code_hash = try(filebase64sha256(var.package_file), null)
-  kms_key_arn      = var.kms_key_arn
+  count = local.create ? 1 : 0
+
+  function_name                  = var.name
+  description                    = var.description
+  role                           = aws_iam_role.this[0].arn
+  handler                        = var.handler
+  runtime                        = var.runtime
+  architectures                  = [var.architecture]
+  memory_size                    = var.memory_size
+  timeout                        = var.timeout
+  reserved_concurrent_executions = var.reserved_concurrent_executions
+  kms_key_arn                    = var.kms_key_arn
+
+  filename          = local.uses_s3 ? null : var.package_file
+  source_code_hash  = local.uses_s3 ? null : (fileexists(var.package_file) ? filebase64sha256(var.package_file) : null)
+  s3_bucket         = local.uses_s3 ? var.s3_existing_package.bucket : null
+  s3_key            = local.uses_s3 ? var.s3_existing_package.key : null
+  s3_object_version = local.uses_s3 ? var.s3_existing_package.version_id : null
 
   environment {
     variables = var.environment
   }
 
+  dynamic "tracing_config" {
+    for_each = var.tracing_mode == null ? [] : [var.tracing_mode]
+    content {
+      mode = tracing_config.value
+    }
+  }
+
+  dynamic "vpc_config" {
+    for_each = local.vpc_enabled ? [1] : []
+    content {
+      subnet_ids         = var.vpc_subnet_ids
+      security_group_ids = var.vpc_security_group_ids
+    }
+  }
+
   tags = var.tags
 
-  # The log group and the policy exist before the first invocation can log.
-  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
+  # The log group, the policy and the managed policies exist before the first invocation can log or attach to
+  # the VPC.
+  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this, aws_iam_role_policy_attachment.managed]
 
   lifecycle {
     precondition {
-      condition     = fileexists(var.package_file)
-      error_message = "No deployment package at ${var.package_file}: run `npm ci && npm run build` in the cognito-revocation checkout (or point package_dir at the directory holding the built zips)."
+      condition     = local.uses_s3 || fileexists(var.package_file)
+      error_message = "No deployment package at ${var.package_file}: use a release of cognito-revocation (its tag ships the zips), run `npm ci && npm run build` in the checkout, point package_dir at the built zips, or deploy from S3 with s3_existing_package."
+    }
+    precondition {
+      condition     = (var.vpc_subnet_ids == null) == (var.vpc_security_group_ids == null)
+      error_message = "vpc_subnet_ids and vpc_security_group_ids go together: set both (the function runs in those subnets) or neither."
     }
   }
 }
 
 resource "aws_lambda_permission" "this" {
-  for_each = var.allowed_triggers
+  for_each = local.create ? var.allowed_triggers : {}
 
   statement_id  = each.key
   action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.this.function_name
+  function_name = aws_lambda_function.this[0].function_name
   principal     = each.value.principal
   source_arn    = each.value.source_arn
+}
+
+# Before `create` existed every resource was a single instance.
+moved {
+  from = aws_cloudwatch_log_group.this
+  to   = aws_cloudwatch_log_group.this[0]
+}
+
+moved {
+  from = aws_iam_role.this
+  to   = aws_iam_role.this[0]
+}
+
+moved {
+  from = aws_iam_role_policy.this
+  to   = aws_iam_role_policy.this[0]
+}
+
+moved {
+  from = aws_lambda_function.this
+  to   = aws_lambda_function.this[0]
 }

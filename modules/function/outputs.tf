@@ -1,49 +1,57 @@
+# `one(x[*].attr)` is the attribute when the function is created and null when `create = false`: no try(), so a
+# real error is never masked.
+
 output "function_name" {
-  description = "Name of the Lambda function."
-  value       = try(aws_lambda_function.this.function_name, null)
+  description = "Name of the Lambda function (null when `create = false`)."
+  value       = one(aws_lambda_function.this[*].function_name)
 }
 
 output "function_arn" {
-  description = "ARN of the Lambda function."
-  value       = try(aws_lambda_function.this.arn, null)
+  description = "ARN of the Lambda function (null when `create = false`)."
+  value       = one(aws_lambda_function.this[*].arn)
 }
 
 output "invoke_arn" {
-  description = "Invoke ARN of the function, for API Gateway integrations and authorizers."
-  value       = try(aws_lambda_function.this.invoke_arn, null)
+  description = "Invoke ARN of the function, for API Gateway integrations and authorizers (null when `create = false`)."
+  value       = one(aws_lambda_function.this[*].invoke_arn)
 }
 
 output "role_name" {
-  description = "Name of the function's execution role."
-  value       = try(aws_iam_role.this.name, null)
+  description = "Name of the function's execution role (null when `create = false`)."
+  value       = one(aws_iam_role.this[*].name)
 }
 
 output "role_arn" {
-  description = "ARN of the function's execution role."
-  value       = try(aws_iam_role.this.arn, null)
+  description = "ARN of the function's execution role (null when `create = false`)."
+  value       = one(aws_iam_role.this[*].arn)
 }
 
 output "policy_json" {
-  description = "The role's inline policy document (JSON)."
-  value       = try(aws_iam_role_policy.this.policy, null)
+  description = "The role's inline policy document (JSON; null when `create = false`)."
+  value       = one(aws_iam_role_policy.this[*].policy)
+}
+
+output "managed_policy_arns" {
+  description = "AWS managed policies attached to the role (VPC network interfaces, X-Ray), by `vpc` / `tracing`."
+  value       = { for k, a in aws_iam_role_policy_attachment.managed : k => a.policy_arn }
 }
 
 output "log_group_name" {
-  description = "Name of the function's CloudWatch log group."
-  value       = try(aws_cloudwatch_log_group.this.name, null)
+  description = "Name of the function's CloudWatch log group (null when `create = false`)."
+  value       = one(aws_cloudwatch_log_group.this[*].name)
 }
 
 output "log_group_arn" {
-  description = "ARN of the function's CloudWatch log group."
-  value       = try(aws_cloudwatch_log_group.this.arn, null)
+  description = "ARN of the function's CloudWatch log group (null when `create = false`)."
+  value       = one(aws_cloudwatch_log_group.this[*].arn)
 }
 
 output "environment" {
-  description = "Environment variables of the function."
-  value       = try(aws_lambda_function.this.environment[0].variables, {})
+  description = "Environment variables of the function (empty when `create = false`)."
+  value       = local.create ? aws_lambda_function.this[0].environment[0].variables : {}
 }
 
 output "permissions" {
   description = "Resource-based invoke permissions, by statement id: principal and source ARN."
-  value       = try({ for k, p in aws_lambda_permission.this : k => { principal = p.principal, source_arn = p.source_arn } }, {})
+  value       = { for k, p in aws_lambda_permission.this : k => { principal = p.principal, source_arn = p.source_arn } }
 }

@@ -1,3 +1,10 @@
+variable "create" {
+  description = "Create the function and everything that belongs to it. `false` creates nothing (outputs are null)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "name" {
   description = "Function name; also names its role, inline policy and log group (`/aws/lambda/<name>`)."
   type        = string
@@ -16,7 +23,7 @@ variable "description" {
 }
 
 variable "package_file" {
-  description = "Path of the deployment zip built by `npm run build` (e.g. `dist/authorizer.zip`). Read at plan time for its content hash."
+  description = "Path of the deployment zip built by `npm run build` (e.g. `dist/authorizer.zip`). Read at plan time for its content hash. Ignored when `s3_existing_package` is set."
   type        = string
 
   validation {
@@ -39,8 +46,8 @@ variable "runtime" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^nodejs(20|22|24)\\.x$", var.runtime))
-    error_message = "runtime must be nodejs20.x, nodejs22.x or nodejs24.x (the bundles target Node 20+)."
+    condition     = contains(["nodejs20.x", "nodejs22.x"], var.runtime)
+    error_message = "runtime must be nodejs22.x or nodejs20.x: the runtimes AWS provider 5.77 (the module's floor) accepts."
   }
 }
 
@@ -136,7 +143,7 @@ variable "log_retention_in_days" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer managed KMS key ARN for the log group and the environment variables; `null` uses AWS owned keys. Its key policy must allow CloudWatch Logs (`logs.<region>.amazonaws.com`)."
+  description = "Customer managed KMS key ARN for the environment variables; `null` uses the AWS owned key. The log group's key is `cloudwatch_logs_kms_key_id`."
   type        = string
   default     = null
 
@@ -151,4 +158,105 @@ variable "tags" {
   type        = map(string)
   default     = {}
   nullable    = false
+}
+
+variable "s3_existing_package" {
+  description = "Deploy the code from an S3 object instead of `package_file`: `bucket`, `key` and optional `version_id` (set it on a versioned bucket, so a new upload redeploys)."
+  type = object({
+    bucket     = string
+    key        = string
+    version_id = optional(string)
+  })
+  default = null
+}
+
+variable "partition" {
+  description = "AWS partition (`aws`, `aws-cn`, `aws-us-gov`) of the managed policy ARNs attached for VPC and tracing."
+  type        = string
+  default     = "aws"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^aws(-[a-z]+)*$", var.partition))
+    error_message = "partition must be an AWS partition such as aws, aws-cn or aws-us-gov."
+  }
+}
+
+variable "role_name" {
+  description = "Name of the execution role; `null` uses the function name. IAM role names are global to the account: include the region when the same function name exists in several regions."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", coalesce(var.role_name, "x")))
+    error_message = "role_name must be 1–64 letters, digits or +=,.@_- (IAM role name rules)."
+  }
+}
+
+variable "role_path" {
+  description = "Path of the execution role (e.g. `/service/`); `null` is `/`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_path == null || can(regex("^/([\\x21-\\x7E]{0,510}/)?$", coalesce(var.role_path, "/")))
+    error_message = "role_path must start and end with / (e.g. /service/), at most 512 printable characters."
+  }
+}
+
+variable "role_permissions_boundary" {
+  description = "ARN of the IAM policy set as the execution role's permissions boundary; `null` sets none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", coalesce(var.role_permissions_boundary, "x")))
+    error_message = "role_permissions_boundary must be an IAM policy ARN (arn:aws:iam::<account>:policy/<name>)."
+  }
+}
+
+variable "reserved_concurrent_executions" {
+  description = "Concurrency reserved for the function: `-1` (default) reserves none, a positive number reserves (and caps) that many."
+  type        = number
+  default     = -1
+  nullable    = false
+
+  validation {
+    condition     = var.reserved_concurrent_executions == -1 || (var.reserved_concurrent_executions >= 1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions)
+    error_message = "reserved_concurrent_executions must be -1 (unreserved) or a whole number of at least 1; 0 would throttle every invocation."
+  }
+}
+
+variable "tracing_mode" {
+  description = "X-Ray tracing: `null` (off), `PassThrough` or `Active`. When set, the role gets the AWS managed AWSXRayDaemonWriteAccess policy."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.tracing_mode == null || contains(["PassThrough", "Active"], coalesce(var.tracing_mode, "x"))
+    error_message = "tracing_mode must be null, \"PassThrough\" or \"Active\"."
+  }
+}
+
+variable "vpc_subnet_ids" {
+  description = "Subnets to run the function in; set together with `vpc_security_group_ids`. The role then gets the AWS managed AWSLambdaENIManagementAccess policy."
+  type        = list(string)
+  default     = null
+}
+
+variable "vpc_security_group_ids" {
+  description = "Security groups of the function's network interfaces; set together with `vpc_subnet_ids`."
+  type        = list(string)
+  default     = null
+}
+
+variable "cloudwatch_logs_kms_key_id" {
+  description = "KMS key ARN encrypting the log group; `null` uses CloudWatch Logs' own encryption. Its key policy must allow `logs.<region>.amazonaws.com`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.cloudwatch_logs_kms_key_id == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.cloudwatch_logs_kms_key_id, "x")))
+    error_message = "cloudwatch_logs_kms_key_id must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or null."
+  }
 }

@@ -2,6 +2,8 @@
 # lambdas/adapters/dynamodb/schema.ts). On-demand capacity, TTL on `expiresAt` (readers still compare the
 # expiry themselves: TTL deletes lazily), encryption at rest always on.
 resource "aws_dynamodb_table" "this" {
+  count = var.create ? 1 : 0
+
   name                        = var.name
   billing_mode                = "PAY_PER_REQUEST"
   hash_key                    = "pk"
@@ -48,4 +50,24 @@ resource "aws_dynamodb_table" "this" {
   }
 
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.kms_key_arn == null || alltrue([for r in var.replicas : r.kms_key_arn != null])
+      error_message = "The table uses a customer managed key, so every replica needs its own key in its region (table_replicas kms_key_arn): a KMS key cannot be used outside its region. Missing for: ${join(", ", [for r in var.replicas : r.region_name if r.kms_key_arn == null])}."
+    }
+    precondition {
+      condition     = var.region == null || !contains([for r in var.replicas : r.region_name], coalesce(var.region, "-"))
+      error_message = "table_replicas lists ${coalesce(var.region, "-")}, the table's own region: list only the other regions."
+    }
+    precondition {
+      condition     = alltrue([for r in var.replicas : r.kms_key_arn == null || split(":", coalesce(r.kms_key_arn, "a:b:c:d"))[3] == r.region_name])
+      error_message = "Each replica's kms_key_arn must be a key in the replica's own region (the fourth field of the ARN)."
+    }
+  }
+}
+
+moved {
+  from = aws_dynamodb_table.this
+  to   = aws_dynamodb_table.this[0]
 }

@@ -1,11 +1,11 @@
 output "name" {
-  description = "Name of the blocklist table."
-  value       = try(aws_dynamodb_table.this.name, null)
+  description = "Name of the blocklist table (null when `create = false`)."
+  value       = one(aws_dynamodb_table.this[*].name)
 }
 
 output "arn" {
-  description = "ARN of the blocklist table."
-  value       = try(aws_dynamodb_table.this.arn, null)
+  description = "ARN of the blocklist table in `region`: known at plan time when `region` and `account_id` are given (also with `create = false`, for the local replica of a global table created elsewhere); otherwise the created table's ARN."
+  value       = var.region != null && var.account_id != null ? "arn:${var.partition}:dynamodb:${var.region}:${var.account_id}:table/${var.name}" : one(aws_dynamodb_table.this[*].arn)
 }
 
 output "ttl_attribute" {

@@ -1,3 +1,39 @@
+variable "create" {
+  description = "Create the table. `false` creates nothing (outputs are null): another module instance owns the table."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "region" {
+  description = "Region of the table (the provider's). With `partition` and `account_id` it makes the `arn` output known at plan time, and a replica in this region is refused. `null` skips both."
+  type        = string
+  default     = null
+}
+
+variable "partition" {
+  description = "AWS partition of the table (`aws`, `aws-cn`, `aws-us-gov`)."
+  type        = string
+  default     = "aws"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^aws(-[a-z]+)*$", var.partition))
+    error_message = "partition must be an AWS partition such as aws, aws-cn or aws-us-gov."
+  }
+}
+
+variable "account_id" {
+  description = "Account id of the table; with `region`, makes the `arn` output known at plan time. `null` takes the ARN from the created table."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.account_id == null || can(regex("^[0-9]{12}$", coalesce(var.account_id, "x")))
+    error_message = "account_id must be 12 digits."
+  }
+}
+
 variable "name" {
   description = "Name of the blocklist table."
   type        = string

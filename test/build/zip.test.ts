@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { ENVIRONMENT } from '../../lambdas/config/contract.js';
+import { type BuildManifest, environmentContract } from '../../scripts/manifest.mjs';
 // @ts-expect-error -- plain ESM build script without types
 import { deterministicZip } from '../../scripts/zip.mjs';
 
@@ -79,10 +81,40 @@ describe('deterministicZip', () => {
 });
 
 describe('dist/<function>.zip (the artifact Terraform ships)', () => {
-  const report = JSON.parse(readFileSync(join(root, 'dist', 'build.json'), 'utf8')) as {
-    name: string;
-    sha256?: string;
-  }[];
+  const report = JSON.parse(readFileSync(join(root, 'dist', 'build.json'), 'utf8')) as BuildManifest;
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string })
+    .version;
+
+  it('build.json names the package and its version (the Terraform module checks it at plan)', () => {
+    // Assert
+    expect(report.name).toBe('cognito-revocation');
+    expect(report.version).toBe(version);
+    expect(Object.keys(report.functions).sort()).toEqual([...FUNCTIONS].sort());
+  });
+
+  it.each(FUNCTIONS)(
+    '%s: build.json states the environment contract of lambdas/config/contract.ts',
+    (name) => {
+      // Arrange
+      const names = ENVIRONMENT[name as keyof typeof ENVIRONMENT].map((v) => v.name);
+
+      // Act / Assert: the fingerprint Terraform computes as sha256(jsonencode(sort(keys(env)))).
+      expect(report.functions[name]?.environmentContract).toBe(
+        createHash('sha256')
+          .update(JSON.stringify([...names].sort()))
+          .digest('hex'),
+      );
+      expect(report.functions[name]?.environmentContract).toBe(environmentContract(names));
+    },
+  );
+
+  it('the contract fingerprint is order-free and changes with any name', () => {
+    // Act / Assert
+    expect(environmentContract(['B', 'A'])).toBe(environmentContract(['A', 'B']));
+    expect(environmentContract(['A', 'B'])).not.toBe(environmentContract(['A', 'B', 'C']));
+    // Terraform: sha256(jsonencode(["A","B"]))
+    expect(environmentContract(['A', 'B'])).toBe(createHash('sha256').update('["A","B"]').digest('hex'));
+  });
 
   it.each(FUNCTIONS)('%s.zip holds exactly the bundle, and build.json states its hash', (name) => {
     const zip = readFileSync(join(root, 'dist', `${name}.zip`));
@@ -91,9 +123,7 @@ describe('dist/<function>.zip (the artifact Terraform ships)', () => {
     expect(Buffer.compare(files.get('index.js')!, readFileSync(join(root, 'dist', name, 'index.js')))).toBe(
       0,
     );
-    expect(report.find((r) => r.name === name)?.sha256).toBe(
-      createHash('sha256').update(zip).digest('base64'),
-    );
+    expect(report.functions[name]?.sha256).toBe(createHash('sha256').update(zip).digest('base64'));
   });
 
   it.each(FUNCTIONS)('%s bundle is CommonJS exporting handler', (name) => {

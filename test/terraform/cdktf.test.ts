@@ -122,6 +122,10 @@ describe('cdktf binding synthesis', () => {
       existingAuthorizers: { legacy: { apiId: 'k1l2m3n4o5', authorizerId: 'x9y8z7' } },
       memorySize: { tokenTrigger: 512 },
       tableReplicas: [{ regionName: 'eu-central-1' }],
+      s3ExistingPackage: {
+        tokenTrigger: { bucket: 'artifacts', key: 'v0.1.0/token-trigger.zip', versionId: 'v1' },
+      },
+      reservedConcurrentExecutions: { tokenTrigger: 100 },
       tags: { CostCenter: 'sec' },
     });
     const blocks = moduleBlocks(Testing.synth(stack));
@@ -138,6 +142,10 @@ describe('cdktf binding synthesis', () => {
       existing_authorizers: { legacy: { api_id: 'k1l2m3n4o5', authorizer_id: 'x9y8z7' } },
       memory_size: { token_trigger: 512 },
       table_replicas: [{ region_name: 'eu-central-1' }],
+      s3_existing_package: {
+        token_trigger: { bucket: 'artifacts', key: 'v0.1.0/token-trigger.zip', version_id: 'v1' },
+      },
+      reserved_concurrent_executions: { token_trigger: 100 },
       tags: { CostCenter: 'sec' },
     });
     expect(revocation.module.source).toBe('github.com/example/cognito-revocation?ref=v0.1.0');

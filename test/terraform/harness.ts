@@ -3,19 +3,23 @@
  * throw-away workspace so `terraform init` never writes into the repository.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, relative } from 'node:path';
+import { ENVIRONMENT } from '../../lambdas/config/contract.js';
 import { ROOT } from '../../scripts/docs.js';
+import { buildManifest } from '../../scripts/manifest.mjs';
 
 export { ROOT };
 
@@ -105,11 +109,76 @@ export interface Workspace {
 }
 
 /** An empty but valid zip (end-of-central-directory record only): enough for `filebase64sha256` and mocks. */
-const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
+export const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
+
+/** One zip per function of the environment contract (lambdas/config/contract.ts), named like the function. */
+export const FUNCTION_ZIPS = Object.keys(ENVIRONMENT);
+
+/** The package version the module reads (package.json), which build.json must state. */
+export function packageVersion(root = ROOT): string {
+  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 /**
- * A temporary copy of the module (root `.tf`, `tests/`, `modules/`, `examples/`), with placeholder `dist/*.zip`
- * so plans do not depend on `npm run build`, and a CLI config that installs providers only from the mirror.
+ * Placeholder zips and the build manifest `npm run build` would write for them (same version, same environment
+ * contract), so plans do not depend on a build; `version` makes a mismatched one.
+ */
+export function writePlaceholderPackage(distDir: string, version = packageVersion()): void {
+  mkdirSync(distDir, { recursive: true });
+  const zips: Record<string, { zipBytes: number; bundleBytes: number; sha256: string }> = {};
+  for (const fn of FUNCTION_ZIPS) {
+    writeFileSync(join(distDir, `${fn}.zip`), EMPTY_ZIP);
+    zips[fn] = {
+      zipBytes: EMPTY_ZIP.length,
+      bundleBytes: 0,
+      sha256: createHash('sha256').update(EMPTY_ZIP).digest('base64'),
+    };
+  }
+  const manifest = buildManifest({ version, environment: ENVIRONMENT, zips });
+  writeFileSync(join(distDir, 'build.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** The Terraform CLI configuration that installs providers only from the mirror (and a plugin cache if packed). */
+export function cliConfig(cli: TerraformCli): string {
+  const cacheLine = mirrorIsPacked(cli.mirror)
+    ? `plugin_cache_dir = ${JSON.stringify(join(tmpdir(), 'cognito-revocation-tf-plugin-cache'))}\n`
+    : '';
+  if (cacheLine) mkdirSync(join(tmpdir(), 'cognito-revocation-tf-plugin-cache'), { recursive: true });
+  return `${cacheLine}provider_installation {
+  filesystem_mirror {
+    path    = ${JSON.stringify(cli.mirror)}
+    include = ["registry.terraform.io/hashicorp/*"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/*/*"]
+  }
+}
+`;
+}
+
+/** Environment of every Terraform run: mirror-only providers, no prompts, no credentials that could reach AWS. */
+export function terraformEnv(rcFile: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: rcFile,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    // Mocked tests need no credentials; make sure none leak in and nothing reaches AWS.
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'eu-west-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  for (const key of ['TF_DATA_DIR', 'TF_PLUGIN_CACHE_DIR', 'TF_CLI_ARGS', 'AWS_PROFILE', 'AWS_SESSION_TOKEN'])
+    delete env[key];
+  return env;
+}
+
+/**
+ * A temporary copy of the module (root `.tf`, `package.json`, `tests/`, `modules/`, `examples/`), with placeholder
+ * `dist/*.zip` and their `dist/build.json` so plans do not depend on `npm run build`, and a CLI config that installs
+ * providers only from the mirror.
  * An unpacked mirror is linked straight from `.terraform/` (measured 0.4 s per init); a packed one goes through
  * a plugin cache shared by every workspace of the run.
  */
@@ -125,42 +194,12 @@ export function createWorkspace(cli: TerraformCli): Workspace {
       filter: (src) => !SKIP_DIRS.has(src.split(/[\\/]/).pop() ?? ''),
     });
   }
-  mkdirSync(join(dir, 'dist'));
-  for (const fn of ['authorizer', 'token-trigger', 'admin-signout', 'auto-revocation', 'logout'])
-    writeFileSync(join(dir, 'dist', `${fn}.zip`), EMPTY_ZIP);
+  cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+  writePlaceholderPackage(join(dir, 'dist'));
 
-  const cacheLine = mirrorIsPacked(cli.mirror)
-    ? `plugin_cache_dir = ${JSON.stringify(join(tmpdir(), 'cognito-revocation-tf-plugin-cache'))}\n`
-    : '';
-  if (cacheLine) mkdirSync(join(tmpdir(), 'cognito-revocation-tf-plugin-cache'), { recursive: true });
   const rc = join(dir, '.terraformrc');
-  writeFileSync(
-    rc,
-    `${cacheLine}provider_installation {
-  filesystem_mirror {
-    path    = ${JSON.stringify(cli.mirror)}
-    include = ["registry.terraform.io/hashicorp/*"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/*/*"]
-  }
-}
-`,
-  );
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TF_CLI_CONFIG_FILE: rc,
-    TF_IN_AUTOMATION: '1',
-    TF_INPUT: '0',
-    CHECKPOINT_DISABLE: '1',
-    // Mocked tests need no credentials; make sure none leak in and nothing reaches AWS.
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_REGION: 'eu-west-1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  for (const key of ['TF_DATA_DIR', 'TF_PLUGIN_CACHE_DIR', 'TF_CLI_ARGS', 'AWS_PROFILE', 'AWS_SESSION_TOKEN'])
-    delete env[key];
+  writeFileSync(rc, cliConfig(cli));
+  const env = terraformEnv(rc);
   return {
     dir,
     env,

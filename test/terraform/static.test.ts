@@ -111,6 +111,17 @@ describe('root module interface', () => {
         'table_replicas',
         'tags',
         'name_prefix',
+        // Issue 12: releases and enterprise settings.
+        'create',
+        's3_existing_package',
+        'role_permissions_boundary',
+        'role_path',
+        'reserved_concurrent_executions',
+        'tracing_mode',
+        'vpc_subnet_ids',
+        'vpc_security_group_ids',
+        'cloudwatch_logs_kms_key_id',
+        'existing_table_name',
       ]),
     );
   });
@@ -137,6 +148,7 @@ describe('root module interface', () => {
       'deletion_protection_enabled',
       'package_dir',
       'cognito_session_management', // a bool (issue #14)
+      'create',
     ]);
     const json = await readModuleJson(ROOT);
 
@@ -173,19 +185,22 @@ describe('root module interface', () => {
     );
   });
 
-  it('wraps every output value in try()', async () => {
-    // Arrange
-    const json = await readModuleJson(ROOT);
+  it.each(moduleDirs().filter((d) => !d.startsWith('examples/')))(
+    '%s: no output hides an error behind try() (null when switched off comes from `create` / one())',
+    async (dir) => {
+      // Arrange
+      const json = await readModuleJson(join(ROOT, dir));
 
-    // Act
-    const unsafe = (json.output ?? [])
-      .flatMap((block) => Object.entries(block))
-      .filter(([, defs]) => !/^\$\{try\(/.test(String((defs as { value?: unknown }[])[0]?.value)))
-      .map(([name]) => name);
+      // Act
+      const masked = (json.output ?? [])
+        .flatMap((block) => Object.entries(block))
+        .filter(([, defs]) => /\btry\(/.test(String((defs as { value?: unknown }[])[0]?.value)))
+        .map(([name]) => name);
 
-    // Assert
-    expect(unsafe).toEqual([]);
-  });
+      // Assert
+      expect(masked).toEqual([]);
+    },
+  );
 });
 
 describe('environment contract (lambdas/config/contract.ts)', () => {
@@ -263,7 +278,7 @@ describe('least privilege in the code (issue 6 item 7)', () => {
     const stars = [...fn.matchAll(/"[^"\n]*\*[^"\n]*"/g)].map((m) => m[0]);
 
     // Assert
-    expect(stars).toEqual([`"\${aws_cloudwatch_log_group.this.arn}:*"`]);
+    expect(stars).toEqual([`"\${local.log_group_arn}:*"`]);
   });
 });
 

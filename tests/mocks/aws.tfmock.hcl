@@ -1,6 +1,22 @@
 # Mocked AWS values shared by the root module's test suites: fixed ARNs and ids in eu-west-1, account
 # 123456789012, so plans can be compared exactly.
 
+mock_data "aws_region" {
+  defaults = {
+    name = "eu-west-1"
+  }
+}
+mock_data "aws_caller_identity" {
+  defaults = {
+    account_id = "123456789012"
+  }
+}
+mock_data "aws_partition" {
+  defaults = {
+    partition  = "aws"
+    dns_suffix = "amazonaws.com"
+  }
+}
 mock_resource "aws_dynamodb_table" {
   defaults = {
     arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/cognito-revocation-blocklist"

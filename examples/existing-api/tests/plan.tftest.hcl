@@ -2,6 +2,21 @@
 # scoped permission and no new authorizer.
 
 mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
   mock_resource "aws_dynamodb_table" {
     defaults = {
       arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/cognito-revocation-blocklist"

@@ -1,0 +1,173 @@
+# The settings platform teams expect (terraform-aws-lambda's names), the plan-time region check, `create`, and the
+# inputs of a multi-region deployment, against the mocked provider (region eu-west-1, account 123456789012).
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+variables {
+  user_pool_id = "eu-west-1_AbCdEf123"
+  client_ids   = ["4b7kq0mv9n2l3c8d5e6f1g0h2j"]
+}
+
+run "enterprise_settings_reach_every_function" {
+  command = plan
+
+  variables {
+    role_path                  = "/service/"
+    role_permissions_boundary  = "arn:aws:iam::123456789012:policy/platform-boundary"
+    tracing_mode               = "Active"
+    vpc_subnet_ids             = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
+    vpc_security_group_ids     = ["sg-0123456789abcdef0"]
+    cloudwatch_logs_kms_key_id = "arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555"
+    reserved_concurrent_executions = {
+      authorizer    = 200
+      token_trigger = 100
+    }
+  }
+
+  assert {
+    condition = alltrue([for r in [module.authorizer, module.token_trigger, module.admin_signout] :
+      length(r.managed_policy_arns) == 2 &&
+      r.managed_policy_arns["vpc"] == "arn:aws:iam::aws:policy/service-role/AWSLambdaENIManagementAccess" &&
+      r.managed_policy_arns["tracing"] == "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
+    ])
+    error_message = "VPC and tracing attach their AWS managed policies to each role, and nothing else."
+  }
+
+  assert {
+    condition     = module.authorizer.role_name == "cognito-revocation-authorizer-eu-west-1" && module.token_trigger.role_name == "cognito-revocation-token-trigger-eu-west-1" && module.admin_signout.role_name == "cognito-revocation-admin-signout-eu-west-1"
+    error_message = "Role names carry the region (IAM names are global; one instance per region must not clash)."
+  }
+}
+
+run "enterprise_settings_in_the_resources" {
+  command = apply
+
+  variables {
+    role_path                  = "/service/"
+    role_permissions_boundary  = "arn:aws:iam::123456789012:policy/platform-boundary"
+    tracing_mode               = "PassThrough"
+    vpc_subnet_ids             = ["subnet-0123456789abcdef0"]
+    vpc_security_group_ids     = ["sg-0123456789abcdef0"]
+    cloudwatch_logs_kms_key_id = "arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555"
+    reserved_concurrent_executions = {
+      token_trigger = 100
+    }
+  }
+
+  # Resources of the child modules are read through their outputs; the function module's own suite
+  # (modules/function/tests) checks each argument on the resource itself.
+  assert {
+    condition     = module.authorizer.log_group_name == "/aws/lambda/cognito-revocation-authorizer" && output.module_version != null
+    error_message = "The functions plan with every setting."
+  }
+}
+
+run "log_groups_fall_back_to_the_module_key" {
+  command = plan
+
+  variables {
+    kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  }
+
+  assert {
+    condition     = local.logs_kms_key_id == var.kms_key_arn
+    error_message = "Without cloudwatch_logs_kms_key_id the log groups keep using kms_key_arn."
+  }
+}
+
+run "pool_in_another_region_than_the_provider" {
+  command = plan
+  variables {
+    user_pool_id = "us-east-1_AbCdEf123"
+  }
+  expect_failures = [output.user_pool_arn]
+}
+
+run "create_false_creates_nothing" {
+  command = apply
+  variables {
+    create    = false
+    rest_apis = { orders = { rest_api_id = "a1b2c3d4e5" } }
+  }
+  assert {
+    condition     = output.authorizer_function_arn == null && output.table_arn == null && length(output.role_arns) == 0 && length(output.rest_api_authorizer_ids) == 0 && output.admin_invoke_policy_json == null && output.pre_token_generation_config == null
+    error_message = "create = false: every output is null or empty."
+  }
+}
+
+run "second_region_instance_reads_the_global_table" {
+  command = apply
+  variables {
+    # This instance runs in eu-west-1 (mocked provider), protecting that region's APIs with tokens of a pool in
+    # us-east-1 whose module instance owns the global table.
+    user_pool_id        = "us-east-1_AbCdEf123"
+    existing_table_name = "cognito-revocation-blocklist"
+    name_prefix         = "cognito-revocation"
+  }
+  assert {
+    condition     = output.table_arn == "arn:aws:dynamodb:eu-west-1:123456789012:table/cognito-revocation-blocklist" && output.table_name == "cognito-revocation-blocklist"
+    error_message = "The table is the local replica of the existing global table."
+  }
+  assert {
+    condition     = module.authorizer.environment["TABLE_NAME"] == "cognito-revocation-blocklist" && module.authorizer.environment["USER_POOL_ID"] == "us-east-1_AbCdEf123"
+    error_message = "The authorizer reads the local replica and verifies the pool's tokens."
+  }
+  assert {
+    condition     = jsondecode(module.authorizer.policy_json).Statement[1].Resource == ["arn:aws:dynamodb:eu-west-1:123456789012:table/cognito-revocation-blocklist"]
+    error_message = "The authorizer may read the local replica only."
+  }
+}
+
+# Replica checks (a key per replica with a customer key, no replica in the table's own region) are preconditions
+# of modules/table's table; its suite covers them (expect_failures cannot name a child module's resource).
+
+run "reserved_concurrency_zero_for_the_trigger" {
+  command = plan
+  variables {
+    reserved_concurrent_executions = { token_trigger = 0 }
+  }
+  expect_failures = [var.reserved_concurrent_executions]
+}
+
+run "permissions_boundary_by_name" {
+  command = plan
+  variables {
+    role_permissions_boundary = "platform-boundary"
+  }
+  expect_failures = [var.role_permissions_boundary]
+}
+
+run "role_path_without_slashes" {
+  command = plan
+  variables {
+    role_path = "service"
+  }
+  expect_failures = [var.role_path]
+}
+
+run "unknown_tracing_mode" {
+  command = plan
+  variables {
+    tracing_mode = "On"
+  }
+  expect_failures = [var.tracing_mode]
+}
+
+run "security_group_name_instead_of_id" {
+  command = plan
+  variables {
+    vpc_subnet_ids         = ["subnet-0123456789abcdef0"]
+    vpc_security_group_ids = ["default"]
+  }
+  expect_failures = [var.vpc_security_group_ids]
+}
+
+run "logs_key_alias" {
+  command = plan
+  variables {
+    cloudwatch_logs_kms_key_id = "alias/logs"
+  }
+  expect_failures = [var.cloudwatch_logs_kms_key_id]
+}

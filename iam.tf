@@ -45,5 +45,5 @@ locals {
       actions   = ["cognito-idp:AdminGetUser", "cognito-idp:AdminUserGlobalSignOut", "cognito-idp:ListUsers"]
       resources = [local.user_pool_arn]
     },
-  ], local.kms_read_write)
+  ], local.kms_read_write, local.cache_flush_policy_statements) # cache.tf
 }

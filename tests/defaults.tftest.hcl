@@ -30,7 +30,8 @@ run "environment_of_each_function_is_the_contract" {
       STORE_TIMEOUT_MS             = "800"
       STORE_MAX_ATTEMPTS           = "2"
       CONSISTENT_READ              = "true"
-      REVOCATION_CACHE_TTL_SECONDS = "0"
+      REVOCATION_STALENESS_SECONDS = "0"
+      REVOCATION_MAX_AGE_SECONDS   = "600"
       HTTP_API_RESPONSE_MODE       = "simple"
       JWKS_URI                     = ""
       LOG_LEVEL                    = "info"
@@ -57,6 +58,7 @@ run "environment_of_each_function_is_the_contract" {
       USER_POOL_ID                   = "eu-west-1_AbCdEf123"
       TOKEN_LIFETIME_SECONDS         = "86400"
       REFRESH_TOKEN_LIFETIME_SECONDS = "315360000"
+      CACHE_FLUSH_TARGETS            = "[]"
       LOG_LEVEL                      = "info"
       METRICS_NAMESPACE              = "CognitoRevocation"
     })
@@ -70,7 +72,7 @@ run "inputs_reach_the_environment" {
   variables {
     token_use                      = "access"
     fail_mode                      = "open"
-    revocation_cache_ttl_seconds   = 30
+    revocation_staleness_seconds   = 1
     store_timeout_ms               = 400
     store_max_attempts             = 3
     consistent_read                = false
@@ -88,7 +90,7 @@ run "inputs_reach_the_environment" {
     condition = (
       module.authorizer.environment["TOKEN_USE"] == "access" &&
       module.authorizer.environment["FAIL_MODE"] == "open" &&
-      module.authorizer.environment["REVOCATION_CACHE_TTL_SECONDS"] == "30" &&
+      module.authorizer.environment["REVOCATION_STALENESS_SECONDS"] == "1" &&
       module.authorizer.environment["STORE_TIMEOUT_MS"] == "400" &&
       module.authorizer.environment["STORE_MAX_ATTEMPTS"] == "3" &&
       module.authorizer.environment["CONSISTENT_READ"] == "false" &&

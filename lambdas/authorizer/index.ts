@@ -13,7 +13,6 @@ import { answer, type Authorizer, type AuthorizerDeps, createAuthorizer } from '
 import { parseAuthorizerConfig } from './config.js';
 import { createDecisionRecorder, type DecisionRecorder, stdoutLineWriter } from './decision-record.js';
 import { parseAuthorizerEvent } from './events.js';
-import { cachingReader } from './revocation-cache.js';
 import { createCognitoVerifier } from './verifier.js';
 
 export { createAuthorizer } from './authorizer.js';
@@ -67,7 +66,7 @@ export function createAuthorizerFromEnvironment(
   try {
     const config = parseAuthorizerConfig(env);
     const clock = overrides.clock ?? Date.now;
-    let reader =
+    const reader =
       overrides.reader ??
       createDynamoBlocklistReader({
         client: createDynamoHttpClient(dynamoOptionsFromEnv(env)),
@@ -80,13 +79,6 @@ export function createAuthorizerFromEnvironment(
           if (!ok) recorder.count('StoreAttemptErrors');
         },
       });
-    if (config.revocationCacheTtlSeconds > 0) {
-      reader = cachingReader(reader, {
-        ttlSeconds: config.revocationCacheTtlSeconds,
-        clock,
-        onHit: (n) => recorder.count('CacheHits', n),
-      });
-    }
     const deps: AuthorizerDeps = { config, reader, verifier: createCognitoVerifier(config), recorder, clock };
     return createAuthorizer(deps);
   } catch (error) {

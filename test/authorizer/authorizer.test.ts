@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthorizer } from '../../lambdas/authorizer/authorizer.js';
 import { parseAuthorizerConfig } from '../../lambdas/authorizer/config.js';
 import { createDecisionRecorder, stdoutLineWriter } from '../../lambdas/authorizer/decision-record.js';
-import { cachingReader } from '../../lambdas/authorizer/revocation-cache.js';
 import { createCognitoVerifier } from '../../lambdas/authorizer/verifier.js';
 import { StoreError } from '../../lambdas/core/ports.js';
 import { type JwksServer, startJwksServer } from '../support/jwks.js';
@@ -48,10 +47,7 @@ function build(env: Record<string, string> = {}, options: { clockMs?: () => numb
   };
   const blocklist = memoryBlocklist();
   const clock = options.clockMs ?? Date.now;
-  const reader =
-    config.revocationCacheTtlSeconds > 0
-      ? cachingReader(blocklist, { ttlSeconds: config.revocationCacheTtlSeconds, clock })
-      : blocklist;
+  const reader = blocklist;
   const authorize = createAuthorizer({
     config,
     reader,
@@ -197,55 +193,6 @@ describe('createAuthorizer', () => {
     const response = await authorize(httpApiEvent({ authorization: signAccessToken() }));
     expect(response).toEqual({ isAuthorized: false });
     expect(lines[0]).toMatchObject({ decision: 'deny' });
-  });
-});
-
-describe('in-memory revocation cache (REVOCATION_CACHE_TTL_SECONDS)', () => {
-  it('honours a revocation no later than TTL seconds after the cached read', async () => {
-    // Arrange
-    let now = Date.now();
-    const { authorize, blocklist } = build({ REVOCATION_CACHE_TTL_SECONDS: '30' }, { clockMs: () => now });
-    const token = signAccessToken({ jti: 'cached-jti' });
-    await authorize(httpApiEvent({ authorization: token }));
-    blocklist.put({ scope: 'token', id: 'cached-jti', revokedAt: 1, expiresAt: nowSeconds() + 3600 });
-    // Act
-    now += 29_999;
-    const withinTtl = await authorize(httpApiEvent({ authorization: token }));
-    now += 1;
-    const atTtl = await authorize(httpApiEvent({ authorization: token }));
-    // Assert
-    expect(withinTtl).toMatchObject({ isAuthorized: true });
-    expect(atTtl).toEqual({ isAuthorized: false });
-    expect(blocklist.calls).toHaveLength(2);
-  });
-
-  it('reads only the keys it has no fresh answer for, still in one call', async () => {
-    const now = Date.now();
-    const { authorize, blocklist } = build({ REVOCATION_CACHE_TTL_SECONDS: '60' }, { clockMs: () => now });
-    await authorize(httpApiEvent({ authorization: signAccessToken({ jti: 'a' }) }));
-    await authorize(httpApiEvent({ authorization: signAccessToken({ jti: 'b' }) }));
-    expect(blocklist.calls[1]).toEqual([{ scope: 'token', id: 'b' }]);
-  });
-
-  it('a cached user watermark still revokes other tokens of the same user', async () => {
-    const now = Date.now();
-    const { authorize, blocklist } = build({ REVOCATION_CACHE_TTL_SECONDS: '60' }, { clockMs: () => now });
-    blocklist.put({
-      scope: 'user',
-      id: 'u-cached',
-      notBefore: nowSeconds(),
-      revokedAt: 1,
-      expiresAt: nowSeconds() + 60,
-    });
-    const first = await authorize(
-      httpApiEvent({ authorization: signAccessToken({ sub: 'u-cached', jti: 'x1' }) }),
-    );
-    const second = await authorize(
-      httpApiEvent({ authorization: signAccessToken({ sub: 'u-cached', jti: 'x2' }) }),
-    );
-    expect(first).toEqual({ isAuthorized: false });
-    expect(second).toEqual({ isAuthorized: false });
-    expect(blocklist.calls[1]).toEqual([{ scope: 'token', id: 'x2' }]);
   });
 });
 

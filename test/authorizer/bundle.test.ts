@@ -297,21 +297,6 @@ describe('revocation scopes, read from dynalite', () => {
     expect(one).toMatchObject({ StoreRoundTrips: 1 });
   });
 
-  it('with REVOCATION_CACHE_TTL_SECONDS the revocation is honoured once the cached answer is older than the TTL', async () => {
-    const handler = loadBundle('authorizer', env({ REVOCATION_CACHE_TTL_SECONDS: '1' })).handler;
-    const token = track(signAccessToken({ jti: 'jti-cached' }));
-    await handler(restTokenEvent(token));
-    await revoke({ scope: 'token', id: 'jti-cached' });
-    const start = output.offset();
-    const stale = await invoke(handler, restTokenEvent(token));
-    const staleMetrics = lastDecision(output, start).metrics;
-    await new Promise((r) => setTimeout(r, 1100));
-    const fresh = await invoke(handler, restTokenEvent(token));
-    expect(stale.response).toHaveProperty('principalId');
-    expect(staleMetrics).toMatchObject({ CacheHits: 2 });
-    expect(staleMetrics).not.toHaveProperty('StoreRoundTrips');
-    expectUnauthorized(fresh);
-  });
 });
 
 describe('JWKS', () => {

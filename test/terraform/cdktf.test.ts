@@ -64,7 +64,7 @@ describe('cdktf binding in step with the module', () => {
       expect(Object.values(fields ?? {}).sort(), spec.name).toEqual(objectFields(type));
       checked++;
     }
-    expect(checked).toBe(6);
+    expect(checked).toBe(8);
   });
 
   it('has one getter per output of outputs.tf', async () => {

@@ -16,10 +16,10 @@ locals {
     resources = [var.kms_key_arn]
   }]
 
-  # One BatchGetItem (or GetItem) per decision; nothing else.
+  # One Query of the user's rev# range per decision (table layout v2, docs/table-schema.md); nothing else.
   authorizer_policy_statements = concat([{
     sid       = "ReadBlocklist"
-    actions   = ["dynamodb:BatchGetItem", "dynamodb:GetItem"]
+    actions   = ["dynamodb:Query"]
     resources = [module.table.arn]
   }], local.kms_read)
 
@@ -30,14 +30,15 @@ locals {
     resources = [module.table.arn]
   }], local.kms_read_write)
 
-  # Watermarks and session/token revocations (PutItem, BatchWriteItem), reading them back (GetItem,
-  # BatchGetItem), a user's session records (Query), and the user's sign-out in this one pool. Exactly the
+  # Conditional revocation writes and audit items (PutItem), signout marks on session records (BatchWriteItem),
+  # reading a watermark back (GetItem), a user's revocations, audit items and session records (Query), and the
+  # user's sign-out in this one pool. Exactly the
   # commands lambdas/adapters/dynamodb/sdk-store.ts and lambdas/adapters/cognito send (test/terraform checks the
   # bundles against these lists).
   admin_signout_policy_statements = concat([
     {
       sid       = "RevokeAndListSessions"
-      actions   = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
+      actions   = ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
       resources = [module.table.arn]
     },
     {

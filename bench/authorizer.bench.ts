@@ -19,17 +19,17 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { BatchGetItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { build } from 'esbuild';
 import {
-  itemToRevocation,
-  revocationItemKey,
+  revocationsFromQuery,
   revocationToItem,
+  userRevocationsQuery,
 } from '../lambdas/adapters/dynamodb/schema.js';
 import { createAuthorizerFromEnvironment } from '../lambdas/authorizer/index.js';
 import { stdoutLineWriter } from '../lambdas/authorizer/decision-record.js';
-import type { BlocklistReader } from '../lambdas/core/ports.js';
+import type { RevocationReader } from '../lambdas/core/ports.js';
 import type { RevocationEntry } from '../lambdas/core/revocation.js';
 import { LOCAL_AWS, startDynalite } from '../local/dynalite.js';
 import { restTokenEvent } from '../test/authorizer/support.js';
@@ -102,19 +102,15 @@ async function openDrainedPipe(): Promise<{ fd: number; close(): Promise<void> }
 }
 
 /** The in-process store: a Map lookup per key, counting lookups (one per decision expected). */
-function inProcessBlocklist(entries: RevocationEntry[]): BlocklistReader & { lookups(): number } {
-  const byKey = new Map(entries.map((e) => [`${e.scope}#${e.id}`, e]));
+function inProcessBlocklist(entries: RevocationEntry[]): RevocationReader & { lookups(): number } {
+  const bySub = new Map<string, RevocationEntry[]>();
+  for (const e of entries) bySub.set(e.sub, [...(bySub.get(e.sub) ?? []), e]);
   let lookups = 0;
   return {
     lookups: () => lookups,
-    async find(keys) {
+    async readUser(sub) {
       lookups++;
-      const found: RevocationEntry[] = [];
-      for (const key of keys) {
-        const entry = byKey.get(`${key.scope}#${key.id}`);
-        if (entry) found.push(entry);
-      }
-      return found;
+      return bySub.get(sub) ?? [];
     },
   };
 }
@@ -132,6 +128,7 @@ async function cpuPerDecision(jwksUri: string) {
   const write = stdoutLineWriter(pipe.fd, () => ({ fd: pipe.fd, write: () => true }) as never);
   const blocklist = inProcessBlocklist([
     {
+      sub: 'someone-else',
       scope: 'user',
       id: 'someone-else',
       notBefore: nowSeconds(),
@@ -180,7 +177,7 @@ async function cpuPerDecision(jwksUri: string) {
 async function startCannedDynamo(): Promise<{ endpoint: string; child: ChildProcess }> {
   const code = `
     const { crc32 } = require('node:zlib');
-    const body = JSON.stringify({ Responses: { '${TABLE}': [] }, UnprocessedKeys: {} });
+    const body = JSON.stringify({ Items: [], Count: 0, ScannedCount: 0 });
     const crc = String(crc32(body));
     const server = require('node:http').createServer((req, res) => {
       req.resume();
@@ -195,7 +192,7 @@ async function startCannedDynamo(): Promise<{ endpoint: string; child: ChildProc
 }
 
 /** The rejected option as a reader: the AWS SDK's DynamoDB client doing the same one-round-trip lookup. */
-function sdkBlocklist(endpoint: string): BlocklistReader & { destroy(): void } {
+function sdkBlocklist(endpoint: string): RevocationReader & { destroy(): void } {
   const client = new DynamoDBClient({
     region: LOCAL_AWS.region,
     endpoint,
@@ -204,12 +201,13 @@ function sdkBlocklist(endpoint: string): BlocklistReader & { destroy(): void } {
   });
   return {
     destroy: () => client.destroy(),
-    async find(keys) {
-      const Keys = keys.map((k) => revocationItemKey(k));
-      const out = await client.send(
-        new BatchGetItemCommand({ RequestItems: { [TABLE]: { Keys, ConsistentRead: true } } }),
-      );
-      return (out.Responses?.[TABLE] ?? []).map((item) => itemToRevocation(item as never));
+    async readUser(sub) {
+      const out = await client.send(new QueryCommand(userRevocationsQuery(TABLE, sub, true)));
+      return revocationsFromQuery(sub, {
+        Items: out.Items,
+        Count: out.Count,
+        LastEvaluatedKey: out.LastEvaluatedKey,
+      });
     },
   };
 }
@@ -217,7 +215,7 @@ function sdkBlocklist(endpoint: string): BlocklistReader & { destroy(): void } {
 /** Per-decision CPU of the whole deployed path, the table being a canned responder in another process. */
 /** The canned table inside the bench process (cold-start runs: the bench process only waits for its children). */
 async function startInProcessCannedDynamo(): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const body = JSON.stringify({ Responses: { [TABLE]: [] }, UnprocessedKeys: {} });
+  const body = JSON.stringify({ Items: [], Count: 0, ScannedCount: 0 });
   const crc = String(crc32(body));
   const server = createServer((req, res) => {
     req.resume();
@@ -357,7 +355,7 @@ const SDK_ENTRY = `
 import { request } from 'node:http';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { DynamoDBClient, BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 const fetcher = { fetch: () => new Promise((resolve, reject) => {
   request(process.env.JWKS_URI, (res) => { const c = []; res.on('data', (d) => c.push(d)); res.on('end', () => { const b = Buffer.concat(c); resolve(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)); }); }).on('error', reject).end();
 }) };
@@ -369,10 +367,10 @@ export async function handler(event) {
   );
   client ??= new DynamoDBClient({});
   const claims = await verifier.verify(event.authorizationToken.replace(/^Bearer /i, ''));
-  const keys = [['user', claims.sub], ['origin', claims.origin_jti], ['session', claims.revocation_sid], ['token', claims.jti]]
-    .filter(([, id]) => id).map(([scope, id]) => ({ pk: { S: scope + '#' + id }, sk: { S: 'revocation' } }));
-  const out = await client.send(new BatchGetItemCommand({ RequestItems: { [process.env.TABLE_NAME]: { Keys: keys, ConsistentRead: true } } }));
-  return (out.Responses?.[process.env.TABLE_NAME] ?? []).length === 0 ? { policyDocument: {} } : undefined;
+  const out = await client.send(new QueryCommand({ TableName: process.env.TABLE_NAME, ConsistentRead: true,
+    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :rev)', ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+    ExpressionAttributeValues: { ':pk': { S: 'user#' + claims.sub }, ':rev': { S: 'rev#' } } }));
+  return (out.Items ?? []).length === 0 ? { policyDocument: {} } : undefined;
 }`;
 
 async function bundle(dir: string, name: string, source: string): Promise<string> {
@@ -435,6 +433,7 @@ async function main() {
     new PutItemCommand({
       TableName: TABLE,
       Item: revocationToItem({
+        sub: 'someone-else',
         scope: 'user',
         id: 'someone-else',
         notBefore: 1,

@@ -21,7 +21,7 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
 export interface CliIo {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
-  /** Reads all of stdin (for `check -`). */
+  /** Reads all of stdin (for `check -` and `revoke-token -`). */
   readonly readStdin: () => Promise<string>;
   /** Builds the invoker; tests can pass their own. */
   readonly createInvoke?: (target: InvokeTarget) => Invoke;
@@ -83,14 +83,20 @@ function describeSignOut(r: SignOutResult): string {
 }
 
 function describeRevoke(r: RevokeResult): string {
-  const what = `${r.revocation.scope} ${r.revocation.id}`;
-  return r.ok
-    ? `Revoked ${what}\n${fields([
-        ['Entry kept until', time(r.revocation.expiresAt)],
-        ['Actor / reason', `${r.actor} / ${r.reason}`],
-      ])}`
-    : `NOT revoked: ${what}\n  ${r.error?.message ?? ''}`;
+  const what = `${r.revocation.scope} ${r.revocation.id}${r.user ? ` of ${r.user.username} (sub ${r.user.sub})` : ''}`;
+  if (!r.written) return `NOT revoked: ${what}\n  ${r.error?.message ?? ''}`;
+  const lines = [
+    `Revoked ${what}`,
+    fields([
+      ['Entry kept until', time(r.revocation.expiresAt)],
+      ['Actor / reason', `${r.actor} / ${r.reason}`],
+    ]),
+  ];
+  if (r.error) lines.push(`\nIncomplete: ${r.error.message}`);
+  return lines.join('\n');
 }
+
+const JWT_SHAPE = /^(bearer\s+)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/i;
 
 function describeSessions(r: ListSessionsResult): string {
   const head = `Sessions of ${r.user.username} (sub ${r.user.sub}): ${r.counts.active} active, ${r.counts.revoked} revoked, ${r.counts.expired} expired`;
@@ -162,8 +168,9 @@ export function createProgram(io: CliIo): { run(argv: readonly string[]): Promis
 Examples:
   cognito-revocation -f my-admin-fn signout alice --reason "laptop stolen"
   cognito-revocation -f my-admin-fn sessions alice
-  cognito-revocation -f my-admin-fn revoke-session 9f86d081884c7d659a2feaa0c55ad015 --reason "suspicious IP"
-  cognito-revocation -f my-admin-fn revoke-token 6f1e0c2a-... --reason "token leaked in a ticket"
+  cognito-revocation -f my-admin-fn revoke-session 9f86d081884c7d659a2feaa0c55ad015 --user alice --reason "suspicious IP"
+  pbpaste | cognito-revocation -f my-admin-fn revoke-token - --reason "token leaked in a ticket"   (user, jti, exp from the token)
+  cognito-revocation -f my-admin-fn revoke-token 6f1e0c2a-... --user alice --reason "jti from a log line"
   pbpaste | cognito-revocation -f my-admin-fn check -      (reads the token from stdin, keeps it out of shell history)
 
 Exit codes: 0 done, 1 the operation failed or is incomplete (see the output), 2 bad usage or input,
@@ -225,19 +232,26 @@ Your credentials need lambda:InvokeFunction on the function (module output \`adm
   attribution(
     program
       .command('revoke-session')
-      .description('revoke one session: the session id the token trigger injected, or a Cognito origin_jti')
+      .description(
+        'revoke one session of a user: the session id the token trigger injected, or a Cognito origin_jti',
+      )
       .argument('<id>', 'session id (claim revocation_sid) or origin_jti')
+      .requiredOption(
+        '--user <user>',
+        'whose session: username (or alias) or sub (`sessions <user>` lists them)',
+      )
       .addOption(
         new Option('--kind <kind>', 'what <id> is; auto = UUID means origin_jti, anything else a session id')
           .choices(['auto', 'session', 'origin'])
           .default('auto'),
       ),
-  ).action(async (id: string, o: { actor: string; reason: string; kind: string }) => {
+  ).action(async (id: string, o: { actor: string; reason: string; kind: string; user: string }) => {
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
     const kind = o.kind === 'auto' ? (uuid ? 'origin' : 'session') : o.kind;
     await call(
       {
         operation: 'revokeSession',
+        user: o.user,
         ...(kind === 'origin' ? { originJti: id } : { sessionId: id }),
         actor: o.actor,
         reason: o.reason,
@@ -249,21 +263,47 @@ Your credentials need lambda:InvokeFunction on the function (module output \`adm
   attribution(
     program
       .command('revoke-token')
-      .description('revoke one token by its jti')
-      .argument('<jti>', 'the token’s jti claim')
+      .description(
+        'revoke one token: give the token itself (or - to read it from stdin; decoded here WITHOUT verifying it, only its sub, jti and exp are sent), or its jti with --user',
+      )
+      .argument('<token|jti>', 'an ID or access token, - for stdin, or the token’s jti claim')
+      .option('--user <user>', 'whose token, when <token|jti> is a jti: username (or alias) or sub')
       .option(
         '--exp <epoch-seconds>',
-        'the token’s exp, so the entry expires with it (default: a full token lifetime)',
+        'the token’s exp, so the entry expires with it (default: the token’s own exp, else a full token lifetime)',
       ),
-  ).action(async (jti: string, o: { actor: string; reason: string; exp?: string }) => {
+  ).action(async (given: string, o: { actor: string; reason: string; exp?: string; user?: string }) => {
     let exp: number | undefined;
     if (o.exp !== undefined) {
       exp = Number(o.exp);
       if (!Number.isInteger(exp) || exp <= 0)
         throw new UsageError(`--exp must be epoch seconds, got "${o.exp}"`);
     }
+    let jti = given;
+    let user = o.user;
+    if (given === '-' || JWT_SHAPE.test(given.trim())) {
+      const raw = given === '-' ? await io.readStdin() : given;
+      let ids: ReturnType<typeof decodeTokenIds>;
+      try {
+        ids = decodeTokenIds(raw, 'revocation_sid');
+      } catch (error) {
+        if (error instanceof TokenDecodeError)
+          throw new UsageError(`cannot read the token: ${error.message}`);
+        throw error;
+      }
+      if (!ids.jti) throw new UsageError('the token has no "jti" claim: revoke its session instead');
+      if (user !== undefined && user !== ids.sub)
+        throw new UsageError(`--user "${user}" is not the token’s sub (${ids.sub}); leave --user out`);
+      jti = ids.jti;
+      user = ids.sub;
+      exp ??= ids.exp;
+    } else if (user === undefined) {
+      throw new UsageError(
+        'whose token? Pass the token itself (or - for stdin), or --user <username|sub> with a jti',
+      );
+    }
     await call(
-      { operation: 'revokeToken', jti, ...(exp ? { exp } : {}), actor: o.actor, reason: o.reason },
+      { operation: 'revokeToken', user, jti, ...(exp ? { exp } : {}), actor: o.actor, reason: o.reason },
       describeRevoke,
     );
   });

@@ -308,6 +308,8 @@ export async function revokeOneSession(ctx: DemoContext): Promise<Record<string,
 
   const cli = await runAdminCli(stack, [
     'revoke-session',
+    '--user',
+    String(claims(laptop.idToken).sub),
     '--actor',
     'demo',
     '--reason',
@@ -357,6 +359,8 @@ export async function cacheBound(
     t.check(first.cache === 'invoked', 'the authorizer ran and API Gateway cached its allow for this token');
     const cli = await runAdminCli(stack, [
       'revoke-session',
+      '--user',
+      String(claims(tokens.idToken).sub),
       '--actor',
       'demo',
       '--reason',

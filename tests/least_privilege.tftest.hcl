@@ -26,7 +26,7 @@ run "roles_without_a_customer_managed_key" {
         {
           Sid      = "ReadBlocklist"
           Effect   = "Allow"
-          Action   = ["dynamodb:BatchGetItem", "dynamodb:GetItem"]
+          Action   = ["dynamodb:Query"]
           Resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/cognito-revocation-blocklist"]
         },
       ]
@@ -68,7 +68,7 @@ run "roles_without_a_customer_managed_key" {
         {
           Sid      = "RevokeAndListSessions"
           Effect   = "Allow"
-          Action   = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
+          Action   = ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
           Resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/cognito-revocation-blocklist"]
         },
         {

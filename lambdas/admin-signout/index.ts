@@ -8,6 +8,9 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createCognitoDirectory } from '../adapters/cognito/user-directory.js';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
+import { createSdkHintStore } from '../adapters/dynamodb/hint-store.js';
+import { createSignedFlusher, flusherOptionsFromEnv } from '../adapters/apigateway/authorizer-cache.js';
+import { createRevocationPropagation } from './propagation.js';
 import { createLogger, createMetrics } from '../adapters/observability.js';
 import { readAdminConfig } from './config.js';
 import { type AdminDeps, type AdminResult, createAdminOperations } from './operations.js';
@@ -41,6 +44,20 @@ export function createHandler(
   }
   const dynamo = new DynamoDBClient({});
   const store = createSdkStore({ client: dynamo, tableName: config.tableName });
+  // After every revocation: a hint for authorizers in staleness mode (always written: one small item, so turning
+  // staleness on later needs no admin change) and the flushes of the configured API Gateway stages' caches.
+  let propagation: ReturnType<typeof createRevocationPropagation>;
+  try {
+    propagation = createRevocationPropagation({
+      hints: createSdkHintStore({ client: dynamo, tableName: config.tableName }),
+      ...(config.flushTargets.length > 0
+        ? { flusher: createSignedFlusher(flusherOptionsFromEnv(env)), targets: config.flushTargets }
+        : {}),
+    });
+  } catch (error) {
+    const message = (error as Error).message;
+    return async () => ({ ok: false, error: { code: 'configuration', message } });
+  }
   const directory = createCognitoDirectory({
     // Bounded so that a hung Cognito endpoint cannot eat the time the table writes need.
     client: new CognitoIdentityProviderClient({
@@ -53,6 +70,8 @@ export function createHandler(
     reader: store,
     writer: store,
     inventory: store,
+    audit: store,
+    propagation,
     directory,
     policy: config.policy,
     logger: createLogger({ service: SERVICE, level: config.logLevel }),

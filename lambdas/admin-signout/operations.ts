@@ -1,7 +1,9 @@
 /**
  * The admin operations: sign a user out everywhere, revoke one session or token, list a user's sessions, inspect a
- * token's ids. Pure orchestration over the core's ports (blocklist, session inventory, user directory) — the handler
- * builds the adapters; tests pass dynalite-backed ones.
+ * token's ids. Pure orchestration over the core's ports (blocklist, session inventory, user directory, propagation) —
+ * the handler builds the adapters; tests pass dynalite-backed ones. Every revocation of the project goes through
+ * these operations (never a direct store write from a handler), so that each one is propagated (hints, cache
+ * flushes) exactly once: `deps.propagation.announce(sub)` after its writes.
  *
  * Results report what was done and never claim a write that did not happen: `ok` is true only when every step
  * succeeded; otherwise `error` says what is missing and the rest of the result says what did happen.
@@ -14,8 +16,16 @@ import {
   tokenRevocationExpiry,
   userWatermarkExpiry,
 } from '../core/lifetime.js';
-import type { BlocklistReader, BlocklistWriter, SessionInventory } from '../core/ports.js';
-import { StoreError } from '../core/ports.js';
+import {
+  type BlocklistWriter,
+  NO_PROPAGATION,
+  type PropagationReport,
+  type RevocationAuditReader,
+  type RevocationPropagation,
+  type RevocationReader,
+  type SessionInventory,
+  StoreError,
+} from '../core/ports.js';
 import {
   decide,
   entryRevokes,
@@ -25,6 +35,7 @@ import {
   type RevocationKey,
   type RevocationScope,
   revocationKeysFor,
+  sameKey,
 } from '../core/revocation.js';
 import type { SessionRecord, SessionState } from '../core/session.js';
 import type { TokenFacts } from '../core/token.js';
@@ -39,9 +50,13 @@ import {
 } from './request.js';
 
 export interface AdminDeps {
-  readonly reader: BlocklistReader;
+  readonly reader: RevocationReader;
   readonly writer: BlocklistWriter;
   readonly inventory: SessionInventory;
+  /** Who revoked and why (admin views); optional — without it the views show no attribution. */
+  readonly audit?: RevocationAuditReader;
+  /** Told once after every revoking operation (hints, cache flushes; issue #11). Default: a no-op reporting ok. */
+  readonly propagation?: RevocationPropagation;
   readonly directory: UserDirectory;
   readonly policy: LifetimePolicy;
   readonly logger: Logger;
@@ -80,23 +95,34 @@ export interface SignOutResult {
     readonly error?: string;
   };
   readonly sessions: {
-    /** Recorded sessions not yet expired. */
+    /** Recorded sessions issued by the watermark and not yet expired. */
     readonly outstanding: number;
-    /** Session revocations written. */
+    /** Session records marked revoked in the inventory (the watermark is what revokes them at the authorizer). */
     readonly revoked: number;
+    /** Session ids whose record could not be marked. */
+    readonly unmarked: string[];
+    /**
+     * Sessions issued within the cross-clock window before the watermark: each also gets an explicit `rev#session#`
+     * entry, in case Cognito's clock ran ahead of the watermark's (docs/table-schema.md).
+     */
+    readonly window: number;
+    /** Explicit session revocations not written. */
     readonly unwritten: RevocationKey[];
     readonly error?: string;
   };
+  readonly propagation: PropagationReport;
   readonly error?: AdminError;
 }
 
 export interface RevokeResult {
   readonly ok: boolean;
   readonly operation: 'revokeSession' | 'revokeToken';
+  readonly user: UserRef;
   readonly revocation: { readonly scope: RevocationScope; readonly id: string; readonly expiresAt: number };
   readonly written: boolean;
   readonly actor: string;
   readonly reason: string;
+  readonly propagation?: PropagationReport;
   readonly error?: AdminError;
 }
 
@@ -172,6 +198,17 @@ class OperationError extends Error {
 
 const DEFAULT_BUDGET_MS = 25_000;
 
+/**
+ * Seconds added to the clock skew for the cross-clock window of a signout: the token trigger records a session (its
+ * `issuedAt`) before Cognito signs the tokens, within Cognito's 5 s trigger budget, and times are whole seconds.
+ */
+export const CROSS_CLOCK_MARGIN_SECONDS = 6;
+
+/** How far before the watermark a session's record may have been issued and still need an explicit entry. */
+export function crossClockWindowSeconds(policy: LifetimePolicy): number {
+  return policy.clockSkewSeconds + CROSS_CLOCK_MARGIN_SECONDS;
+}
+
 function describe(error: unknown): string {
   if (error instanceof StoreError) return `table ${error.kind}: ${error.message}`;
   if (error instanceof DirectoryError) return `cognito ${error.kind}: ${error.message}`;
@@ -196,6 +233,7 @@ function view(e: RevocationEntry): EntryView {
 export function createAdminOperations(deps: AdminDeps) {
   const now = deps.now ?? Date.now;
   const { logger, metrics, policy } = deps;
+  const propagation = deps.propagation ?? NO_PROPAGATION;
 
   function signalFor(limits: InvocationLimits): { signal: AbortSignal; done: () => void } {
     const controller = new AbortController();
@@ -217,6 +255,28 @@ export function createAdminOperations(deps: AdminDeps) {
         `no user "${user}" in the user pool (looked up as username and as sub)`,
       );
     return found;
+  }
+
+  /** Tells the propagation (hints, cache flushes) once; never throws. */
+  async function announce(sub: string, signal: AbortSignal): Promise<PropagationReport> {
+    try {
+      const report = await propagation.announce(sub, { signal });
+      if (!report.ok) metrics.add('propagation_failed', 1);
+      return report;
+    } catch (error) {
+      metrics.add('propagation_failed', 1);
+      return { ok: false, hint: { written: false, error: describe(error) }, flushes: [] };
+    }
+  }
+
+  function propagationProblem(report: PropagationReport): string | undefined {
+    if (report.ok) return undefined;
+    const parts: string[] = [];
+    if (report.hint && !report.hint.written)
+      parts.push(`hint not written (${report.hint.error ?? 'unknown'})`);
+    for (const f of report.flushes)
+      if (!f.ok) parts.push(`cache flush of ${f.target} failed (${f.error ?? 'unknown'})`);
+    return `the revocation is stored, but its propagation failed: ${parts.join(', ') || 'unknown'}; caches that were not told drop their verdicts within their maximum age`;
   }
 
   async function signOutUser(
@@ -242,6 +302,7 @@ export function createAdminOperations(deps: AdminDeps) {
       const revokedAt = Math.floor(now() / 1000);
       const notBefore = revokedAt;
       const entry: RevocationEntry = {
+        sub: user.sub,
         scope: 'user',
         id: user.sub,
         notBefore,
@@ -258,21 +319,27 @@ export function createAdminOperations(deps: AdminDeps) {
           notBefore,
           written:
             stored === entry || (stored.notBefore === notBefore && stored.expiresAt === entry.expiresAt),
-          inForce: storedNotBefore >= notBefore,
+          inForce: storedNotBefore >= notBefore && stored.expiresAt >= entry.expiresAt,
           stored: { notBefore: stored.notBefore ?? notBefore, expiresAt: stored.expiresAt },
         };
       } catch (error) {
         watermark = { notBefore, written: false, inForce: false, error: describe(error) };
       }
 
-      // 3. Every outstanding recorded session, so each one is revoked by key as well as by the watermark.
+      // 3. The outstanding sessions: marked revoked in the inventory (the watermark revokes them at the
+      //    authorizer), and an explicit `rev#session#` entry only for those issued within the cross-clock window
+      //    before the watermark — the only ones whose tokens the watermark might miss if Cognito's clock is ahead.
+      //    The partition the authorizer reads so stays small however many sessions the user had.
       let sessions: SignOutResult['sessions'];
       try {
         const outstanding = (await deps.inventory.listByUser(user.sub, { signal })).filter(
-          (s) => s.expiresAt > revokedAt,
+          (s) => s.expiresAt > revokedAt && s.issuedAt <= notBefore,
         );
-        const entries = outstanding.map(
+        const windowStart = notBefore - crossClockWindowSeconds(policy);
+        const inWindow = outstanding.filter((s) => s.issuedAt >= windowStart);
+        const entries = inWindow.map(
           (s): RevocationEntry => ({
+            sub: user.sub,
             scope: 'session',
             id: s.sessionId,
             revokedAt,
@@ -281,22 +348,38 @@ export function createAdminOperations(deps: AdminDeps) {
             reason,
           }),
         );
-        const { unwritten } = await deps.writer.revoke(entries, { signal });
+        const { unwritten } = entries.length
+          ? await deps.writer.revoke(entries, { signal })
+          : { unwritten: [] as RevocationKey[] };
+        const unmarkable = outstanding.filter((s) => s.revokedAt === undefined || s.revokedAt < revokedAt);
+        const { unwritten: unmarked } = unmarkable.length
+          ? await deps.inventory.markRevoked(unmarkable, { revokedAt, actor, reason }, { signal })
+          : { unwritten: [] as string[] };
         sessions = {
           outstanding: outstanding.length,
-          revoked: outstanding.length - unwritten.length,
+          revoked: outstanding.length - unmarked.length,
+          unmarked,
+          window: inWindow.length,
           unwritten,
         };
       } catch (error) {
         sessions = {
           outstanding: 0,
           revoked: 0,
+          unmarked: [],
+          window: 0,
           unwritten: [],
           error: `sessions not listed: ${describe(error)}`,
         };
       }
-      metrics.add('revocations_written', sessions.revoked + (watermark.written ? 1 : 0));
+      metrics.add(
+        'revocations_written',
+        sessions.window - sessions.unwritten.length + (watermark.written ? 1 : 0),
+      );
       metrics.add('revocations_unwritten', sessions.unwritten.length);
+
+      // 4. Propagation (hints, cache flushes), once.
+      const report = await announce(user.sub, signal);
 
       const missing: string[] = [];
       if (!cognitoSignOut.done)
@@ -310,8 +393,14 @@ export function createAdminOperations(deps: AdminDeps) {
       if (sessions.error) missing.push(sessions.error);
       if (sessions.unwritten.length)
         missing.push(
-          `${sessions.unwritten.length} of ${sessions.outstanding} session revocations were not written`,
+          `${sessions.unwritten.length} of ${sessions.window} session revocations in the cross-clock window were not written`,
         );
+      if (sessions.unmarked.length)
+        missing.push(
+          `${sessions.unmarked.length} of ${sessions.outstanding} session records were not marked revoked (the watermark still revokes their tokens)`,
+        );
+      const propagationError = propagationProblem(report);
+      if (propagationError) missing.push(propagationError);
       const result: SignOutResult = {
         ok: missing.length === 0,
         operation: 'signOutUser',
@@ -321,6 +410,7 @@ export function createAdminOperations(deps: AdminDeps) {
         cognitoSignOut,
         watermark,
         sessions,
+        propagation: report,
         ...(missing.length ? { error: { code: 'incomplete' as const, message: missing.join('; ') } } : {}),
       };
       return result;
@@ -333,6 +423,7 @@ export function createAdminOperations(deps: AdminDeps) {
     request: Extract<AdminRequest, { operation: 'revokeSession' | 'revokeToken' }>,
     limits: InvocationLimits,
   ): Promise<RevokeResult> {
+    const user = await resolveUser(request.user);
     const revokedAt = Math.floor(now() / 1000);
     let scope: RevocationScope;
     let id: string;
@@ -353,6 +444,7 @@ export function createAdminOperations(deps: AdminDeps) {
       expiresAt = originRevocationExpiry(revokedAt, policy, { refreshTokensRevoked: false });
     }
     const entry: RevocationEntry = {
+      sub: user.sub,
       scope,
       id,
       revokedAt,
@@ -363,29 +455,53 @@ export function createAdminOperations(deps: AdminDeps) {
     const { signal, done } = signalFor(limits);
     let written = false;
     let failure: string | undefined;
+    let report: PropagationReport | undefined;
     try {
-      const { unwritten } = await deps.writer.revoke([entry], { signal });
-      written = unwritten.length === 0;
-      if (!written) failure = 'DynamoDB did not accept the write before the deadline';
-    } catch (error) {
-      failure = describe(error);
+      try {
+        const { unwritten } = await deps.writer.revoke([entry], { signal });
+        written = unwritten.length === 0;
+        if (!written) failure = 'DynamoDB did not accept the write before the deadline';
+      } catch (error) {
+        failure = describe(error);
+      }
+      if (written) report = await announce(user.sub, signal);
     } finally {
       done();
     }
     metrics.add(written ? 'revocations_written' : 'revocations_unwritten', 1);
+    const propagationError = report ? propagationProblem(report) : undefined;
+    const error: AdminError | undefined = !written
+      ? { code: 'store_error', message: `${scope} revocation not written: ${failure}` }
+      : propagationError
+        ? { code: 'incomplete', message: propagationError }
+        : undefined;
     return {
-      ok: written,
+      ok: written && !propagationError,
       operation: request.operation,
+      user: { username: user.username, sub: user.sub },
       revocation: { scope, id, expiresAt },
       written,
       actor: request.actor,
       reason: request.reason,
-      ...(written
-        ? {}
-        : {
-            error: { code: 'store_error' as const, message: `${scope} revocation not written: ${failure}` },
-          }),
+      ...(report ? { propagation: report } : {}),
+      ...(error ? { error } : {}),
     };
+  }
+
+  /** Entries of the user with their attribution from the audit items, when an audit reader is configured. */
+  async function entriesWithAudit(sub: string, signal: AbortSignal): Promise<RevocationEntry[]> {
+    const entries = await wrapStore(() => deps.reader.readUser(sub, { signal }));
+    if (!deps.audit) return entries;
+    let audit: RevocationEntry[] = [];
+    try {
+      audit = await deps.audit.readAudit(sub, { signal });
+    } catch {
+      return entries; // attribution is a nicety; the verdicts stand without it
+    }
+    return entries.map((e) => {
+      const a = audit.find((x) => sameKey(x, e));
+      return a ? { ...e, actor: a.actor, reason: a.reason } : e;
+    });
   }
 
   async function listSessions(
@@ -397,14 +513,7 @@ export function createAdminOperations(deps: AdminDeps) {
     try {
       const nowSeconds = Math.floor(now() / 1000);
       const records = await wrapStore(() => deps.inventory.listByUser(user.sub, { signal }));
-      const keys: RevocationKey[] = [
-        { scope: 'user', id: user.sub },
-        ...records.map((s) => ({ scope: 'session' as const, id: s.sessionId })),
-      ];
-      const entries: RevocationEntry[] = [];
-      for (let i = 0; i < keys.length; i += 100) {
-        entries.push(...(await wrapStore(() => deps.reader.find(keys.slice(i, i + 100), { signal }))));
-      }
+      const entries = await entriesWithAudit(user.sub, signal);
       const live = entries.filter((e) => isLive(e, nowSeconds));
       const watermark = live.find((e) => e.scope === 'user' && e.id === user.sub);
       const bySession = new Map(live.filter((e) => e.scope === 'session').map((e) => [e.id, e]));
@@ -426,17 +535,17 @@ export function createAdminOperations(deps: AdminDeps) {
               state: 'revoked',
               revokedBy: 'session',
               revokedAt: own.revokedAt,
-              actor: own.actor,
-              reason: own.reason,
+              actor: own.actor ?? s.actor,
+              reason: own.reason ?? s.reason,
             };
           if (watermark && (typeof watermark.notBefore !== 'number' || s.issuedAt <= watermark.notBefore)) {
             return {
               ...base,
               state: 'revoked',
               revokedBy: 'user',
-              revokedAt: watermark.revokedAt,
-              actor: watermark.actor,
-              reason: watermark.reason,
+              revokedAt: s.revokedAt ?? watermark.revokedAt,
+              actor: s.actor ?? watermark.actor,
+              reason: s.reason ?? watermark.reason,
             };
           }
           return { ...base, state: 'active' };
@@ -483,7 +592,8 @@ export function createAdminOperations(deps: AdminDeps) {
     const { signal, done } = signalFor(limits);
     try {
       const nowSeconds = Math.floor(now() / 1000);
-      const found = await wrapStore(() => deps.reader.find(keys, { signal }));
+      // The same read as the authorizer's (the user's whole `rev#` range), narrowed to this token's keys.
+      const found = (await entriesWithAudit(t.sub, signal)).filter((e) => keys.some((k) => sameKey(k, e)));
       // The authorizer's own rule (`decide`), over the entries in the token's key order so the answer is stable.
       const order = (e: RevocationEntry) => REVOCATION_SCOPES.indexOf(e.scope);
       const entries = [...found].sort((a, b) => order(a) - order(b));
@@ -572,9 +682,12 @@ export function createAdminOperations(deps: AdminDeps) {
       fields.watermark = result.watermark;
       fields.sessionsOutstanding = result.sessions.outstanding;
       fields.sessionsRevoked = result.sessions.revoked;
+      fields.sessionsWindow = result.sessions.window;
       fields.sessionsUnwritten = result.sessions.unwritten.length;
+      fields.sessionsUnmarked = result.sessions.unmarked.length;
     }
     if ('revocation' in result) fields.revocation = result.revocation;
+    if ('propagation' in result && result.propagation) fields.propagation = result.propagation;
     if (result.operation === 'listSessions' && 'counts' in result) fields.counts = result.counts;
     if (result.operation === 'inspect' && 'revoked' in result) {
       fields.revoked = result.revoked;

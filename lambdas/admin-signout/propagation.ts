@@ -11,27 +11,14 @@
  * Never throws: the report says what was done; `ok` only when the hint was written and every flush succeeded.
  */
 import type { HintPublisher } from '../core/hints.js';
-import type { StoreCallOptions } from '../core/ports.js';
+import { NO_PROPAGATION, type RevocationPropagation } from '../core/ports.js';
 import {
   type AuthorizerCacheFlusher,
   type FlushTarget,
   targetName,
 } from '../adapters/apigateway/authorizer-cache.js';
 
-export interface PropagationReport {
-  readonly ok: boolean;
-  readonly hint?: { readonly written: boolean; readonly error?: string };
-  readonly flushes: readonly { readonly target: string; readonly ok: boolean; readonly error?: string }[];
-}
-
-export interface RevocationPropagation {
-  announce(sub: string, options?: StoreCallOptions): Promise<PropagationReport>;
-}
-
-/** The default when nothing is configured: nothing to tell, nothing failed. */
-export const NO_PROPAGATION: RevocationPropagation = {
-  announce: async () => ({ ok: true, flushes: [] }),
-};
+export { NO_PROPAGATION };
 
 export interface PropagationOptions {
   /** Absent: hints are not published (staleness mode off everywhere). */

@@ -24,10 +24,18 @@ export type AdminRequest =
   | ({ readonly operation: 'signOutUser'; readonly user: string } & Attribution)
   | ({
       readonly operation: 'revokeSession';
+      /** Whose session (username or sub, resolved as signout is): the entry goes into that user's partition. */
+      readonly user: string;
       readonly sessionId?: string;
       readonly originJti?: string;
     } & Attribution)
-  | ({ readonly operation: 'revokeToken'; readonly jti: string; readonly exp?: number } & Attribution)
+  | ({
+      readonly operation: 'revokeToken';
+      /** Whose token (username or sub; the CLI takes the token's `sub`). */
+      readonly user: string;
+      readonly jti: string;
+      readonly exp?: number;
+    } & Attribution)
   | { readonly operation: 'listSessions'; readonly user: string }
   | { readonly operation: 'inspect'; readonly token: InspectedToken };
 
@@ -137,15 +145,13 @@ export function parseAdminRequest(input: unknown): AdminRequest {
       if ((sessionId === undefined) === (originJti === undefined)) {
         throw new RequestError('give exactly one of "sessionId" (the injected session claim) or "originJti"');
       }
-      return { operation: 'revokeSession', sessionId, originJti, ...attribution(body) };
+      return { operation: 'revokeSession', user: user(body), sessionId, originJti, ...attribution(body) };
     }
-    case 'revokeToken':
-      return {
-        operation: 'revokeToken',
-        jti: id(body, 'jti', true),
-        exp: epoch(body, 'exp', false),
-        ...attribution(body),
-      };
+    case 'revokeToken': {
+      const jti = id(body, 'jti', true);
+      const exp = epoch(body, 'exp', false);
+      return { operation: 'revokeToken', user: user(body), jti, exp, ...attribution(body) };
+    }
     case 'inspect': {
       if ('token' in body && typeof body.token === 'string') {
         throw new RequestError('"token" must hold the decoded ids (sub, iat, …), never the token itself');

@@ -1,21 +1,17 @@
 /**
- * The authorizer: parse the event → verify the token → one blocklist lookup → decide → shape the response.
+ * The authorizer: parse the event → verify the token → revoked-verdict memory → one blocklist read of the user's
+ * partition → decide → shape the response.
  * Built once per container from injected dependencies (`createAuthorizer`), so tests pass real local services or
  * in-memory ones. Every invocation writes one JSON line that is both the decision log and the EMF metrics; it never
  * holds a token or a header.
  */
-import { type BlocklistReader, StoreError } from '../core/ports.js';
-import {
-  decide,
-  type RevocationEntry,
-  type RevocationKey,
-  type RevocationScope,
-  revocationKeysFor,
-} from '../core/revocation.js';
+import { type RevocationReader, StoreError, type StoreErrorKind } from '../core/ports.js';
+import { decide, type RevocationEntry, type RevocationScope } from '../core/revocation.js';
 import { authContextFrom, tokenFactsFrom, tokenUseOf } from './claims.js';
 import type { AuthorizerConfig } from './config.js';
 import type { DecisionRecorder } from './decision-record.js';
 import { type AuthorizerRequest, parseAuthorizerEvent } from './events.js';
+import { createRevokedMemory, type RevokedMemory } from './revoked-memory.js';
 import { allowResponse, type AuthContext, denyResponse, type Shaping } from './responses.js';
 import { rejectionReason, type TokenRejection, type TokenVerifier } from './verifier.js';
 
@@ -43,8 +39,10 @@ export interface Outcome {
 
 export interface AuthorizerDeps {
   readonly config: AuthorizerConfig;
-  readonly reader: BlocklistReader;
+  readonly reader: RevocationReader;
   readonly verifier: TokenVerifier;
+  /** Revoked-verdict memory (finding 2); one per container by default. */
+  readonly revokedMemory?: RevokedMemory;
   /** Writes the one line per decision (decision log + EMF metrics); see decision-record.ts. */
   readonly recorder: DecisionRecorder;
   /** Epoch milliseconds; defaults to `Date.now`. */
@@ -54,14 +52,18 @@ export interface AuthorizerDeps {
 export type Authorizer = (event: unknown) => Promise<unknown>;
 
 interface Prefetch {
-  readonly keys: readonly RevocationKey[];
+  readonly sub: string;
   readonly started: number;
   readonly answer: Promise<{ entries: RevocationEntry[] } | { error: unknown }>;
 }
 
-function sameKeys(a: readonly RevocationKey[], b: readonly RevocationKey[]): boolean {
-  return a.length === b.length && a.every((key, i) => key.scope === b[i]?.scope && key.id === b[i]?.id);
-}
+/**
+ * Store failures that fail-open (opt-in) may answer with an allow: outages only — the table not answering in time or
+ * not reachable. Throttling is NOT an outage: every token of a user reads the same partition, so anyone holding one
+ * of the user's tokens (a revoked one included) can drive it hot; an attacker must not be able to switch revocation
+ * off by flooding. A malformed answer or denied access is a fault to fix, not an outage either. docs/security.md.
+ */
+export const FAIL_OPEN_KINDS: ReadonlySet<StoreErrorKind | 'unknown'> = new Set(['timeout', 'unavailable']);
 
 /** Records the decision (one line: log + metrics) and answers in the event's own shape. */
 export function answer(
@@ -111,15 +113,16 @@ function recordDecision(
 export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
   const { config, reader, verifier } = deps;
   const clock = deps.clock ?? Date.now;
+  const memory = deps.revokedMemory ?? createRevokedMemory();
 
   let firstUse = true;
 
   /**
    * Cold start only (the container's first request): the JWKS download and the blocklist lookup would run one
    * after the other, each with its own connection set-up. For that one request the lookup starts concurrently,
-   * with keys read from the not-yet-verified payload — only when that payload already looks like an acceptable,
-   * unexpired token of this pool and client. Its answer is used only if the VERIFIED claims yield exactly the same
-   * keys (they do whenever verification succeeds: same bytes); otherwise the normal lookup runs. At most one
+   * for the `sub` read from the not-yet-verified payload — only when that payload already looks like an acceptable,
+   * unexpired token of this pool and client. Its answer is used only if the VERIFIED claims name the same user
+   * (they do whenever verification succeeds: same bytes); otherwise the normal lookup runs. At most one
    * speculative read per container, so a flood of forged tokens cannot turn into reads.
    */
   function prefetchOnFirstUse(token: string): Prefetch | undefined {
@@ -146,18 +149,18 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
       (config.tokenUse === 'any' || claims.token_use === config.tokenUse);
     const facts = plausible ? tokenFactsFrom(claims, config.sessionClaim, now) : undefined;
     if (!facts) return undefined;
-    const keys = revocationKeysFor(facts);
+    const sub = facts.sub;
     const started = performance.now();
     let answer: Prefetch['answer'];
     try {
-      answer = reader.find(keys).then(
+      answer = reader.readUser(sub).then(
         (entries) => ({ entries }),
         (error: unknown) => ({ error }),
       );
     } catch (error) {
       answer = Promise.resolve({ error });
     }
-    return { keys, started, answer };
+    return { sub, started, answer };
   }
 
   async function evaluate(request: AuthorizerRequest): Promise<Outcome> {
@@ -176,22 +179,27 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
     const facts = tokenFactsFrom(claims, config.sessionClaim, Math.floor(clock() / 1000));
     if (!facts) return { allow: false, reason: 'invalid_claims', tokenUse };
     const base = { sub: facts.sub, tokenUse };
-    const keys = revocationKeysFor(facts);
-    const usePrefetch = prefetch !== undefined && sameKeys(prefetch.keys, keys);
+    // A token this container already saw revoked: denied with no read until the revoking entry's own expiry.
+    const known = memory.revoking(facts, Math.floor(clock() / 1000));
+    if (known) {
+      deps.recorder.count('RevokedFromMemory');
+      return { ...base, allow: false, reason: 'revoked', scope: known.scope };
+    }
+    const usePrefetch = prefetch !== undefined && prefetch.sub === facts.sub;
     const storeStarted = usePrefetch ? prefetch.started : performance.now();
-    let entries: Awaited<ReturnType<BlocklistReader['find']>>;
+    let entries: RevocationEntry[];
     try {
       if (usePrefetch) {
         const settled = await prefetch.answer;
         if ('error' in settled) throw settled.error;
         entries = settled.entries;
       } else {
-        entries = await reader.find(keys);
+        entries = await reader.readUser(facts.sub);
       }
     } catch (error) {
       const storeMs = performance.now() - storeStarted;
       const errorKind = error instanceof StoreError ? error.kind : 'unknown';
-      if (config.failMode === 'open') {
+      if (config.failMode === 'open' && FAIL_OPEN_KINDS.has(errorKind)) {
         return {
           ...base,
           allow: true,
@@ -204,8 +212,12 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
       return { ...base, allow: false, reason: 'store_error', storeMs, errorKind };
     }
     const storeMs = performance.now() - storeStarted;
-    const decision = decide(facts, entries, Math.floor(clock() / 1000));
-    if (decision.revoked) return { ...base, allow: false, reason: 'revoked', scope: decision.scope, storeMs };
+    const nowSeconds = Math.floor(clock() / 1000);
+    const decision = decide(facts, entries, nowSeconds);
+    if (decision.revoked) {
+      memory.remember(decision.entry, nowSeconds);
+      return { ...base, allow: false, reason: 'revoked', scope: decision.scope, storeMs };
+    }
     return { ...base, allow: true, reason: 'valid', storeMs, context: authContextFrom(claims, facts) };
   }
 

@@ -25,13 +25,11 @@
  */
 import type { HintReader } from '../core/hints.js';
 import { HINT_BUCKET_MS } from '../core/hints.js';
-import type { StoreCallOptions } from '../core/ports.js';
+import type { RevocationReader, StoreCallOptions } from '../core/ports.js';
 import type { RevocationEntry } from '../core/revocation.js';
 
-/** The store read the cache wraps: every `rev#` entry of one user in one request (CORE's `RevocationReader`). */
-export interface UserRevocationReader {
-  readUser(sub: string, options?: StoreCallOptions): Promise<RevocationEntry[]>;
-}
+/** The store read the cache wraps: every `rev#` entry of one user in one request. */
+export type UserRevocationReader = RevocationReader;
 
 /** Hint publish deadline (admin side, hint-store.ts) + twice the tolerated skew of any one clock (± 2 s). */
 export const DEFAULT_HINT_MARGIN_MS = 1000 + 2 * 2000;

@@ -8,26 +8,42 @@ export interface StoreCallOptions {
 }
 
 /**
- * Read side of the blocklist, used by the authorizer. One round trip per call for up to 100 keys.
- * Returns the entries that exist for the keys (expired ones included: the core ignores them).
- * Rejects with `StoreError` on any failure, including a malformed stored entry.
+ * Read side of the blocklist, used by the authorizer (and the admin views). Everything the authorizer needs about a
+ * user lives in that user's partition, so one decision is one request: `readUser`.
  */
-export interface BlocklistReader {
-  find(keys: readonly RevocationKey[], options?: StoreCallOptions): Promise<RevocationEntry[]>;
+export interface RevocationReader {
+  /**
+   * Every revocation entry of the user (expired ones included: the core ignores them), in exactly one request.
+   * Rejects with `StoreError` on any failure, including an answer that is not exactly what was asked (paginated,
+   * truncated, another partition, a malformed item): `malformed`.
+   */
+  readUser(sub: string, options?: StoreCallOptions): Promise<RevocationEntry[]>;
 }
 
-/** Write side of the blocklist, used by the admin signout Lambda. */
+/** Write side of the blocklist, used by the admin operations. Every write only ever extends a revocation. */
 export interface BlocklistWriter {
   /**
-   * Writes the entries; retries unprocessed items until done or the deadline.
-   * Resolves with the keys that could not be written (empty when all were) — never claims a write that did not happen.
+   * Writes the entries, each conditionally: a stored entry with a later expiry (and, for the user scope, a later
+   * watermark) is kept — "a stronger entry is already stored" counts as written. Retries throttled writes until done
+   * or the deadline. Resolves with the keys that could not be written (empty when all were) — never claims a write
+   * that did not happen.
    */
   revoke(
     entries: readonly RevocationEntry[],
     options?: StoreCallOptions,
   ): Promise<{ unwritten: RevocationKey[] }>;
-  /** Raises the user watermark to `entry.notBefore` unless a later one is stored; returns the stored entry. */
+  /**
+   * Raises the user watermark to `entry.notBefore` (and its expiry to `entry.expiresAt`), never lowering either;
+   * returns the stored entry.
+   */
   raiseWatermark(entry: RevocationEntry, options?: StoreCallOptions): Promise<RevocationEntry>;
+}
+
+/** How a session record was marked revoked (audit; the authorizer never reads session records). */
+export interface SessionMark {
+  readonly revokedAt: number;
+  readonly actor?: string | undefined;
+  readonly reason?: string | undefined;
 }
 
 /** The session inventory the token trigger writes and the admin Lambda reads. */
@@ -35,7 +51,36 @@ export interface SessionInventory {
   record(session: SessionRecord, options?: StoreCallOptions): Promise<void>;
   /** All stored sessions of a user (expired ones included; callers compare `expiresAt`). */
   listByUser(sub: string, options?: StoreCallOptions): Promise<SessionRecord[]>;
+  /** Marks the records revoked (`revokedAt`, `actor`, `reason`); resolves with the session ids not marked. */
+  markRevoked(
+    sessions: readonly SessionRecord[],
+    mark: SessionMark,
+    options?: StoreCallOptions,
+  ): Promise<{ unwritten: string[] }>;
 }
+
+/** Who revoked what and why, kept outside the range the authorizer reads (long reasons never cost read units). */
+export interface RevocationAuditReader {
+  /** The audit records of the user's revocations (expired ones included). */
+  readAudit(sub: string, options?: StoreCallOptions): Promise<RevocationEntry[]>;
+}
+
+/** What a propagation of one revocation did (hint written, caches flushed). */
+export interface PropagationReport {
+  readonly ok: boolean;
+  readonly hint?: { readonly written: boolean; readonly error?: string };
+  readonly flushes: readonly { readonly target: string; readonly ok: boolean; readonly error?: string }[];
+}
+
+/** Told after every revocation (the admin operations call it once per revoking operation). Never throws. */
+export interface RevocationPropagation {
+  announce(sub: string, options?: StoreCallOptions): Promise<PropagationReport>;
+}
+
+/** The default propagation: nothing to tell (no caches configured). */
+export const NO_PROPAGATION: RevocationPropagation = Object.freeze({
+  announce: async (): Promise<PropagationReport> => ({ ok: true, flushes: [] }),
+});
 
 /** Why a store call failed; adapters map their transport errors onto these kinds. */
 export type StoreErrorKind = 'timeout' | 'throttled' | 'unavailable' | 'malformed' | 'denied' | 'unknown';

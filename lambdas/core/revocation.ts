@@ -11,7 +11,12 @@ export type RevocationScope = 'user' | 'origin' | 'session' | 'token';
 
 export const REVOCATION_SCOPES: readonly RevocationScope[] = ['user', 'origin', 'session', 'token'];
 
+/**
+ * Which revocation: every entry lives in its user's partition, so a key names the user (`sub`) as well as the
+ * scope and the id. For the user scope, `id === sub`.
+ */
 export interface RevocationKey {
+  readonly sub: string;
   readonly scope: RevocationScope;
   readonly id: string;
 }
@@ -23,7 +28,7 @@ export interface RevocationEntry extends RevocationKey {
   readonly revokedAt: number;
   /** When the entry stops mattering (the TTL attribute), epoch seconds. Readers ignore entries at or past it. */
   readonly expiresAt: number;
-  /** Who revoked (IAM principal, admin name); audit only. */
+  /** Who revoked (IAM principal, admin name); audit only (stored outside the range the authorizer reads). */
   readonly actor?: string | undefined;
   /** Why; audit only. */
   readonly reason?: string | undefined;
@@ -31,15 +36,51 @@ export interface RevocationEntry extends RevocationKey {
 
 /** The lookup keys of a token, in a fixed order: user, origin, session, token. Ids that are not valid are skipped. */
 export function revocationKeysFor(token: TokenFacts): RevocationKey[] {
-  const keys: RevocationKey[] = [{ scope: 'user', id: token.sub }];
-  if (isValidId(token.originJti)) keys.push({ scope: 'origin', id: token.originJti });
-  if (isValidId(token.sessionId)) keys.push({ scope: 'session', id: token.sessionId });
-  if (isValidId(token.jti)) keys.push({ scope: 'token', id: token.jti });
+  const sub = token.sub;
+  const keys: RevocationKey[] = [{ sub, scope: 'user', id: sub }];
+  if (isValidId(token.originJti)) keys.push({ sub, scope: 'origin', id: token.originJti });
+  if (isValidId(token.sessionId)) keys.push({ sub, scope: 'session', id: token.sessionId });
+  if (isValidId(token.jti)) keys.push({ sub, scope: 'token', id: token.jti });
   return keys;
 }
 
 export function sameKey(a: RevocationKey, b: RevocationKey): boolean {
-  return a.scope === b.scope && a.id === b.id;
+  return a.sub === b.sub && a.scope === b.scope && a.id === b.id;
+}
+
+/** A stable string for a key (maps, dedupe). */
+export function keyString(key: RevocationKey): string {
+  return `${key.sub}\u0000${key.scope}\u0000${key.id}`;
+}
+
+/** The key of the user watermark. */
+export function userKey(sub: string): RevocationKey {
+  return { sub, scope: 'user', id: sub };
+}
+
+/**
+ * Merges two entries for the same key the way every writer must: extend only. The later `expiresAt` wins, and for the
+ * user scope the later `notBefore` too (each taken independently, so neither a shorter life nor an earlier
+ * watermark can replace what is stored). Attribution follows the entry that brought the later expiry.
+ */
+export function extendEntry(stored: RevocationEntry, incoming: RevocationEntry): RevocationEntry {
+  const later = incoming.expiresAt > stored.expiresAt ? incoming : stored;
+  const merged: RevocationEntry = { ...later, expiresAt: Math.max(stored.expiresAt, incoming.expiresAt) };
+  if (stored.scope === 'user') {
+    const nb = [stored.notBefore, incoming.notBefore].filter(
+      (v): v is number => typeof v === 'number' && Number.isFinite(v),
+    );
+    return { ...merged, notBefore: nb.length ? Math.max(...nb) : undefined };
+  }
+  return merged;
+}
+
+/** True when `stored` already revokes at least everything `incoming` would, for at least as long. */
+export function dominates(stored: RevocationEntry, incoming: RevocationEntry): boolean {
+  if (stored.expiresAt < incoming.expiresAt) return false;
+  if (stored.scope !== 'user') return true;
+  if (typeof stored.notBefore !== 'number') return true; // no watermark time: revokes everything
+  return typeof incoming.notBefore === 'number' && stored.notBefore >= incoming.notBefore;
 }
 
 /** An entry counts only while `now < expiresAt`: DynamoDB TTL deletes lazily, so readers never rely on deletion. */
@@ -56,6 +97,8 @@ export const NOT_REVOKED: Decision = Object.freeze({ revoked: false });
 /** Does this one live entry revoke the token? Only entries whose key the token yields can. */
 export function entryRevokes(token: TokenFacts, entry: RevocationEntry, nowSeconds: number): boolean {
   if (!isLive(entry, nowSeconds)) return false;
+  // Entries live in their user's partition: one of another user never applies (a reader returning one is broken).
+  if (entry.sub !== token.sub) return false;
   switch (entry.scope) {
     case 'user':
       // A user entry without a usable watermark revokes everything (fail closed).

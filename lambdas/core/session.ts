@@ -11,6 +11,10 @@ export interface SessionRecord {
   readonly issuedAt: number;
   /** Epoch seconds; see `sessionRecordExpiry`. */
   readonly expiresAt: number;
+  /** Set when a signout marked the record revoked (epoch seconds); audit only, the authorizer never reads it. */
+  readonly revokedAt?: number | undefined;
+  readonly actor?: string | undefined;
+  readonly reason?: string | undefined;
 }
 
 export type SessionState = 'active' | 'revoked' | 'expired';

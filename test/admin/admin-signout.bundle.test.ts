@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 describe('admin signout bundle against cognito-local and dynalite', () => {
-  it('signOutUser: writes the watermark and session revocations and says Cognito’s sign-out did not happen', async () => {
+  it('signOutUser: writes the watermark, the window’s session revocation and the marks, and says Cognito’s sign-out did not happen', async () => {
     // Arrange
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
     const now = Math.floor(Date.now() / 1000);
@@ -75,8 +75,10 @@ describe('admin signout bundle against cognito-local and dynalite', () => {
       error: expect.stringMatching(/unsupported/i),
     });
     expect(result.watermark).toMatchObject({ written: true, inForce: true });
-    expect(result.sessions).toEqual({ outstanding: 1, revoked: 1, unwritten: [] });
-    const [watermark] = await store.find([{ scope: 'user', id: frank.sub }]);
+    expect(result.sessions).toEqual({ outstanding: 1, revoked: 1, unmarked: [], window: 1, unwritten: [] });
+    const entries = await store.readUser(frank.sub);
+    expect(entries.map((e) => `${e.scope}#${e.id}`).sort()).toEqual([`session#f-1`, `user#${frank.sub}`]);
+    const watermark = entries.find((e) => e.scope === 'user');
     // Refresh tokens not revoked: the watermark outlives them (refresh + token lifetime + skew).
     expect(watermark?.expiresAt).toBe((watermark?.notBefore ?? 0) + 86400 + 3600 + 300);
     const audit = output.json().find((l) => l.message === 'admin operation');
@@ -90,8 +92,8 @@ describe('admin signout bundle against cognito-local and dynalite', () => {
     });
   });
 
-  it('stops retrying at the Lambda deadline and reports exactly which session revocations were not written', async () => {
-    // Arrange: a table that keeps answering part of every batch write as unprocessed.
+  it('stops retrying at the Lambda deadline and reports exactly which session records were not marked', async () => {
+    // Arrange: a table that keeps answering part of every batch write (the inventory marks) as unprocessed.
     const proxy = await startDynamoProxy(dynamo.endpoint);
     proxy.leaveUnprocessed(1_000_000);
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
@@ -104,7 +106,7 @@ describe('admin signout bundle against cognito-local and dynalite', () => {
         sessionId: `j-${i}`,
         clientId: 'c',
         triggerSource: 'TokenGeneration_Authentication',
-        issuedAt: now,
+        issuedAt: now - 1000, // outside the cross-clock window: only the marks are written
         expiresAt: now + 3900,
       });
     }
@@ -126,13 +128,17 @@ describe('admin signout bundle against cognito-local and dynalite', () => {
     // Assert
     expect(elapsed).toBeLessThan(3000);
     expect(result.ok).toBe(false);
-    const { outstanding, revoked, unwritten } = result.sessions;
+    const { outstanding, revoked, unmarked, unwritten } = result.sessions;
     expect(outstanding).toBe(30);
-    expect(unwritten.length).toBeGreaterThan(0);
-    expect(revoked + unwritten.length).toBe(30);
-    expect(result.error?.message).toContain(`${unwritten.length} of 30 session revocations were not written`);
-    const stored = await store.find(unwritten);
-    expect(stored).toEqual([]);
+    expect(result.sessions.window).toBe(0);
+    expect(unwritten).toEqual([]);
+    expect(unmarked.length).toBeGreaterThan(0);
+    expect(revoked + unmarked.length).toBe(30);
+    expect(result.error?.message).toContain(
+      `${unmarked.length} of 30 session records were not marked revoked`,
+    );
+    const records = await store.listByUser(judy.sub);
+    for (const id of unmarked) expect(records.find((s) => s.sessionId === id)?.revokedAt).toBeUndefined();
   });
 
   it('listSessions shows the revoked session; inspect explains it', async () => {
@@ -155,10 +161,16 @@ describe('admin signout bundle against cognito-local and dynalite', () => {
 
   it('revokeToken writes and reports the entry', async () => {
     const result = await admin()(
-      { operation: 'revokeToken', jti: 'tok-1', actor: 'ops', reason: 'leaked' },
+      { operation: 'revokeToken', user: frank.sub, jti: 'tok-1', actor: 'ops', reason: 'leaked' },
       context,
     );
-    expect(result).toMatchObject({ ok: true, written: true, revocation: { scope: 'token', id: 'tok-1' } });
+    expect(result).toMatchObject({
+      ok: true,
+      written: true,
+      user: frank,
+      revocation: { scope: 'token', id: 'tok-1' },
+      propagation: { ok: true, flushes: [] },
+    });
   });
 
   it('a user that does not exist is a clear error', async () => {

@@ -22,6 +22,7 @@ import {
   type SignOutResult,
 } from '../../lambdas/admin-signout/operations.js';
 import type { UserDirectory } from '../../lambdas/core/directory.js';
+import type { PropagationReport, RevocationPropagation } from '../../lambdas/core/ports.js';
 import { lifetimePolicy } from '../../lambdas/core/lifetime.js';
 import type { SessionRecord } from '../../lambdas/core/session.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
@@ -45,7 +46,9 @@ let logLines: Record<string, unknown>[] = [];
 let alice: { username: string; sub: string };
 let bob: { username: string; sub: string };
 
-function operations(options: { now?: () => number; dynamoEndpoint?: string } = {}) {
+function operations(
+  options: { now?: () => number; dynamoEndpoint?: string; propagation?: RevocationPropagation } = {},
+) {
   const client = options.dynamoEndpoint
     ? new DynamoDBClient({ ...LOCAL_AWS, endpoint: options.dynamoEndpoint, maxAttempts: 1 })
     : dynamo.client;
@@ -55,8 +58,10 @@ function operations(options: { now?: () => number; dynamoEndpoint?: string } = {
     reader: store,
     writer: store,
     inventory: store,
+    audit: store,
     directory,
     policy,
+    ...(options.propagation ? { propagation: options.propagation } : {}),
     logger: createLogger({ service: 'admin-signout', sink }),
     metrics: createMetrics({ namespace: 'Test', service: 'admin-signout', sink }),
     ...(options.now ? { now: options.now } : {}),
@@ -94,7 +99,7 @@ beforeEach(() => {
 });
 
 describe('signOutUser', () => {
-  it('signs out at Cognito, raises the watermark and revokes every outstanding session (not the expired ones)', async () => {
+  it('signs out at Cognito, raises the watermark, marks outstanding sessions, and writes rev#session# only inside the cross-clock window', async () => {
     // Arrange
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
     await store.record(session(alice.sub, 'a-live-1', T0 - 60));
@@ -115,26 +120,24 @@ describe('signOutUser', () => {
       UserPoolId: cognito.userPoolId,
       Username: 'alice',
     });
-    expect(result.sessions).toEqual({ outstanding: 2, revoked: 2, unwritten: [] });
+    expect(result.sessions).toEqual({ outstanding: 2, revoked: 2, unmarked: [], window: 1, unwritten: [] });
     expect(result.watermark.written).toBe(true);
-    const entries = await store.find([
-      { scope: 'user', id: alice.sub },
-      { scope: 'session', id: 'a-live-1' },
-      { scope: 'session', id: 'a-live-2' },
-      { scope: 'session', id: 'a-expired' },
-    ]);
+    expect(result.propagation).toEqual({ ok: true, flushes: [] });
+    const entries = await store.readUser(alice.sub);
     const user = entries.find((e) => e.scope === 'user');
     // Refresh tokens revoked: the watermark lives one token lifetime plus skew.
     expect(user?.expiresAt).toBe((user?.notBefore ?? 0) + 3600 + 300);
-    expect(user).toMatchObject({ actor: 'ops@example.com', reason: 'lost laptop' });
-    expect(
-      entries
-        .filter((e) => e.scope === 'session')
-        .map((e) => e.id)
-        .sort(),
-    ).toEqual(['a-live-1', 'a-live-2']);
+    const userAudit = (await store.readAudit(alice.sub)).find((e) => e.scope === 'user');
+    expect(userAudit).toMatchObject({ actor: 'ops@example.com', reason: 'lost laptop' });
+    // Only the session issued within the window (300 s skew + margin) before the watermark gets its own entry.
+    expect(entries.filter((e) => e.scope === 'session').map((e) => e.id)).toEqual(['a-live-1']);
     const live1 = entries.find((e) => e.id === 'a-live-1');
     expect(live1?.expiresAt).toBe(T0 - 60 + 3600 + 300);
+    // Every outstanding record is marked revoked in the inventory; the expired one is left alone.
+    const marks = Object.fromEntries(
+      (await store.listByUser(alice.sub)).map((s) => [s.sessionId, s.reason ?? null]),
+    );
+    expect(marks).toEqual({ 'a-live-1': 'lost laptop', 'a-live-2': 'lost laptop', 'a-expired': null });
     const audit = logLines.find((l) => l.message === 'admin operation');
     expect(audit).toMatchObject({
       audit: true,
@@ -182,7 +185,7 @@ describe('signOutUser', () => {
       done: false,
       error: expect.stringContaining('TooManyRequestsException'),
     });
-    const [watermark] = await store.find([{ scope: 'user', id: bob.sub }]);
+    const [watermark] = await store.readUser(bob.sub);
     expect(watermark?.expiresAt).toBe((watermark?.notBefore ?? 0) + 30 * 86400 + 3600 + 300);
   });
 
@@ -224,18 +227,16 @@ describe('signOutUser', () => {
     // Assert
     const latest = Math.floor((base + 4000) / 1000);
     expect(results.every((r) => r.ok && r.watermark.inForce)).toBe(true);
-    const [stored] = await createSdkStore({ client: dynamo.client, tableName: TABLE }).find([
-      { scope: 'user', id: ivan.sub },
-    ]);
+    const [stored] = await createSdkStore({ client: dynamo.client, tableName: TABLE }).readUser(ivan.sub);
     expect(stored?.notBefore).toBe(latest);
   });
 
-  it('revokes 60 outstanding sessions (three batches)', async () => {
-    // Arrange
+  it('a user with 60 outstanding sessions: all marked, the partition the authorizer reads grows by the window only', async () => {
+    // Arrange: one session a minute over the last hour
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
     const carol = await cognito.createUser('carol', 'Passw0rd!long');
     await Promise.all(
-      Array.from({ length: 60 }, (_, i) => store.record(session(carol.sub, `c-${i}`, T0 - i))),
+      Array.from({ length: 60 }, (_, i) => store.record(session(carol.sub, `c-${i}`, T0 - 60 * i - 30))),
     );
     // Act
     const result = (await operations().run({
@@ -245,11 +246,12 @@ describe('signOutUser', () => {
       reason: 'r',
     })) as SignOutResult;
     // Assert
-    expect(result.sessions).toEqual({ outstanding: 60, revoked: 60, unwritten: [] });
-    const found = await store.find(
-      Array.from({ length: 60 }, (_, i) => ({ scope: 'session' as const, id: `c-${i}` })),
-    );
-    expect(found).toHaveLength(60);
+    // Issued at T0-30, T0-90, …: those within 306 s of the watermark are c-0..c-4.
+    expect(result.sessions).toEqual({ outstanding: 60, revoked: 60, unmarked: [], window: 5, unwritten: [] });
+    const found = await store.readUser(carol.sub);
+    expect(found.filter((e) => e.scope === 'session')).toHaveLength(5);
+    expect(found).toHaveLength(6);
+    expect((await store.listByUser(carol.sub)).every((s) => s.revokedAt !== undefined)).toBe(true);
   });
 
   it('never claims success when the table is unreachable', async () => {
@@ -292,6 +294,7 @@ describe('revokeSession and revokeToken', () => {
     // Act
     const result = await operations({ now: () => T0 * 1000 }).run({
       operation: 'revokeSession',
+      user: 'alice',
       sessionId: 'sess-x',
       actor: 'ops',
       reason: 'incident 42',
@@ -300,18 +303,24 @@ describe('revokeSession and revokeToken', () => {
     expect(result).toMatchObject({
       ok: true,
       written: true,
+      user: alice,
       revocation: { scope: 'session', id: 'sess-x', expiresAt: T0 + 3600 + 300 },
+      propagation: { ok: true },
     });
-    expect((await store.find([{ scope: 'session', id: 'sess-x' }]))[0]).toMatchObject({
+    expect((await store.readUser(alice.sub)).find((e) => e.id === 'sess-x')).toMatchObject({
+      sub: alice.sub,
+      revokedAt: T0,
+    });
+    expect((await store.readAudit(alice.sub)).find((e) => e.id === 'sess-x')).toMatchObject({
       actor: 'ops',
       reason: 'incident 42',
-      revokedAt: T0,
     });
   });
 
   it('revokes an origin_jti for the refresh-token lifetime (the refresh token itself is not revoked at Cognito)', async () => {
     const result = await operations({ now: () => T0 * 1000 }).run({
       operation: 'revokeSession',
+      user: 'alice',
       originJti: 'orig-1',
       actor: 'ops',
       reason: 'r',
@@ -325,6 +334,7 @@ describe('revokeSession and revokeToken', () => {
   it('revokes a token until its exp plus skew', async () => {
     const result = await operations({ now: () => T0 * 1000 }).run({
       operation: 'revokeToken',
+      user: alice.sub,
       jti: 'jti-9',
       exp: T0 + 100,
       actor: 'ops',
@@ -340,9 +350,100 @@ describe('revokeSession and revokeToken', () => {
     // Arrange
     const ops = operations({ dynamoEndpoint: await closedPortEndpoint() });
     // Act
-    const result = await ops.run({ operation: 'revokeToken', jti: 'jti-10', actor: 'ops', reason: 'r' });
+    const result = await ops.run({
+      operation: 'revokeToken',
+      user: 'alice',
+      jti: 'jti-10',
+      actor: 'ops',
+      reason: 'r',
+    });
     // Assert
     expect(result).toMatchObject({ ok: false, written: false, error: { code: 'store_error' } });
+  });
+
+  it('finding 4: a second revokeToken with a smaller exp does not shorten the revocation', async () => {
+    // Arrange
+    const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
+    const ops = operations({ now: () => T0 * 1000 });
+    // Act
+    await ops.run({
+      operation: 'revokeToken',
+      user: 'alice',
+      jti: 'jti-f4',
+      exp: T0 + 3000,
+      actor: 'a',
+      reason: 'r',
+    });
+    const second = await ops.run({
+      operation: 'revokeToken',
+      user: 'alice',
+      jti: 'jti-f4',
+      exp: T0 + 10,
+      actor: 'a',
+      reason: 'r',
+    });
+    // Assert
+    expect(second).toMatchObject({ ok: true, written: true });
+    const stored = (await store.readUser(alice.sub)).find((e) => e.id === 'jti-f4');
+    expect(stored?.expiresAt).toBe(T0 + 3000 + 300);
+  });
+
+  it('refuses a revocation for a user that does not exist (the entry would sit in nobody’s partition)', async () => {
+    const result = await operations().run({
+      operation: 'revokeToken',
+      user: 'nobody',
+      jti: 'j',
+      actor: 'a',
+      reason: 'r',
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'user_not_found' } });
+  });
+
+  it('announces every revoking operation once, and reports a failed propagation as not ok', async () => {
+    // Arrange
+    const told: string[] = [];
+    const failing: RevocationPropagation = {
+      announce: async (sub): Promise<PropagationReport> => {
+        told.push(sub);
+        return {
+          ok: false,
+          hint: { written: false, error: 'throttled' },
+          flushes: [{ target: 'rest:abc/prod', ok: false, error: 'AccessDenied' }],
+        };
+      },
+    };
+    const ops = operations({ propagation: failing });
+    // Act
+    const token = await ops.run({
+      operation: 'revokeToken',
+      user: 'alice',
+      jti: 'jti-p',
+      actor: 'a',
+      reason: 'r',
+    });
+    const sess = await ops.run({
+      operation: 'revokeSession',
+      user: 'alice',
+      sessionId: 's-p',
+      actor: 'a',
+      reason: 'r',
+    });
+    const out = (await ops.run({
+      operation: 'signOutUser',
+      user: 'bob',
+      actor: 'a',
+      reason: 'r',
+    })) as SignOutResult;
+    await ops.run({ operation: 'listSessions', user: 'alice' });
+    // Assert
+    expect(told).toEqual([alice.sub, alice.sub, bob.sub]);
+    for (const r of [token, sess, out]) {
+      expect(r).toMatchObject({ ok: false, propagation: { ok: false } });
+      expect((r as { error?: { message: string } }).error?.message).toMatch(
+        /propagation failed.*maximum age/,
+      );
+    }
+    expect(token).toMatchObject({ written: true });
   });
 });
 
@@ -356,6 +457,7 @@ describe('listSessions', () => {
     await store.record(session(dave.sub, 'd-new', T0 - 100));
     await store.record(session(dave.sub, 'd-expired', T0 - 5000));
     await store.raiseWatermark({
+      sub: dave.sub,
       scope: 'user',
       id: dave.sub,
       notBefore: T0 - 1000,
@@ -365,7 +467,15 @@ describe('listSessions', () => {
       reason: 'signout',
     });
     await store.revoke([
-      { scope: 'session', id: 'd-own', revokedAt: T0 - 10, expiresAt: T0 + 5000, actor: 's', reason: 'one' },
+      {
+        sub: dave.sub,
+        scope: 'session',
+        id: 'd-own',
+        revokedAt: T0 - 10,
+        expiresAt: T0 + 5000,
+        actor: 's',
+        reason: 'one',
+      },
     ]);
     // Act
     const result = (await operations({ now: () => T0 * 1000 }).run({
@@ -408,7 +518,7 @@ describe('inspect', () => {
     // Arrange
     const fay = await cognito.createUser('fay', 'Passw0rd!long');
     const ops = operations();
-    await ops.run({ operation: 'revokeToken', jti: 'fay-jti', actor: 'ops', reason: 'leaked' });
+    await ops.run({ operation: 'revokeToken', user: 'fay', jti: 'fay-jti', actor: 'ops', reason: 'leaked' });
     await ops.run({ operation: 'signOutUser', user: 'fay', actor: 'ops', reason: 'offboarding' });
     // Act
     const result = (await ops.run({
@@ -426,15 +536,26 @@ describe('inspect', () => {
   it('explains a session revocation, and says "not revoked" when nothing matches', async () => {
     // Arrange
     const ops = operations();
-    await ops.run({ operation: 'revokeSession', sessionId: 'sess-inspect', actor: 'ops', reason: 'r' });
+    await ops.run({
+      operation: 'revokeSession',
+      user: 'bob',
+      sessionId: 'sess-inspect',
+      actor: 'ops',
+      reason: 'r',
+    });
     // Act
     const hit = await ops.run({
       operation: 'inspect',
-      token: { sub: 'sub-none', iat: T0, sessionId: 'sess-inspect' },
+      token: { sub: bob.sub, iat: T0 + 600, sessionId: 'sess-inspect' }, // after bob's signouts above
     });
     const miss = await ops.run({
       operation: 'inspect',
       token: { sub: 'sub-none', iat: T0, sessionId: 'other', jti: 'j2' },
+    });
+    // Another user's token with the same session id is not revoked by bob's entry.
+    const elsewhere = await ops.run({
+      operation: 'inspect',
+      token: { sub: alice.sub, iat: T0 + 600, sessionId: 'sess-inspect' },
     });
     // Assert
     expect(hit).toMatchObject({ revoked: true, scope: 'session' });
@@ -442,11 +563,12 @@ describe('inspect', () => {
       ok: true,
       revoked: false,
       checkedKeys: [
-        { scope: 'user', id: 'sub-none' },
-        { scope: 'session', id: 'other' },
-        { scope: 'token', id: 'j2' },
+        { sub: 'sub-none', scope: 'user', id: 'sub-none' },
+        { sub: 'sub-none', scope: 'session', id: 'other' },
+        { sub: 'sub-none', scope: 'token', id: 'j2' },
       ],
     });
+    expect(elsewhere).toMatchObject({ revoked: false });
   });
 });
 
@@ -459,13 +581,18 @@ describe('validation', () => {
     [{ operation: 'signOutUser', user: 'alice', reason: 'r' }, '"actor" is required'],
     [{ operation: 'signOutUser', user: 'alice', actor: 'a' }, '"reason" is required'],
     [{ operation: 'signOutUser', user: 'alice', actor: 'a', reason: 'line\nbreak' }, 'control characters'],
-    [{ operation: 'revokeSession', actor: 'a', reason: 'r' }, 'exactly one of'],
+    [{ operation: 'revokeSession', user: 'alice', actor: 'a', reason: 'r' }, 'exactly one of'],
+    [{ operation: 'revokeSession', sessionId: 's', actor: 'a', reason: 'r' }, '"user" is required'],
+    [{ operation: 'revokeToken', jti: 'j', actor: 'a', reason: 'r' }, '"user" is required'],
     [
       { operation: 'revokeSession', sessionId: 's', originJti: 'o', actor: 'a', reason: 'r' },
       'exactly one of',
     ],
     [{ operation: 'revokeSession', sessionId: 'has space', actor: 'a', reason: 'r' }, '"sessionId" must be'],
-    [{ operation: 'revokeToken', jti: 'j', exp: 'tomorrow', actor: 'a', reason: 'r' }, '"exp" must be'],
+    [
+      { operation: 'revokeToken', user: 'u', jti: 'j', exp: 'tomorrow', actor: 'a', reason: 'r' },
+      '"exp" must be',
+    ],
     [{ operation: 'inspect', token: 'eyJhbGciOiJSUzI1NiJ9.e30.sig' }, 'never the token itself'],
     [{ operation: 'inspect', token: { sub: 's' } }, '"iat" is required'],
   ])('rejects %j with a clear invalid_request', async (input, message) => {

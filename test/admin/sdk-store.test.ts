@@ -1,6 +1,7 @@
 /**
- * The SDK DynamoDB store against dynalite: session inventory, batched revocation writes (25 per call, retries of
- * unprocessed items, honest reporting of what was not written), watermark convergence, lookups.
+ * The SDK DynamoDB store against dynalite (table layout v2): session inventory and signout marks, conditional
+ * extend-only revocation writes for every scope (finding 4), retries of throttled writes with honest reporting of
+ * what was not written, watermark convergence, the one-Query read of a user's partition and its audit items.
  */
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,9 @@ let dynamo: LocalDynamo;
 let proxy: DynamoProxy;
 let proxied: DynamoDBClient;
 
+const SUB = 'sub-r';
 const sessionEntry = (id: string, extra: Partial<RevocationEntry> = {}): RevocationEntry => ({
+  sub: SUB,
   scope: 'session',
   id,
   revokedAt: NOW,
@@ -67,6 +70,7 @@ describe('session inventory', () => {
     // Arrange
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
     await store.raiseWatermark({
+      sub: 'sub-c',
       scope: 'user',
       id: 'sub-c',
       notBefore: NOW,
@@ -78,75 +82,157 @@ describe('session inventory', () => {
     // Assert
     expect(listed).toEqual([]);
   });
-});
 
-describe('revoke', () => {
-  it('writes 60 entries in ⌈60/25⌉ = 3 BatchWriteItem calls and reads them back', async () => {
+  it('marks sessions revoked (actor, reason) without touching the range the authorizer reads', async () => {
     // Arrange
     proxy.reset();
     const store = createSdkStore({ client: proxied, tableName: TABLE });
-    const entries = Array.from({ length: 60 }, (_, i) => sessionEntry(`bulk-${i}`));
+    const sessions = Array.from(
+      { length: 30 },
+      (_, i): SessionRecord => ({
+        sub: 'sub-m',
+        username: 'm',
+        sessionId: `m-${i}`,
+        clientId: 'c',
+        triggerSource: 'TokenGeneration_Authentication',
+        issuedAt: NOW - 100,
+        expiresAt: NOW + 100,
+      }),
+    );
+    for (const s of sessions) await store.record(s);
     // Act
-    const { unwritten } = await store.revoke(entries);
-    const found = await store.find(entries.slice(0, 100).map(({ scope, id }) => ({ scope, id })));
+    const { unwritten } = await store.markRevoked(sessions, {
+      revokedAt: NOW,
+      actor: 'ops',
+      reason: 'stolen',
+    });
+    const listed = await store.listByUser('sub-m');
     // Assert
     expect(unwritten).toEqual([]);
-    expect(proxy.calls.BatchWriteItem).toBe(3);
-    expect(found).toHaveLength(60);
-    expect(found.find((e) => e.id === 'bulk-7')).toMatchObject({
-      actor: 'tester',
-      reason: 'test',
+    expect(proxy.calls.BatchWriteItem).toBe(2);
+    expect(listed).toHaveLength(30);
+    for (const s of listed) expect(s).toMatchObject({ revokedAt: NOW, actor: 'ops', reason: 'stolen' });
+    expect(await store.readUser('sub-m')).toEqual([]);
+  });
+});
+
+describe('revoke', () => {
+  it('writes each entry with one conditional PutItem into the user’s rev# range, attribution into audit#', async () => {
+    // Arrange
+    proxy.reset();
+    const store = createSdkStore({ client: proxied, tableName: TABLE });
+    const entries = Array.from({ length: 30 }, (_, i) => sessionEntry(`bulk-${i}`));
+    // Act
+    const { unwritten } = await store.revoke(entries);
+    const found = await store.readUser(SUB);
+    const audit = await store.readAudit(SUB);
+    // Assert
+    expect(unwritten).toEqual([]);
+    expect(proxy.calls.BatchWriteItem).toBeUndefined();
+    expect(found.filter((e) => e.id.startsWith('bulk-'))).toHaveLength(30);
+    expect(found.find((e) => e.id === 'bulk-7')).toEqual({
+      sub: SUB,
+      scope: 'session',
+      id: 'bulk-7',
+      revokedAt: NOW,
       expiresAt: NOW + 3600,
     });
+    expect(audit.find((e) => e.id === 'bulk-7')).toMatchObject({ actor: 'tester', reason: 'test' });
   });
 
-  it('collapses duplicate keys (DynamoDB rejects them within one batch)', async () => {
+  // Finding 4: a second revocation with a smaller expiry never shortens the stored one — for every scope.
+  for (const scope of ['origin', 'session', 'token'] as const) {
+    it(`${scope}: a later request with a smaller expiry does not shorten the entry; a larger one extends it`, async () => {
+      // Arrange
+      const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
+      const sub = `sub-extend-${scope}`;
+      const e = (expiresAt: number, reason: string): RevocationEntry => ({
+        sub,
+        scope,
+        id: 'x',
+        revokedAt: NOW,
+        expiresAt,
+        actor: 'a',
+        reason,
+      });
+      // Act
+      await store.revoke([e(NOW + 5000, 'long')]);
+      const shorter = await store.revoke([e(NOW + 10, 'short')]);
+      const afterShorter = await store.readUser(sub);
+      await store.revoke([e(NOW + 9000, 'longer')]);
+      const afterLonger = await store.readUser(sub);
+      // Assert
+      expect(shorter.unwritten).toEqual([]); // a stronger entry is stored: revoked as asked
+      expect(afterShorter.map((x) => x.expiresAt)).toEqual([NOW + 5000]);
+      expect((await store.readAudit(sub))[0]?.reason).toBe('longer');
+      expect(afterLonger.map((x) => x.expiresAt)).toEqual([NOW + 9000]);
+    });
+  }
+
+  it('user scope through revoke(): neither an earlier watermark nor a shorter life replaces the stored one', async () => {
+    const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
+    const w = (notBefore: number, expiresAt: number): RevocationEntry => ({
+      sub: 'sub-extend-user',
+      scope: 'user',
+      id: 'sub-extend-user',
+      notBefore,
+      revokedAt: notBefore,
+      expiresAt,
+    });
+    await store.revoke([w(NOW + 50, NOW + 5000)]);
+    await store.revoke([w(NOW + 10, NOW + 9000)]); // earlier watermark, longer life: both kept at their maximum
+    await store.revoke([w(NOW + 60, NOW + 100)]); // later watermark, shorter life
+    const [stored] = await store.readUser('sub-extend-user');
+    expect(stored).toMatchObject({ notBefore: NOW + 60, expiresAt: NOW + 9000 });
+  });
+
+  it('collapses duplicate keys extend-only', async () => {
     // Arrange
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
     // Act
     const { unwritten } = await store.revoke([
-      sessionEntry('dup', { reason: 'first' }),
-      sessionEntry('dup', { reason: 'second' }),
+      sessionEntry('dup', { reason: 'first', expiresAt: NOW + 7000 }),
+      sessionEntry('dup', { reason: 'second', expiresAt: NOW + 10 }),
     ]);
     // Assert
     expect(unwritten).toEqual([]);
-    expect((await store.find([{ scope: 'session', id: 'dup' }]))[0]?.reason).toBe('second');
+    expect((await store.readUser(SUB)).find((e) => e.id === 'dup')?.expiresAt).toBe(NOW + 7000);
   });
 
-  it('retries unprocessed items until every one is written', async () => {
+  it('retries throttled writes until every one is written', async () => {
     // Arrange
     proxy.reset();
-    proxy.leaveUnprocessed(3);
-    const store = createSdkStore({ client: proxied, tableName: TABLE, retryBaseDelayMs: 5 });
-    const entries = Array.from({ length: 25 }, (_, i) => sessionEntry(`retry-${i}`));
+    const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: proxy.endpoint, maxAttempts: 1 });
+    proxy.throttle('PutItem', 3);
+    const store = createSdkStore({ client, tableName: TABLE, retryBaseDelayMs: 5, writeConcurrency: 1 });
+    const entries = Array.from({ length: 5 }, (_, i) =>
+      sessionEntry(`retry-${i}`, { actor: undefined, reason: undefined }),
+    );
     // Act
     const { unwritten } = await store.revoke(entries);
     // Assert
     expect(unwritten).toEqual([]);
-    expect(proxy.unprocessedItems()).toBeGreaterThan(0);
-    expect(proxy.calls.BatchWriteItem).toBe(4);
-    expect(await store.find(entries.map(({ scope, id }) => ({ scope, id })))).toHaveLength(25);
+    expect(proxy.calls.PutItem).toBe(8);
+    const stored = (await store.readUser(SUB)).filter((e) => e.id.startsWith('retry-'));
+    expect(stored).toHaveLength(5);
+    client.destroy();
   });
 
-  it('reports the keys still unprocessed at the deadline instead of claiming them written', async () => {
+  it('reports the keys still throttled at the deadline instead of claiming them written', async () => {
     // Arrange
     proxy.reset();
-    proxy.leaveUnprocessed(1_000_000);
-    const store = createSdkStore({
-      client: proxied,
-      tableName: TABLE,
-      retryBaseDelayMs: 5,
-      retryMaxDelayMs: 20,
-    });
+    const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: proxy.endpoint, maxAttempts: 1 });
+    proxy.throttle('PutItem', 1_000_000);
+    const store = createSdkStore({ client, tableName: TABLE, retryBaseDelayMs: 5, retryMaxDelayMs: 20 });
     const entries = Array.from({ length: 4 }, (_, i) => sessionEntry(`stuck-${i}`));
     // Act
     const { unwritten } = await store.revoke(entries, { signal: AbortSignal.timeout(300) });
-    proxy.leaveUnprocessed(0);
-    // Assert: half of each call is held back, so at least one key never got through.
-    expect(unwritten.length).toBeGreaterThan(0);
-    const written = await store.find(entries.map(({ scope, id }) => ({ scope, id })));
-    expect(written.length + unwritten.length).toBe(4);
-    for (const key of unwritten) expect(written.some((w) => w.id === key.id)).toBe(false);
+    proxy.throttle('PutItem', 0);
+    // Assert
+    expect(unwritten.map((k) => k.id).sort()).toEqual(['stuck-0', 'stuck-1', 'stuck-2', 'stuck-3']);
+    const written = (await store.readUser(SUB)).filter((e) => e.id.startsWith('stuck-'));
+    expect(written).toEqual([]);
+    client.destroy();
   });
 
   it('reports every key unwritten when the table cannot be reached', async () => {
@@ -165,6 +251,7 @@ describe('revoke', () => {
 
 describe('raiseWatermark', () => {
   const watermark = (notBefore: number, expiresAt = notBefore + 1000): RevocationEntry => ({
+    sub: 'sub-w',
     scope: 'user',
     id: 'sub-w',
     notBefore,
@@ -178,7 +265,7 @@ describe('raiseWatermark', () => {
     const times = [NOW + 3, NOW + 9, NOW + 1, NOW + 7, NOW + 5];
     // Act
     await Promise.all(times.map((t) => store.raiseWatermark(watermark(t))));
-    const stored = await store.find([{ scope: 'user', id: 'sub-w' }]);
+    const stored = await store.readUser('sub-w');
     // Assert
     expect(stored[0]?.notBefore).toBe(NOW + 9);
   });
@@ -190,30 +277,34 @@ describe('raiseWatermark', () => {
     const returned = await store.raiseWatermark(watermark(NOW - 100));
     // Assert
     expect(returned.notBefore).toBe(NOW + 9);
+    expect(returned.expiresAt).toBe(NOW + 9 + 1000);
   });
 
   it('at an equal watermark keeps the longer TTL', async () => {
     // Arrange
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
-    await store.raiseWatermark({ ...watermark(NOW + 20, NOW + 5000), id: 'sub-eq' });
+    await store.raiseWatermark({ ...watermark(NOW + 20, NOW + 5000), sub: 'sub-eq', id: 'sub-eq' });
     // Act
-    const shorter = await store.raiseWatermark({ ...watermark(NOW + 20, NOW + 100), id: 'sub-eq' });
-    const longer = await store.raiseWatermark({ ...watermark(NOW + 20, NOW + 9000), id: 'sub-eq' });
+    const shorter = await store.raiseWatermark({
+      ...watermark(NOW + 20, NOW + 100),
+      sub: 'sub-eq',
+      id: 'sub-eq',
+    });
+    const longer = await store.raiseWatermark({
+      ...watermark(NOW + 20, NOW + 9000),
+      sub: 'sub-eq',
+      id: 'sub-eq',
+    });
     // Assert
     expect(shorter.expiresAt).toBe(NOW + 5000);
     expect(longer.expiresAt).toBe(NOW + 9000);
   });
 });
 
-describe('find and failures', () => {
-  it('returns nothing for keys without entries', async () => {
+describe('readUser and failures', () => {
+  it('returns nothing for a user without entries', async () => {
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
-    expect(
-      await store.find([
-        { scope: 'token', id: 'never' },
-        { scope: 'origin', id: 'never' },
-      ]),
-    ).toEqual([]);
+    expect(await store.readUser('never')).toEqual([]);
   });
 
   it('refuses a malformed stored entry rather than guessing', async () => {
@@ -221,12 +312,12 @@ describe('find and failures', () => {
     await dynamo.client.send(
       new PutItemCommand({
         TableName: TABLE,
-        Item: { pk: { S: 'token#bad' }, sk: { S: 'revocation' }, expiresAt: { S: 'soon' } },
+        Item: { pk: { S: 'user#bad' }, sk: { S: 'rev#token#bad' }, expiresAt: { S: 'soon' } },
       }),
     );
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
     // Act / Assert
-    await expect(store.find([{ scope: 'token', id: 'bad' }])).rejects.toMatchObject({
+    await expect(store.readUser('bad')).rejects.toMatchObject({
       name: 'StoreError',
       kind: 'malformed',
     });
@@ -259,5 +350,45 @@ describe('find and failures', () => {
       hung.destroy();
       await blackhole.stop();
     }
+  });
+});
+
+describe('answers that are not exactly what was asked (finding 5, SDK store)', () => {
+  // dynalite only ever answers correctly: a stand-in client returning scripted answers plays the broken table.
+  const scripted = (answer: unknown) => ({ send: async () => answer }) as unknown as DynamoDBClient;
+  const record = (sessionId: string): SessionRecord => ({
+    sub: 'sub-x',
+    username: 'x',
+    sessionId,
+    clientId: 'c',
+    triggerSource: 'TokenGeneration_Authentication',
+    issuedAt: NOW,
+    expiresAt: NOW + 100,
+  });
+
+  it.each([
+    ['paginated', { Items: [], Count: 0, LastEvaluatedKey: { pk: { S: 'user#sub-x' }, sk: { S: 'rev#z' } } }],
+    ['without Items', { Count: 0 }],
+    ['a Count that does not match', { Items: [], Count: 2 }],
+    [
+      'an item of another user',
+      {
+        Items: [{ pk: { S: 'user#other' }, sk: { S: 'rev#token#t' }, expiresAt: { N: '4000000000' } }],
+        Count: 1,
+      },
+    ],
+  ])('readUser: an answer %s is StoreError(malformed)', async (_what, answer) => {
+    const store = createSdkStore({ client: scripted(answer), tableName: TABLE });
+    await expect(store.readUser('sub-x')).rejects.toMatchObject({ name: 'StoreError', kind: 'malformed' });
+  });
+
+  it.each([
+    ['for another table', { UnprocessedItems: { 'other-table': [] } }],
+    ['of the wrong shape', { UnprocessedItems: { [TABLE]: 'everything' } }],
+    ['not an object', { UnprocessedItems: 'none' }],
+  ])('markRevoked: UnprocessedItems %s is never taken as "all written"', async (_what, answer) => {
+    const store = createSdkStore({ client: scripted(answer), tableName: TABLE, retryBaseDelayMs: 1 });
+    const { unwritten } = await store.markRevoked([record('a'), record('b')], { revokedAt: NOW });
+    expect(unwritten.sort()).toEqual(['a', 'b']);
   });
 });

@@ -10,6 +10,8 @@ import { createAuthorizer } from '../../lambdas/authorizer/authorizer.js';
 import { parseAuthorizerConfig } from '../../lambdas/authorizer/config.js';
 import { createDecisionRecorder, stdoutLineWriter } from '../../lambdas/authorizer/decision-record.js';
 import { createCognitoVerifier } from '../../lambdas/authorizer/verifier.js';
+import { stalenessReader } from '../../lambdas/authorizer/staleness.js';
+import type { RevocationHint } from '../../lambdas/core/hints.js';
 import { StoreError } from '../../lambdas/core/ports.js';
 import { type JwksServer, startJwksServer } from '../support/jwks.js';
 import {
@@ -19,6 +21,7 @@ import {
   signIdToken,
   TEST_CLIENT_ID,
   TEST_KID,
+  TEST_SUB,
   TEST_USER_POOL_ID,
 } from '../support/tokens.js';
 import { appSyncEvent, httpApiEvent, memoryBlocklist, restTokenEvent } from './support.js';
@@ -47,33 +50,62 @@ function build(env: Record<string, string> = {}, options: { clockMs?: () => numb
   };
   const blocklist = memoryBlocklist();
   const clock = options.clockMs ?? Date.now;
-  const reader = blocklist;
+  const recorder = createDecisionRecorder({ namespace: 'Test', service: 'authorizer', level: 'info', write });
+  const hints: RevocationHint[] = [];
+  const reader =
+    config.stalenessSeconds > 0
+      ? stalenessReader(blocklist, {
+          stalenessSeconds: config.stalenessSeconds,
+          maxAgeSeconds: config.maxAgeSeconds,
+          clock,
+          hints: {
+            since: async (from, until) => ({
+              hints: hints.filter((h) => h.at >= from && h.at <= until),
+              truncated: false,
+            }),
+          },
+          onHit: () => recorder.count('CacheHits'),
+        })
+      : blocklist;
   const authorize = createAuthorizer({
     config,
     reader,
     verifier: createCognitoVerifier(config),
-    recorder: createDecisionRecorder({ namespace: 'Test', service: 'authorizer', level: 'info', write }),
+    recorder,
     clock,
   });
-  return { authorize, blocklist, lines };
+  return { authorize, blocklist, lines, hints };
 }
 
 describe('createAuthorizer', () => {
-  it('looks up all of a token’s keys in one call, in the core’s order', async () => {
+  it('reads the user’s partition once per decision, whatever keys the token carries', async () => {
     // Arrange
     const { authorize, blocklist } = build();
     const token = signAccessToken({ jti: 'j1', origin_jti: 'o1', revocation_sid: 's1' });
     // Act
     await authorize(httpApiEvent({ authorization: `Bearer ${token}` }));
     // Assert
-    expect(blocklist.calls).toEqual([
-      [
-        { scope: 'user', id: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee' },
-        { scope: 'origin', id: 'o1' },
-        { scope: 'session', id: 's1' },
-        { scope: 'token', id: 'j1' },
-      ],
-    ]);
+    expect(blocklist.calls).toEqual([TEST_SUB]);
+  });
+
+  it('each of the four keys revokes from the one read of the partition', async () => {
+    const token = signAccessToken({ jti: 'j1', origin_jti: 'o1', revocation_sid: 's1' });
+    const later = nowSeconds() + 60;
+    for (const [scope, id] of [
+      ['origin', 'o1'],
+      ['session', 's1'],
+      ['token', 'j1'],
+    ] as const) {
+      const { authorize, blocklist } = build();
+      blocklist.put({ sub: TEST_SUB, scope, id, revokedAt: 1, expiresAt: later });
+      expect(await authorize(httpApiEvent({ authorization: token }))).toEqual({ isAuthorized: false });
+      // Another user's entry with the same id revokes nothing.
+      const other = build();
+      other.blocklist.put({ sub: 'someone-else', scope, id, revokedAt: 1, expiresAt: later });
+      expect(await other.authorize(httpApiEvent({ authorization: token }))).toMatchObject({
+        isAuthorized: true,
+      });
+    }
   });
 
   it('never consults the store for a token that fails verification', async () => {
@@ -85,7 +117,7 @@ describe('createAuthorizer', () => {
   it('writes one line per invocation that is both the decision log and a valid EMF document, without the token', async () => {
     // Arrange
     const { authorize, blocklist, lines } = build();
-    blocklist.put({ scope: 'token', id: 'j-rev', revokedAt: 1, expiresAt: nowSeconds() + 60 });
+    blocklist.put({ sub: TEST_SUB, scope: 'token', id: 'j-rev', revokedAt: 1, expiresAt: nowSeconds() + 60 });
     const token = signIdToken({ jti: 'j-rev' });
     // Act
     await authorize(appSyncEvent(token));
@@ -187,12 +219,157 @@ describe('createAuthorizer', () => {
 
   it('an unexpected exception inside the pipeline denies instead of crashing', async () => {
     const { authorize, blocklist, lines } = build();
-    (blocklist as { find: unknown }).find = () => {
+    (blocklist as { readUser: unknown }).readUser = () => {
       throw new TypeError('synchronous boom');
     };
     const response = await authorize(httpApiEvent({ authorization: signAccessToken() }));
     expect(response).toEqual({ isAuthorized: false });
     expect(lines[0]).toMatchObject({ decision: 'deny' });
+  });
+});
+
+describe('revoked-verdict memory and fail-open (issue #9 finding 2)', () => {
+  const revokedEntry = (jti: string, expiresAt = nowSeconds() + 600) => ({
+    sub: TEST_SUB,
+    scope: 'token' as const,
+    id: jti,
+    revokedAt: 1,
+    expiresAt,
+  });
+
+  it('a flood of a revoked token costs one read, then none until the entry expires', async () => {
+    // Arrange
+    let now = Date.now();
+    const { authorize, blocklist, lines } = build({}, { clockMs: () => now });
+    blocklist.put(revokedEntry('flood', Math.floor(now / 1000) + 60));
+    const token = signAccessToken({ jti: 'flood' });
+    // Act
+    const answers = [];
+    for (let i = 0; i < 50; i++) answers.push(await authorize(httpApiEvent({ authorization: token })));
+    // Assert
+    expect(answers.every((a) => (a as { isAuthorized: boolean }).isAuthorized === false)).toBe(true);
+    expect(blocklist.calls).toHaveLength(1);
+    expect(lines.slice(1).every((l) => l.reason === 'revoked' && l.RevokedFromMemory === 1)).toBe(true);
+    // At the entry's own expiry the memory lets go and the store is asked again.
+    now += 60_000;
+    await authorize(httpApiEvent({ authorization: token }));
+    expect(blocklist.calls).toHaveLength(2);
+  });
+
+  it('FAIL_MODE=open never allows a token the container knows is revoked, whatever the store error', async () => {
+    for (const kind of ['timeout', 'unavailable', 'throttled', 'malformed'] as const) {
+      // Arrange: the open container denied the token once (it is remembered), then the store fails
+      const { authorize, blocklist } = build({ FAIL_MODE: 'open' });
+      blocklist.put(revokedEntry('known'));
+      const token = signAccessToken({ jti: 'known' });
+      expect(await authorize(httpApiEvent({ authorization: token }))).toEqual({ isAuthorized: false });
+      blocklist.failWith(new StoreError(kind, 'down'));
+      // Act
+      const answer = await authorize(httpApiEvent({ authorization: token }));
+      // Assert
+      expect(answer, kind).toEqual({ isAuthorized: false });
+    }
+  });
+
+  it('FAIL_MODE=open allows (flagged) only for an outage: throttling and malformed answers deny', async () => {
+    const cases = [
+      ['timeout', true],
+      ['unavailable', true],
+      ['throttled', false],
+      ['malformed', false],
+      ['denied', false],
+      ['unknown', false],
+    ] as const;
+    for (const [kind, allowed] of cases) {
+      const { authorize, blocklist, lines } = build({ FAIL_MODE: 'open' });
+      blocklist.failWith(new StoreError(kind, 'store failed'));
+      const answer = await authorize(httpApiEvent({ authorization: signAccessToken({ jti: `u-${kind}` }) }));
+      expect((answer as { isAuthorized: boolean }).isAuthorized, kind).toBe(allowed);
+      expect(lines[0], kind).toMatchObject({
+        reason: allowed ? 'fail_open' : 'store_error',
+        errorKind: kind,
+      });
+    }
+  });
+
+  it('the memory is bounded and drops expired entries', async () => {
+    const { createRevokedMemory } = await import('../../lambdas/authorizer/revoked-memory.js');
+    const memory = createRevokedMemory(3);
+    const t = (sub: string, jti: string) => ({ sub, issuedAt: 1, expiresAt: 2e9, jti });
+    for (let i = 0; i < 5; i++)
+      memory.remember({ sub: `u${i}`, scope: 'token', id: 'j', revokedAt: 1, expiresAt: 100 }, 10);
+    expect(memory.size()).toBe(3);
+    expect(memory.revoking(t('u0', 'j'), 10)).toBeUndefined(); // evicted (least recently used)
+    expect(memory.revoking(t('u4', 'j'), 10)).toMatchObject({ id: 'j' });
+    expect(memory.revoking(t('u4', 'other'), 10)).toBeUndefined();
+    expect(memory.revoking(t('u4', 'j'), 100)).toBeUndefined(); // at its expiry
+    expect(memory.size()).toBe(2);
+    memory.remember({ sub: 'u9', scope: 'token', id: 'j', revokedAt: 1, expiresAt: 5 }, 10); // already expired
+    expect(memory.revoking(t('u9', 'j'), 10)).toBeUndefined();
+  });
+});
+
+describe('staleness mode (REVOCATION_STALENESS_SECONDS)', () => {
+  it('a revocation is refused from the first poll after its hint; before that the cached answer may serve', async () => {
+    // Arrange
+    let now = Date.now();
+    const { authorize, blocklist, hints } = build(
+      { REVOCATION_STALENESS_SECONDS: '1' },
+      { clockMs: () => now },
+    );
+    const token = signAccessToken({ jti: 'cached-jti' });
+    await authorize(httpApiEvent({ authorization: token }));
+    blocklist.put({
+      sub: TEST_SUB,
+      scope: 'token',
+      id: 'cached-jti',
+      revokedAt: 1,
+      expiresAt: nowSeconds() + 3600,
+    });
+    hints.push({ sub: TEST_SUB, at: now });
+    // Act
+    now += 999;
+    const withinS = await authorize(httpApiEvent({ authorization: token }));
+    now += 1;
+    const atS = await authorize(httpApiEvent({ authorization: token }));
+    // Assert
+    expect(withinS).toMatchObject({ isAuthorized: true });
+    expect(atS).toEqual({ isAuthorized: false });
+    expect(blocklist.calls).toHaveLength(2);
+  });
+
+  it('one cached answer per user serves every token of that user', async () => {
+    const now = Date.now();
+    const { authorize, blocklist, lines } = build(
+      { REVOCATION_STALENESS_SECONDS: '1' },
+      { clockMs: () => now },
+    );
+    await authorize(httpApiEvent({ authorization: signAccessToken({ jti: 'a' }) }));
+    await authorize(httpApiEvent({ authorization: signAccessToken({ jti: 'b' }) }));
+    expect(blocklist.calls).toEqual([TEST_SUB]);
+    expect(lines[1]).toMatchObject({ CacheHits: 1 });
+  });
+
+  it('the revoked-verdict memory keeps working: a watermark read once revokes every older token with no more reads', async () => {
+    const now = Date.now();
+    const { authorize, blocklist } = build({ REVOCATION_STALENESS_SECONDS: '1' }, { clockMs: () => now });
+    blocklist.put({
+      sub: 'u-cached',
+      scope: 'user',
+      id: 'u-cached',
+      notBefore: nowSeconds(),
+      revokedAt: 1,
+      expiresAt: nowSeconds() + 60,
+    });
+    const first = await authorize(
+      httpApiEvent({ authorization: signAccessToken({ sub: 'u-cached', jti: 'x1' }) }),
+    );
+    const second = await authorize(
+      httpApiEvent({ authorization: signAccessToken({ sub: 'u-cached', jti: 'x2' }) }),
+    );
+    expect(first).toEqual({ isAuthorized: false });
+    expect(second).toEqual({ isAuthorized: false });
+    expect(blocklist.calls).toEqual(['u-cached']);
   });
 });
 
@@ -273,7 +450,13 @@ describe('cold start: the first request looks up the blocklist while the JWKS is
 
   it('the prefetched answer still revokes', async () => {
     const { authorize, blocklist, open } = withGatedVerifier();
-    blocklist.put({ scope: 'token', id: 'cold-revoked', revokedAt: 1, expiresAt: nowSeconds() + 60 });
+    blocklist.put({
+      sub: TEST_SUB,
+      scope: 'token',
+      id: 'cold-revoked',
+      revokedAt: 1,
+      expiresAt: nowSeconds() + 60,
+    });
     open();
     const response = await authorize(
       httpApiEvent({ authorization: signAccessToken({ jti: 'cold-revoked' }) }),

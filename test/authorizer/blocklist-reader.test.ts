@@ -1,7 +1,7 @@
 /**
  * The lean DynamoDB reader against dynalite (real DynamoDB API emulator: it checks the SigV4 Authorization header
- * format, the JSON protocol and the request shapes). Unprocessed keys, throttling and corrupted answers cannot be
- * produced by dynalite, so those cases use a small loopback HTTP responder that answers like DynamoDB does.
+ * format, the JSON protocol and the request shapes). Throttling, paginated and corrupted answers cannot be produced
+ * by dynalite, so those cases use a small loopback HTTP responder that answers like DynamoDB does.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { crc32 } from 'node:zlib';
@@ -14,9 +14,9 @@ import {
   dynamoOptionsFromEnv,
   StoreConfigError,
 } from '../../lambdas/adapters/dynamodb/http-client.js';
-import { revocationToItem } from '../../lambdas/adapters/dynamodb/schema.js';
+import { revocationToItem, sessionToItem } from '../../lambdas/adapters/dynamodb/schema.js';
 import { StoreError } from '../../lambdas/core/ports.js';
-import type { RevocationEntry, RevocationKey } from '../../lambdas/core/revocation.js';
+import type { RevocationEntry } from '../../lambdas/core/revocation.js';
 import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 
 const TABLE = 'blocklist-reader';
@@ -27,9 +27,11 @@ const entry = (
   scope: RevocationEntry['scope'],
   id: string,
   extra: Partial<RevocationEntry> = {},
+  sub = 'sub-1',
 ): RevocationEntry => ({
+  sub,
   scope,
-  id,
+  id: scope === 'user' ? sub : id,
   revokedAt: 1_700_000_000,
   expiresAt: 4_000_000_000,
   ...(scope === 'user' ? { notBefore: 1_700_000_000 } : {}),
@@ -56,10 +58,27 @@ afterAll(async () => {
 });
 
 describe('against dynalite', () => {
-  it('one key → one GetItem; several keys → one BatchGetItem; stored entries decoded, absent ones skipped', async () => {
+  it('one Query of the user’s rev# range per lookup: every scope decoded, other items and users left out', async () => {
     // Arrange
-    await put(entry('user', 'sub-1', { notBefore: 1_700_000_123, actor: 'admin', reason: 'lost phone' }));
+    await put(entry('user', 'sub-1', { notBefore: 1_700_000_123 }));
+    await put(entry('origin', 'o-1'));
+    await put(entry('session', 's-1'));
     await put(entry('token', 'jti-1', { expiresAt: 1 })); // expired, still stored: returned as is
+    await put(entry('token', 'jti-other', {}, 'sub-2')); // another user's partition
+    await dynamo.client.send(
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: sessionToItem({
+          sub: 'sub-1',
+          username: 'alice',
+          sessionId: 's-1',
+          clientId: 'c',
+          triggerSource: 'TokenGeneration_Authentication',
+          issuedAt: 1,
+          expiresAt: 4_000_000_000,
+        }) as never,
+      }),
+    );
     const trips: string[] = [];
     const reader = createDynamoBlocklistReader({
       client,
@@ -68,56 +87,38 @@ describe('against dynalite', () => {
       maxAttempts: 2,
       onRoundTrip: (op, _ms, ok) => trips.push(`${op}:${ok}`),
     });
-    const keys: RevocationKey[] = [
-      { scope: 'user', id: 'sub-1' },
-      { scope: 'origin', id: 'o-none' },
-      { scope: 'session', id: 's-none' },
-      { scope: 'token', id: 'jti-1' },
-    ];
     // Act
-    const one = await reader.find([{ scope: 'user', id: 'sub-1' }]);
-    const none = await reader.find([{ scope: 'user', id: 'nobody' }]);
-    const many = await reader.find(keys);
+    const found = await reader.readUser('sub-1');
+    const none = await reader.readUser('nobody');
     // Assert
-    expect(one).toEqual([
-      {
-        scope: 'user',
-        id: 'sub-1',
-        notBefore: 1_700_000_123,
-        revokedAt: 1_700_000_000,
-        expiresAt: 4_000_000_000,
-        actor: 'admin',
-        reason: 'lost phone',
-      },
+    expect(found.map((e) => `${e.scope}#${e.id}`).sort()).toEqual([
+      'origin#o-1',
+      'session#s-1',
+      'token#jti-1',
+      'user#sub-1',
     ]);
-    expect(none).toEqual([]);
-    expect(many.map((e) => `${e.scope}#${e.id}`).sort()).toEqual(['token#jti-1', 'user#sub-1']);
-    expect(many.find((e) => e.scope === 'token')?.expiresAt).toBe(1);
-    expect(trips).toEqual(['GetItem:true', 'GetItem:true', 'BatchGetItem:true']);
-  });
-
-  it('an empty key list costs no round trip', async () => {
-    let trips = 0;
-    const reader = createDynamoBlocklistReader({
-      client,
-      tableName: TABLE,
-      timeoutMs: 500,
-      maxAttempts: 1,
-      onRoundTrip: () => trips++,
+    expect(found.find((e) => e.scope === 'user')).toEqual({
+      sub: 'sub-1',
+      scope: 'user',
+      id: 'sub-1',
+      notBefore: 1_700_000_123,
+      revokedAt: 1_700_000_000,
+      expiresAt: 4_000_000_000,
     });
-    expect(await reader.find([])).toEqual([]);
-    expect(trips).toBe(0);
+    expect(found.find((e) => e.scope === 'token')?.expiresAt).toBe(1);
+    expect(none).toEqual([]);
+    expect(trips).toEqual(['Query:true', 'Query:true']);
   });
 
   it('a stored item that does not decode is a malformed-store error, not a guess', async () => {
     await dynamo.client.send(
       new PutItemCommand({
         TableName: TABLE,
-        Item: { pk: { S: 'user#broken' }, sk: { S: 'revocation' }, expiresAt: { N: '4000000000' } },
+        Item: { pk: { S: 'user#broken' }, sk: { S: 'rev#user' }, expiresAt: { N: '4000000000' } },
       }),
     );
     const reader = createDynamoBlocklistReader({ client, tableName: TABLE, timeoutMs: 500, maxAttempts: 2 });
-    await expect(reader.find([{ scope: 'user', id: 'broken' }])).rejects.toMatchObject({
+    await expect(reader.readUser('broken')).rejects.toMatchObject({
       name: 'StoreError',
       kind: 'malformed',
     });
@@ -132,7 +133,7 @@ describe('against dynalite', () => {
       maxAttempts: 5,
       onRoundTrip: () => trips++,
     });
-    await expect(reader.find([{ scope: 'user', id: 'x' }])).rejects.toBeInstanceOf(StoreError);
+    await expect(reader.readUser('x')).rejects.toBeInstanceOf(StoreError);
     expect(trips).toBe(1);
   });
 });
@@ -183,20 +184,11 @@ function reply(status: number, payload: unknown, headers: Record<string, string>
 }
 
 const itemOf = (e: RevocationEntry) => revocationToItem(e);
-const KEYS: RevocationKey[] = [
-  { scope: 'user', id: 'u' },
-  { scope: 'token', id: 't' },
-];
+const queryAnswer = (items: unknown[]) => ({ Items: items, Count: items.length, ScannedCount: items.length });
 
 describe('DynamoDB behaviours dynalite does not produce', () => {
-  it('unprocessed keys are asked again (only those) and the answers merged', async () => {
-    const fake = await scripted([
-      reply(200, {
-        Responses: { [TABLE]: [itemOf(entry('user', 'u'))] },
-        UnprocessedKeys: { [TABLE]: { Keys: [{ pk: { S: 'token#t' }, sk: { S: 'revocation' } }] } },
-      }),
-      reply(200, { Responses: { [TABLE]: [] }, UnprocessedKeys: {} }),
-    ]);
+  it('sends exactly one strongly consistent Query of pk = user#<sub> AND begins_with(sk, "rev#"), no Limit', async () => {
+    const fake = await scripted([reply(200, queryAnswer([itemOf(entry('token', 't'))]))]);
     try {
       const reader = createDynamoBlocklistReader({
         client: fake.client,
@@ -204,47 +196,87 @@ describe('DynamoDB behaviours dynalite does not produce', () => {
         timeoutMs: 1000,
         maxAttempts: 3,
       });
-      const found = await reader.find(KEYS);
-      expect(found.map((e) => e.id)).toEqual(['u']);
-      expect(fake.seen.map((s) => s.target)).toEqual([
-        'DynamoDB_20120810.BatchGetItem',
-        'DynamoDB_20120810.GetItem',
+      const found = await reader.readUser('sub-1');
+      expect(found.map((e) => e.id)).toEqual(['t']);
+      expect(fake.seen).toEqual([
+        {
+          target: 'DynamoDB_20120810.Query',
+          body: {
+            TableName: TABLE,
+            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :rev)',
+            ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+            ExpressionAttributeValues: { ':pk': { S: 'user#sub-1' }, ':rev': { S: 'rev#' } },
+            ConsistentRead: true,
+          },
+        },
       ]);
-      expect(fake.seen[1]?.body).toEqual({
-        TableName: TABLE,
-        Key: { pk: { S: 'token#t' }, sk: { S: 'revocation' } },
-        ConsistentRead: true,
-      });
     } finally {
       await fake.stop();
     }
   });
 
-  it('keys still unprocessed when the attempts run out make the lookup fail (never a partial answer)', async () => {
-    const fake = await scripted([
-      reply(200, {
-        Responses: { [TABLE]: [] },
-        UnprocessedKeys: {
-          [TABLE]: { Keys: KEYS.map((k) => ({ pk: { S: `${k.scope}#${k.id}` }, sk: { S: 'revocation' } })) },
-        },
-      }),
-    ]);
-    try {
-      const reader = createDynamoBlocklistReader({
-        client: fake.client,
-        tableName: TABLE,
-        timeoutMs: 500,
-        maxAttempts: 2,
-      });
-      await expect(reader.find(KEYS)).rejects.toMatchObject({
-        kind: 'throttled',
-        message: expect.stringContaining('unprocessed'),
-      });
-      expect(fake.seen).toHaveLength(2);
-    } finally {
-      await fake.stop();
-    }
-  });
+  // Finding 5: an answer that is not exactly what was asked is a store error (the authorizer denies), never an
+  // empty "nothing revoked".
+  const MALFORMED: [string, unknown][] = [
+    ['not an object', []],
+    ['null', null],
+    ['without Items', { Count: 0, ScannedCount: 0 }],
+    ['Items not a list', { Items: {}, Count: 0 }],
+    ['Count missing', { Items: [] }],
+    ['Count not the number of items', { Items: [], Count: 1 }],
+    ['Count as a string', { Items: [], Count: '0' }],
+    [
+      'paginated (LastEvaluatedKey)',
+      { Items: [], Count: 0, LastEvaluatedKey: { pk: { S: 'user#sub-1' }, sk: { S: 'rev#token#a' } } },
+    ],
+    ['paginated with items', { ...queryAnswer([itemOf(entry('token', 't'))]), LastEvaluatedKey: {} }],
+    ['an item of another partition', queryAnswer([itemOf(entry('token', 't', {}, 'sub-2'))])],
+    [
+      'an item outside the rev# range',
+      queryAnswer([{ ...itemOf(entry('token', 't')), sk: { S: 'session#t' } }]),
+    ],
+    ['an item without pk', queryAnswer([{ sk: { S: 'rev#token#t' }, expiresAt: { N: '4000000000' } }])],
+    ['an item that is not an object', queryAnswer(['rev#token#t'])],
+    [
+      'an item with an unknown scope',
+      queryAnswer([{ ...itemOf(entry('token', 't')), sk: { S: 'rev#device#t' } }]),
+    ],
+    ['an item without expiresAt', queryAnswer([{ pk: { S: 'user#sub-1' }, sk: { S: 'rev#token#t' } }])],
+    [
+      'an expiresAt that is not a number',
+      queryAnswer([{ ...itemOf(entry('token', 't')), expiresAt: { S: 'soon' } }]),
+    ],
+    [
+      'a watermark without notBefore',
+      queryAnswer([{ pk: { S: 'user#sub-1' }, sk: { S: 'rev#user' }, expiresAt: { N: '4000000000' } }]),
+    ],
+    ['the same item twice', queryAnswer([itemOf(entry('token', 't')), itemOf(entry('token', 't'))])],
+    ['a GetItem-shaped answer', { Item: itemOf(entry('token', 't')) }],
+    [
+      'a BatchGetItem-shaped answer',
+      { Responses: { [TABLE]: [itemOf(entry('token', 't'))] }, UnprocessedKeys: {} },
+    ],
+  ];
+  for (const [what, answer] of MALFORMED) {
+    it(`an answer ${what} is StoreError('malformed'), not "nothing revoked"`, async () => {
+      const fake = await scripted([reply(200, answer)]);
+      try {
+        const reader = createDynamoBlocklistReader({
+          client: fake.client,
+          tableName: TABLE,
+          timeoutMs: 500,
+          maxAttempts: 3,
+        });
+        await expect(reader.readUser('sub-1')).rejects.toMatchObject({
+          name: 'StoreError',
+          kind: 'malformed',
+        });
+        expect(fake.seen).toHaveLength(1); // not retried: a wrong answer is not a transient failure
+      } finally {
+        await fake.stop();
+      }
+    });
+  }
 
   it('throttling is retried within the deadline; ConsistentRead follows the option', async () => {
     const fake = await scripted([
@@ -252,7 +284,7 @@ describe('DynamoDB behaviours dynalite does not produce', () => {
         __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
         message: 'slow down',
       }),
-      reply(200, { Item: itemOf(entry('token', 't')) }),
+      reply(200, queryAnswer([itemOf(entry('token', 't'))])),
     ]);
     try {
       const reader = createDynamoBlocklistReader({
@@ -262,10 +294,28 @@ describe('DynamoDB behaviours dynalite does not produce', () => {
         maxAttempts: 2,
         consistentRead: false,
       });
-      const found = await reader.find([{ scope: 'token', id: 't' }]);
+      const found = await reader.readUser('sub-1');
       expect(found).toHaveLength(1);
       expect(fake.seen).toHaveLength(2);
       expect(fake.seen[0]?.body).toMatchObject({ ConsistentRead: false });
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('a throttled lookup stays "throttled" even when a later attempt times out (fail-open never applies)', async () => {
+    const fake = await scripted([
+      reply(400, { __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException', message: 'hot' }),
+      () => {},
+    ]);
+    try {
+      const reader = createDynamoBlocklistReader({
+        client: fake.client,
+        tableName: TABLE,
+        timeoutMs: 200,
+        maxAttempts: 2,
+      });
+      await expect(reader.readUser('sub-1')).rejects.toMatchObject({ kind: 'throttled' });
     } finally {
       await fake.stop();
     }
@@ -282,7 +332,7 @@ describe('DynamoDB behaviours dynalite does not produce', () => {
         timeoutMs: 1000,
         maxAttempts: 3,
       });
-      await expect(reader.find([{ scope: 'token', id: 't' }])).rejects.toMatchObject({ kind: 'denied' });
+      await expect(reader.readUser('sub-1')).rejects.toMatchObject({ kind: 'denied' });
       expect(fake.seen).toHaveLength(1);
     } finally {
       await fake.stop();
@@ -291,7 +341,7 @@ describe('DynamoDB behaviours dynalite does not produce', () => {
 
   it('an answer failing its CRC32 check is not trusted', async () => {
     const fake = await scripted([
-      reply(200, { Item: itemOf(entry('token', 't')) }, { 'x-amz-crc32': '12345' }),
+      reply(200, queryAnswer([itemOf(entry('token', 't'))]), { 'x-amz-crc32': '12345' }),
     ]);
     try {
       const reader = createDynamoBlocklistReader({
@@ -300,7 +350,7 @@ describe('DynamoDB behaviours dynalite does not produce', () => {
         timeoutMs: 300,
         maxAttempts: 2,
       });
-      await expect(reader.find([{ scope: 'token', id: 't' }])).rejects.toMatchObject({
+      await expect(reader.readUser('sub-1')).rejects.toMatchObject({
         message: expect.stringContaining('CRC32'),
       });
     } finally {
@@ -309,7 +359,7 @@ describe('DynamoDB behaviours dynalite does not produce', () => {
   });
 
   it('a hanging first attempt leaves time for a second one within the deadline', async () => {
-    const fake = await scripted([() => {}, reply(200, {})]);
+    const fake = await scripted([() => {}, reply(200, queryAnswer([]))]);
     try {
       const reader = createDynamoBlocklistReader({
         client: fake.client,
@@ -318,7 +368,7 @@ describe('DynamoDB behaviours dynalite does not produce', () => {
         maxAttempts: 2,
       });
       const started = performance.now();
-      const found = await reader.find([{ scope: 'token', id: 't' }]);
+      const found = await reader.readUser('sub-1');
       const elapsed = performance.now() - started;
       // The first attempt got half the deadline, the second the rest.
       expect(found).toEqual([]);
@@ -340,7 +390,7 @@ describe('DynamoDB behaviours dynalite does not produce', () => {
         maxAttempts: 3,
       });
       const started = performance.now();
-      await expect(reader.find(KEYS)).rejects.toMatchObject({ kind: 'timeout' });
+      await expect(reader.readUser('sub-1')).rejects.toMatchObject({ kind: 'timeout' });
       expect(performance.now() - started).toBeLessThan(150 + 1000); // bounded (generous: the box is shared)
       expect(fake.seen).toHaveLength(3);
     } finally {

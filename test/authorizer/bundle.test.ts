@@ -6,6 +6,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revocationToItem } from '../../lambdas/adapters/dynamodb/schema.js';
 import type { RevocationEntry } from '../../lambdas/core/revocation.js';
+import { createSdkHintStore } from '../../lambdas/adapters/dynamodb/hint-store.js';
 import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { type Handler, loadBundle } from '../support/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
@@ -22,6 +23,7 @@ import {
   signJwt,
   TEST_CLIENT_ID,
   TEST_KID,
+  TEST_SUB,
   TEST_USER_POOL_ID,
   testJwks,
   testSigningKey,
@@ -62,12 +64,15 @@ function env(overrides: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-async function revoke(entry: Partial<RevocationEntry> & Pick<RevocationEntry, 'scope' | 'id'>) {
+async function revoke(
+  entry: Partial<RevocationEntry> & Pick<RevocationEntry, 'scope' | 'id'>,
+  sub = entry.scope === 'user' ? entry.id : TEST_SUB,
+) {
   const now = nowSeconds();
   await dynamo.client.send(
     new PutItemCommand({
       TableName: TABLE,
-      Item: revocationToItem({ revokedAt: now, expiresAt: now + 3600, ...entry }) as never,
+      Item: revocationToItem({ sub, revokedAt: now, expiresAt: now + 3600, ...entry }) as never,
     }),
   );
 }
@@ -261,7 +266,7 @@ describe('revocation scopes, read from dynalite', () => {
   it('an expired entry still present in the table (TTL deletes lazily) does not deny', async () => {
     const handler = loadBundle('authorizer', env()).handler;
     const now = nowSeconds();
-    await revoke({ scope: 'token', id: 'jti-expired-entry', expiresAt: now - 1 });
+    await revoke({ scope: 'token', id: 'jti-expired-entry', expiresAt: now - 1 }, 'user-expired-entry');
     await revoke({ scope: 'user', id: 'user-expired-entry', notBefore: now, expiresAt: now });
     const result = await invoke(
       handler,
@@ -297,6 +302,30 @@ describe('revocation scopes, read from dynalite', () => {
     expect(one).toMatchObject({ StoreRoundTrips: 1 });
   });
 
+  it('with REVOCATION_STALENESS_SECONDS=1 a revocation is refused once its hint is polled (≤ 1 s), not before', async () => {
+    const handler = loadBundle('authorizer', env({ REVOCATION_STALENESS_SECONDS: '1' })).handler;
+    const token = track(signAccessToken({ jti: 'jti-cached' }));
+    await handler(restTokenEvent(token));
+    const cachedAt = Date.now();
+    await revoke({ scope: 'token', id: 'jti-cached' });
+    await createSdkHintStore({ client: dynamo.client, tableName: TABLE }).publish(TEST_SUB, Date.now());
+    const start = output.offset();
+    const stale = await invoke(handler, restTokenEvent(token));
+    const staleMetrics = lastDecision(output, start).metrics;
+    const withinS = Date.now() - cachedAt < 900; // a loaded machine may already have polled
+    await new Promise((r) => setTimeout(r, 1100));
+    const start2 = output.offset();
+    const fresh = await invoke(handler, restTokenEvent(token));
+    const freshMetrics = lastDecision(output, start2).metrics;
+    if (withinS) {
+      expect(stale.response).toHaveProperty('principalId');
+      expect(staleMetrics).toMatchObject({ CacheHits: 1 }); // one cached answer per user, no read
+      expect(staleMetrics).not.toHaveProperty('StoreRoundTrips');
+    }
+    expectUnauthorized(fresh);
+    expect(freshMetrics).toMatchObject({ HintPolls: 1 });
+    expect(freshMetrics).toHaveProperty('StoreRoundTrips'); // the poll (Query) and, unless polled before, the read
+  });
 });
 
 describe('JWKS', () => {
@@ -406,10 +435,17 @@ describe('store failures', () => {
     await dynamo.client.send(
       new PutItemCommand({
         TableName: TABLE,
-        Item: { pk: { S: 'token#jti-malformed' }, sk: { S: 'revocation' }, expiresAt: { S: 'soon' } },
+        Item: {
+          pk: { S: 'user#user-malformed' },
+          sk: { S: 'rev#token#jti-malformed' },
+          expiresAt: { S: 'soon' },
+        },
       }),
     );
-    const result = await invoke(handler, restTokenEvent(track(signAccessToken({ jti: 'jti-malformed' }))));
+    const result = await invoke(
+      handler,
+      restTokenEvent(track(signAccessToken({ sub: 'user-malformed', jti: 'jti-malformed' }))),
+    );
     expectUnauthorized(result);
     expect(lastDecision(output).decision).toMatchObject({ reason: 'store_error', errorKind: 'malformed' });
   });

@@ -1,26 +1,27 @@
 /**
  * Shared fixtures for the authorizer tests and benchmark:
- * - `memoryBlocklist(entries?)`: an in-memory `BlocklistReader` counting its calls (unit tests, benchmark);
+ * - `memoryBlocklist(entries?)`: an in-memory `RevocationReader` counting its calls (unit tests, benchmark);
  * - API Gateway / AppSync event builders (`restTokenEvent`, `restRequestEvent`, `httpApiEvent`, `appSyncEvent`);
  * - `lastDecision(output, mark?)`: the last decision log line and EMF line in captured output.
  * The bundle loader and the output capture are test/support/bundles.ts and test/support/capture.ts.
  */
-import type { BlocklistReader } from '../../lambdas/core/ports.js';
-import { type RevocationEntry, type RevocationKey, sameKey } from '../../lambdas/core/revocation.js';
+import type { RevocationReader } from '../../lambdas/core/ports.js';
+import type { RevocationEntry } from '../../lambdas/core/revocation.js';
 import type { Capture } from '../support/capture.js';
 
 export const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/pets/42';
 export const STAGE_RESOURCE = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/*/*';
 
-export interface MemoryBlocklist extends BlocklistReader {
-  readonly calls: RevocationKey[][];
+export interface MemoryBlocklist extends RevocationReader {
+  /** The `sub` of every read, in order. */
+  readonly calls: string[];
   put(entry: RevocationEntry): void;
   failWith(error: Error | undefined): void;
 }
 
 export function memoryBlocklist(initial: RevocationEntry[] = []): MemoryBlocklist {
   const entries = [...initial];
-  const calls: RevocationKey[][] = [];
+  const calls: string[] = [];
   let failure: Error | undefined;
   return {
     calls,
@@ -30,10 +31,10 @@ export function memoryBlocklist(initial: RevocationEntry[] = []): MemoryBlocklis
     failWith: (error) => {
       failure = error;
     },
-    async find(keys) {
-      calls.push([...keys]);
+    async readUser(sub) {
+      calls.push(sub);
       if (failure) throw failure;
-      return entries.filter((e) => keys.some((k) => sameKey(k, e)));
+      return entries.filter((e) => e.sub === sub);
     },
   };
 }

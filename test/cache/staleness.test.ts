@@ -46,7 +46,7 @@ function world() {
     },
     revoke(sub: string, at = now) {
       entries.set(sub, [
-        { scope: 'user', id: sub, notBefore: Math.floor(at / 1000), revokedAt: 1, expiresAt: 4e9 },
+        { sub, scope: 'user', id: sub, notBefore: Math.floor(at / 1000), revokedAt: 1, expiresAt: 4e9 },
       ]);
       hints.push({ sub, at });
     },

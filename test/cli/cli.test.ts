@@ -163,23 +163,67 @@ describe('against the admin function', () => {
       '--json',
       'revoke-session',
       '0b9f6c1e-2d3a-4b5c-8d7e-6f5a4b3c2d1e',
+      '--user',
+      'gina',
       '--reason',
       'r',
     ]);
-    const session = await cli(['revoke-session', 'Zx8s7Q1m0LkP2wE3rT4yUi', '--reason', 'r']);
+    const session = await cli([
+      'revoke-session',
+      'Zx8s7Q1m0LkP2wE3rT4yUi',
+      '--user',
+      gina.sub,
+      '--reason',
+      'r',
+    ]);
+    const nobody = await cli(['revoke-session', 'Zx8s7Q1m0LkP2wE3rT4yUi', '--reason', 'r']);
     expect(origin.code).toBe(0);
     expect(JSON.parse(origin.stdout).revocation.scope).toBe('origin');
+    expect(JSON.parse(origin.stdout).user).toEqual(gina);
     expect(session.code).toBe(0);
-    expect(session.stdout).toContain('Revoked session Zx8s7Q1m0LkP2wE3rT4yUi');
+    expect(session.stdout).toContain(`Revoked session Zx8s7Q1m0LkP2wE3rT4yUi of gina (sub ${gina.sub})`);
+    expect(nobody.code).toBe(2);
+    expect(nobody.stderr).toContain("'--user <user>' not specified");
   });
 
-  it('revoke-token with --exp; a bad --exp is a usage error', async () => {
+  it('revoke-token with a jti needs --user; --exp; a bad --exp is a usage error', async () => {
     const exp = Math.floor(Date.now() / 1000) + 600;
-    const good = await cli(['--json', 'revoke-token', 'jti-cli-1', '--exp', String(exp), '--reason', 'r']);
-    const bad = await cli(['revoke-token', 'jti-cli-2', '--exp', 'soon', '--reason', 'r']);
+    const good = await cli([
+      '--json',
+      'revoke-token',
+      'jti-cli-1',
+      '--user',
+      'gina',
+      '--exp',
+      String(exp),
+      '--reason',
+      'r',
+    ]);
+    const bad = await cli(['revoke-token', 'jti-cli-2', '--user', 'gina', '--exp', 'soon', '--reason', 'r']);
+    const whose = await cli(['revoke-token', 'jti-cli-3', '--reason', 'r']);
     expect(good.code).toBe(0);
     expect(JSON.parse(good.stdout).revocation.expiresAt).toBe(exp + 300);
     expect(bad.code).toBe(2);
+    expect(whose.code).toBe(2);
+    expect(whose.stderr).toContain('whose token?');
+  });
+
+  it('revoke-token with the token itself (stdin): user, jti and exp come from the token, which is never printed', async () => {
+    // Arrange
+    const exp = Math.floor(Date.now() / 1000) + 900;
+    const token = signIdToken({ sub: gina.sub, jti: 'jti-from-token', exp });
+    // Act
+    const run = await cli(['--json', 'revoke-token', '-', '--reason', 'leaked'], { stdin: token });
+    const check = await cli(['check', '-'], { stdin: token });
+    // Assert
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ok: true,
+      user: gina,
+      revocation: { scope: 'token', id: 'jti-from-token', expiresAt: exp + 300 },
+    });
+    expect(check.stdout).toMatch(/^REVOKED/);
+    for (const r of [run, check]) expect(r.stdout + r.stderr).not.toContain(token.split('.')[1]);
   });
 
   it('check with something that is not a JWT: exit 2, nothing sent', async () => {

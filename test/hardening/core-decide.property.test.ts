@@ -39,12 +39,14 @@ function lookupKeys(token: TokenFacts): Set<string> {
   return keys;
 }
 
-/** Revoked iff some entry is live (now < expiresAt), has one of the token's lookup keys, and (user scope) the
- * token was authenticated at or before the watermark. Unknown watermark or unknown authentication time: revoked. */
+/** Revoked iff some entry is live (now < expiresAt), is in the token's user's partition, has one of the token's
+ * lookup keys, and (user scope) the token was authenticated at or before the watermark. Unknown watermark or unknown
+ * authentication time: revoked. */
 function referenceRevoked(token: TokenFacts, entries: readonly RevocationEntry[], now: number): boolean {
   const keys = lookupKeys(token);
   return entries.some((entry) => {
     if (!(now < entry.expiresAt)) return false;
+    if (entry.sub !== token.sub) return false;
     if (!keys.has(`${entry.scope} ${entry.id}`)) return false;
     if (entry.scope !== 'user') return true;
     if (typeof entry.notBefore !== 'number' || !Number.isFinite(entry.notBefore)) return true;
@@ -103,6 +105,7 @@ const entryArb: fc.Arbitrary<RevocationEntry> = fc
     ),
   })
   .map(({ scope, idFromPool, sub, notBefore, revokedAt, expiresAt }) => ({
+    sub,
     scope,
     id: scope === 'user' ? sub : idFromPool,
     notBefore: scope === 'user' ? notBefore : undefined,
@@ -185,7 +188,8 @@ describe('decide against the reference model', () => {
       fc.property(tokenArb, (token) => {
         // Act
         const keys = revocationKeysFor(token).map((k) => `${k.scope} ${k.id}`);
-        // Assert: no duplicates, user first, same set as the model
+        // Assert: no duplicates, user first, same set as the model, all in the token's user's partition
+        expect(revocationKeysFor(token).every((k) => k.sub === token.sub)).toBe(true);
         expect(new Set(keys).size).toBe(keys.length);
         expect(keys[0]).toBe(`user ${token.sub}`);
         expect(new Set(keys)).toEqual(lookupKeys(token));
@@ -199,6 +203,7 @@ describe('decide against the reference model', () => {
       for (const scope of REVOCATION_SCOPES) {
         const item = {
           ...revocationToItem({
+            sub: 'a',
             scope,
             id: 'placeholder',
             revokedAt: NOW,
@@ -206,7 +211,10 @@ describe('decide against the reference model', () => {
             notBefore: NOW,
           }),
         };
-        item.pk = { S: `${scope}#${id}` };
+        item.sk = { S: scope === 'user' ? 'rev#user' : `rev#${scope}#${id}` };
+        if (scope !== 'user') expect(() => itemToRevocation(item)).toThrow(StoreError);
+        // The user scope's id is the partition's sub: a partition of an unusable sub is refused too.
+        item.pk = { S: `user#${id}` };
         expect(() => itemToRevocation(item)).toThrow(StoreError);
       }
     }

@@ -168,8 +168,11 @@ describe('decisions racing with revocations', () => {
     // Arrange: 24 tokens of 24 users, each revocable by jti, session id or origin_jti
     const rng = random(FUZZ_SEED);
     const N = 24;
+    // Revocations name the user (their partition): 24 users of the pool.
+    const users: { sub: string }[] = [];
+    for (let i = 0; i < N; i++) users.push(await cognito.createUser(`race-user-${i}`, PASSWORD));
     const ids = Array.from({ length: N }, (_, i) => ({
-      sub: `race-sub-${i}`,
+      sub: users[i]!.sub,
       jti: `race-jti-${i}`,
       sid: `race-sid-${i}`,
       origin: `race-origin-${i}`,
@@ -189,10 +192,10 @@ describe('decisions racing with revocations', () => {
         const t = ids[i]!;
         const request =
           n % 3 === 0
-            ? { operation: 'revokeToken', jti: t.jti, exp: nowSeconds() + 3600 }
+            ? { operation: 'revokeToken', user: t.sub, jti: t.jti, exp: nowSeconds() + 3600 }
             : n % 3 === 1
-              ? { operation: 'revokeSession', sessionId: t.sid }
-              : { operation: 'revokeSession', originJti: t.origin };
+              ? { operation: 'revokeSession', user: t.sub, sessionId: t.sid }
+              : { operation: 'revokeSession', user: t.sub, originJti: t.origin };
         started[i] = performance.now();
         const result = (await admins[n % admins.length]!.handler(
           { ...request, actor: 'race-test', reason: 'race' },
@@ -283,11 +286,69 @@ describe('decisions racing with revocations', () => {
   });
 });
 
+describe('the staleness mode bound', () => {
+  it('REVOCATION_STALENESS_SECONDS=1: a revocation is honoured by every decision that starts 1 s after it returned', async () => {
+    // Arrange: a container in staleness mode (the admin publishes a hint after every revocation)
+    const cached = await loadAuthorizer({
+      TABLE_NAME: TABLE,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      USER_POOL_ID: TEST_USER_POOL_ID,
+      CLIENT_IDS: TEST_CLIENT_ID,
+      JWKS_URI: jwks.uri,
+      REVOCATION_STALENESS_SECONDS: '1',
+    });
+    const cacheUser = await cognito.createUser('cache-user', PASSWORD);
+    const token = signIdToken({ sub: cacheUser.sub, jti: 'cache-jti' });
+    secrets.add('cache-token', token);
+    const decisions: { started: number; verdict: 'allow' | 'deny' }[] = [];
+    let returned = Number.POSITIVE_INFINITY;
+    let done = false;
+    // Act: decide continuously; revoke after 300 ms; keep deciding for 1.5 s after the write returned
+    const loop = (async () => {
+      while (!done) {
+        const started = Date.now();
+        const answer = await invoke(cached, eventFor('http_v2', `Bearer ${token}`), false);
+        decisions.push({ started, verdict: answer.verdict });
+        await sleep(5);
+      }
+    })();
+    await sleep(300);
+    const result = (await admins[3]!.handler(
+      {
+        operation: 'revokeToken',
+        user: 'cache-user',
+        jti: 'cache-jti',
+        actor: 'race-test',
+        reason: 'staleness bound',
+      },
+      context(),
+    )) as { ok: boolean };
+    returned = Date.now();
+    figures.revocations++;
+    await sleep(1500);
+    done = true;
+    await loop;
+    figures.decisions += decisions.length;
+    // Assert
+    expect(result.ok).toBe(true);
+    const late = decisions.filter((d) => d.started >= returned + 1000);
+    expect(late.length).toBeGreaterThan(10);
+    expect(late.filter((d) => d.verdict === 'allow')).toEqual([]);
+    expect(decisions.filter((d) => d.started < returned).every((d) => d.verdict === 'allow')).toBe(true);
+  });
+});
+
 interface SignOutResult {
   ok: boolean;
   error?: { code: string; message: string };
   watermark: { notBefore: number; written: boolean; inForce: boolean };
-  sessions: { outstanding: number; revoked: number; unwritten: RevocationKey[] };
+  sessions: {
+    outstanding: number;
+    revoked: number;
+    unmarked: string[];
+    window: number;
+    unwritten: RevocationKey[];
+  };
 }
 
 async function recordSessions(sub: string, username: string, count: number): Promise<string[]> {
@@ -307,9 +368,18 @@ async function recordSessions(sub: string, username: string, count: number): Pro
   return ids;
 }
 
-async function revokedSessions(ids: readonly string[]): Promise<Set<string>> {
-  const found = await store().find(ids.map((id) => ({ scope: 'session' as const, id })));
-  return new Set(found.map((e) => e.id));
+/** The sessions with an explicit `rev#session#` entry in the user's partition. */
+async function revokedSessions(sub: string, ids: readonly string[]): Promise<Set<string>> {
+  const found = await store().readUser(sub);
+  return new Set(found.filter((e) => e.scope === 'session' && ids.includes(e.id)).map((e) => e.id));
+}
+
+/** The sessions whose inventory record is marked revoked. */
+async function markedSessions(sub: string, ids: readonly string[]): Promise<Set<string>> {
+  const listed = await store().listByUser(sub);
+  return new Set(
+    listed.filter((s) => s.revokedAt !== undefined && ids.includes(s.sessionId)).map((s) => s.sessionId),
+  );
 }
 
 describe('concurrent signouts and partial batch failures', () => {
@@ -333,16 +403,18 @@ describe('concurrent signouts and partial batch failures', () => {
     figures.signouts += results.length;
     // Assert
     const latest = Math.max(...results.map((r) => r.watermark.notBefore));
-    const [stored] = await store().find([{ scope: 'user', id: user.sub }]);
+    const [stored] = (await store().readUser(user.sub)).filter((e) => e.scope === 'user');
     expect(stored?.notBefore).toBe(latest);
     expect(results[0]!.watermark.notBefore).toBeLessThan(latest);
     expect(results[0]!.watermark).toMatchObject({ written: false, inForce: true });
     for (const r of results) {
       expect(r.ok).toBe(true);
       expect(r.watermark.inForce).toBe(true);
-      expect(r.sessions).toEqual({ outstanding: 30, revoked: 30, unwritten: [] });
+      // All 30 were issued this second: inside the cross-clock window, so each gets its explicit entry too.
+      expect(r.sessions).toEqual({ outstanding: 30, revoked: 30, unmarked: [], window: 30, unwritten: [] });
     }
-    expect(await revokedSessions(ids)).toEqual(new Set(ids));
+    expect(await revokedSessions(user.sub, ids)).toEqual(new Set(ids));
+    expect(await markedSessions(user.sub, ids)).toEqual(new Set(ids));
     // A token authenticated in the latest watermark's second is refused; one a second later is not.
     const refused = signIdToken({ sub: user.sub, auth_time: latest, iat: latest });
     const allowed = signIdToken({ sub: user.sub, auth_time: latest + 1, iat: latest + 1 });
@@ -356,7 +428,7 @@ describe('concurrent signouts and partial batch failures', () => {
     ).toBe('allow');
   });
 
-  it('UnprocessedItems on the first batch writes: the signout retries and completes', async () => {
+  it('UnprocessedItems on the first batch writes (inventory marks): the signout retries and completes', async () => {
     // Arrange
     const user = await cognito.createUser('partial-user', PASSWORD);
     const ids = await recordSessions(user.sub, 'partial-user', 60);
@@ -371,15 +443,49 @@ describe('concurrent signouts and partial batch failures', () => {
     // Assert
     expect(proxy.stats.injected.unprocessed).toBeGreaterThanOrEqual(3);
     expect(result.ok).toBe(true);
-    expect(result.sessions).toEqual({ outstanding: 60, revoked: 60, unwritten: [] });
-    expect(await revokedSessions(ids)).toEqual(new Set(ids));
+    expect(result.sessions).toEqual({
+      outstanding: 60,
+      revoked: 60,
+      unmarked: [],
+      window: 60,
+      unwritten: [],
+    });
+    expect(await revokedSessions(user.sub, ids)).toEqual(new Set(ids));
+    expect(await markedSessions(user.sub, ids)).toEqual(new Set(ids));
   });
 
-  it('UnprocessedItems that never clear: the signout reports exactly which revocations are missing', async () => {
+  it('UnprocessedItems that never clear: the signout reports exactly which session records are not marked', async () => {
     // Arrange: every batch write holds back 4 items, for ever; the invocation has 3.5 s left
+    const user = await cognito.createUser('stuck-marks-user', PASSWORD);
+    const ids = await recordSessions(user.sub, 'stuck-marks-user', 60);
+    proxy.set({ kind: 'unprocessed', operations: ['BatchWriteItem'], holdBack: 4 });
+    // Act
+    const result = (await admins[2]!.handler(
+      { operation: 'signOutUser', user: 'stuck-marks-user', actor: 'race-test', reason: 'stuck' },
+      context(3500),
+    )) as SignOutResult;
+    proxy.set(undefined);
+    figures.signouts++;
+    // Assert
+    const marked = await markedSessions(user.sub, ids);
+    const unmarked = ids.filter((id) => !marked.has(id));
+    expect(result.ok).toBe(false);
+    expect(unmarked.length).toBeGreaterThan(0);
+    expect([...result.sessions.unmarked].sort()).toEqual([...unmarked].sort());
+    expect(result.sessions.revoked).toBe(60 - unmarked.length);
+    expect(result.error?.message).toContain(
+      `${unmarked.length} of 60 session records were not marked revoked`,
+    );
+    // The revocations themselves were all written: every token of the user is refused.
+    expect(result.sessions.unwritten).toEqual([]);
+    expect(result.watermark).toMatchObject({ written: true, inForce: true });
+  });
+
+  it('throttled revocation writes that never clear: the signout reports exactly which revocations are missing', async () => {
+    // Arrange: every rev#session# PutItem is throttled, for ever; the invocation has 3.5 s left
     const user = await cognito.createUser('stuck-user', PASSWORD);
     const ids = await recordSessions(user.sub, 'stuck-user', 60);
-    proxy.set({ kind: 'unprocessed', operations: ['BatchWriteItem'], holdBack: 4 });
+    proxy.set({ kind: 'throttle', operations: ['PutItem'], bodyContains: 'rev#session#' });
     // Act
     const result = (await admins[2]!.handler(
       { operation: 'signOutUser', user: 'stuck-user', actor: 'race-test', reason: 'stuck' },
@@ -388,7 +494,7 @@ describe('concurrent signouts and partial batch failures', () => {
     proxy.set(undefined);
     figures.signouts++;
     // Assert: not ok, and what it says is missing is exactly what the table lacks
-    const present = await revokedSessions(ids);
+    const present = await revokedSessions(user.sub, ids);
     const missing = ids.filter((id) => !present.has(id));
     expect(result.ok).toBe(false);
     expect(result.error?.code).toBe('incomplete');
@@ -396,7 +502,9 @@ describe('concurrent signouts and partial batch failures', () => {
     expect(result.sessions.unwritten.map((k) => k.id).sort()).toEqual([...missing].sort());
     expect(result.sessions.unwritten.every((k) => k.scope === 'session')).toBe(true);
     expect(result.sessions.revoked).toBe(60 - missing.length);
-    expect(result.error?.message).toContain(`${missing.length} of 60 session revocations were not written`);
+    expect(result.error?.message).toContain(
+      `${missing.length} of 60 session revocations in the cross-clock window were not written`,
+    );
     // The watermark itself was written, so every token of the user is refused anyway.
     expect(result.watermark).toMatchObject({ written: true, inForce: true });
   });

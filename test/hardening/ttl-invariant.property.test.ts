@@ -27,6 +27,7 @@ import {
   tokenRevocationExpiry,
   userWatermarkExpiry,
 } from '../../lambdas/core/lifetime.js';
+import { crossClockWindowSeconds } from '../../lambdas/admin-signout/operations.js';
 import { decide, type RevocationEntry } from '../../lambdas/core/revocation.js';
 import type { TokenFacts } from '../../lambdas/core/token.js';
 import { fuzz } from './support/fuzz.js';
@@ -142,7 +143,7 @@ describe('TTL invariant: no entry expires while a token it covers could still be
           checked += assertCovers(
             world,
             token,
-            { scope: 'token', id: 'jti-1', revokedAt: now, expiresAt },
+            { sub: SUB, scope: 'token', id: 'jti-1', revokedAt: now, expiresAt },
             writtenAt,
             u,
           );
@@ -190,7 +191,7 @@ describe('TTL invariant: no entry expires while a token it covers could still be
           checked += assertCovers(
             world,
             token,
-            { scope: 'session', id: 'sid-1', revokedAt: now, expiresAt },
+            { sub: SUB, scope: 'session', id: 'sid-1', revokedAt: now, expiresAt },
             writtenAt,
             u,
           );
@@ -237,6 +238,7 @@ describe('TTL invariant: no entry expires while a token it covers could still be
             refreshTokensRevoked: refreshRevoked,
           });
           const entry: RevocationEntry = {
+            sub: SUB,
             scope: 'user',
             id: SUB,
             notBefore,
@@ -293,7 +295,7 @@ describe('TTL invariant: no entry expires while a token it covers could still be
           checked += assertCovers(
             world,
             token,
-            { scope: 'origin', id: 'origin-1', revokedAt: now, expiresAt },
+            { sub: SUB, scope: 'origin', id: 'origin-1', revokedAt: now, expiresAt },
             revokedAt,
             u,
           );
@@ -304,6 +306,65 @@ describe('TTL invariant: no entry expires while a token it covers could still be
     expect(checked).toBeGreaterThan(1000);
   });
 
+  it('signout: every listed session whose tokens the watermark misses (Cognito ahead) is in the cross-clock window, and its explicit entry covers them', () => {
+    let checked = 0;
+    let missed = 0;
+    fc.assert(
+      fc.property(
+        worldArb.chain((w) =>
+          fc.tuple(
+            fc.constant(w),
+            lifetimeFor(w.policy),
+            unit,
+            fc.integer({
+              min: -2 * (w.policy.clockSkewSeconds + 10) * 1000,
+              max: 2 * (w.policy.clockSkewSeconds + 10) * 1000,
+            }),
+            unit,
+          ),
+        ),
+        ([world, lifetime, latencyShare, signoutAfterMs, u]) => {
+          // Arrange: the trigger records a session at T0, Cognito mints up to `latency` later; the signout writes
+          // its watermark around then (before or after, within twice the window).
+          const issuedAt = seconds(T0 + world.trigger);
+          const recordExpiresAt = sessionRecordExpiry(issuedAt, world.policy);
+          const mintedAt = T0 + Math.floor(latencyShare * world.latency);
+          const token = mint(world, mintedAt, lifetime);
+          const signOutAt = T0 + signoutAfterMs;
+          const notBefore = seconds(signOutAt + world.writer);
+          const watermark: RevocationEntry = {
+            sub: SUB,
+            scope: 'user',
+            id: SUB,
+            notBefore,
+            revokedAt: notBefore,
+            expiresAt: userWatermarkExpiry(notBefore, world.policy, { refreshTokensRevoked: true }),
+          };
+          // The signout lists the records issued by the watermark (`issuedAt <= notBefore`) as outstanding.
+          if (issuedAt > notBefore || mintedAt > signOutAt) return; // a session begun after the signout
+          if (decide(token, [watermark], seconds(Math.max(mintedAt, signOutAt))).revoked) return;
+          missed++;
+          // Assert: the watermark misses this token only if the record falls in the window…
+          expect(issuedAt >= notBefore - crossClockWindowSeconds(world.policy)).toBe(true);
+          // …and the explicit entry written for it lives as long as the token.
+          const now = seconds(signOutAt + world.writer);
+          const entry: RevocationEntry = {
+            sub: SUB,
+            scope: 'session',
+            id: 'sid-1',
+            revokedAt: now,
+            expiresAt: sessionRevocationExpiry(now, world.policy, recordExpiresAt),
+          };
+          checked += assertCovers(world, token, entry, signOutAt, u);
+        },
+      ),
+      fuzz(4000),
+    );
+    // The case is real: Cognito's clock ahead of the writer's makes the watermark miss fresh tokens.
+    expect(missed).toBeGreaterThan(20);
+    expect(checked).toBeGreaterThan(20);
+  });
+
   it('a skew of 0 s cannot keep the invariant (a token is accepted at the instant a = exp), so the policy refuses it', () => {
     // Arrange: perfectly synchronised clocks, no margin
     const token: TokenFacts = { sub: SUB, issuedAt: 1_800_000_000, expiresAt: 1_800_003_600, jti: 'jti-1' };
@@ -312,7 +373,7 @@ describe('TTL invariant: no entry expires while a token it covers could still be
     // Act: the last instant aws-jwt-verify still accepts the token (exp >= now)
     const decision = decide(
       token,
-      [{ scope: 'token', id: 'jti-1', revokedAt: 0, expiresAt }],
+      [{ sub: SUB, scope: 'token', id: 'jti-1', revokedAt: 0, expiresAt }],
       token.expiresAt,
     );
     // Assert

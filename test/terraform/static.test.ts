@@ -251,7 +251,7 @@ describe('least privilege in the code (issue 6 item 7)', () => {
 
     // Assert
     expect(quoted.filter((s) => s === '*' || /:\*$/.test(s) || /^[a-z-]+:\*/.test(s))).toEqual([]);
-    expect(quoted).toContain('dynamodb:BatchGetItem');
+    expect(quoted).toContain('dynamodb:Query');
   });
 
   it('the only `*` in a function policy is the log group streams suffix', () => {

@@ -1,15 +1,16 @@
 /**
- * The authorizer's read side of the blocklist on DynamoDB: one round trip per lookup (`GetItem` for one key,
- * `BatchGetItem` for several), strongly consistent by default, bounded by a deadline with a bounded number of
- * attempts. Unprocessed keys in a `BatchGetItem` answer are not an answer: they are asked again within the
- * deadline, and a lookup that cannot get every key answered rejects (the authorizer then fails closed).
- * Entries are decoded with schema.ts; expired ones are returned as they are (the core ignores them).
+ * The authorizer's read side of the blocklist on DynamoDB: ONE strongly consistent `Query` of the user's `rev#` range
+ * per decision (one read unit for any user whose live revocations are under 4 KB), bounded by a deadline with a
+ * bounded number of attempts. The answer must be exactly the answer to that query (schema.ts
+ * `revocationsFromQuery`): a paginated, truncated or foreign answer is `StoreError('malformed')`, never "not revoked".
+ * Entries are returned as stored; expired ones too (the core ignores them).
  */
-import { StoreError, type StoreCallOptions, type BlocklistReader } from '../../core/ports.js';
-import type { RevocationEntry, RevocationKey } from '../../core/revocation.js';
+import { StoreError, type RevocationReader, type StoreCallOptions } from '../../core/ports.js';
+import type { RevocationEntry } from '../../core/revocation.js';
+import { isValidId } from '../../core/token.js';
 import type { DynamoHttpClient } from './http-client.js';
 import { isRetryable } from './http-client.js';
-import { type Item, type ItemKey, itemToRevocation, revocationItemKey } from './schema.js';
+import { revocationsFromQuery, userRevocationsQuery } from './schema.js';
 
 export interface DynamoBlocklistReaderOptions {
   readonly client: Pick<DynamoHttpClient, 'call'>;
@@ -21,68 +22,38 @@ export interface DynamoBlocklistReaderOptions {
   /** Attempts within the deadline (>= 1). */
   readonly maxAttempts: number;
   /** Called after every round trip (for metrics and the benchmark's round-trip count). */
-  readonly onRoundTrip?: (operation: 'GetItem' | 'BatchGetItem', ms: number, ok: boolean) => void;
-}
-
-/** DynamoDB's BatchGetItem limit. */
-export const MAX_KEYS_PER_LOOKUP = 100;
-
-interface GetItemOutput {
-  Item?: Item;
-}
-interface BatchGetItemOutput {
-  Responses?: Record<string, Item[]>;
-  UnprocessedKeys?: Record<string, { Keys?: ItemKey[] }>;
+  readonly onRoundTrip?: (operation: 'Query', ms: number, ok: boolean) => void;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function createDynamoBlocklistReader(options: DynamoBlocklistReaderOptions): BlocklistReader {
+export function createDynamoBlocklistReader(options: DynamoBlocklistReaderOptions): RevocationReader {
   const { client, tableName, timeoutMs } = options;
   const consistentRead = options.consistentRead ?? true;
   const maxAttempts = Math.max(1, Math.floor(options.maxAttempts));
 
-  function shape<T>(value: T, what: string): T {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new StoreError('malformed', `DynamoDB ${what} answer has an unexpected shape`);
-    }
-    return value;
-  }
-
-  async function timed<T>(operation: 'GetItem' | 'BatchGetItem', run: () => Promise<T>): Promise<T> {
+  async function timed<T>(run: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
       const out = await run();
-      options.onRoundTrip?.(operation, performance.now() - started, true);
+      options.onRoundTrip?.('Query', performance.now() - started, true);
       return out;
     } catch (error) {
-      options.onRoundTrip?.(operation, performance.now() - started, false);
+      options.onRoundTrip?.('Query', performance.now() - started, false);
       throw error;
     }
   }
 
-  async function find(
-    keys: readonly RevocationKey[],
-    callOptions: StoreCallOptions = {},
-  ): Promise<RevocationEntry[]> {
-    const unique = new Map<string, ItemKey>();
-    for (const key of keys) {
-      const itemKey = revocationItemKey(key);
-      unique.set(itemKey.pk.S, itemKey);
-    }
-    if (unique.size === 0) return [];
-    if (unique.size > MAX_KEYS_PER_LOOKUP) {
-      throw new StoreError(
-        'unknown',
-        `a lookup takes at most ${MAX_KEYS_PER_LOOKUP} keys, got ${unique.size}`,
-      );
-    }
+  async function readUser(sub: string, callOptions: StoreCallOptions = {}): Promise<RevocationEntry[]> {
+    if (!isValidId(sub)) throw new StoreError('unknown', 'a lookup needs a valid sub');
+    const input = userRevocationsQuery(tableName, sub, consistentRead);
     const started = performance.now();
     const deadline = started + timeoutMs;
     const outer = callOptions.signal;
-    let pending = [...unique.values()];
-    const items: Item[] = [];
     let lastError: unknown;
+    // A throttled attempt makes the whole lookup "throttled" even when a later attempt ran into the deadline: the
+    // authorizer must not mistake an attacker-driven hot partition for an outage (fail-open never applies to it).
+    let throttled = false;
 
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const remaining = deadline - performance.now();
@@ -90,40 +61,8 @@ export function createDynamoBlocklistReader(options: DynamoBlocklistReaderOption
       // Leave time for the attempts still to come: the first attempt may hang on a dead connection.
       const budget = Math.max(1, Math.floor(remaining / (maxAttempts - attempt + 1)));
       try {
-        if (pending.length === 1) {
-          const out = await timed('GetItem', () =>
-            client.call<GetItemOutput>(
-              'GetItem',
-              { TableName: tableName, Key: pending[0], ConsistentRead: consistentRead },
-              outer,
-              budget,
-            ),
-          );
-          const item = shape(out, 'GetItem').Item;
-          if (item !== undefined) items.push(shape(item, 'GetItem'));
-          pending = [];
-        } else {
-          const out = await timed('BatchGetItem', () =>
-            client.call<BatchGetItemOutput>(
-              'BatchGetItem',
-              { RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistentRead } } },
-              outer,
-              budget,
-            ),
-          );
-          const found = shape(out, 'BatchGetItem').Responses?.[tableName] ?? [];
-          if (!Array.isArray(found))
-            throw new StoreError('malformed', 'BatchGetItem Responses is not a list');
-          for (const item of found) items.push(shape(item, 'BatchGetItem'));
-          const unprocessed = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
-          pending = Array.isArray(unprocessed) ? unprocessed : [];
-          if (pending.length > 0) {
-            lastError = new StoreError('throttled', `BatchGetItem left ${pending.length} key(s) unprocessed`);
-            await sleep(Math.min(10 * attempt, Math.max(0, deadline - performance.now())));
-            continue;
-          }
-        }
-        return items.map((item) => itemToRevocation(item));
+        const out = await timed(() => client.call<unknown>('Query', input, outer, budget));
+        return revocationsFromQuery(sub, out);
       } catch (error) {
         const mapped =
           error instanceof StoreError
@@ -131,6 +70,7 @@ export function createDynamoBlocklistReader(options: DynamoBlocklistReaderOption
             : new StoreError('unknown', error instanceof Error ? error.message : String(error), {
                 cause: error,
               });
+        if (mapped.kind === 'throttled') throttled = true;
         // A timeout of this attempt is worth another one; a timeout of the caller's signal is not.
         if (mapped.kind === 'timeout' && !outer?.aborted) {
           lastError = mapped;
@@ -143,11 +83,11 @@ export function createDynamoBlocklistReader(options: DynamoBlocklistReaderOption
     }
     const elapsed = Math.round(performance.now() - started);
     const detail = lastError instanceof Error ? lastError.message : 'deadline passed';
-    const kind = lastError instanceof StoreError ? lastError.kind : 'timeout';
+    const kind = throttled ? 'throttled' : lastError instanceof StoreError ? lastError.kind : 'timeout';
     throw new StoreError(kind, `blocklist lookup failed after ${elapsed} ms: ${detail}`, {
       cause: lastError,
     });
   }
 
-  return { find };
+  return { readUser };
 }

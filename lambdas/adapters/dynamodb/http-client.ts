@@ -141,7 +141,7 @@ function errorFor(status: number, body: string): StoreError {
   return new StoreError('unknown', text);
 }
 
-/** Longest answer accepted (a 100-item BatchGetItem of revocation entries is a few KiB). */
+/** Longest answer accepted (a Query page is at most 1 MB; a user's `rev#` range is usually under 4 KB). */
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 export function createDynamoHttpClient(options: DynamoHttpClientOptions): DynamoHttpClient {

@@ -1,14 +1,16 @@
 /**
- * The blocklist and session inventory on the AWS SDK's DynamoDB client. Used by the token trigger (records sessions)
- * and the admin signout Lambda (writes revocations, reads sessions and entries). The authorizer has its own lean reader.
+ * The blocklist and session inventory on the AWS SDK's DynamoDB client (table layout v2, schema.ts). Used by the token
+ * trigger (records sessions) and the admin signout Lambda (writes revocations, marks and reads sessions, reads
+ * entries and their audit). The authorizer has its own lean reader.
  *
- * Every call maps transport failures onto `StoreError` kinds; writes never claim success for an item DynamoDB did not
- * accept: `revoke` retries `UnprocessedItems` with backoff until done or the caller's signal fires, and returns the
- * keys it could not write.
+ * Every call maps transport failures onto `StoreError` kinds. Revocation writes are conditional and only ever extend
+ * (a stored entry with a later expiry — and for the watermark a later `notBefore` — is kept; BatchWriteItem cannot be
+ * conditional, so they are single PutItems run a few at a time). Writes never claim success for an item DynamoDB did
+ * not accept: they are retried with backoff until done or the caller's signal fires, and the keys that could not be
+ * written are returned.
  */
 import {
   type AttributeValue as SdkAttributeValue,
-  BatchGetItemCommand,
   BatchWriteItemCommand,
   type BatchWriteItemCommandOutput,
   type DynamoDBClient,
@@ -18,34 +20,46 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import {
-  type BlocklistReader,
   type BlocklistWriter,
+  type RevocationAuditReader,
+  type RevocationReader,
   type SessionInventory,
+  type SessionMark,
   type StoreCallOptions,
   StoreError,
   type StoreErrorKind,
 } from '../../core/ports.js';
-import type { RevocationEntry, RevocationKey } from '../../core/revocation.js';
+import {
+  dominates,
+  extendEntry,
+  keyString,
+  type RevocationEntry,
+  type RevocationKey,
+} from '../../core/revocation.js';
 import type { SessionRecord } from '../../core/session.js';
 import {
+  AUDIT_SORT_PREFIX,
+  auditToItem,
   type Item,
+  itemToAudit,
   itemToRevocation,
   itemToSession,
   PARTITION_KEY,
   revocationItemKey,
+  revocationsFromQuery,
   revocationToItem,
   SESSION_SORT_PREFIX,
   SORT_KEY,
   sessionToItem,
   TTL_ATTRIBUTE,
   userPartition,
+  userRevocationsQuery,
 } from './schema.js';
 
-/** DynamoDB's limits per batch call. */
+/** DynamoDB's limit per BatchWriteItem call. */
 export const BATCH_WRITE_LIMIT = 25;
-export const BATCH_GET_LIMIT = 100;
-/** BatchGetItem calls per lookup before unprocessed keys count as a throttling failure (without a deadline signal). */
-const MAX_READ_ATTEMPTS = 8;
+/** Rounds of read-merge-write a watermark raise tries against concurrent raises before giving up. */
+const MAX_WATERMARK_ROUNDS = 8;
 /** How long `revoke` keeps retrying unprocessed items when the caller passes no signal. */
 export const DEFAULT_WRITE_DEADLINE_MS = 20_000;
 
@@ -54,7 +68,7 @@ export interface SdkStoreOptions {
   readonly tableName: string;
   /** Strongly consistent reads (default true): a revocation counts as soon as its write returned. */
   readonly consistentRead?: boolean;
-  /** BatchWriteItem calls in flight at once during `revoke` (default 4). */
+  /** Write calls in flight at once during `revoke` / `markRevoked` (default 4). */
   readonly writeConcurrency?: number;
   /** First backoff before retrying unprocessed items, doubled per retry with full jitter (default 25 ms). */
   readonly retryBaseDelayMs?: number;
@@ -67,7 +81,7 @@ export interface SdkStoreOptions {
   readonly maxFailedCallsPerBatch?: number;
 }
 
-export type SdkStore = BlocklistReader & BlocklistWriter & SessionInventory;
+export type SdkStore = RevocationReader & RevocationAuditReader & BlocklistWriter & SessionInventory;
 
 const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',
@@ -126,24 +140,26 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** One per key, in first-seen order; for a repeated key the later value wins, as a second Put would. */
-function dedupeKeys<K extends RevocationKey>(keys: readonly K[]): K[] {
-  const byKey = new Map<string, K>();
-  for (const key of keys) byKey.set(`${key.scope}#${key.id}`, key);
+/** One per key, in first-seen order; a repeated key is merged extend-only, as two conditional writes would be. */
+function dedupeEntries(entries: readonly RevocationEntry[]): RevocationEntry[] {
+  const byKey = new Map<string, RevocationEntry>();
+  for (const entry of entries) {
+    const id = keyString(entry);
+    const seen = byKey.get(id);
+    byKey.set(id, seen ? extendEntry(seen, entry) : entry);
+  }
   return [...byKey.values()];
+}
+
+function isConditionFailure(error: unknown): boolean {
+  const cause = (error as StoreError | undefined)?.cause as { name?: string } | undefined;
+  return cause?.name === 'ConditionalCheckFailedException';
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-function keyOfWriteRequest(request: WriteRequest): RevocationKey | undefined {
-  const pk = request.PutRequest?.Item?.[PARTITION_KEY]?.S ?? request.DeleteRequest?.Key?.[PARTITION_KEY]?.S;
-  if (pk === undefined) return undefined;
-  const hash = pk.indexOf('#');
-  return { scope: pk.slice(0, hash) as RevocationKey['scope'], id: pk.slice(hash + 1) };
 }
 
 export function createSdkStore(options: SdkStoreOptions): SdkStore {
@@ -192,98 +208,129 @@ export function createSdkStore(options: SdkStoreOptions): SdkStore {
         if (error instanceof StoreError && retryable(error) && ++failedCalls < maxFailedCalls) continue;
         return pending;
       }
-      pending = output.UnprocessedItems?.[tableName] ?? [];
+      // An answer that is not exactly what was asked is not taken as "written": the whole batch stays pending
+      // (rewriting an item is harmless) unless UnprocessedItems is absent/empty or lists this table's requests only.
+      const unprocessed = output.UnprocessedItems;
+      if (unprocessed === undefined || unprocessed === null) {
+        pending = [];
+      } else if (
+        typeof unprocessed !== 'object' ||
+        Object.keys(unprocessed).some((table) => table !== tableName) ||
+        (unprocessed[tableName] !== undefined && !Array.isArray(unprocessed[tableName]))
+      ) {
+        if (++failedCalls >= maxFailedCalls) return pending;
+      } else {
+        pending = unprocessed[tableName] ?? [];
+      }
     }
     return pending;
   }
 
-  async function find(
-    keys: readonly RevocationKey[],
-    opts: StoreCallOptions = {},
-  ): Promise<RevocationEntry[]> {
-    const unique = dedupeKeys(keys);
-    if (unique.length === 0) return [];
-    if (unique.length > BATCH_GET_LIMIT)
-      throw new StoreError('malformed', `at most ${BATCH_GET_LIMIT} keys per lookup`);
-    if (unique.length === 1) {
-      const only = unique[0] as RevocationKey;
-      const out = await send(
-        (abortSignal) =>
-          client.send(
-            new GetItemCommand({
-              TableName: tableName,
-              Key: revocationItemKey(only),
-              ConsistentRead: consistentRead,
-            }),
-            { abortSignal },
-          ),
-        opts.signal,
-      );
-      return out.Item ? [itemToRevocation(out.Item as Item)] : [];
-    }
-    const found: RevocationEntry[] = [];
-    let pending: Record<string, { S: string }>[] = unique.map((k) => revocationItemKey(k));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= MAX_READ_ATTEMPTS) {
-        throw new StoreError(
-          'throttled',
-          `${pending.length} keys still unprocessed after ${attempt} BatchGetItem calls`,
-        );
-      }
-      if (attempt > 0) await sleep(Math.random() * Math.min(maxDelay, baseDelay * 2 ** attempt), opts.signal);
-      const out = await send(
-        (abortSignal) =>
-          client.send(
-            new BatchGetItemCommand({
-              RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistentRead } },
-            }),
-            { abortSignal },
-          ),
-        opts.signal,
-      );
-      for (const item of out.Responses?.[tableName] ?? []) found.push(itemToRevocation(item as Item));
-      pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, { S: string }>[];
-    }
-    return found;
-  }
-
-  async function revoke(
-    entries: readonly RevocationEntry[],
-    opts: StoreCallOptions = {},
-  ): Promise<{ unwritten: RevocationKey[] }> {
-    const unique = dedupeKeys(entries);
-    const batches = chunk(
-      unique.map(
-        (e): WriteRequest => ({
-          PutRequest: { Item: revocationToItem(e) as Record<string, SdkAttributeValue> },
-        }),
-      ),
-      BATCH_WRITE_LIMIT,
+  async function readUser(sub: string, opts: StoreCallOptions = {}): Promise<RevocationEntry[]> {
+    const out = await send(
+      (abortSignal) =>
+        client.send(new QueryCommand(userRevocationsQuery(tableName, sub, consistentRead)), { abortSignal }),
+      opts.signal,
     );
-    const unwritten: RevocationKey[] = [];
-    // Without a caller deadline, unprocessed items are retried for at most DEFAULT_WRITE_DEADLINE_MS.
-    const signal = opts.signal ?? AbortSignal.timeout(DEFAULT_WRITE_DEADLINE_MS);
-    let next = 0;
-    async function worker() {
-      while (next < batches.length) {
-        const batch = batches[next++] as WriteRequest[];
-        const left = await writeBatch(batch, signal);
-        for (const request of left) {
-          const key = keyOfWriteRequest(request);
-          if (key) unwritten.push(key);
-        }
-      }
-    }
-    await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
-    return { unwritten };
+    return revocationsFromQuery(sub, {
+      Items: out.Items,
+      Count: out.Count,
+      LastEvaluatedKey: out.LastEvaluatedKey,
+    });
   }
 
-  async function raiseWatermark(
-    entry: RevocationEntry,
-    opts: StoreCallOptions = {},
-  ): Promise<RevocationEntry> {
-    if (entry.scope !== 'user' || typeof entry.notBefore !== 'number')
-      throw new StoreError('malformed', 'a watermark is a user-scope entry with notBefore');
+  async function readAudit(sub: string, opts: StoreCallOptions = {}): Promise<RevocationEntry[]> {
+    const items = await queryAll(sub, AUDIT_SORT_PREFIX, opts);
+    return items.map((item) => itemToAudit(item));
+  }
+
+  /** Every item of the user's partition under `prefix`, all pages (admin reads; the authorizer never pages). */
+  async function queryAll(sub: string, prefix: string, opts: StoreCallOptions): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await send(
+        (abortSignal) =>
+          client.send(
+            new QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+              ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+              ExpressionAttributeValues: { ':pk': { S: userPartition(sub) }, ':prefix': { S: prefix } },
+              ConsistentRead: consistentRead,
+              ExclusiveStartKey: startKey as never,
+            }),
+            { abortSignal },
+          ),
+        opts.signal,
+      );
+      if (!Array.isArray(out.Items)) throw new StoreError('malformed', 'Query answer has no Items list');
+      for (const item of out.Items) {
+        if (item?.[PARTITION_KEY]?.S !== userPartition(sub) || !item?.[SORT_KEY]?.S?.startsWith(prefix))
+          throw new StoreError('malformed', 'Query answer holds an item outside the asked range');
+        items.push(item as Item);
+      }
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  async function readEntry(key: RevocationKey, opts: StoreCallOptions): Promise<RevocationEntry | undefined> {
+    const out = await send(
+      (abortSignal) =>
+        client.send(
+          new GetItemCommand({ TableName: tableName, Key: revocationItemKey(key), ConsistentRead: true }),
+          { abortSignal },
+        ),
+      opts.signal,
+    );
+    if (out.Item === undefined) return undefined;
+    const asked = revocationItemKey(key);
+    if (out.Item?.[PARTITION_KEY]?.S !== asked.pk.S || out.Item?.[SORT_KEY]?.S !== asked.sk.S)
+      throw new StoreError('malformed', 'GetItem answer holds another item than the one asked');
+    return itemToRevocation(out.Item as Item);
+  }
+
+  /** The audit item of a write that took effect; best effort (the revocation is in force without it). */
+  async function writeAudit(entry: RevocationEntry, opts: StoreCallOptions): Promise<void> {
+    if (!entry.actor && !entry.reason) return;
+    try {
+      await send(
+        (abortSignal) =>
+          client.send(new PutItemCommand({ TableName: tableName, Item: auditToItem(entry) as never }), {
+            abortSignal,
+          }),
+        opts.signal,
+      );
+    } catch {
+      // The CloudWatch audit line of the admin operation still records who and why.
+    }
+  }
+
+  /** Retries `run` on throttling / unavailability with backoff until it succeeds, fails otherwise, or the deadline. */
+  async function withRetries<T>(run: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    let failed = 0;
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0) {
+        const cap = Math.min(maxDelay, baseDelay * 2 ** Math.min(attempt - 1, 16));
+        await sleep(Math.random() * cap, signal);
+      }
+      try {
+        return await run();
+      } catch (error) {
+        if (
+          !(error instanceof StoreError) ||
+          !retryable(error) ||
+          ++failed >= maxFailedCalls ||
+          signal.aborted
+        )
+          throw error;
+      }
+    }
+  }
+
+  /** One conditional, extend-only write of a scoped (origin / session / token) entry. */
+  async function extendScoped(entry: RevocationEntry, signal: AbortSignal): Promise<void> {
     try {
       await send(
         (abortSignal) =>
@@ -291,28 +338,103 @@ export function createSdkStore(options: SdkStoreOptions): SdkStore {
             new PutItemCommand({
               TableName: tableName,
               Item: revocationToItem(entry) as never,
-              // Concurrent signouts converge on the latest watermark (and, at an equal one, the longest TTL).
-              ConditionExpression:
-                'attribute_not_exists(#pk) OR attribute_not_exists(#nb) OR #nb < :nb OR (#nb = :nb AND #exp < :exp)',
-              ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#nb': 'notBefore', '#exp': TTL_ATTRIBUTE },
-              ExpressionAttributeValues: {
-                ':nb': { N: String(Math.floor(entry.notBefore as number)) },
-                ':exp': { N: String(Math.floor(entry.expiresAt)) },
-              },
+              // A stored entry that lives as long or longer is kept: a second request with a smaller expiry never
+              // shortens a revocation (finding 4).
+              ConditionExpression: 'attribute_not_exists(#pk) OR #exp < :exp',
+              ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#exp': TTL_ATTRIBUTE },
+              ExpressionAttributeValues: { ':exp': { N: String(Math.floor(entry.expiresAt)) } },
             }),
             { abortSignal },
           ),
-        opts.signal,
+        signal,
       );
-      return entry;
     } catch (error) {
-      const cause = (error as StoreError).cause as { name?: string } | undefined;
-      if (cause?.name !== 'ConditionalCheckFailedException') throw error;
+      if (isConditionFailure(error)) return; // a stronger entry is already stored: revoked as asked
+      throw error;
     }
-    const stored = await find([{ scope: 'user', id: entry.id }], opts);
-    const current = stored[0];
-    if (!current) throw new StoreError('unknown', 'watermark condition failed but no watermark is stored');
-    return current;
+    await writeAudit(entry, { signal });
+  }
+
+  async function revoke(
+    entries: readonly RevocationEntry[],
+    opts: StoreCallOptions = {},
+  ): Promise<{ unwritten: RevocationKey[] }> {
+    const unique = dedupeEntries(entries);
+    const unwritten: RevocationKey[] = [];
+    // Without a caller deadline, throttled writes are retried for at most DEFAULT_WRITE_DEADLINE_MS.
+    const signal = opts.signal ?? AbortSignal.timeout(DEFAULT_WRITE_DEADLINE_MS);
+    let next = 0;
+    async function worker() {
+      while (next < unique.length) {
+        const entry = unique[next++] as RevocationEntry;
+        try {
+          if (signal.aborted) throw new StoreError('timeout', 'deadline passed');
+          if (entry.scope === 'user') await raiseWatermark(entry, { signal });
+          else await withRetries(() => extendScoped(entry, signal), signal);
+        } catch {
+          unwritten.push({ sub: entry.sub, scope: entry.scope, id: entry.id });
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(concurrency, unique.length) }, worker));
+    return { unwritten };
+  }
+
+  async function raiseWatermark(
+    entry: RevocationEntry,
+    opts: StoreCallOptions = {},
+  ): Promise<RevocationEntry> {
+    if (entry.scope !== 'user' || entry.id !== entry.sub || typeof entry.notBefore !== 'number')
+      throw new StoreError('malformed', 'a watermark is a user-scope entry (id = sub) with notBefore');
+    const n = (v: number) => ({ N: String(Math.floor(v)) });
+    // DynamoDB refuses expression names or values the expression does not use: each condition brings its own.
+    let names: Record<string, string> = { '#pk': PARTITION_KEY, '#nb': 'notBefore', '#exp': TTL_ATTRIBUTE };
+    // First: this entry dominates whatever is stored (the usual case) — one conditional put.
+    let candidate = entry;
+    let condition = 'attribute_not_exists(#pk) OR (#nb <= :nb AND #exp <= :exp)';
+    let values: Record<string, { N: string }> = {
+      ':nb': n(entry.notBefore as number),
+      ':exp': n(entry.expiresAt),
+    };
+    for (let round = 0; round < MAX_WATERMARK_ROUNDS; round++) {
+      try {
+        await send(
+          (abortSignal) =>
+            client.send(
+              new PutItemCommand({
+                TableName: tableName,
+                Item: revocationToItem(candidate) as never,
+                ConditionExpression: condition,
+                ExpressionAttributeNames: names,
+                ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+              }),
+              { abortSignal },
+            ),
+          opts.signal,
+        );
+        await writeAudit(candidate, opts);
+        return candidate;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      // Something not dominated by the candidate is stored: merge extend-only (later notBefore, later expiry,
+      // independently) and write the merge only if the stored entry is still the one read.
+      const stored = await readEntry(entry, opts);
+      if (!stored) {
+        candidate = entry;
+        condition = 'attribute_not_exists(#pk)';
+        names = { '#pk': PARTITION_KEY };
+        values = {};
+        continue;
+      }
+      const merged = extendEntry(stored, entry);
+      if (dominates(stored, merged)) return stored;
+      candidate = { ...merged, actor: entry.actor, reason: entry.reason };
+      condition = '#nb = :oldnb AND #exp = :oldexp';
+      names = { '#nb': 'notBefore', '#exp': TTL_ATTRIBUTE };
+      values = { ':oldnb': n(stored.notBefore as number), ':oldexp': n(stored.expiresAt) };
+    }
+    throw new StoreError('throttled', `watermark still contended after ${MAX_WATERMARK_ROUNDS} rounds`);
   }
 
   async function record(session: SessionRecord, opts: StoreCallOptions = {}): Promise<void> {
@@ -326,32 +448,47 @@ export function createSdkStore(options: SdkStoreOptions): SdkStore {
   }
 
   async function listByUser(sub: string, opts: StoreCallOptions = {}): Promise<SessionRecord[]> {
-    const sessions: SessionRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await send(
-        (abortSignal) =>
-          client.send(
-            new QueryCommand({
-              TableName: tableName,
-              KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-              ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
-              ExpressionAttributeValues: {
-                ':pk': { S: userPartition(sub) },
-                ':prefix': { S: SESSION_SORT_PREFIX },
-              },
-              ConsistentRead: consistentRead,
-              ExclusiveStartKey: startKey as never,
-            }),
-            { abortSignal },
-          ),
-        opts.signal,
-      );
-      for (const item of out.Items ?? []) sessions.push(itemToSession(item as Item));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return sessions;
+    const items = await queryAll(sub, SESSION_SORT_PREFIX, opts);
+    return items.map((item) => itemToSession(item));
   }
 
-  return { find, revoke, raiseWatermark, record, listByUser };
+  /**
+   * Marks session records revoked (signout). Session records are not read by the authorizer, so BatchWriteItem puts
+   * (not conditional) are fine; unprocessed items are retried until the deadline and reported.
+   */
+  async function markRevoked(
+    sessions: readonly SessionRecord[],
+    mark: SessionMark,
+    opts: StoreCallOptions = {},
+  ): Promise<{ unwritten: string[] }> {
+    const requests = sessions.map(
+      (s): WriteRequest => ({
+        PutRequest: {
+          Item: sessionToItem({
+            ...s,
+            revokedAt: mark.revokedAt,
+            actor: mark.actor,
+            reason: mark.reason,
+          }) as Record<string, SdkAttributeValue>,
+        },
+      }),
+    );
+    const batches = chunk(requests, BATCH_WRITE_LIMIT);
+    const unwritten: string[] = [];
+    const signal = opts.signal ?? AbortSignal.timeout(DEFAULT_WRITE_DEADLINE_MS);
+    let next = 0;
+    async function worker() {
+      while (next < batches.length) {
+        const batch = batches[next++] as WriteRequest[];
+        for (const left of await writeBatch(batch, signal)) {
+          const id = left.PutRequest?.Item?.sessionId?.S;
+          if (id !== undefined) unwritten.push(id);
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+    return { unwritten };
+  }
+
+  return { readUser, readAudit, revoke, raiseWatermark, record, listByUser, markRevoked };
 }

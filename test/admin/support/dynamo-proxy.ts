@@ -1,6 +1,7 @@
 /**
- * A loopback proxy in front of dynalite that counts DynamoDB operations and can make BatchWriteItem answer with
- * `UnprocessedItems`, as DynamoDB does under throttling (dynalite never does). Requests and responses are otherwise
+ * A loopback proxy in front of dynalite that counts DynamoDB operations, can make BatchWriteItem answer with
+ * `UnprocessedItems` and any operation answer with a throughput error, as DynamoDB does under throttling (dynalite
+ * never does). Requests and responses are otherwise
  * passed through untouched; a modified response drops `x-amz-crc32` (the SDK checks it only when present).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
@@ -20,6 +21,8 @@ export interface DynamoProxy {
   unprocessedItems(): number;
   /** Makes the next `calls` BatchWriteItem calls leave items unprocessed. */
   leaveUnprocessed(calls: number): void;
+  /** Answers the next `calls` calls of `operation` with ProvisionedThroughputExceededException (as DynamoDB does). */
+  throttle(operation: string, calls: number): void;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -41,6 +44,7 @@ export async function startDynamoProxy(
   const calls: Record<string, number> = {};
   let unprocessedLeft = options.unprocessedBatchWrites ?? 0;
   let unprocessedTotal = 0;
+  const throttled: Record<string, number> = {};
 
   const forward = (req: IncomingMessage, body: Buffer) =>
     new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(
@@ -61,6 +65,17 @@ export async function startDynamoProxy(
       const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
       calls[operation] = (calls[operation] ?? 0) + 1;
       let body = await readBody(req);
+      if ((throttled[operation] ?? 0) > 0) {
+        throttled[operation] = (throttled[operation] ?? 0) - 1;
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(
+          JSON.stringify({
+            __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+            message: 'throttled by the test proxy',
+          }),
+        );
+        return;
+      }
       let held: Record<string, unknown[]> | undefined;
       if (operation === 'BatchWriteItem' && unprocessedLeft > 0) {
         unprocessedLeft--;
@@ -123,6 +138,9 @@ export async function startDynamoProxy(
     unprocessedItems: () => unprocessedTotal,
     leaveUnprocessed(n) {
       unprocessedLeft = n;
+    },
+    throttle(operation, n) {
+      throttled[operation] = n;
     },
     reset() {
       for (const k of Object.keys(calls)) delete calls[k];

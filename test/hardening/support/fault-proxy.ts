@@ -8,7 +8,11 @@
  * `slow` (forward after `delayMs`), `malformed` (200 with a body that is not JSON), `truncated` (200 whose body stops
  * short of its Content-Length), `wrongShape` (200, valid JSON, an item of the wrong types), `unprocessed` (forwards
  * only part of a batch and answers the rest as `UnprocessedKeys` / `UnprocessedItems`, the way DynamoDB does under
- * load). Responses the proxy rewrites carry a correct `x-amz-crc32`, so only the fault itself is tested.
+ * load). Query answers that are not exactly what was asked (finding 5): `paginated` (adds `LastEvaluatedKey`),
+ * `noItems` (drops `Items`), `wrongCount` (a `Count` that is not the number of items), `foreignItem` (adds an item of
+ * another partition), `outsideRange` (adds an item of the asked partition outside the `rev#` range); other operations
+ * are forwarded unchanged by these. Responses the proxy rewrites carry a correct `x-amz-crc32`, so only the fault
+ * itself is tested.
  */
 import {
   createServer,
@@ -31,7 +35,12 @@ export type FaultKind =
   | 'malformed'
   | 'truncated'
   | 'wrongShape'
-  | 'unprocessed';
+  | 'unprocessed'
+  | 'paginated'
+  | 'noItems'
+  | 'wrongCount'
+  | 'foreignItem'
+  | 'outsideRange';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'hang',
@@ -45,6 +54,20 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'truncated',
   'wrongShape',
   'unprocessed',
+  'paginated',
+  'noItems',
+  'wrongCount',
+  'foreignItem',
+  'outsideRange',
+];
+
+/** The Query-answer faults (finding 5). */
+export const QUERY_SHAPE_FAULTS: readonly FaultKind[] = [
+  'paginated',
+  'noItems',
+  'wrongCount',
+  'foreignItem',
+  'outsideRange',
 ];
 
 export interface Fault {
@@ -57,6 +80,8 @@ export interface Fault {
   readonly delayMs?: number;
   /** `unprocessed`: how many items or keys of each batch to hold back (all when absent). */
   readonly holdBack?: number;
+  /** Applies only to requests whose body contains this text (e.g. `rev#session#`). */
+  readonly bodyContains?: string;
 }
 
 export interface FaultProxy {
@@ -153,7 +178,10 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
     stats.byOperation[operation] = (stats.byOperation[operation] ?? 0) + 1;
     const active = fault;
     const applies =
-      active !== undefined && remaining > 0 && (!active.operations || active.operations.includes(operation));
+      active !== undefined &&
+      remaining > 0 &&
+      (!active.operations || active.operations.includes(operation)) &&
+      (active.bodyContains === undefined || body.toString('utf8').includes(active.bodyContains));
     if (!applies || !active) {
       reply(res, await forward(target, req, body));
       return;
@@ -235,7 +263,65 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
       case 'unprocessed':
         await unprocessed(active, operation, req, res, body);
         return;
+      case 'paginated':
+      case 'noItems':
+      case 'wrongCount':
+      case 'foreignItem':
+      case 'outsideRange':
+        await queryShape(active.kind, operation, req, res, body);
+        return;
     }
+  };
+
+  /** Forwards a Query and rewrites its answer into one that is not exactly what was asked. */
+  const queryShape = async (
+    kind: FaultKind,
+    operation: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+  ) => {
+    const upstream = await forward(target, req, body);
+    if (operation !== 'Query' || upstream.status !== 200) {
+      reply(res, upstream);
+      return;
+    }
+    const request = JSON.parse(body.toString('utf8')) as {
+      ExpressionAttributeValues?: Record<string, { S?: string }>;
+    };
+    const pk = request.ExpressionAttributeValues?.[':pk']?.S ?? 'user#x';
+    const answer = JSON.parse(upstream.body.toString('utf8')) as {
+      Items?: unknown[];
+      Count?: number;
+      LastEvaluatedKey?: unknown;
+    };
+    const items = answer.Items ?? [];
+    const extra = (itemPk: string, sk: string) => ({
+      pk: { S: itemPk },
+      sk: { S: sk },
+      revokedAt: { N: '1' },
+      expiresAt: { N: '4000000000' },
+    });
+    switch (kind) {
+      case 'paginated':
+        answer.LastEvaluatedKey = { pk: { S: pk }, sk: { S: 'rev#token#zzz' } };
+        break;
+      case 'noItems':
+        delete answer.Items;
+        break;
+      case 'wrongCount':
+        answer.Count = items.length + 1;
+        break;
+      case 'foreignItem':
+        answer.Items = [...items, extra('user#someone-else', 'rev#token#x')];
+        answer.Count = items.length + 1;
+        break;
+      case 'outsideRange':
+        answer.Items = [...items, extra(pk, 'session#x')];
+        answer.Count = items.length + 1;
+        break;
+    }
+    send(res, 200, JSON.stringify(answer));
   };
 
   /** Forwards part of a batch; answers the rest as unprocessed. Non-batch operations are forwarded unchanged. */

@@ -13,6 +13,7 @@ const token: TokenFacts = {
   sessionId: 'sid-1',
 };
 const entry = (e: Partial<RevocationEntry> & Pick<RevocationEntry, 'scope' | 'id'>): RevocationEntry => ({
+  sub: token.sub,
   revokedAt: NOW - 10,
   expiresAt: NOW + 1000,
   ...e,
@@ -21,10 +22,10 @@ const entry = (e: Partial<RevocationEntry> & Pick<RevocationEntry, 'scope' | 'id
 describe('revocationKeysFor', () => {
   it('yields user, origin, session and token keys in order', () => {
     expect(revocationKeysFor(token)).toEqual([
-      { scope: 'user', id: token.sub },
-      { scope: 'origin', id: 'origin-1' },
-      { scope: 'session', id: 'sid-1' },
-      { scope: 'token', id: 'jti-1' },
+      { sub: token.sub, scope: 'user', id: token.sub },
+      { sub: token.sub, scope: 'origin', id: 'origin-1' },
+      { sub: token.sub, scope: 'session', id: 'sid-1' },
+      { sub: token.sub, scope: 'token', id: 'jti-1' },
     ]);
   });
 
@@ -32,7 +33,7 @@ describe('revocationKeysFor', () => {
     // Arrange
     const bare: TokenFacts = { ...token, jti: undefined, originJti: '', sessionId: 'has space' };
     // Act / Assert
-    expect(revocationKeysFor(bare)).toEqual([{ scope: 'user', id: token.sub }]);
+    expect(revocationKeysFor(bare)).toEqual([{ sub: token.sub, scope: 'user', id: token.sub }]);
   });
 });
 

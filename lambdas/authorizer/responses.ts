@@ -5,7 +5,12 @@
  * - HTTP API payload 2.0: `simple` mode `{ isAuthorized, context }`; `iam` mode an IAM policy. A deny is
  *   `{ isAuthorized: false }` / a Deny policy, which API Gateway answers with 403 (it sends 401 only when the
  *   identity source is missing, before calling the authorizer).
- * - AppSync: `{ isAuthorized, resolverContext }`; deny `{ isAuthorized: false }`.
+ * - AppSync: `{ isAuthorized, resolverContext, ttlOverride }`; deny `{ isAuthorized: false, ttlOverride: 0 }`.
+ *   AppSync caches a Lambda authorizer's answer for the API's `authorizerResultTtlInSeconds` unless the response
+ *   carries `ttlOverride` (the Terraform provider defaults that setting to 300 s): an allow cached that way
+ *   outlives a revocation. Every AppSync answer therefore says how long it may be cached — an allow for
+ *   `Shaping.appSyncAllowTtlSeconds` (default 0: not cached), a deny never (a deny cached through a store outage
+ *   would lock a user out after it ends; nothing un-revokes, so caching a deny buys nothing).
  *
  * Policy resource: API Gateway may cache the policy (authorizer result TTL) and reuse it for *other* methods of
  * the same API and stage, so the Allow covers every method and path of the stage (`<apiId>/<stage>/` followed by
@@ -63,6 +68,16 @@ export interface Shaping {
   readonly restStyle: boolean;
   readonly arn: string | undefined;
   readonly httpApiResponseMode: 'simple' | 'iam';
+  /** AppSync `ttlOverride` on an allow: how long AppSync may cache it (0 = not cached, the default). */
+  readonly appSyncAllowTtlSeconds?: number;
+}
+
+/** AppSync's own limit on `ttlOverride` / `authorizerResultTtlInSeconds` (seconds). */
+export const APPSYNC_MAX_TTL_SECONDS = 3600;
+
+function appSyncTtl(seconds: number | undefined): number {
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return 0;
+  return Math.min(Math.floor(seconds), APPSYNC_MAX_TTL_SECONDS);
 }
 
 /** The deny answer for this event: throws for REST, returns the not-authorized shape otherwise. */
@@ -72,6 +87,7 @@ export function denyResponse(shaping: Shaping): unknown {
     const resource = stageWideResource(shaping.arn);
     if (resource) return policy('unauthorized', 'Deny', resource);
   }
+  if (shaping.kind === 'appsync') return { isAuthorized: false, ttlOverride: 0 };
   return { isAuthorized: false };
 }
 
@@ -89,7 +105,11 @@ export function allowResponse(shaping: Shaping, principalId: string, context: Au
       return resource ? policy(principalId, 'Allow', resource, context) : undefined;
     }
     case 'appsync':
-      return { isAuthorized: true, resolverContext: context };
+      return {
+        isAuthorized: true,
+        resolverContext: context,
+        ttlOverride: appSyncTtl(shaping.appSyncAllowTtlSeconds),
+      };
     default:
       return undefined;
   }

@@ -184,13 +184,27 @@ describe('allow: every event shape answers in its own format', () => {
     });
   });
 
-  it('AppSync: { isAuthorized: true, resolverContext }', async () => {
+  it('AppSync: { isAuthorized: true, resolverContext, ttlOverride: 0 }', async () => {
     const handler = loadBundle('authorizer', env()).handler;
     const response = await handler(appSyncEvent(track(signIdToken({ revocation_sid: 's-app' }))));
     expect(response).toMatchObject({
       isAuthorized: true,
       resolverContext: { sessionId: 's-app', tokenUse: 'id' },
+      ttlOverride: 0,
     });
+  });
+
+  it('AppSync answers always carry ttlOverride: 0, so the API’s cache (300 s by default) never outlives a revocation (#9 finding 6)', async () => {
+    // Arrange
+    const handler = loadBundle('authorizer', env()).handler;
+    // Act
+    const allowed = (await handler(appSyncEvent(track(signIdToken())))) as Record<string, unknown>;
+    const denied = await invoke(handler, appSyncEvent('not-a-token'));
+    // Assert: the key is present with value 0 (absent would let authorizerResultTtlInSeconds apply).
+    expect(allowed.isAuthorized).toBe(true);
+    expect(Object.hasOwn(allowed, 'ttlOverride')).toBe(true);
+    expect(allowed.ttlOverride).toBe(0);
+    expect(denied.response).toEqual({ isAuthorized: false, ttlOverride: 0 });
   });
 });
 
@@ -247,7 +261,7 @@ describe('revocation scopes, read from dynalite', () => {
       handler,
       appSyncEvent(track(signAccessToken({ revocation_sid: 'session-revoked' }))),
     );
-    expect(revoked.response).toEqual({ isAuthorized: false });
+    expect(revoked.response).toEqual({ isAuthorized: false, ttlOverride: 0 });
     expect(denyLog).toMatchObject({ reason: 'revoked', scope: 'session' });
     expect(otherClaim.response).toMatchObject({ isAuthorized: true });
   });
@@ -558,7 +572,7 @@ describe('malformed and unacceptable input is denied, REST only ever throws Unau
     const appsync = await invoke(handler, appSyncEvent(value));
     expectUnauthorized(rest);
     expect(http).toEqual({ response: { isAuthorized: false } });
-    expect(appsync).toEqual({ response: { isAuthorized: false } });
+    expect(appsync).toEqual({ response: { isAuthorized: false, ttlOverride: 0 } });
   });
 
   it('TOKEN_USE=access refuses ID tokens (and TOKEN_USE=id refuses access tokens)', async () => {
@@ -569,7 +583,7 @@ describe('malformed and unacceptable input is denied, REST only ever throws Unau
     const accessRefused = await invoke(idOnly, appSyncEvent(track(signAccessToken())));
     expectUnauthorized(idRefused);
     expect(accessOk.response).toHaveProperty('principalId');
-    expect(accessRefused.response).toEqual({ isAuthorized: false });
+    expect(accessRefused.response).toEqual({ isAuthorized: false, ttlOverride: 0 });
     expect(lastDecision(output).decision).toMatchObject({ reason: 'wrong_token_use' });
     handler = loadBundle('authorizer', env()).handler;
   });
@@ -637,7 +651,7 @@ describe('configuration errors', () => {
     const handler = loadBundle('authorizer', env({ JWKS_URI: 'http://example.com/jwks.json' })).handler;
     const start = output.offset();
     const result = await invoke(handler, appSyncEvent(track(signAccessToken())));
-    expect(result.response).toEqual({ isAuthorized: false });
+    expect(result.response).toEqual({ isAuthorized: false, ttlOverride: 0 });
     expect(output.lines(start).join('\n')).toContain('JWKS_URI must be https');
   });
 });

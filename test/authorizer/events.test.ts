@@ -124,7 +124,10 @@ describe('responses', () => {
       httpApiResponseMode: 'simple',
     } as const;
     expect(() => denyResponse(rest)).toThrow(new Error('Unauthorized'));
-    expect(denyResponse({ ...rest, kind: 'appsync', restStyle: false })).toEqual({ isAuthorized: false });
+    expect(denyResponse({ ...rest, kind: 'appsync', restStyle: false })).toEqual({
+      isAuthorized: false,
+      ttlOverride: 0,
+    });
     expect(denyResponse({ ...rest, kind: 'http_v2', restStyle: false })).toEqual({ isAuthorized: false });
   });
 
@@ -138,6 +141,7 @@ describe('responses', () => {
     expect(allowResponse({ ...base, kind: 'appsync' }, 's', context)).toEqual({
       isAuthorized: true,
       resolverContext: context,
+      ttlOverride: 0,
     });
     expect(allowResponse({ ...base, kind: 'http_v2' }, 's', context)).toEqual({
       isAuthorized: true,
@@ -145,5 +149,26 @@ describe('responses', () => {
     });
     expect(allowResponse({ ...base, kind: 'rest_token', arn: 'nope' }, 's', context)).toBeUndefined();
     expect(allowResponse({ ...base, kind: 'unknown' }, 's', context)).toBeUndefined();
+  });
+
+  it('AppSync ttlOverride (#9 finding 6): the allow bound from the shaping, clamped to 0–3600; a deny is never cached', () => {
+    const base = {
+      restStyle: false,
+      arn: undefined,
+      httpApiResponseMode: 'simple',
+      kind: 'appsync',
+    } as const;
+    const ttl = (appSyncAllowTtlSeconds?: number) =>
+      (allowResponse({ ...base, appSyncAllowTtlSeconds }, 's', {}) as { ttlOverride: number }).ttlOverride;
+    expect(ttl()).toBe(0);
+    expect(ttl(30)).toBe(30);
+    expect(ttl(2.9)).toBe(2);
+    expect(ttl(-5)).toBe(0);
+    expect(ttl(Number.NaN)).toBe(0);
+    expect(ttl(99_999)).toBe(3600);
+    expect(denyResponse({ ...base, appSyncAllowTtlSeconds: 30 })).toEqual({
+      isAuthorized: false,
+      ttlOverride: 0,
+    });
   });
 });

@@ -206,6 +206,14 @@ describe('allow: every event shape answers in its own format', () => {
     expect(allowed.ttlOverride).toBe(0);
     expect(denied.response).toEqual({ isAuthorized: false, ttlOverride: 0 });
   });
+
+  it('in staleness mode the AppSync allow carries ttlOverride = REVOCATION_STALENESS_SECONDS; a deny still 0', async () => {
+    const handler = loadBundle('authorizer', env({ REVOCATION_STALENESS_SECONDS: '2' })).handler;
+    const allowed = (await handler(appSyncEvent(track(signIdToken())))) as Record<string, unknown>;
+    const denied = await invoke(handler, appSyncEvent('not-a-token'));
+    expect(allowed).toMatchObject({ isAuthorized: true, ttlOverride: 2 });
+    expect(denied.response).toEqual({ isAuthorized: false, ttlOverride: 0 });
+  });
 });
 
 describe('revocation scopes, read from dynalite', () => {

@@ -351,7 +351,8 @@ export function createAdminOperations(deps: AdminDeps) {
         const { unwritten } = entries.length
           ? await deps.writer.revoke(entries, { signal })
           : { unwritten: [] as RevocationKey[] };
-        const unmarkable = outstanding.filter((s) => s.revokedAt === undefined || s.revokedAt < revokedAt);
+        // A record an earlier signout already marked keeps that first mark (the revocation that ended it).
+        const unmarkable = outstanding.filter((s) => s.revokedAt === undefined);
         const { unwritten: unmarked } = unmarkable.length
           ? await deps.inventory.markRevoked(unmarkable, { revokedAt, actor, reason }, { signal })
           : { unwritten: [] as string[] };

@@ -26,7 +26,57 @@ function isLoopback(url: string): boolean {
   }
 }
 
+/** `--endpoint-url` must be an absolute http(s) URL; anything else is a one-line error that says what to give. */
+function checkEndpointUrl(url: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new InvokeError(
+      `--endpoint-url "${url}" is not an http(s) URL: give the Lambda endpoint \`npm start\` prints, e.g. http://127.0.0.1:9001`,
+    );
+  }
+}
+
+/** What to do about a failed Invoke call: the SDK's error plus a hint for the common causes. */
+export function explainInvokeFailure(target: InvokeTarget, error: unknown): string {
+  const e = error as { name?: string; code?: string; message?: string; errno?: string };
+  const message = e.message ?? String(error);
+  const code =
+    e.code ?? e.errno ?? /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT)\b/.exec(message)?.[1];
+  const base = `could not invoke ${target.functionName}: ${e.name ?? 'Error'}: ${message}`;
+  const where = target.endpointUrl ?? 'the Lambda API';
+  if (code === 'ECONNREFUSED') {
+    return target.endpointUrl && isLoopback(target.endpointUrl)
+      ? `${base} — nothing listens at ${where}: is the local stack running (\`npm start\`)? Use the Lambda endpoint it prints.`
+      : `${base} — nothing listens at ${where}: check --endpoint-url.`;
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return `${base} — the host of ${where} does not resolve: check --endpoint-url / --region and the network.`;
+  }
+  if (code === 'ETIMEDOUT' || code === 'ECONNRESET' || e.name === 'TimeoutError') {
+    return `${base} — no answer from ${where}: check the network (proxy, VPN) and the region.`;
+  }
+  if (/Region is missing/i.test(message)) {
+    return `${base} — pass --region or set AWS_REGION (or a profile with a region).`;
+  }
+  if (e.name === 'CredentialsProviderError') {
+    return `${base} — no AWS credentials found: pass --profile or set AWS_PROFILE (local stack: --endpoint-url http://127.0.0.1:<port>).`;
+  }
+  if (e.name === 'ResourceNotFoundException') {
+    return `${base} — check --function and --region (Terraform output admin_signout_function_name).`;
+  }
+  if (e.name === 'AccessDeniedException' || e.name === 'AccessDeniedError') {
+    return `${base} — your credentials need lambda:InvokeFunction on it (module output admin_invoke_policy_json).`;
+  }
+  return base;
+}
+
 export function createInvoke(target: InvokeTarget): Invoke {
+  if (target.endpointUrl !== undefined) checkEndpointUrl(target.endpointUrl);
   const local = target.endpointUrl !== undefined && isLoopback(target.endpointUrl);
   const client = new LambdaClient({
     ...(target.region
@@ -36,6 +86,8 @@ export function createInvoke(target: InvokeTarget): Invoke {
         : {}),
     ...(target.profile ? { profile: target.profile } : {}),
     ...(target.endpointUrl ? { endpoint: target.endpointUrl } : {}),
+    // A local stack that is not running is refused at once: no retries with back-off before saying so.
+    ...(local ? { maxAttempts: 1 } : {}),
     // A local stack does not check signatures: dummy credentials when none are configured.
     ...(local && !target.profile && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
@@ -51,10 +103,7 @@ export function createInvoke(target: InvokeTarget): Invoke {
         }),
       );
     } catch (error) {
-      const e = error as { name?: string; message?: string };
-      throw new InvokeError(
-        `could not invoke ${target.functionName}: ${e.name ?? 'Error'}: ${e.message ?? String(error)}`,
-      );
+      throw new InvokeError(explainInvokeFailure(target, error));
     }
     const text = output.Payload ? Buffer.from(output.Payload).toString('utf8') : '';
     let payload: unknown;

@@ -8,7 +8,9 @@
  *   `triggers` (`{ PreTokenGeneration: 'fn-name', PostAuthentication: 'fn-name', … }`),
  *   `usernameAttributes` ([] = plain usernames; `['email']` = email as username),
  *   `tokenValidity` (`{ idTokenMinutes: 60, accessTokenMinutes: 60, refreshTokenDays: 30 }`),
- *   `users` (`[{ username, password, attributes? }]`, created at start), `poolName`, `clientName`.
+ *   `users` (`[{ username, password, attributes? }]`, created at start), `poolName`, `clientName`,
+ *   `preTokenGenerationVersion` (`'V1_0' | 'V2_0' | 'V3_0'`, default `'V2_0'`: the event version of the
+ *   PreTokenGeneration trigger, as a pool's `LambdaConfig.PreTokenGenerationConfig.LambdaVersion`).
  * - `CognitoLocal`: `endpoint`, `port`, `region`, `userPoolId` (AWS format, e.g. `us-east-1_AbC123xYz`),
  *   `clientId`, `issuer` (`https://cognito-idp.<region>.amazonaws.com/<poolId>`, the real AWS form, so the
  *   production verifier runs unchanged), `jwksUri` (`http://127.0.0.1:<port>/<poolId>/.well-known/jwks.json`),
@@ -16,19 +18,21 @@
  *   `createUser(username, password, attributes?) → { username, sub }` (AdminCreateUser + permanent
  *   AdminSetUserPassword), `signIn(username, password) → Tokens` (InitiateAuth USER_PASSWORD_AUTH),
  *   `refresh(refreshToken) → Tokens` (REFRESH_TOKEN_AUTH), `logs()` (its warnings/errors), `stop()`.
+ * - `assertPatched()`: throws a one-line error when node_modules/cognito-local lacks this project's patch.
  *
  * It runs as a child process in a fresh temporary directory (cognito-local keeps state, plain-text passwords and
  * every refresh token under `./.cognito`); `stop()` kills it and removes the directory. The child also exits
  * when its parent dies. Pool ids: cognito-local's CreateUserPool mints `local_…` ids, so the pool file is
  * written up front under an AWS-format id, and the issuer domain is set to the AWS one in `.cognito/config.json`.
  *
- * Emulator gaps (5.3.0): no AdminUserGlobalSignOut/GlobalSignOut, no `origin_jti`, trigger events carry
- * `version: "0"` and only V1 responses are applied (claimsOverrideDetails on the ID token only), `auth_time` is
- * reset on refresh.
+ * cognito-local 5.3.0 runs with this project's patch (patches/cognito-local+5.3.0.patch, applied by `npm ci`'s
+ * postinstall): AdminUserGlobalSignOut/GlobalSignOut, `origin_jti` + `jti` on both tokens (one origin_jti per
+ * refresh family), `auth_time` kept across refreshes, V2/V3 trigger responses applied to the access token too.
+ * What still differs from Cognito: docs/local-stack.md.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -70,6 +74,8 @@ export interface CognitoLocalOptions {
   readonly users?: readonly LocalUser[];
   readonly poolName?: string;
   readonly clientName?: string;
+  /** Event version of the PreTokenGeneration trigger; default V2_0 (claims reach the access token too). */
+  readonly preTokenGenerationVersion?: 'V1_0' | 'V2_0' | 'V3_0';
   /** Milliseconds to wait for the emulator to listen; default 20 000. */
   readonly startTimeoutMs?: number;
 }
@@ -120,7 +126,29 @@ export function awsFormatPoolId(region: string): string {
   return `${region}_${suffix}`;
 }
 
+/** A file only the patched cognito-local has (patches/cognito-local+5.3.0.patch). */
+const PATCH_MARKER = join(
+  ROOT,
+  'node_modules',
+  'cognito-local',
+  'lib',
+  'targets',
+  'adminUserGlobalSignOut.js',
+);
+
+export function assertPatched(): void {
+  if (!existsSync(join(ROOT, 'node_modules', 'cognito-local', 'package.json'))) {
+    throw new EmulatorStartError('cognito-local is not installed: run `npm ci` first.');
+  }
+  if (!existsSync(PATCH_MARKER)) {
+    throw new EmulatorStartError(
+      'cognito-local is not patched (npm ran without scripts?): run `npx patch-package` or `npm ci`.',
+    );
+  }
+}
+
 export async function startCognitoLocal(options: CognitoLocalOptions = {}): Promise<CognitoLocal> {
+  assertPatched();
   const host = options.host ?? '127.0.0.1';
   const region = options.region ?? LOCAL_AWS.region;
   const userPoolId = awsFormatPoolId(region);
@@ -147,6 +175,7 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
         maxRetries: 0,
       },
       TriggerFunctions: options.triggers ?? {},
+      PreTokenGenerationConfig: { LambdaVersion: options.preTokenGenerationVersion ?? 'V2_0' },
       // Must be set here: cognito-local ignores UsernameAttributes on CreateUserPool.
       UserPoolDefaults: { UsernameAttributes: [...(options.usernameAttributes ?? [])] },
       TokenConfig: { IssuerDomain: issuerDomain },

@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 describe('admin signout bundle against cognito-local and dynalite', () => {
-  it('signOutUser: writes the watermark, the window’s session revocation and the marks, and says Cognito’s sign-out did not happen', async () => {
+  it('signOutUser: writes the watermark, the window’s session revocation and the marks, after Cognito’s global sign-out (patched cognito-local)', async () => {
     // Arrange
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
     const now = Math.floor(Date.now() / 1000);
@@ -67,28 +67,23 @@ describe('admin signout bundle against cognito-local and dynalite', () => {
       output.restore();
     }
     // Assert
-    expect(result.ok).toBe(false);
-    expect(result.error?.code).toBe('incomplete');
-    expect(result.error?.message).toContain("Cognito's global sign-out did not happen");
-    expect(result.cognitoSignOut).toMatchObject({
-      done: false,
-      error: expect.stringMatching(/unsupported/i),
-    });
+    expect(result.ok).toBe(true);
+    expect(result.cognitoSignOut).toEqual({ done: true });
     expect(result.watermark).toMatchObject({ written: true, inForce: true });
     expect(result.sessions).toEqual({ outstanding: 1, revoked: 1, unmarked: [], window: 1, unwritten: [] });
     const entries = await store.readUser(frank.sub);
     expect(entries.map((e) => `${e.scope}#${e.id}`).sort()).toEqual([`session#f-1`, `user#${frank.sub}`]);
     const watermark = entries.find((e) => e.scope === 'user');
-    // Refresh tokens not revoked: the watermark outlives them (refresh + token lifetime + skew).
-    expect(watermark?.expiresAt).toBe((watermark?.notBefore ?? 0) + 86400 + 3600 + 300);
+    // Refresh tokens revoked by Cognito's sign-out: the watermark lives one token lifetime (+ skew).
+    expect(watermark?.expiresAt).toBe((watermark?.notBefore ?? 0) + 3600 + 300);
     const audit = output.json().find((l) => l.message === 'admin operation');
     expect(audit).toMatchObject({
       audit: true,
       operation: 'signOutUser',
-      ok: false,
+      ok: true,
       actor: 'ops',
       reason: 'test',
-      cognitoSignOut: false,
+      cognitoSignOut: true,
     });
   });
 

@@ -65,10 +65,23 @@ describe('resolve', () => {
 });
 
 describe('globalSignOut', () => {
-  it('surfaces cognito-local’s missing AdminUserGlobalSignOut as an error, never as success', async () => {
-    const error = await directory.globalSignOut('kim').catch((e: unknown) => e);
+  // cognito-local implements AdminUserGlobalSignOut through this project's patch (patches/cognito-local+5.3.0.patch).
+  it('signs the user out at Cognito: the refresh token is refused afterwards', async () => {
+    // Arrange
+    await cognito.createUser('mo', 'Passw0rd!long');
+    const tokens = await cognito.signIn('mo', 'Passw0rd!long');
+    // Act
+    await directory.globalSignOut('mo');
+    // Assert
+    await expect(cognito.refresh(tokens.refreshToken)).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+    });
+  });
+
+  it('an unknown user is a DirectoryError, never a success', async () => {
+    const error = await directory.globalSignOut('nobody-here').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DirectoryError);
-    expect((error as DirectoryError).message).toMatch(/unsupported/i);
+    expect((error as DirectoryError).kind).toBe('not_found');
   });
 });
 

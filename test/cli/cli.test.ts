@@ -141,10 +141,10 @@ describe('against the admin function', () => {
     // Assert
     expect(before.code).toBe(0);
     expect(before.stdout).toMatch(/^NOT REVOKED/);
-    // cognito-local has no AdminUserGlobalSignOut: the signout is reported incomplete, exit 1, table writes done.
-    expect(signout.code).toBe(1);
-    expect(signout.stdout).toContain('Sign-out INCOMPLETE for gina');
-    expect(signout.stdout).toMatch(/Cognito global sign-out\s+NOT DONE/);
+    // cognito-local (patched) signs the user out at Cognito too: the signout is complete, exit 0.
+    expect(signout.code).toBe(0);
+    expect(signout.stdout).toContain('Signed out gina');
+    expect(signout.stdout).toMatch(/Cognito global sign-out\s+done/);
     expect(signout.stdout).toMatch(/Sessions revoked\s+1 of 1 outstanding/);
     expect(after.code).toBe(0);
     expect(after.stdout).toMatch(/^REVOKED/);

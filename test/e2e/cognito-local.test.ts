@@ -56,7 +56,7 @@ describe('cognito-local runner', () => {
     expect(access.exp - access.iat).toBe(600);
   });
 
-  it('calls PostAuthentication then PreTokenGeneration through the Lambda endpoint; V1 claims reach the ID token only', async () => {
+  it('calls PostAuthentication then PreTokenGeneration (V2 event) through the Lambda endpoint; claims reach both tokens', async () => {
     // Arrange
     const before = lambda.logs('trigger').length;
     // Act
@@ -68,8 +68,8 @@ describe('cognito-local runner', () => {
       .map((l) => JSON.parse(l).source);
     expect(sources).toEqual(['PostAuthentication_Authentication', 'TokenGeneration_Authentication']);
     expect(claims(tokens.idToken).fixture_claim).toBe('from-trigger');
-    expect(claims(tokens.accessToken).fixture_claim).toBeUndefined(); // emulator gap: V1 responses only
-    expect(claims(tokens.accessToken).origin_jti).toBeUndefined(); // emulator gap: no origin_jti
+    expect(claims(tokens.accessToken).fixture_claim).toBe('from-trigger'); // patched: V2 responses applied
+    expect(claims(tokens.accessToken).origin_jti).toBe(claims(tokens.idToken).origin_jti); // patched
   });
 
   it('refuses a wrong password', async () => {

@@ -2,13 +2,14 @@
 // every step is a check inside the scenario (a deviation throws); these tests also assert the transcript, the
 // behaviour across all three API kinds, and that the stack leaves nothing behind.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cacheBound,
   type DemoContext,
+  refreshFamily,
   revokeOneSession,
   runAdminCli,
   runDemo,
@@ -17,6 +18,7 @@ import {
 } from '../../local/demo.js';
 import { ROOT } from '../../local/lambda-endpoint.js';
 import { DEMO_USER, type LocalStack, startStack } from '../../local/stack.js';
+import { maskTranscript, TRANSCRIPT_HEADER, TRANSCRIPT_PATH } from '../../local/transcript.js';
 import { portClosed, processGone } from './leftovers.js';
 
 const claims = (jwt: string) =>
@@ -35,7 +37,7 @@ describe('demo scenarios on the local stack', () => {
     await stack?.stop();
   });
 
-  it('1. sign out everywhere: stateless verification still accepts, the API refuses both tokens, a later sign-in works', async () => {
+  it('1. sign out everywhere: CLI exit 0, Cognito refuses the refresh token, stateless verification still accepts, the API refuses both tokens, a later sign-in works', async () => {
     // Act
     const timings = await signOutEverywhere(ctx);
     // Assert
@@ -44,7 +46,12 @@ describe('demo scenarios on the local stack', () => {
     expect(text).toMatch(
       /✓ admin CLI signout alice: user watermark written \(notBefore \d+\), 1 of 1 recorded sessions blocklisted/,
     );
-    expect(text).toMatch(/! emulator gap: cognito-local has no AdminUserGlobalSignOut/);
+    expect(text).toMatch(/, exit code 0 {2}\(\d+ ms\)/);
+    expect(text).toMatch(/✓ Cognito’s global sign-out done \(AdminUserGlobalSignOut\), CLI exit code 0/);
+    expect(text).toMatch(
+      /✓ Cognito refuses the refresh token now \(REFRESH_TOKEN_AUTH → NotAuthorizedException\)/,
+    );
+    expect(text).not.toMatch(/emulator gap/);
     expect(text).toMatch(/still ACCEPTS the ID token/);
     expect(text).toMatch(/still ACCEPTS the access token/);
     expect(text).toMatch(/✓ API with the ID token → 401 Unauthorized, \d+ ms after the revocation returned/);
@@ -61,17 +68,63 @@ describe('demo scenarios on the local stack', () => {
     expect(timings.refusedAfterMs).toBeLessThan(5000);
   });
 
-  it('2. revoke one session: that session’s ID token is refused, the other session keeps working', async () => {
+  it('2. revoke one session: that session’s ID AND access tokens get 401, the other session keeps working', async () => {
     lines.length = 0;
     await revokeOneSession(ctx);
     const text = lines.join('\n');
     expect(text).toMatch(/✓ API with the laptop ID token → 401 Unauthorized/);
+    expect(text).toMatch(/✓ API with the laptop access token → 401 Unauthorized/);
     expect(text).toMatch(/✓ API with the phone ID token → 200 OK — the other session keeps working/);
-    expect(text).toMatch(/! emulator gap: the laptop’s ACCESS token still gets 200/);
-    expect(text).not.toMatch(/✗/);
+    expect(text).toMatch(/✓ API with the phone access token → 200 OK/);
+    expect(text).not.toMatch(/emulator gap|✗/);
   });
 
-  it('3. cache bound: a cached allow outlives the revocation until the TTL ends, then 401', async () => {
+  it('2b. revoked session, asserted directly: its ID and access tokens get 401 from the API', async () => {
+    // Arrange
+    const tokens = await stack.cognito.signIn(DEMO_USER.username, DEMO_USER.password);
+    const call = (token: string) =>
+      fetch(`${stack.api.urls.restToken}/x`, { headers: { Authorization: `Bearer ${token}` } }).then(
+        (r) => r.status,
+      );
+    const before = [await call(tokens.idToken), await call(tokens.accessToken)];
+    // Act
+    const cli = await runAdminCli(stack, [
+      'revoke-session',
+      '--user',
+      DEMO_USER.username,
+      '--reason',
+      'e2e',
+      '--',
+      String(claims(tokens.idToken).revocation_sid),
+    ]);
+    // Assert
+    expect(cli.code).toBe(0);
+    expect(before).toEqual([200, 200]);
+    expect([await call(tokens.idToken), await call(tokens.accessToken)]).toEqual([401, 401]);
+  });
+
+  it('3. refresh family: tokens before and after a refresh, and after a later refresh, all refused by origin_jti', async () => {
+    lines.length = 0;
+    const timings = await refreshFamily(ctx);
+    const text = lines.join('\n');
+    expect(text).toMatch(
+      /✓ tablet refreshes \(REFRESH_TOKEN_AUTH\): new tokens .* same origin_jti [0-9a-f-]{36} and auth_time/,
+    );
+    expect(text).toMatch(
+      /✓ admin CLI revoke-session [0-9a-f-]{36} \(the tablet’s origin_jti\) → written, scope origin/,
+    );
+    for (const which of ['first ID', 'first access', 'refreshed ID', 'refreshed access']) {
+      expect(text).toContain(`✓ API with the ${which} token → 401 Unauthorized`);
+    }
+    expect(text).toMatch(
+      /✓ API with the access token of the later refresh → 401 Unauthorized — the family stays revoked/,
+    );
+    expect(text).toMatch(/✓ API with the phone access token → 200 OK — another sign-in, another family/);
+    expect(text).not.toMatch(/✗/);
+    expect(timings.revokeFamilyMs).toBeGreaterThan(0);
+  });
+
+  it('4. cache bound: a cached allow outlives the revocation until the TTL ends, then 401', async () => {
     lines.length = 0;
     const timings = await cacheBound(ctx);
     const text = lines.join('\n');
@@ -278,8 +331,6 @@ function run(
   });
 }
 
-const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-
 describe('npm run demo as a newcomer runs it', () => {
   let tmp: string;
   beforeAll(() => {
@@ -289,11 +340,11 @@ describe('npm run demo as a newcomer runs it', () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('exits 0 with the full transcript and leaves no process or temporary directory behind', {
+  it('exits 0 with the full transcript (as checked into docs/) and leaves no process or temporary directory behind', {
     timeout: 90_000,
   }, async () => {
     // Act
-    const out = await run([TSX, 'local/demo.ts'], { TMPDIR: tmp }, 80_000);
+    const out = await run(['--import', 'tsx', 'local/demo.ts'], { TMPDIR: tmp }, 80_000);
     // Assert
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
@@ -302,19 +353,46 @@ describe('npm run demo as a newcomer runs it', () => {
       '✓ API with the ID token → 200 OK',
       'still ACCEPTS the ID token',
       '✓ API with the access token → 401 Unauthorized',
+      '✓ Cognito’s global sign-out done (AdminUserGlobalSignOut), CLI exit code 0',
       '2. Revoke one session',
+      '✓ API with the laptop access token → 401 Unauthorized',
       '✓ API with the phone ID token → 200 OK — the other session keeps working',
-      '3. The cache bound',
+      '3. A refresh-token family',
+      '4. The cache bound',
       '✓ the stale allow ended when the cache entry expired',
       'All steps as expected',
     ]) {
       expect(out.stdout).toContain(line);
     }
     expect(out.stdout).not.toContain('✗');
+    expect(out.stdout).not.toContain('emulator gap');
+    // The checked-in transcript is this run, masked (else: \`npm run demo:transcript\`).
+    const checkedIn = readFileSync(TRANSCRIPT_PATH, 'utf8');
+    const fresh = [...TRANSCRIPT_HEADER, ...maskTranscript(out.stdout.replace(/\n$/, '').split('\n'))].join(
+      '\n',
+    );
+    expect(fresh, 'docs/demo-transcript.txt is stale: run `npm run demo:transcript`').toBe(
+      checkedIn.replace(/\n$/, ''),
+    );
     // tsx keeps its compile cache in TMPDIR (proof the child used it); cognito-local's directory must be gone.
     expect(readdirSync(tmp).filter((name) => name.startsWith('cognito-local-'))).toEqual([]);
     expect(processesIn(tmp)).toEqual([]);
     const apiPort = Number(/API http:\/\/127\.0\.0\.1:(\d+)/.exec(out.stdout)?.[1]);
     expect(await portClosed(apiPort)).toBe(true);
+  });
+
+  it('npm run demo -- --help prints the usage and starts nothing', { timeout: 60_000 }, async () => {
+    const out = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(
+        'npm',
+        ['run', '--silent', 'demo', '--', '--help'],
+        { cwd: ROOT, env: { ...process.env, TMPDIR: tmp }, timeout: 50_000 },
+        (error, stdout) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
+      );
+    });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^Usage: npm run demo/m);
+    expect(out.stdout).toContain('docs/demo-transcript.txt');
+    expect(readdirSync(tmp).filter((name) => name.startsWith('cognito-local-'))).toEqual([]);
   });
 });

@@ -106,9 +106,10 @@ describe('full loop: sign in → session recorded → admin signout → denied �
     const accessClaims = claims(first.accessToken);
     const sessionId = idClaims.revocation_sid;
 
-    // The ID token carries the session claim; cognito-local does not apply it to the access token (V1 only).
+    // Both tokens carry the session claim (V2 trigger event) and the same origin_jti (patched cognito-local).
     expect(sessionId).toMatch(/^[0-9a-f]{32}$/);
-    expect(accessClaims.revocation_sid).toBeUndefined();
+    expect(accessClaims.revocation_sid).toBe(sessionId);
+    expect(accessClaims.origin_jti).toBe(idClaims.origin_jti);
     expect(idClaims.sub).toBe(user.sub);
     // The session is recorded; the sign-in is in the audit log.
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
@@ -133,15 +134,17 @@ describe('full loop: sign in → session recorded → admin signout → denied �
     });
     const result = signout.payload as SignOutResult;
 
-    // Assert: the table writes happened; Cognito's sign-out did not (cognito-local lacks it) and the result says so.
+    // Assert: Cognito's global sign-out and the table writes happened; the refresh token is refused now.
     expect(signout.functionError).toBeUndefined();
-    expect(result.ok).toBe(false);
-    expect(result.error?.code).toBe('incomplete');
-    expect(result.cognitoSignOut.done).toBe(false);
+    expect(result.ok).toBe(true);
+    expect(result.cognitoSignOut.done).toBe(true);
+    await expect(cognito.refresh(first.refreshToken)).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+    });
     expect(result.watermark).toMatchObject({ written: true, inForce: true });
     // The one session was issued seconds ago, inside the cross-clock window: marked and given its explicit entry.
     expect(result.sessions).toEqual({ outstanding: 1, revoked: 1, unmarked: [], window: 1, unwritten: [] });
-    // The authorizer now denies both tokens: the ID token by its session and the watermark, the access token by the watermark.
+    // The authorizer now denies both tokens, by their session and the watermark.
     expect(await authorize(first.idToken)).toBe('deny');
     expect(await authorize(first.accessToken)).toBe('deny');
     const why = await lambda.invoke('admin-signout', {

@@ -1,15 +1,14 @@
-// `npm start` as a newcomer runs it: a child process that prints its endpoints and commands, serves the API, and
-// stops cleanly on Ctrl-C (SIGINT) leaving no process, port or temporary directory; one-line errors otherwise.
+// `npm start` as a newcomer runs it: a child process that prints its endpoints and commands, serves the API, logs
+// one short line per decision, and stops cleanly on SIGINT, SIGTERM and SIGHUP — sent to the `npm start` process
+// itself, not its group — leaving no process, port or temporary directory; one-line errors otherwise.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../local/lambda-endpoint.js';
-import { portClosed } from './leftovers.js';
-
-const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+import { portClosed, processGone } from './leftovers.js';
 
 function processesIn(dir: string): number[] {
   if (!existsSync('/proc')) return [];
@@ -29,7 +28,7 @@ function startChild(
   args: string[],
   tmp: string,
 ): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [TSX, 'local/start.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, TMPDIR: tmp },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -43,6 +42,30 @@ function startChild(
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => out, exited };
+}
+
+/** Every descendant of `pid` (Linux /proc), found before it is signalled. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    for (const child of children.get(queue.shift() as number) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
 }
 
 function bash(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -162,5 +185,73 @@ describe('npm start', () => {
     expect(ttl.output().trim()).toBe(
       'npm start: --cache-ttl must be a whole number of seconds from 0 to 3600, got "7200"',
     );
+  });
+
+  it.each(['SIGTERM', 'SIGHUP', 'SIGINT'] as const)(
+    '`npm start`, %s sent to the npm process only: no process, port or temporary directory left',
+    {
+      timeout: 90_000,
+    },
+    async (signal) => {
+      // Arrange: npm start as typed (preflight, build, then the stack), default log format
+      const npm = spawn('npm', ['start'], {
+        cwd: ROOT,
+        env: { ...process.env, TMPDIR: tmp },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      npm.stdout?.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      npm.stderr?.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
+      await waitFor(() => /^Function logs below: one short line per decision/m.test(out), 60_000);
+      const apiUrl = /(http:\/\/127\.0\.0\.1:\d+)\/rest-token\/…/.exec(out)?.[1];
+      const ports = [...new Set([...out.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1])))];
+      const denied = await fetch(`${apiUrl}/rest-token/hello`, {
+        headers: { Authorization: 'Bearer not-a-jwt' },
+      });
+      await waitFor(() => /authorizer {2}DENY {2}malformed_token/.test(out), 10_000);
+      const family = descendants(npm.pid as number);
+      expect(family.length).toBeGreaterThanOrEqual(2); // node running local/start.ts + cognito-local
+      expect(readdirSync(tmp).filter((n) => n.startsWith('cognito-local-'))).toHaveLength(1);
+      // Act: the signal to npm's own pid (not -pid: not the group)
+      process.kill(npm.pid as number, signal);
+      await exited;
+      await waitFor(() => family.every(processGone), 15_000).catch(() => {});
+      // Assert
+      expect(family.filter((pid) => !processGone(pid))).toEqual([]);
+      for (const port of ports) expect(await portClosed(port)).toBe(true);
+      expect(readdirSync(tmp).filter((n) => n.startsWith('cognito-local-'))).toEqual([]);
+      expect(processesIn(tmp)).toEqual([]);
+      expect(denied.status).toBe(401);
+      // The tidy format: one short line per decision, no raw JSON
+      expect(out).toMatch(
+        /^\d\d:\d\d:\d\d authorizer {2}DENY {2}malformed_token token \(rest_token, [\d.]+ ms\)$/m,
+      );
+      expect(out).not.toMatch(/^\{|"_aws"/m);
+    },
+  );
+
+  it('--verbose prints the raw JSON lines; --help prints the usage and starts nothing', {
+    timeout: 60_000,
+  }, async () => {
+    // Arrange
+    const help = startChild(['--help'], tmp);
+    expect(await help.exited).toBe(0);
+    expect(help.output()).toMatch(/^Usage: npm start -- \[options\]/);
+    expect(help.output()).toContain('--verbose');
+    const { child, output, exited } = startChild(['--verbose'], tmp);
+    await waitFor(() => output().includes('the raw JSON lines'), 30_000);
+    const apiUrl = /(http:\/\/127\.0\.0\.1:\d+)\/rest-token\/…/.exec(output())?.[1];
+    // Act
+    await fetch(`${apiUrl}/rest-token/hello`, { headers: { Authorization: 'Bearer not-a-jwt' } });
+    await waitFor(() => output().includes('"reason":"malformed_token"'), 10_000);
+    child.kill('SIGTERM');
+    // Assert
+    expect(await exited).toBe(0);
+    expect(output()).toMatch(/^\[authorizer\] \{.*"decision":"deny"/m);
   });
 });

@@ -1,0 +1,244 @@
+// The project's patch of cognito-local 5.3.0 (patches/cognito-local+5.3.0.patch, applied by `npm ci`'s
+// postinstall), against the running emulator: sign-out operations revoke refresh tokens, origin_jti/jti on both
+// tokens with one origin_jti per refresh family, auth_time kept across refreshes, the PreTokenGeneration event
+// version configurable with V2 responses applied to the access token too (test-only fixture trigger).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  AdminUserGlobalSignOutCommand,
+  CreateUserPoolClientCommand,
+  GetUserCommand,
+  GlobalSignOutCommand,
+  InitiateAuthCommand,
+  RevokeTokenCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertPatched, type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
+import { type LambdaEndpoint, ROOT, startLambdaEndpoint } from '../../local/lambda-endpoint.js';
+
+const TRIGGER = join(ROOT, 'test', 'e2e', 'fixtures', 'trigger-fixture.cjs');
+const PASSWORD = 'Correct-Horse-1';
+const claims = (jwt: string) =>
+  JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('patched cognito-local: the patch itself', () => {
+  it('is applied in node_modules and recorded in package.json as a postinstall that fails loudly', () => {
+    // Arrange
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const patch = readFileSync(join(ROOT, 'patches', 'cognito-local+5.3.0.patch'), 'utf8');
+    const installed = JSON.parse(
+      readFileSync(join(ROOT, 'node_modules', 'cognito-local', 'package.json'), 'utf8'),
+    );
+    // Act / Assert
+    expect(() => assertPatched()).not.toThrow();
+    expect(pkg.scripts.postinstall).toBe('patch-package --error-on-fail');
+    expect(installed.version).toBe('5.3.0'); // the patch is for exactly this version
+    expect(patch).toContain('lib/targets/adminUserGlobalSignOut.js');
+  });
+});
+
+describe('patched cognito-local: sign-out and revocation of refresh tokens', () => {
+  let cognito: CognitoLocal;
+  beforeAll(async () => {
+    cognito = await startCognitoLocal();
+  });
+  afterAll(async () => {
+    await cognito?.stop();
+  });
+
+  it('AdminUserGlobalSignOut revokes every refresh token of the user, by username or sub', async () => {
+    // Arrange
+    const { sub } = await cognito.createUser('admin-out', PASSWORD);
+    const a = await cognito.signIn('admin-out', PASSWORD);
+    const b = await cognito.signIn('admin-out', PASSWORD);
+    await cognito.refresh(a.refreshToken); // works before
+    // Act
+    const out = await cognito.client.send(
+      new AdminUserGlobalSignOutCommand({ UserPoolId: cognito.userPoolId, Username: sub }),
+    );
+    // Assert
+    expect(out.$metadata.httpStatusCode).toBe(200);
+    await expect(cognito.refresh(a.refreshToken)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await expect(cognito.refresh(b.refreshToken)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    const again = await cognito.signIn('admin-out', PASSWORD); // a new sign-in is a new family
+    await expect(cognito.refresh(again.refreshToken)).resolves.toBeDefined();
+  });
+
+  it('AdminUserGlobalSignOut of an unknown user is UserNotFoundException', async () => {
+    await expect(
+      cognito.client.send(
+        new AdminUserGlobalSignOutCommand({ UserPoolId: cognito.userPoolId, Username: 'nobody' }),
+      ),
+    ).rejects.toMatchObject({ name: 'UserNotFoundException' });
+  });
+
+  it('GlobalSignOut with the access token revokes the user’s refresh tokens; an ID token is refused', async () => {
+    // Arrange
+    await cognito.createUser('self-out', PASSWORD);
+    const tokens = await cognito.signIn('self-out', PASSWORD);
+    // Act
+    const withId = cognito.client.send(new GlobalSignOutCommand({ AccessToken: tokens.idToken }));
+    await expect(withId).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await cognito.client.send(new GlobalSignOutCommand({ AccessToken: tokens.accessToken }));
+    // Assert
+    await expect(cognito.refresh(tokens.refreshToken)).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+    });
+    await expect(
+      cognito.client.send(new GlobalSignOutCommand({ AccessToken: 'not-a-jwt' })),
+    ).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  });
+
+  it('RevokeToken revokes that refresh token only', async () => {
+    // Arrange
+    await cognito.createUser('revoke-one', PASSWORD);
+    const a = await cognito.signIn('revoke-one', PASSWORD);
+    const b = await cognito.signIn('revoke-one', PASSWORD);
+    // Act
+    await cognito.client.send(new RevokeTokenCommand({ ClientId: cognito.clientId, Token: a.refreshToken }));
+    // Assert
+    await expect(cognito.refresh(a.refreshToken)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await expect(cognito.refresh(b.refreshToken)).resolves.toBeDefined();
+  });
+
+  it('origin_jti: the same in the ID and access token, one per sign-in, kept across refreshes; jti unique', async () => {
+    // Arrange
+    await cognito.createUser('family', PASSWORD);
+    const first = await cognito.signIn('family', PASSWORD);
+    const second = await cognito.signIn('family', PASSWORD);
+    // Act
+    await sleep(1100); // a later second, so iat moves and auth_time must not
+    const refreshed = await cognito.refresh(first.refreshToken);
+    // Assert
+    const [id1, at1, id2, at2, idR, atR] = [first, second, refreshed].flatMap((t) => [
+      claims(t.idToken),
+      claims(t.accessToken),
+    ]);
+    expect(id1.origin_jti).toMatch(/^[0-9a-f-]{36}$/);
+    expect(at1.origin_jti).toBe(id1.origin_jti);
+    expect(id2.origin_jti).toBe(at2.origin_jti);
+    expect(id2.origin_jti).not.toBe(id1.origin_jti);
+    expect([idR.origin_jti, atR.origin_jti]).toEqual([id1.origin_jti, id1.origin_jti]);
+    const jtis = [id1, at1, id2, at2, idR, atR].map((c) => c.jti);
+    expect(new Set(jtis).size).toBe(6);
+    expect(idR.auth_time).toBe(id1.auth_time);
+    expect(atR.auth_time).toBe(at1.auth_time);
+    expect(atR.iat).toBeGreaterThan(at1.iat);
+    expect(refreshed.refreshToken).toBeUndefined(); // no rotation, as Cognito without refresh-token rotation
+  });
+
+  it('an app client with EnableTokenRevocation false gets no origin_jti (as Cognito); jti stays', async () => {
+    // Arrange
+    const created = await cognito.client.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: cognito.userPoolId,
+        ClientName: 'no-revocation',
+        EnableTokenRevocation: false,
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      }),
+    );
+    await cognito.createUser('no-revocation', PASSWORD);
+    // Act
+    const out = await cognito.client.send(
+      new InitiateAuthCommand({
+        ClientId: created.UserPoolClient?.ClientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: 'no-revocation', PASSWORD },
+      }),
+    );
+    // Assert
+    const access = claims(out.AuthenticationResult?.AccessToken ?? '');
+    expect(access.origin_jti).toBeUndefined();
+    expect(access.jti).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('GetUser still answers for an access token after sign-out (a gap kept: docs/local-stack.md)', async () => {
+    await cognito.createUser('still-getuser', PASSWORD);
+    const tokens = await cognito.signIn('still-getuser', PASSWORD);
+    await cognito.client.send(new GlobalSignOutCommand({ AccessToken: tokens.accessToken }));
+    const user = await cognito.client.send(new GetUserCommand({ AccessToken: tokens.accessToken }));
+    expect(user.Username).toBe('still-getuser');
+  });
+});
+
+describe('patched cognito-local: PreTokenGeneration event versions', () => {
+  let lambda: LambdaEndpoint;
+  const started: CognitoLocal[] = [];
+  beforeAll(async () => {
+    lambda = await startLambdaEndpoint({
+      functions: [{ name: 'trigger', bundle: TRIGGER, env: { FIXTURE_VALUE: 'from-trigger' } }],
+    });
+  });
+  afterAll(async () => {
+    for (const c of started) await c.stop();
+    await lambda?.stop();
+  });
+  const start = async (version?: 'V1_0' | 'V2_0' | 'V3_0') => {
+    const c = await startCognitoLocal({
+      lambdaEndpoint: lambda.endpoint,
+      triggers: { PreTokenGeneration: 'trigger' },
+      users: [{ username: 'alice', password: PASSWORD }],
+      ...(version ? { preTokenGenerationVersion: version } : {}),
+    });
+    started.push(c);
+    return c;
+  };
+  const lastEvent = () => JSON.parse(lambda.logs('trigger').at(-1) ?? '{}');
+
+  it.each([
+    ['V2_0', '2'],
+    ['V3_0', '3'],
+  ] as const)(
+    '%s: event version %s with the scopes; claims and scopes reach the access token; reserved claims stay',
+    async (version, eventVersion) => {
+      // Arrange
+      const c = await start(version);
+      // Act
+      const tokens = await c.signIn('alice', PASSWORD);
+      // Assert
+      expect(lastEvent()).toMatchObject({ version: eventVersion, scopes: ['aws.cognito.signin.user.admin'] });
+      const id = claims(tokens.idToken);
+      const access = claims(tokens.accessToken);
+      expect(id.fixture_claim).toBe('from-trigger');
+      expect(access.fixture_claim).toBe('from-trigger');
+      expect(access.scope).toBe('aws.cognito.signin.user.admin fixture/read');
+      expect(access.client_id).toBe(c.clientId);
+      for (const t of [id, access]) {
+        expect(t.origin_jti).not.toBe('forged');
+        expect(t.jti).not.toBe('forged');
+        expect(t.auth_time).not.toBe(1);
+      }
+    },
+  );
+
+  it('V1_0: event version 1, claimsOverrideDetails reach the ID token only (as Cognito)', async () => {
+    const c = await start('V1_0');
+    const tokens = await c.signIn('alice', PASSWORD);
+    expect(lastEvent().version).toBe('1');
+    expect(claims(tokens.idToken).fixture_claim).toBe('from-trigger');
+    expect(claims(tokens.accessToken).fixture_claim).toBeUndefined();
+    expect(claims(tokens.accessToken).origin_jti).toBe(claims(tokens.idToken).origin_jti);
+  });
+
+  it('the local stack’s default is V2_0', async () => {
+    const c = await start();
+    await c.signIn('alice', PASSWORD);
+    expect(lastEvent().version).toBe('2');
+  });
+
+  it('refresh: the trigger runs with TokenGeneration_RefreshTokens and the family keeps its origin_jti', async () => {
+    const c = await start('V2_0');
+    const tokens = await c.signIn('alice', PASSWORD);
+    const refreshed = await c.refresh(tokens.refreshToken);
+    expect(lastEvent().source).toBe('TokenGeneration_RefreshTokens');
+    expect(claims(refreshed.accessToken).fixture_claim).toBe('from-trigger');
+    expect(claims(refreshed.accessToken).origin_jti).toBe(claims(tokens.accessToken).origin_jti);
+  });
+
+  it('an unknown LambdaVersion stops the emulator at start with a message naming the setting', async () => {
+    await expect(
+      startCognitoLocal({ preTokenGenerationVersion: 'V9_0' as never, startTimeoutMs: 10_000 }),
+    ).rejects.toThrow(/PreTokenGenerationConfig\.LambdaVersion must be V1_0, V2_0 or V3_0/);
+  });
+});

@@ -21,7 +21,7 @@ import { createRevocationPropagation } from '../../lambdas/admin-signout/propaga
 import type { HintPublisher } from '../../lambdas/core/hints.js';
 import { lifetimePolicy } from '../../lambdas/core/lifetime.js';
 import { StoreError } from '../../lambdas/core/ports.js';
-import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
+import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { bundleFile, LOCAL_ENV } from '../support/bundles.js';
 import { type JwksServer, startJwksServer } from '../support/jwks.js';
 import { signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../support/tokens.js';

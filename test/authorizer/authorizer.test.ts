@@ -357,7 +357,7 @@ describe('staleness mode (REVOCATION_STALENESS_SECONDS)', () => {
       sub: 'u-cached',
       scope: 'user',
       id: 'u-cached',
-      notBefore: nowSeconds(),
+      notBefore: nowSeconds() + 5, // covers tokens signed below even across a second boundary
       revokedAt: 1,
       expiresAt: nowSeconds() + 60,
     });

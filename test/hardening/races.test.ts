@@ -175,14 +175,22 @@ function assertNoAllowAfterRevocation(
   expect(after.length).toBeGreaterThanOrEqual(10);
 }
 
+/** Revocations name the user (their partition): 24 users of the pool, created before the race. */
+const raceUsers: { sub: string }[] = [];
+
 describe('decisions racing with revocations', () => {
+  beforeAll(async () => {
+    for (let i = 0; i < 24; i += 6) {
+      const batch = await Promise.all([0, 1, 2, 3, 4, 5].map((j) => createUser(`race-user-${i + j}`)));
+      raceUsers.push(...batch);
+    }
+  }, 60_000);
+
   it('token, session and refresh-family revocations: no allow once the revocation write returned', async () => {
     // Arrange: 24 tokens of 24 users, each revocable by jti, session id or origin_jti
     const rng = random(FUZZ_SEED);
     const N = 24;
-    // Revocations name the user (their partition): 24 users of the pool.
-    const users: { sub: string }[] = [];
-    for (let i = 0; i < N; i++) users.push(await createUser(`race-user-${i}`));
+    const users = raceUsers;
     const ids = Array.from({ length: N }, (_, i) => ({
       sub: users[i]!.sub,
       jti: `race-jti-${i}`,

@@ -9,9 +9,11 @@ const cognitoLocal = require.resolve('cognito-local');
 const pino = require(require.resolve('pino', { paths: [cognitoLocal] }));
 const { createDefaultServer } = require(cognitoLocal);
 
-// The parent went away without stopping us (crash, SIGKILL): remove our own temporary directory too, since it
-// holds plain-text passwords and refresh tokens. Only ever a directory local/cognito.ts created.
-process.on('disconnect', () => {
+// The parent went away without stopping us (crash, SIGKILL), or a signal reached this process directly (its
+// process group was signalled: a closed terminal, `timeout`, `kill -- -<pgid>`): remove our own temporary directory
+// too, since it holds plain-text passwords and refresh tokens. Only ever a directory local/cognito.ts created. When
+// the parent stops us on purpose (SIGTERM) it removes the directory as well; removing it twice is harmless.
+function removeOwnDirectory() {
   try {
     const dir = process.cwd();
     if (
@@ -24,9 +26,17 @@ process.on('disconnect', () => {
   } catch {
     // best effort
   }
+}
+process.on('disconnect', () => {
+  removeOwnDirectory();
   process.exit(0);
 });
-process.on('SIGTERM', () => process.exit(0));
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
+  process.on(signal, () => {
+    removeOwnDirectory();
+    process.exit(0);
+  });
+}
 
 // Warnings and errors only, to stderr (the parent keeps the last lines for its error messages). Debug logging
 // would print request bodies, which hold passwords and tokens.
@@ -35,6 +45,11 @@ const logger = pino({ level: process.env.COGNITO_LOCAL_LOG_LEVEL || 'warn' }, pi
 createDefaultServer(logger)
   .then((server) => server.start())
   .then((server) => {
+    // Node closes a keep-alive socket after 5 s idle; an SDK client on a busy machine may send its next request on
+    // that socket just as it closes ("socket hang up"). Idle sockets stay open for the life of the local stack
+    // instead: the clients close them, and this process exits at stop.
+    server.keepAliveTimeout = 10 * 60 * 1000;
+    server.headersTimeout = server.keepAliveTimeout + 1000;
     const address = server.address();
     process.send({ ready: true, port: address.port });
   })

@@ -16,8 +16,9 @@
  *
  * Exported API (used by test/e2e and local/transcript.ts): `runDemo(options?) → Promise<DemoResult>` (starts a
  * stack unless one is given, runs all scenarios, stops what it started); the scenarios `signOutEverywhere(ctx)`,
- * `revokeOneSession(ctx)`, `refreshFamily(ctx)`, `cacheBound(ctx)`, `stalenessMode(ctx)`; `Transcript`, `DemoDeviation`,
- * `runAdminCli(stack, args)`, `CLI_PATH`, `HELP`.
+ * `revokeOneSession(ctx)`, `refreshFamily(ctx)`, `cacheBound(ctx)`, `stalenessMode(ctx)` and their list `SCENARIOS`;
+ * `Transcript`, `DemoDeviation`, `runAdminCli(stack, args)`, `revokeSessionCli(stack, id, reason)`, `CLI_PATH`,
+ * `HELP`.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -552,6 +553,18 @@ export async function stalenessMode(ctx: DemoContext): Promise<Record<string, nu
   return { stalenessReadsPerDecision: reads / Math.max(1, lines.length), stalenessLagMs: lagMs };
 }
 
+/** A demo scenario: prints its heading and checks, throws a DemoDeviation on the first deviation. */
+export type Scenario = (ctx: DemoContext) => Promise<Record<string, number>>;
+
+/** The scenarios `runDemo` runs, in order (add one here; then `npm run demo:transcript`). */
+export const SCENARIOS: readonly Scenario[] = [
+  signOutEverywhere,
+  revokeOneSession,
+  refreshFamily,
+  (ctx) => cacheBound(ctx),
+  stalenessMode,
+];
+
 export interface DemoOptions {
   readonly stack?: LocalStack;
   /** Options for the stack the demo starts when none is given. */
@@ -588,11 +601,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       t.info(`stack up in ${ms.toFixed(0)} ms — pool ${s.cognito.userPoolId}, API ${s.api.endpoint}`);
     }
     const ctx: DemoContext = { stack, t };
-    Object.assign(timings, await signOutEverywhere(ctx));
-    Object.assign(timings, await revokeOneSession(ctx));
-    Object.assign(timings, await refreshFamily(ctx));
-    Object.assign(timings, await cacheBound(ctx));
-    Object.assign(timings, await stalenessMode(ctx));
+    for (const scenario of SCENARIOS) Object.assign(timings, await scenario(ctx));
     timings.totalMs = performance.now() - started;
     t.heading(`All steps as expected (${(timings.totalMs / 1000).toFixed(1)} s).`);
     return { ok: true, lines: t.lines, timings };

@@ -196,7 +196,13 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && /local[\\/]start\.ts$/.test(process.argv[1])) {
   main().catch((err: unknown) => {
-    process.stderr.write(`npm start: ${err instanceof Error ? err.message : String(err)}\n`);
+    const unknownOption = (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    const text = err instanceof Error ? err.message : String(err);
+    // Node's parseArgs adds a paragraph about positionals to an unknown option: the first sentence is the news.
+    const message = unknownOption ? (text.split('. ')[0] ?? text) : text;
+    process.stderr.write(
+      `npm start: ${message}${unknownOption ? ' (npm start -- --help lists the options)' : ''}\n`,
+    );
     process.exit(1);
   });
 }

@@ -99,6 +99,25 @@ describe('cognito-local lifecycle', () => {
     expect(processGone(cognito.pid)).toBe(true);
   });
 
+  it.each(['SIGTERM', 'SIGHUP', 'SIGINT'] as const)(
+    'a %s that reaches cognito-local itself (its process group was signalled) removes its directory',
+    async (signal) => {
+      // Arrange
+      const cognito = await startCognitoLocal();
+      try {
+        // Act: the signal to the child, as a terminal closing or `kill -- -<pgid>` delivers it
+        process.kill(cognito.pid, signal);
+        const until = Date.now() + 5000;
+        while (!processGone(cognito.pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+        // Assert: gone, and its directory (plain-text passwords, refresh tokens) with it, without the parent's help
+        expect(processGone(cognito.pid)).toBe(true);
+        expect(existsSync(cognito.directory)).toBe(false);
+      } finally {
+        await cognito.stop();
+      }
+    },
+  );
+
   it('says in one line when the emulator does not come up, and removes what it created', async () => {
     // Arrange: a private TMPDIR so the check sees only this start's directory
     const saved = process.env.TMPDIR;

@@ -38,7 +38,7 @@ export function maskTranscript(lines: readonly string[]): string[] {
       .replace(/\b1\d{9}\b/g, '<epoch>')
       .replace(/\b([a-z]{2}-[a-z]+-\d)_[0-9A-Za-z]{9}\b/g, '$1_XXXXXXXXX')
       .replace(/(127\.0\.0\.1|localhost):\d+/g, '$1:PORT')
-      .replace(/\b\d+(\.\d+)? (ms|s|min)\b/g, 'N $2')
+      .replace(/(?<!TTL )\b\d+(\.\d+)? (ms|s|min)\b/g, 'N $2')
       .replace(/\b\d+ stale allows\b/g, 'N stale allows'),
   );
 }

@@ -46,5 +46,5 @@ locals {
       actions   = ["cognito-idp:AdminGetUser", "cognito-idp:AdminUserGlobalSignOut", "cognito-idp:ListUsers"]
       resources = [local.user_pool_arn]
     },
-  ], local.cognito_session_statements, local.kms_read_write) # cognito_session_statements: automatic_revocation.tf (#14)
+  ], local.cognito_session_statements, local.kms_read_write, local.cache_flush_policy_statements) # cognito_session_statements: automatic_revocation.tf (#14); cache_flush_policy_statements: cache.tf (#11)
 }

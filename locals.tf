@@ -38,7 +38,8 @@ locals {
     STORE_TIMEOUT_MS             = tostring(var.store_timeout_ms)
     STORE_MAX_ATTEMPTS           = tostring(var.store_max_attempts)
     CONSISTENT_READ              = tostring(var.consistent_read)
-    REVOCATION_CACHE_TTL_SECONDS = tostring(var.revocation_cache_ttl_seconds)
+    REVOCATION_STALENESS_SECONDS = tostring(var.revocation_staleness_seconds) # cache.tf
+    REVOCATION_MAX_AGE_SECONDS   = tostring(var.revocation_max_age_seconds)
     HTTP_API_RESPONSE_MODE       = var.http_api_response_mode
     JWKS_URI                     = "" # Cognito's own JWKS; overridden only by emulators and tests.
     LOG_LEVEL                    = var.log_level
@@ -58,6 +59,7 @@ locals {
     TOKEN_LIFETIME_SECONDS         = tostring(var.token_lifetime_seconds)
     REFRESH_TOKEN_LIFETIME_SECONDS = tostring(var.refresh_token_lifetime_seconds)
     COGNITO_SESSION_MANAGEMENT     = tostring(var.cognito_session_management) # issue #14, automatic_revocation.tf
+    CACHE_FLUSH_TARGETS            = jsonencode(local.cache_flush_targets) # cache.tf
     LOG_LEVEL                      = var.log_level
     METRICS_NAMESPACE              = var.metrics_namespace
   }

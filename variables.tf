@@ -271,18 +271,6 @@ variable "fail_mode" {
   }
 }
 
-variable "revocation_cache_ttl_seconds" {
-  description = "Seconds the authorizer caches blocklist lookups in memory per container (0–300). A revocation can take this long to be honoured; 0 turns the cache off."
-  type        = number
-  default     = 0
-  nullable    = false
-
-  validation {
-    condition     = var.revocation_cache_ttl_seconds >= 0 && var.revocation_cache_ttl_seconds <= 300 && floor(var.revocation_cache_ttl_seconds) == var.revocation_cache_ttl_seconds
-    error_message = "revocation_cache_ttl_seconds must be a whole number from 0 to 300; it is how stale a revocation may be, so keep it small."
-  }
-}
-
 variable "store_timeout_ms" {
   description = "Authorizer deadline for one blocklist lookup, retries included, in milliseconds (50–5000)."
   type        = number

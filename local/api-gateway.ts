@@ -33,6 +33,12 @@
  *   served after a revocation until it expires: that is the bound the demo shows.
  * Each response carries `x-local-authorizer: invoked | cache-hit | skipped` (a diagnostic of this stand-in; API
  * Gateway sends no such header).
+ *
+ * Control plane (issue #11): the same port answers the two calls that flush a stage's authorizer cache, as the
+ * admin function sends them (SigV4-signed; the stand-in checks that a SigV4 Authorization header is present, not
+ * the signature): REST `FlushStageAuthorizersCache` `DELETE /restapis/{id}/stages/{stage}/cache/authorizers` →
+ * 202, HTTP API `ResetAuthorizersCache` `DELETE /v2/apis/{id}/stages/{stage}/cache/authorizers` → 204; an unknown
+ * API or stage → 404. `apiIds` and `stage` give the ids to list in `CACHE_FLUSH_TARGETS`; `flushes()` the log.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -86,6 +92,11 @@ export interface ApiGateway {
   readonly urls: { readonly restToken: string; readonly restRequest: string; readonly httpApi: string };
   setCacheTtl(seconds: number): void;
   flushCache(): void;
+  /** The API ids of the three APIs (what `CACHE_FLUSH_TARGETS` names) and their stage. */
+  readonly apiIds: Readonly<Record<ApiKind, string>>;
+  readonly stage: string;
+  /** Every flush received on the control-plane endpoints, oldest first. */
+  flushes(): readonly { readonly api: ApiKind; readonly at: number }[];
   stats(): ApiGatewayStats;
   stop(): Promise<void>;
 }
@@ -142,6 +153,40 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     http: new Map(),
   };
   const counters = { authorizerInvocations: 0, cacheHits: 0, skipped: 0 };
+  const flushLog: { api: ApiKind; at: number }[] = [];
+
+  /** FlushStageAuthorizersCache / ResetAuthorizersCache; true when the request was one of them. */
+  function controlPlane(req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
+    const rest = /^\/restapis\/([^/]+)\/stages\/([^/]+)\/cache\/authorizers$/.exec(pathname);
+    const v2 = /^\/v2\/apis\/([^/]+)\/stages\/([^/]+)\/cache\/authorizers$/.exec(pathname);
+    const match = rest ?? v2;
+    if (!match) return false;
+    req.resume();
+    if ((req.method ?? '').toUpperCase() !== 'DELETE') {
+      json(res, 405, { message: 'Method Not Allowed' });
+      return true;
+    }
+    if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) {
+      json(res, 403, { message: 'Missing Authentication Token' });
+      return true;
+    }
+    const apiId = decodeURIComponent(match[1] ?? '');
+    const stageName = decodeURIComponent(match[2] ?? '');
+    const kinds: ApiKind[] = rest ? ['rest-token', 'rest-request'] : ['http'];
+    const api = kinds.find((k) => API_IDS[k] === apiId);
+    if (!api || stageName !== stage) {
+      json(res, 404, { message: 'Invalid stage identifier specified' });
+      return true;
+    }
+    caches[api].clear();
+    flushLog.push({ api, at: Date.now() });
+    if (rest) json(res, 202, {});
+    else {
+      res.writeHead(204);
+      res.end();
+    }
+    return true;
+  }
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -153,6 +198,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://local');
+    if (controlPlane(req, res, url.pathname)) return;
     const match = /^\/(rest-token|rest-request|http)(\/.*)?$/.exec(url.pathname);
     if (!match) {
       json(res, 404, { message: 'Not Found: use /rest-token/…, /rest-request/… or /http/…' });
@@ -243,6 +289,9 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       flushCache();
     },
     flushCache,
+    apiIds: { ...API_IDS },
+    stage,
+    flushes: () => [...flushLog],
     stats: () => ({ ...counters }),
     stop: () =>
       new Promise<void>((resolve) => {

@@ -137,17 +137,6 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
     progress(`cognito-local ${cognito.endpoint} (pool ${cognito.userPoolId}, client ${cognito.clientId})`);
 
     lambda.deploy({
-      name: FUNCTION_NAMES.adminSignout,
-      bundle: bundlePath('admin-signout', options.distDir),
-      env: {
-        ...common,
-        USER_POOL_ID: cognito.userPoolId,
-        REFRESH_TOKEN_LIFETIME_SECONDS: String(REFRESH_DAYS * 86400),
-        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
-      },
-      timeoutMs: 30_000,
-    });
-    lambda.deploy({
       name: FUNCTION_NAMES.authorizer,
       bundle: bundlePath('authorizer', options.distDir),
       env: {
@@ -188,6 +177,26 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
     });
     stops.push(() => api.stop());
     progress(`API Gateway stand-in ${api.endpoint}`);
+
+    // Deployed after the API stand-in: it flushes the stand-in's caches (CACHE_FLUSH_TARGETS).
+    lambda.deploy({
+      name: FUNCTION_NAMES.adminSignout,
+      bundle: bundlePath('admin-signout', options.distDir),
+      env: {
+        ...common,
+        USER_POOL_ID: cognito.userPoolId,
+        REFRESH_TOKEN_LIFETIME_SECONDS: String(REFRESH_DAYS * 86400),
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+        // Issue #11: every revocation flushes the stand-in's authorizer caches, as a deployment lists its stages.
+        AWS_ENDPOINT_URL_API_GATEWAY: api.endpoint,
+        CACHE_FLUSH_TARGETS: JSON.stringify([
+          { api: 'rest', apiId: api.apiIds['rest-token'], stage: api.stage },
+          { api: 'rest', apiId: api.apiIds['rest-request'], stage: api.stage },
+          { api: 'http', apiId: api.apiIds.http, stage: api.stage },
+        ]),
+      },
+      timeoutMs: 30_000,
+    });
 
     let stopped: Promise<void> | undefined;
     return {

@@ -30,7 +30,8 @@ run "environment_of_each_function_is_the_contract" {
       STORE_TIMEOUT_MS             = "800"
       STORE_MAX_ATTEMPTS           = "2"
       CONSISTENT_READ              = "true"
-      REVOCATION_CACHE_TTL_SECONDS = "0"
+      REVOCATION_STALENESS_SECONDS = "0"
+      REVOCATION_MAX_AGE_SECONDS   = "600"
       HTTP_API_RESPONSE_MODE       = "simple"
       JWKS_URI                     = ""
       LOG_LEVEL                    = "info"
@@ -58,6 +59,7 @@ run "environment_of_each_function_is_the_contract" {
       TOKEN_LIFETIME_SECONDS         = "86400"
       REFRESH_TOKEN_LIFETIME_SECONDS = "315360000"
       COGNITO_SESSION_MANAGEMENT     = "false"
+      CACHE_FLUSH_TARGETS            = "[]"
       LOG_LEVEL                      = "info"
       METRICS_NAMESPACE              = "CognitoRevocation"
     })
@@ -71,7 +73,7 @@ run "inputs_reach_the_environment" {
   variables {
     token_use                      = "access"
     fail_mode                      = "open"
-    revocation_cache_ttl_seconds   = 30
+    revocation_staleness_seconds   = 1
     store_timeout_ms               = 400
     store_max_attempts             = 3
     consistent_read                = false
@@ -89,7 +91,7 @@ run "inputs_reach_the_environment" {
     condition = (
       module.authorizer.environment["TOKEN_USE"] == "access" &&
       module.authorizer.environment["FAIL_MODE"] == "open" &&
-      module.authorizer.environment["REVOCATION_CACHE_TTL_SECONDS"] == "30" &&
+      module.authorizer.environment["REVOCATION_STALENESS_SECONDS"] == "1" &&
       module.authorizer.environment["STORE_TIMEOUT_MS"] == "400" &&
       module.authorizer.environment["STORE_MAX_ATTEMPTS"] == "3" &&
       module.authorizer.environment["CONSISTENT_READ"] == "false" &&

@@ -119,3 +119,56 @@ run "roles_with_a_customer_managed_key_get_only_that_key" {
     error_message = "Writers get kms:Decrypt and kms:GenerateDataKey on the module key only."
   }
 }
+
+# Issue 11: the admin function flushes API Gateway's authorizer cache of exactly the listed stages — apigateway:DELETE
+# on each stage's `cache/authorizers` resource, never the stage itself (DELETE on the stage deletes it), no wildcard.
+run "cache_flush_grants_exactly_the_listed_stage_caches" {
+  command = apply
+
+  variables {
+    cache_flush_rest_api_stages = {
+      main = { rest_api_id = "a1b2c3d4e5", stages = ["prod", "staging"] }
+    }
+    cache_flush_http_api_stages = {
+      api = { api_id = "f6g7h8i9j0", stages = ["$default"] }
+    }
+  }
+
+  assert {
+    condition = (
+      jsonencode([for s in jsondecode(output.role_policies.admin_signout).Statement : s if s.Sid == "FlushAuthorizerCachesOfListedStages"]) ==
+      jsonencode([{
+        Action = ["apigateway:DELETE"]
+        Effect = "Allow"
+        Resource = [
+          "arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5/stages/prod/cache/authorizers",
+          "arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5/stages/staging/cache/authorizers",
+          "arn:aws:apigateway:eu-west-1::/apis/f6g7h8i9j0/stages/$default/cache/authorizers",
+        ]
+        Sid = "FlushAuthorizerCachesOfListedStages"
+      }])
+    )
+    error_message = "Admin flush grant: ${output.role_policies.admin_signout}"
+  }
+
+  assert {
+    condition     = module.admin_signout.environment["CACHE_FLUSH_TARGETS"] == "[{\"api\":\"rest\",\"apiId\":\"a1b2c3d4e5\",\"stage\":\"prod\"},{\"api\":\"rest\",\"apiId\":\"a1b2c3d4e5\",\"stage\":\"staging\"},{\"api\":\"http\",\"apiId\":\"f6g7h8i9j0\",\"stage\":\"$default\"}]"
+    error_message = "CACHE_FLUSH_TARGETS: ${module.admin_signout.environment["CACHE_FLUSH_TARGETS"]}"
+  }
+
+  assert {
+    condition = alltrue([for f in ["authorizer", "token_trigger"] :
+      length([for s in jsondecode(output.role_policies[f]).Statement : s if anytrue([for a in s.Action : startswith(a, "apigateway:")])]) == 0
+    ])
+    error_message = "Only the admin function may flush caches."
+  }
+}
+
+run "no_flush_grant_without_stages" {
+  command = apply
+
+  assert {
+    condition     = length([for s in jsondecode(output.role_policies.admin_signout).Statement : s if s.Sid == "FlushAuthorizerCachesOfListedStages"]) == 0
+    error_message = "No stages listed: no apigateway grant."
+  }
+}

@@ -215,12 +215,36 @@ run "unknown_fail_mode" {
   expect_failures = [var.fail_mode]
 }
 
-run "revocation_cache_above_300" {
+run "revocation_staleness_above_10" {
   command = plan
   variables {
-    revocation_cache_ttl_seconds = 301
+    revocation_staleness_seconds = 11
   }
-  expect_failures = [var.revocation_cache_ttl_seconds]
+  expect_failures = [var.revocation_staleness_seconds]
+}
+
+run "revocation_max_age_below_10" {
+  command = plan
+  variables {
+    revocation_max_age_seconds = 5
+  }
+  expect_failures = [var.revocation_max_age_seconds]
+}
+
+run "cache_flush_stage_wildcard" {
+  command = plan
+  variables {
+    cache_flush_rest_api_stages = { main = { rest_api_id = "a1b2c3d4e5", stages = ["*"] } }
+  }
+  expect_failures = [var.cache_flush_rest_api_stages]
+}
+
+run "cache_flush_http_api_by_name" {
+  command = plan
+  variables {
+    cache_flush_http_api_stages = { main = { api_id = "my-api", stages = ["$default"] } }
+  }
+  expect_failures = [var.cache_flush_http_api_stages]
 }
 
 run "store_timeout_out_of_range" {

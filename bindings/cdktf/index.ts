@@ -47,6 +47,18 @@ export interface ExistingAuthorizer {
   readonly authorizerId: string;
 }
 
+/** REST API stages whose authorizer cache is flushed after every revocation (`cache_flush_rest_api_stages`). */
+export interface RestApiStages {
+  readonly restApiId: string;
+  readonly stages: string[];
+}
+
+/** HTTP API stages whose authorizer cache is reset after every revocation (`cache_flush_http_api_stages`). */
+export interface HttpApiStages {
+  readonly apiId: string;
+  readonly stages: string[];
+}
+
 /** Per-function setting (`memory_size`, `timeout_seconds`). */
 export interface PerFunction {
   readonly authorizer?: number;
@@ -102,7 +114,10 @@ export interface CognitoRevocationInputs {
   readonly tokenLifetimeSeconds?: number;
   readonly refreshTokenLifetimeSeconds?: number;
   readonly failMode?: 'closed' | 'open';
-  readonly revocationCacheTtlSeconds?: number;
+  readonly revocationStalenessSeconds?: number;
+  readonly revocationMaxAgeSeconds?: number;
+  readonly cacheFlushRestApiStages?: Record<string, RestApiStages>;
+  readonly cacheFlushHttpApiStages?: Record<string, HttpApiStages>;
   readonly storeTimeoutMs?: number;
   readonly storeMaxAttempts?: number;
   readonly consistentRead?: boolean;
@@ -193,6 +208,16 @@ export const EXISTING_AUTHORIZER_FIELDS: FieldMap<ExistingAuthorizer> = {
   authorizerId: 'authorizer_id',
 };
 
+export const REST_API_STAGES_FIELDS: FieldMap<RestApiStages> = {
+  restApiId: 'rest_api_id',
+  stages: 'stages',
+};
+
+export const HTTP_API_STAGES_FIELDS: FieldMap<HttpApiStages> = {
+  apiId: 'api_id',
+  stages: 'stages',
+};
+
 export const PER_FUNCTION_FIELDS: FieldMap<PerFunction> = {
   authorizer: 'authorizer',
   tokenTrigger: 'token_trigger',
@@ -225,7 +250,10 @@ export const VARIABLES: { readonly [K in keyof CognitoRevocationInputs]-?: Varia
   tokenLifetimeSeconds: { name: 'token_lifetime_seconds' },
   refreshTokenLifetimeSeconds: { name: 'refresh_token_lifetime_seconds' },
   failMode: { name: 'fail_mode' },
-  revocationCacheTtlSeconds: { name: 'revocation_cache_ttl_seconds' },
+  revocationStalenessSeconds: { name: 'revocation_staleness_seconds' },
+  revocationMaxAgeSeconds: { name: 'revocation_max_age_seconds' },
+  cacheFlushRestApiStages: { name: 'cache_flush_rest_api_stages', eachValue: REST_API_STAGES_FIELDS },
+  cacheFlushHttpApiStages: { name: 'cache_flush_http_api_stages', eachValue: HTTP_API_STAGES_FIELDS },
   storeTimeoutMs: { name: 'store_timeout_ms' },
   storeMaxAttempts: { name: 'store_max_attempts' },
   consistentRead: { name: 'consistent_read' },

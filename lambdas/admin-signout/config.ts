@@ -1,6 +1,7 @@
 /** The admin signout Lambda's configuration, read from the environment contract in `config/contract.ts`. */
 import { type LifetimePolicy, lifetimePolicy } from '../core/lifetime.js';
 import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
+import { type FlushTarget, parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';
 
 export interface AdminConfig {
   readonly tableName: string;
@@ -10,6 +11,8 @@ export interface AdminConfig {
   readonly metricsNamespace: string;
   /** Cognito session management on the pool (issue #14): `COGNITO_SESSION_MANAGEMENT`. */
   readonly cognitoSessionManagement: boolean;
+  /** API Gateway stages whose authorizer cache is flushed after every revocation (`CACHE_FLUSH_TARGETS`). */
+  readonly flushTargets: readonly FlushTarget[];
 }
 
 export class ConfigError extends Error {
@@ -54,7 +57,14 @@ export function readAdminConfig(env: NodeJS.ProcessEnv = process.env): AdminConf
     if (error instanceof ConfigError) throw error;
     throw new ConfigError((error as Error).message);
   }
+  let flushTargets: FlushTarget[];
+  try {
+    flushTargets = parseFlushTargets(env.CACHE_FLUSH_TARGETS);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   return {
+    flushTargets,
     tableName,
     userPoolId,
     policy,

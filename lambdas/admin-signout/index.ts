@@ -9,6 +9,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createCognitoDirectory } from '../adapters/cognito/user-directory.js';
 import { createCognitoSessions } from '../adapters/cognito/user-sessions.js';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
+import { createSdkHintStore } from '../adapters/dynamodb/hint-store.js';
+import { createSignedFlusher, flusherOptionsFromEnv } from '../adapters/apigateway/authorizer-cache.js';
+import { createRevocationPropagation } from './propagation.js';
 import { createLogger, createMetrics } from '../adapters/observability.js';
 import { readAdminConfig } from './config.js';
 import { type AdminDeps, type AdminResult, createAdminOperations } from './operations.js';
@@ -42,6 +45,20 @@ export function createHandler(
   }
   const dynamo = new DynamoDBClient({});
   const store = createSdkStore({ client: dynamo, tableName: config.tableName });
+  // After every revocation: a hint for authorizers in staleness mode (always written: one small item, so turning
+  // staleness on later needs no admin change) and the flushes of the configured API Gateway stages' caches.
+  let propagation: ReturnType<typeof createRevocationPropagation>;
+  try {
+    propagation = createRevocationPropagation({
+      hints: createSdkHintStore({ client: dynamo, tableName: config.tableName }),
+      ...(config.flushTargets.length > 0
+        ? { flusher: createSignedFlusher(flusherOptionsFromEnv(env)), targets: config.flushTargets }
+        : {}),
+    });
+  } catch (error) {
+    const message = (error as Error).message;
+    return async () => ({ ok: false, error: { code: 'configuration', message } });
+  }
   // Bounded so that a hung Cognito endpoint cannot eat the time the table writes need.
   const cognitoClient = new CognitoIdentityProviderClient({
     maxAttempts: 2,
@@ -53,6 +70,7 @@ export function createHandler(
     writer: store,
     inventory: store,
     audit: store,
+    propagation,
     directory,
     ...(config.cognitoSessionManagement
       ? { cognitoSessions: createCognitoSessions({ client: cognitoClient, userPoolId: config.userPoolId }) }

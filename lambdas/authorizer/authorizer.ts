@@ -229,6 +229,8 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
       restStyle: request.restStyle,
       arn: request.arn,
       httpApiResponseMode: config.httpApiResponseMode,
+      // AppSync caches an allow for this long: the staleness bound (0 in exact mode). docs/caching.md#appsync
+      appSyncAllowTtlSeconds: config.stalenessSeconds,
     };
     let outcome: Outcome;
     try {

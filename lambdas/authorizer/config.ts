@@ -21,7 +21,10 @@ export interface AuthorizerConfig {
   readonly storeTimeoutMs: number;
   readonly storeMaxAttempts: number;
   readonly consistentRead: boolean;
-  readonly revocationCacheTtlSeconds: number;
+  /** Staleness mode bound S (0 = exact mode). */
+  readonly stalenessSeconds: number;
+  /** Staleness mode: oldest cached answer used. */
+  readonly maxAgeSeconds: number;
   readonly httpApiResponseMode: HttpApiResponseMode;
   /** Empty when the JWKS comes from Cognito itself. */
   readonly jwksUri: string;
@@ -118,7 +121,8 @@ export function parseAuthorizerConfig(env: NodeJS.ProcessEnv): AuthorizerConfig 
     storeTimeoutMs: integer('STORE_TIMEOUT_MS', 50, 5000),
     storeMaxAttempts: integer('STORE_MAX_ATTEMPTS', 1, 5),
     consistentRead: consistent === 'true',
-    revocationCacheTtlSeconds: integer('REVOCATION_CACHE_TTL_SECONDS', 0, 300),
+    stalenessSeconds: integer('REVOCATION_STALENESS_SECONDS', 0, 10),
+    maxAgeSeconds: integer('REVOCATION_MAX_AGE_SECONDS', 10, 3600),
     httpApiResponseMode: oneOf('HTTP_API_RESPONSE_MODE', ['simple', 'iam'] as const),
     jwksUri,
     logLevel,

@@ -6,14 +6,20 @@
  * A configuration problem is logged clearly at the first invocation and every request is denied (never a crash).
  */
 import { createDynamoBlocklistReader } from '../adapters/dynamodb/blocklist-reader.js';
-import { createDynamoHttpClient, dynamoOptionsFromEnv } from '../adapters/dynamodb/http-client.js';
+import { createHttpHintReader } from '../adapters/dynamodb/hint-store.js';
+import {
+  createDynamoHttpClient,
+  type DynamoHttpClient,
+  dynamoOptionsFromEnv,
+} from '../adapters/dynamodb/http-client.js';
+import type { HintReader } from '../core/hints.js';
 import { createLogger, type LogLevel, parseLogLevel } from '../adapters/observability.js';
 import type { RevocationReader } from '../core/ports.js';
 import { answer, type Authorizer, type AuthorizerDeps, createAuthorizer } from './authorizer.js';
 import { parseAuthorizerConfig } from './config.js';
+import { stalenessReader } from './staleness.js';
 import { createDecisionRecorder, type DecisionRecorder, stdoutLineWriter } from './decision-record.js';
 import { parseAuthorizerEvent } from './events.js';
-import { cachingReader } from './revocation-cache.js';
 import { createCognitoVerifier } from './verifier.js';
 
 export { createAuthorizer } from './authorizer.js';
@@ -43,6 +49,8 @@ export interface EnvironmentOverrides {
   readonly clock?: () => number;
   /** A blocklist to use instead of the DynamoDB one (benchmarks, local stand-ins). */
   readonly reader?: RevocationReader;
+  /** Revocation hints to poll instead of the DynamoDB ones (staleness mode; benchmarks). */
+  readonly hints?: HintReader;
 }
 
 /** Builds the authorizer from the environment contract (what `handler` does once per container). */
@@ -67,24 +75,45 @@ export function createAuthorizerFromEnvironment(
   try {
     const config = parseAuthorizerConfig(env);
     const clock = overrides.clock ?? Date.now;
-    let reader =
+    const countRoundTrip = (ok: boolean) => {
+      recorder.count('StoreRoundTrips');
+      if (!ok) recorder.count('StoreAttemptErrors');
+    };
+    let client: DynamoHttpClient | undefined;
+    const dynamo = () => {
+      client ??= createDynamoHttpClient(dynamoOptionsFromEnv(env));
+      return client;
+    };
+    let reader: RevocationReader =
       overrides.reader ??
       createDynamoBlocklistReader({
-        client: createDynamoHttpClient(dynamoOptionsFromEnv(env)),
+        client: dynamo(),
         tableName: config.tableName,
         consistentRead: config.consistentRead,
         timeoutMs: config.storeTimeoutMs,
         maxAttempts: config.storeMaxAttempts,
-        onRoundTrip: (_operation, _ms, ok) => {
-          recorder.count('StoreRoundTrips');
-          if (!ok) recorder.count('StoreAttemptErrors');
-        },
+        onRoundTrip: (_operation, _ms, ok) => countRoundTrip(ok),
       });
-    if (config.revocationCacheTtlSeconds > 0) {
-      reader = cachingReader(reader, {
-        ttlSeconds: config.revocationCacheTtlSeconds,
+    // Staleness mode (docs/caching.md): users' answers cached, invalidated by polled revocation hints.
+    if (config.stalenessSeconds > 0) {
+      reader = stalenessReader(reader, {
+        stalenessSeconds: config.stalenessSeconds,
+        maxAgeSeconds: config.maxAgeSeconds,
         clock,
-        onHit: (n) => recorder.count('CacheHits', n),
+        hints:
+          overrides.hints ??
+          createHttpHintReader({
+            client: dynamo(),
+            tableName: config.tableName,
+            timeoutMs: config.storeTimeoutMs,
+            onRoundTrip: (_ms, ok) => countRoundTrip(ok),
+          }),
+        onHit: () => recorder.count('CacheHits'),
+        onPoll: (ok, hints) => {
+          recorder.count('HintPolls');
+          if (!ok) recorder.count('HintPollErrors');
+          if (hints > 0) recorder.count('HintsSeen', hints);
+        },
       });
     }
     const deps: AuthorizerDeps = { config, reader, verifier: createCognitoVerifier(config), recorder, clock };

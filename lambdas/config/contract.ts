@@ -88,10 +88,16 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
         'Strongly consistent reads, so a revocation counts as soon as its write returns. `false` halves read cost.',
     },
     {
-      name: 'REVOCATION_CACHE_TTL_SECONDS',
+      name: 'REVOCATION_STALENESS_SECONDS',
       default: '0',
       description:
-        'In-memory cache of lookup results per container (0–300). A revocation can take this long to be honoured; 0 turns the cache off.',
+        'Staleness mode (0–10 s; 0 = exact: one store read per decision). Above 0, each container caches users’ revocation entries, polls the revocation hints at most this often and drops hinted users: a revocation is enforced at most this long (plus nothing else) after it returned. See docs/caching.md.',
+    },
+    {
+      name: 'REVOCATION_MAX_AGE_SECONDS',
+      default: '600',
+      description:
+        'Staleness mode: no cached answer is used past this age (10–3600 s). The bound on a revocation whose hint could not be written (the admin result says so).',
     },
     {
       name: 'HTTP_API_RESPONSE_MODE',
@@ -159,6 +165,12 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
       default: 'true',
       description:
         'Whether a caller may ask to end all of their own sessions (`{"everywhere": true}`); `false` limits logout to the calling session.',
+    },
+    {
+      name: 'CACHE_FLUSH_TARGETS',
+      default: '[]',
+      description:
+        'API Gateway stages whose authorizer cache is flushed after every revocation: JSON array of `{"api":"rest"|"http","apiId":"…","stage":"…"}`. See docs/caching.md.',
     },
     LOG_LEVEL,
     METRICS_NAMESPACE,

@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthorizer } from '../../lambdas/authorizer/authorizer.js';
 import { parseAuthorizerConfig } from '../../lambdas/authorizer/config.js';
 import { createDecisionRecorder, stdoutLineWriter } from '../../lambdas/authorizer/decision-record.js';
-import { cachingReader } from '../../lambdas/authorizer/revocation-cache.js';
 import { createCognitoVerifier } from '../../lambdas/authorizer/verifier.js';
+import { stalenessReader } from '../../lambdas/authorizer/staleness.js';
+import type { RevocationHint } from '../../lambdas/core/hints.js';
 import { StoreError } from '../../lambdas/core/ports.js';
 import { type JwksServer, startJwksServer } from '../support/jwks.js';
 import {
@@ -49,18 +50,31 @@ function build(env: Record<string, string> = {}, options: { clockMs?: () => numb
   };
   const blocklist = memoryBlocklist();
   const clock = options.clockMs ?? Date.now;
+  const recorder = createDecisionRecorder({ namespace: 'Test', service: 'authorizer', level: 'info', write });
+  const hints: RevocationHint[] = [];
   const reader =
-    config.revocationCacheTtlSeconds > 0
-      ? cachingReader(blocklist, { ttlSeconds: config.revocationCacheTtlSeconds, clock })
+    config.stalenessSeconds > 0
+      ? stalenessReader(blocklist, {
+          stalenessSeconds: config.stalenessSeconds,
+          maxAgeSeconds: config.maxAgeSeconds,
+          clock,
+          hints: {
+            since: async (from, until) => ({
+              hints: hints.filter((h) => h.at >= from && h.at <= until),
+              truncated: false,
+            }),
+          },
+          onHit: () => recorder.count('CacheHits'),
+        })
       : blocklist;
   const authorize = createAuthorizer({
     config,
     reader,
     verifier: createCognitoVerifier(config),
-    recorder: createDecisionRecorder({ namespace: 'Test', service: 'authorizer', level: 'info', write }),
+    recorder,
     clock,
   });
-  return { authorize, blocklist, lines };
+  return { authorize, blocklist, lines, hints };
 }
 
 describe('createAuthorizer', () => {
@@ -295,11 +309,14 @@ describe('revoked-verdict memory and fail-open (issue #9 finding 2)', () => {
   });
 });
 
-describe('in-memory revocation cache (REVOCATION_CACHE_TTL_SECONDS)', () => {
-  it('honours a revocation no later than TTL seconds after the cached read', async () => {
+describe('staleness mode (REVOCATION_STALENESS_SECONDS)', () => {
+  it('a revocation is refused from the first poll after its hint; before that the cached answer may serve', async () => {
     // Arrange
     let now = Date.now();
-    const { authorize, blocklist } = build({ REVOCATION_CACHE_TTL_SECONDS: '30' }, { clockMs: () => now });
+    const { authorize, blocklist, hints } = build(
+      { REVOCATION_STALENESS_SECONDS: '1' },
+      { clockMs: () => now },
+    );
     const token = signAccessToken({ jti: 'cached-jti' });
     await authorize(httpApiEvent({ authorization: token }));
     blocklist.put({
@@ -309,28 +326,33 @@ describe('in-memory revocation cache (REVOCATION_CACHE_TTL_SECONDS)', () => {
       revokedAt: 1,
       expiresAt: nowSeconds() + 3600,
     });
+    hints.push({ sub: TEST_SUB, at: now });
     // Act
-    now += 29_999;
-    const withinTtl = await authorize(httpApiEvent({ authorization: token }));
+    now += 999;
+    const withinS = await authorize(httpApiEvent({ authorization: token }));
     now += 1;
-    const atTtl = await authorize(httpApiEvent({ authorization: token }));
+    const atS = await authorize(httpApiEvent({ authorization: token }));
     // Assert
-    expect(withinTtl).toMatchObject({ isAuthorized: true });
-    expect(atTtl).toEqual({ isAuthorized: false });
+    expect(withinS).toMatchObject({ isAuthorized: true });
+    expect(atS).toEqual({ isAuthorized: false });
     expect(blocklist.calls).toHaveLength(2);
   });
 
-  it('one fresh answer per user serves every token of that user', async () => {
+  it('one cached answer per user serves every token of that user', async () => {
     const now = Date.now();
-    const { authorize, blocklist } = build({ REVOCATION_CACHE_TTL_SECONDS: '60' }, { clockMs: () => now });
+    const { authorize, blocklist, lines } = build(
+      { REVOCATION_STALENESS_SECONDS: '1' },
+      { clockMs: () => now },
+    );
     await authorize(httpApiEvent({ authorization: signAccessToken({ jti: 'a' }) }));
     await authorize(httpApiEvent({ authorization: signAccessToken({ jti: 'b' }) }));
     expect(blocklist.calls).toEqual([TEST_SUB]);
+    expect(lines[1]).toMatchObject({ CacheHits: 1 });
   });
 
-  it('a cached user watermark still revokes other tokens of the same user', async () => {
+  it('the revoked-verdict memory keeps working: a watermark read once revokes every older token with no more reads', async () => {
     const now = Date.now();
-    const { authorize, blocklist } = build({ REVOCATION_CACHE_TTL_SECONDS: '60' }, { clockMs: () => now });
+    const { authorize, blocklist } = build({ REVOCATION_STALENESS_SECONDS: '1' }, { clockMs: () => now });
     blocklist.put({
       sub: 'u-cached',
       scope: 'user',
@@ -347,7 +369,6 @@ describe('in-memory revocation cache (REVOCATION_CACHE_TTL_SECONDS)', () => {
     );
     expect(first).toEqual({ isAuthorized: false });
     expect(second).toEqual({ isAuthorized: false });
-    // The second token is denied from the revoked-verdict memory (the watermark that revoked the first): no read.
     expect(blocklist.calls).toEqual(['u-cached']);
   });
 });

@@ -306,16 +306,16 @@ describe('decisions racing with revocations', () => {
   });
 });
 
-describe('the revocation cache bound', () => {
-  it('REVOCATION_CACHE_TTL_SECONDS=1: a revocation is honoured by every decision that starts 1 s after it returned', async () => {
-    // Arrange: a container with the in-memory revocation cache on
+describe('the staleness mode bound', () => {
+  it('REVOCATION_STALENESS_SECONDS=1: a revocation is honoured by every decision that starts 1 s after it returned', async () => {
+    // Arrange: a container in staleness mode (the admin publishes a hint after every revocation)
     const cached = await loadAuthorizer({
       TABLE_NAME: TABLE,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       USER_POOL_ID: TEST_USER_POOL_ID,
       CLIENT_IDS: TEST_CLIENT_ID,
       JWKS_URI: jwks.uri,
-      REVOCATION_CACHE_TTL_SECONDS: '1',
+      REVOCATION_STALENESS_SECONDS: '1',
     });
     const cacheUser = await createUser('cache-user');
     const token = signIdToken({ sub: cacheUser.sub, jti: 'cache-jti' });
@@ -339,7 +339,7 @@ describe('the revocation cache bound', () => {
         user: 'cache-user',
         jti: 'cache-jti',
         actor: 'race-test',
-        reason: 'cache bound',
+        reason: 'staleness bound',
       },
       context(),
     )) as { ok: boolean };

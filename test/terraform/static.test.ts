@@ -98,7 +98,10 @@ describe('root module interface', () => {
         'token_lifetime_seconds',
         'refresh_token_lifetime_seconds',
         'fail_mode',
-        'revocation_cache_ttl_seconds',
+        'revocation_staleness_seconds',
+        'revocation_max_age_seconds',
+        'cache_flush_rest_api_stages',
+        'cache_flush_http_api_stages',
         'session_claim',
         'pre_token_generation_event_version',
         'runtime',
@@ -134,7 +137,8 @@ describe('root module interface', () => {
     expect(byName.runtime?.default).toBe('nodejs22.x');
     expect(byName.architecture?.default).toBe('arm64');
     expect(byName.fail_mode?.default).toBe('closed');
-    expect(byName.revocation_cache_ttl_seconds?.default).toBe(0);
+    expect(byName.revocation_staleness_seconds?.default).toBe(0);
+    expect(byName.cache_flush_rest_api_stages?.default).toEqual({});
     expect(byName.rest_apis?.type).toMatch(/authorizer_result_ttl_in_seconds\s*=\s*optional\(number, 0\)/);
     expect(byName.http_apis?.type).toMatch(/authorizer_result_ttl_in_seconds\s*=\s*optional\(number, 0\)/);
   });

@@ -9,9 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createCognitoDirectory } from '../adapters/cognito/user-directory.js';
 import { createCognitoSessions } from '../adapters/cognito/user-sessions.js';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
-import { createSdkHintStore } from '../adapters/dynamodb/hint-store.js';
-import { createSignedFlusher, flusherOptionsFromEnv } from '../adapters/apigateway/authorizer-cache.js';
-import { createRevocationPropagation } from './propagation.js';
+import { propagationFromEnvironment } from './propagation.js';
 import { createLogger, createMetrics } from '../adapters/observability.js';
 import { readAdminConfig } from './config.js';
 import { type AdminDeps, type AdminResult, createAdminOperations } from './operations.js';
@@ -45,16 +43,10 @@ export function createHandler(
   }
   const dynamo = new DynamoDBClient({});
   const store = createSdkStore({ client: dynamo, tableName: config.tableName });
-  // After every revocation: a hint for authorizers in staleness mode (always written: one small item, so turning
-  // staleness on later needs no admin change) and the flushes of the configured API Gateway stages' caches.
-  let propagation: ReturnType<typeof createRevocationPropagation>;
+  // After every revocation: a hint for authorizers in staleness mode and the flushes of the configured stages.
+  let propagation: ReturnType<typeof propagationFromEnvironment>;
   try {
-    propagation = createRevocationPropagation({
-      hints: createSdkHintStore({ client: dynamo, tableName: config.tableName }),
-      ...(config.flushTargets.length > 0
-        ? { flusher: createSignedFlusher(flusherOptionsFromEnv(env)), targets: config.flushTargets }
-        : {}),
-    });
+    propagation = propagationFromEnvironment(env, dynamo, config.tableName, config.flushTargets);
   } catch (error) {
     const message = (error as Error).message;
     return async () => ({ ok: false, error: { code: 'configuration', message } });

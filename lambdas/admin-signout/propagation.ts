@@ -10,13 +10,17 @@
  *
  * Never throws: the report says what was done; `ok` only when the hint was written and every flush succeeded.
  */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { HintPublisher } from '../core/hints.js';
 import { NO_PROPAGATION, type RevocationPropagation } from '../core/ports.js';
 import {
   type AuthorizerCacheFlusher,
+  createSignedFlusher,
   type FlushTarget,
+  flusherOptionsFromEnv,
   targetName,
 } from '../adapters/apigateway/authorizer-cache.js';
+import { createSdkHintStore } from '../adapters/dynamodb/hint-store.js';
 
 export { NO_PROPAGATION };
 
@@ -73,4 +77,22 @@ export function createRevocationPropagation(options: PropagationOptions): Revoca
       }
     },
   };
+}
+
+/**
+ * The propagation every revoking function (admin signout, automatic revocation, logout) builds once per container:
+ * a hint always (one small item, so turning staleness on later needs no change here) and the flushes of the stages
+ * in `CACHE_FLUSH_TARGETS` (parsed by the function's config). Throws `FlushConfigError` when flushing is configured
+ * but the runtime gives no region or credentials.
+ */
+export function propagationFromEnvironment(
+  env: NodeJS.ProcessEnv,
+  dynamo: DynamoDBClient,
+  tableName: string,
+  targets: readonly FlushTarget[],
+): RevocationPropagation {
+  return createRevocationPropagation({
+    hints: createSdkHintStore({ client: dynamo, tableName }),
+    ...(targets.length > 0 ? { flusher: createSignedFlusher(flusherOptionsFromEnv(env)), targets } : {}),
+  });
 }

@@ -1,6 +1,7 @@
 /** The auto-revocation function's configuration, read from the environment contract in `config/contract.ts`. */
 import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
 import { ConfigError, readAdminConfig } from '../admin-signout/config.js';
+import type { FlushTarget } from '../adapters/apigateway/authorizer-cache.js';
 import type { LifetimePolicy } from '../core/lifetime.js';
 import { parseRevokeOn, type RevokingEventName } from './events.js';
 
@@ -9,6 +10,8 @@ export interface AutoRevocationConfig {
   readonly userPoolId: string;
   readonly policy: LifetimePolicy;
   readonly revokeOn: readonly RevokingEventName[];
+  /** API Gateway stages whose authorizer cache is flushed after every revocation (`CACHE_FLUSH_TARGETS`). */
+  readonly flushTargets: readonly FlushTarget[];
   readonly logLevel: LogLevel;
   readonly metricsNamespace: string;
 }
@@ -18,6 +21,7 @@ const SHARED = [
   'USER_POOL_ID',
   'TOKEN_LIFETIME_SECONDS',
   'REFRESH_TOKEN_LIFETIME_SECONDS',
+  'CACHE_FLUSH_TARGETS',
   'LOG_LEVEL',
   'METRICS_NAMESPACE',
 ] as const;
@@ -37,6 +41,7 @@ export function readAutoRevocationConfig(env: NodeJS.ProcessEnv = process.env): 
     userPoolId: admin.userPoolId,
     policy: admin.policy,
     revokeOn,
+    flushTargets: admin.flushTargets,
     logLevel: parseLogLevel(env.LOG_LEVEL),
     metricsNamespace: admin.metricsNamespace,
   };

@@ -13,6 +13,7 @@ import { createCognitoDirectory } from '../adapters/cognito/user-directory.js';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
 import { createSessionOwners } from '../adapters/dynamodb/session-owners.js';
 import { createLogger, createMetrics, type Logger } from '../adapters/observability.js';
+import { propagationFromEnvironment } from '../admin-signout/propagation.js';
 import { type AdminDeps, type AdminResult, createAdminOperations } from '../admin-signout/operations.js';
 import { readAutoRevocationConfig } from './config.js';
 import { parseEvent } from './events.js';
@@ -55,9 +56,12 @@ export function createHandler(
   env: NodeJS.ProcessEnv = process.env,
   overrides: Partial<AdminDeps> = {},
 ): AutoRevocationHandler {
+  const dynamo = new DynamoDBClient({});
   let config: ReturnType<typeof readAutoRevocationConfig>;
+  let propagation: ReturnType<typeof propagationFromEnvironment>;
   try {
     config = readAutoRevocationConfig(env);
+    propagation = propagationFromEnvironment(env, dynamo, config.tableName, config.flushTargets);
   } catch (error) {
     const logger = createLogger({ service: SERVICE });
     const message = (error as Error).message;
@@ -68,7 +72,6 @@ export function createHandler(
       throw new RetryableRevocationError(`misconfigured: ${message}`);
     };
   }
-  const dynamo = new DynamoDBClient({});
   const store = createSdkStore({ client: dynamo, tableName: config.tableName });
   const directory = createCognitoDirectory({
     client: new CognitoIdentityProviderClient({
@@ -79,6 +82,7 @@ export function createHandler(
   });
   const logger: Logger = createLogger({ service: SERVICE, level: config.logLevel });
   const operations = createAdminOperations({
+    propagation,
     reader: store,
     writer: store,
     inventory: store,

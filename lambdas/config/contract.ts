@@ -45,6 +45,12 @@ const REFRESH_TOKEN_LIFETIME_SECONDS: EnvVarSpec = {
   description:
     'Longest refresh token validity (3600–315360000). Used when Cognito’s sign-out did not revoke the refresh tokens; the default is Cognito’s maximum.',
 };
+const CACHE_FLUSH_TARGETS: EnvVarSpec = {
+  name: 'CACHE_FLUSH_TARGETS',
+  default: '[]',
+  description:
+    'API Gateway stages whose authorizer cache is flushed after every revocation this function makes (a revocation hint is always written too): JSON array of `{"api":"rest"|"http","apiId":"…","stage":"…"}`. See docs/caching.md.',
+};
 const USER_POOL_ID: EnvVarSpec = {
   name: 'USER_POOL_ID',
   description: 'The Cognito user pool id, e.g. `eu-west-1_AbCdEf123`.',
@@ -137,6 +143,7 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
       description:
         '`true` when the pool has Cognito session tracking (Essentials/Plus): `listSessions` shows Cognito’s sessions next to ours and `revokeSession` accepts a Cognito session id (`tkn…`). Issue #14.',
     },
+    CACHE_FLUSH_TARGETS,
     LOG_LEVEL,
     METRICS_NAMESPACE,
   ],
@@ -152,6 +159,7 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
       description:
         'Comma-separated Cognito API calls (CloudTrail event names) that revoke the user; empty = AdminDisableUser, AdminDeleteUser, AdminResetUserPassword, AdminSetUserPassword, AdminUserGlobalSignOut. Other events are ignored.',
     },
+    CACHE_FLUSH_TARGETS,
     LOG_LEVEL,
     METRICS_NAMESPACE,
   ],
@@ -166,12 +174,7 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
       description:
         'Whether a caller may ask to end all of their own sessions (`{"everywhere": true}`); `false` limits logout to the calling session.',
     },
-    {
-      name: 'CACHE_FLUSH_TARGETS',
-      default: '[]',
-      description:
-        'API Gateway stages whose authorizer cache is flushed after every revocation: JSON array of `{"api":"rest"|"http","apiId":"…","stage":"…"}`. See docs/caching.md.',
-    },
+    CACHE_FLUSH_TARGETS,
     LOG_LEVEL,
     METRICS_NAMESPACE,
   ],

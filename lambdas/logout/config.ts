@@ -2,11 +2,14 @@
 import { type LifetimePolicy, lifetimePolicy } from '../core/lifetime.js';
 import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
 import { ConfigError } from '../admin-signout/config.js';
+import { type FlushTarget, parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';
 
 export interface LogoutConfig {
   readonly tableName: string;
   readonly policy: LifetimePolicy;
   readonly allowEverywhere: boolean;
+  /** API Gateway stages whose authorizer cache is flushed after every revocation (`CACHE_FLUSH_TARGETS`). */
+  readonly flushTargets: readonly FlushTarget[];
   readonly logLevel: LogLevel;
   readonly metricsNamespace: string;
 }
@@ -39,9 +42,16 @@ export function readLogoutConfig(env: NodeJS.ProcessEnv = process.env): LogoutCo
   const everywhere = (env.ALLOW_LOGOUT_EVERYWHERE ?? 'true').trim().toLowerCase();
   if (everywhere !== 'true' && everywhere !== 'false')
     throw new ConfigError(`ALLOW_LOGOUT_EVERYWHERE must be true or false, got "${everywhere}"`);
+  let flushTargets: FlushTarget[];
+  try {
+    flushTargets = parseFlushTargets(env.CACHE_FLUSH_TARGETS);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   return {
     tableName,
     policy,
+    flushTargets,
     allowEverywhere: everywhere === 'true',
     logLevel: parseLogLevel(env.LOG_LEVEL),
     metricsNamespace: env.METRICS_NAMESPACE?.trim() || 'CognitoRevocation',

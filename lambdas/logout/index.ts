@@ -12,6 +12,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createUserTokens } from '../adapters/cognito/user-tokens.js';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
 import { createLogger, createMetrics } from '../adapters/observability.js';
+import { propagationFromEnvironment } from '../admin-signout/propagation.js';
 import { type AdminDeps, createAdminOperations } from '../admin-signout/operations.js';
 import type { UserDirectory } from '../core/directory.js';
 import { readLogoutConfig } from './config.js';
@@ -54,9 +55,12 @@ export function createHandler(
   env: NodeJS.ProcessEnv = process.env,
   overrides: Partial<AdminDeps> = {},
 ): LogoutHandler {
+  const dynamo = new DynamoDBClient({});
   let config: ReturnType<typeof readLogoutConfig>;
+  let propagation: ReturnType<typeof propagationFromEnvironment>;
   try {
     config = readLogoutConfig(env);
+    propagation = propagationFromEnvironment(env, dynamo, config.tableName, config.flushTargets);
   } catch (error) {
     const logger = createLogger({ service: SERVICE });
     return async () => {
@@ -67,9 +71,10 @@ export function createHandler(
       });
     };
   }
-  const store = createSdkStore({ client: new DynamoDBClient({}), tableName: config.tableName });
+  const store = createSdkStore({ client: dynamo, tableName: config.tableName });
   const logger = createLogger({ service: SERVICE, level: config.logLevel });
   const operations = createAdminOperations({
+    propagation,
     reader: store,
     writer: store,
     inventory: store,

@@ -93,6 +93,7 @@ locals {
     TOKEN_LIFETIME_SECONDS         = tostring(var.token_lifetime_seconds)
     REFRESH_TOKEN_LIFETIME_SECONDS = tostring(var.refresh_token_lifetime_seconds)
     REVOKE_ON                      = join(",", var.revoke_on)
+    CACHE_FLUSH_TARGETS            = jsonencode(local.cache_flush_targets) # cache.tf
     LOG_LEVEL                      = var.log_level
     METRICS_NAMESPACE              = var.metrics_namespace
   }
@@ -115,7 +116,7 @@ locals {
       actions   = ["sqs:SendMessage"]
       resources = [try(aws_sqs_queue.auto_revocation_dlq[0].arn, "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${var.name_prefix}-auto-revocation-dlq")]
     },
-  ], local.kms_read_write)
+  ], local.kms_read_write, local.cache_flush_policy_statements) # cache_flush_policy_statements: cache.tf (#11)
 
   # The rule's `detail` filter, as JSON (the two shapes differ in type, so the choice is made on the encoded text).
   auto_revocation_pattern_detail = jsondecode(length(local.auto_revocation_user_calls) == 0 ? jsonencode({

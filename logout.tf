@@ -47,6 +47,7 @@ locals {
     TOKEN_LIFETIME_SECONDS         = tostring(var.token_lifetime_seconds)
     REFRESH_TOKEN_LIFETIME_SECONDS = tostring(var.refresh_token_lifetime_seconds)
     ALLOW_LOGOUT_EVERYWHERE        = tostring(try(var.logout.allow_everywhere, true))
+    CACHE_FLUSH_TARGETS            = jsonencode(local.cache_flush_targets) # cache.tf
     LOG_LEVEL                      = var.log_level
     METRICS_NAMESPACE              = var.metrics_namespace
   }
@@ -58,7 +59,7 @@ locals {
     sid       = "RevokeOwnSessions"
     actions   = ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
     resources = [module.table.arn]
-  }], local.kms_read_write)
+  }], local.kms_read_write, local.cache_flush_policy_statements) # cache_flush_policy_statements: cache.tf (#11)
 
   logout_http_paths = { for k, r in local.logout_http_apis : k => split(" ", r.route_key)[1] }
   logout_http_verbs = { for k, r in local.logout_http_apis : k => split(" ", r.route_key)[0] }

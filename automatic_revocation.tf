@@ -10,7 +10,8 @@
 #   (records that hide the user, no trail, lost events): every user the pool reports disabled and every user with
 #   recorded sessions who no longer exists gets a watermark. The interval is the documented bound.
 #
-# Off by default: nothing here is created while `revoke_on` is empty and `revocation_sweep_schedule` is null.
+# Off by default: nothing here is created while `revoke_on` is empty and `revocation_sweep_schedule` is null, nor
+# with `create = false`.
 
 variable "revoke_on" {
   description = <<-EOT
@@ -78,8 +79,8 @@ locals {
     resources = [local.user_pool_arn]
   }] : []
 
-  auto_revocation_events  = length(var.revoke_on) > 0
-  auto_revocation_sweep   = var.revocation_sweep_schedule != null
+  auto_revocation_events  = var.create && length(var.revoke_on) > 0
+  auto_revocation_sweep   = var.create && var.revocation_sweep_schedule != null
   auto_revocation_enabled = local.auto_revocation_events || local.auto_revocation_sweep
   # Calls a user makes with their own access token: the record may not name the pool, so the rule cannot filter
   # them by pool (the function checks the user against the pool instead).
@@ -88,7 +89,7 @@ locals {
 
   # The environment contract of lambdas/config/contract.ts for the auto-revocation function, exactly.
   auto_revocation_environment = {
-    TABLE_NAME                     = module.table.name
+    TABLE_NAME                     = local.table_name
     USER_POOL_ID                   = var.user_pool_id
     TOKEN_LIFETIME_SECONDS         = tostring(var.token_lifetime_seconds)
     REFRESH_TOKEN_LIFETIME_SECONDS = tostring(var.refresh_token_lifetime_seconds)
@@ -167,22 +168,34 @@ module "auto_revocation" {
   source = "./modules/function"
   count  = local.auto_revocation_enabled ? 1 : 0
 
-  name                  = "${var.name_prefix}-auto-revocation"
-  description           = "Revokes users on Cognito events (CloudTrail via EventBridge) and by a scheduled sweep (cognito-revocation)."
-  package_file          = "${local.package_dir}/auto-revocation.zip"
-  runtime               = var.runtime
-  architecture          = var.architecture
-  memory_size           = 256
-  timeout               = 60
-  environment           = local.auto_revocation_environment
-  policy_statements     = local.auto_revocation_policy_statements
-  log_retention_in_days = var.log_retention_in_days
-  kms_key_arn           = var.kms_key_arn
-  tags                  = var.tags
+  create                         = var.create
+  name                           = "${var.name_prefix}-auto-revocation"
+  description                    = "Revokes users on Cognito events (CloudTrail via EventBridge) and by a scheduled sweep (cognito-revocation)."
+  package_file                   = "${local.package_dir}/auto-revocation.zip"
+  s3_existing_package            = lookup(var.s3_existing_package, "auto_revocation", null)
+  runtime                        = var.runtime
+  architecture                   = var.architecture
+  memory_size                    = var.memory_size.auto_revocation
+  timeout                        = var.timeout_seconds.auto_revocation
+  reserved_concurrent_executions = var.reserved_concurrent_executions.auto_revocation
+  environment                    = local.auto_revocation_environment
+  policy_statements              = local.auto_revocation_policy_statements
+  log_retention_in_days          = var.log_retention_in_days
+  kms_key_arn                    = var.kms_key_arn
+  tags                           = var.tags
   allowed_triggers = merge(
     local.auto_revocation_events ? { EventBridgeCognitoCalls = { principal = "events.amazonaws.com", source_arn = aws_cloudwatch_event_rule.cognito_calls[0].arn } } : {},
     local.auto_revocation_sweep ? { EventBridgeSweep = { principal = "events.amazonaws.com", source_arn = aws_cloudwatch_event_rule.revocation_sweep[0].arn } } : {},
   )
+
+  partition                  = local.partition
+  role_name                  = local.role_names.auto_revocation
+  role_path                  = var.role_path
+  role_permissions_boundary  = var.role_permissions_boundary
+  tracing_mode               = var.tracing_mode
+  vpc_subnet_ids             = var.vpc_subnet_ids
+  vpc_security_group_ids     = var.vpc_security_group_ids
+  cloudwatch_logs_kms_key_id = local.logs_kms_key_id
 }
 
 # Lambda's asynchronous retries (EventBridge invokes asynchronously), then the dead-letter queue.
@@ -256,16 +269,16 @@ resource "aws_cloudwatch_event_target" "revocation_sweep" {
 
 output "automatic_revocation" {
   description = "The automatic revocation, when enabled (`revoke_on` or `revocation_sweep_schedule`): function name and ARN, its role policy, the dead-letter queue, the rules. `null` when off."
-  value = try(local.auto_revocation_enabled ? {
+  value = local.auto_revocation_enabled ? {
     function_name  = module.auto_revocation[0].function_name
     function_arn   = module.auto_revocation[0].function_arn
     role_policy    = module.auto_revocation[0].policy_json
     dlq_arn        = aws_sqs_queue.auto_revocation_dlq[0].arn
     dlq_url        = aws_sqs_queue.auto_revocation_dlq[0].id
-    event_rule_arn = try(aws_cloudwatch_event_rule.cognito_calls[0].arn, null)
-    event_pattern  = try(aws_cloudwatch_event_rule.cognito_calls[0].event_pattern, null)
-    sweep_rule_arn = try(aws_cloudwatch_event_rule.revocation_sweep[0].arn, null)
+    event_rule_arn = one(aws_cloudwatch_event_rule.cognito_calls[*].arn)
+    event_pattern  = one(aws_cloudwatch_event_rule.cognito_calls[*].event_pattern)
+    sweep_rule_arn = one(aws_cloudwatch_event_rule.revocation_sweep[*].arn)
     sweep_schedule = var.revocation_sweep_schedule
     revoke_on      = var.revoke_on
-  } : null, null)
+  } : null
 }

@@ -18,7 +18,13 @@ locals {
   # IAM role names are global to the account while function names are regional: the region in the role name lets
   # one module instance per region coexist (docs/multi-region.md). Cut to IAM's 64 characters.
   role_names = {
-    for key, fn in { authorizer = "authorizer", token_trigger = "token-trigger", admin_signout = "admin-signout" } :
+    for key, fn in {
+      authorizer      = "authorizer"
+      token_trigger   = "token-trigger"
+      admin_signout   = "admin-signout"
+      auto_revocation = "auto-revocation"
+      logout          = "logout"
+    } :
     key => "${substr("${var.name_prefix}-${fn}", 0, min(length("${var.name_prefix}-${fn}"), 63 - length(local.region)))}-${local.region}"
   }
 

@@ -3,7 +3,7 @@
 # context; the function needs no Cognito permission (RevokeToken / GlobalSignOut are authorized by the user's own
 # tokens) and writes only the caller's revocations.
 #
-# Off by default (`logout = null`).
+# Off by default (`logout = null`); nothing with `create = false`.
 
 variable "logout" {
   description = <<-EOT
@@ -37,13 +37,13 @@ variable "logout" {
 }
 
 locals {
-  logout_enabled   = var.logout != null
+  logout_enabled   = var.create && var.logout != null
   logout_http_apis = local.logout_enabled ? var.logout.http_apis : {}
   logout_rest_apis = local.logout_enabled ? var.logout.rest_apis : {}
 
   # The environment contract of lambdas/config/contract.ts for the logout function, exactly.
   logout_environment = {
-    TABLE_NAME                     = module.table.name
+    TABLE_NAME                     = local.table_name
     TOKEN_LIFETIME_SECONDS         = tostring(var.token_lifetime_seconds)
     REFRESH_TOKEN_LIFETIME_SECONDS = tostring(var.refresh_token_lifetime_seconds)
     ALLOW_LOGOUT_EVERYWHERE        = tostring(try(var.logout.allow_everywhere, true))
@@ -69,18 +69,21 @@ module "logout" {
   source = "./modules/function"
   count  = local.logout_enabled ? 1 : 0
 
-  name                  = "${var.name_prefix}-logout"
-  description           = "Self-service logout behind the revocation authorizer: ends the caller's own session(s) (cognito-revocation)."
-  package_file          = "${local.package_dir}/logout.zip"
-  runtime               = var.runtime
-  architecture          = var.architecture
-  memory_size           = 256
-  timeout               = 10
-  environment           = local.logout_environment
-  policy_statements     = local.logout_policy_statements
-  log_retention_in_days = var.log_retention_in_days
-  kms_key_arn           = var.kms_key_arn
-  tags                  = var.tags
+  create                         = var.create
+  name                           = "${var.name_prefix}-logout"
+  description                    = "Self-service logout behind the revocation authorizer: ends the caller's own session(s) (cognito-revocation)."
+  package_file                   = "${local.package_dir}/logout.zip"
+  s3_existing_package            = lookup(var.s3_existing_package, "logout", null)
+  runtime                        = var.runtime
+  architecture                   = var.architecture
+  memory_size                    = var.memory_size.logout
+  timeout                        = var.timeout_seconds.logout
+  reserved_concurrent_executions = var.reserved_concurrent_executions.logout
+  environment                    = local.logout_environment
+  policy_statements              = local.logout_policy_statements
+  log_retention_in_days          = var.log_retention_in_days
+  kms_key_arn                    = var.kms_key_arn
+  tags                           = var.tags
   # API Gateway may invoke it only from the logout route of each listed API.
   allowed_triggers = merge(
     { for k, r in local.logout_http_apis : "HttpApiLogout-${k}" => {
@@ -92,6 +95,15 @@ module "logout" {
       source_arn = "arn:${local.partition}:execute-api:${local.region}:${local.account_id}:${try(var.rest_apis[k].rest_api_id, "unknown-api")}/*/POST/${r.path_part}"
     } },
   )
+
+  partition                  = local.partition
+  role_name                  = local.role_names.logout
+  role_path                  = var.role_path
+  role_permissions_boundary  = var.role_permissions_boundary
+  tracing_mode               = var.tracing_mode
+  vpc_subnet_ids             = var.vpc_subnet_ids
+  vpc_security_group_ids     = var.vpc_security_group_ids
+  cloudwatch_logs_kms_key_id = local.logs_kms_key_id
 }
 
 resource "aws_apigatewayv2_integration" "logout" {
@@ -158,12 +170,12 @@ resource "aws_api_gateway_integration" "logout" {
 
 output "logout" {
   description = "The self-service logout, when enabled: function name and ARN, its role policy, the HTTP API route ids and REST resource ids by API key. `null` when off."
-  value = try(local.logout_enabled ? {
+  value = local.logout_enabled ? {
     function_name     = module.logout[0].function_name
     function_arn      = module.logout[0].function_arn
     role_policy       = module.logout[0].policy_json
     http_api_routes   = { for k, r in aws_apigatewayv2_route.logout : k => { id = r.id, route_key = r.route_key } }
     rest_api_resource = { for k, r in aws_api_gateway_resource.logout : k => { id = r.id, path_part = r.path_part } }
     permissions       = module.logout[0].permissions
-  } : null, null)
+  } : null
 }

@@ -11,12 +11,17 @@ locals {
   # The module's version is package.json's: one number for the npm build, the zips and the Terraform module.
   module_version = try(jsondecode(file("${path.module}/package.json")).version, null)
 
-  # Each function's zip, unless it is deployed from S3 (s3_existing_package).
-  package_functions = {
-    authorizer    = { zip = "authorizer", environment = local.authorizer_environment }
-    token_trigger = { zip = "token-trigger", environment = local.token_trigger_environment }
-    admin_signout = { zip = "admin-signout", environment = local.admin_signout_environment }
-  }
+  # Each function's zip, unless it is deployed from S3 (s3_existing_package); the issue #14 functions only when
+  # their feature is on (automatic_revocation.tf, logout.tf).
+  package_functions = merge(
+    {
+      authorizer    = { zip = "authorizer", environment = local.authorizer_environment }
+      token_trigger = { zip = "token-trigger", environment = local.token_trigger_environment }
+      admin_signout = { zip = "admin-signout", environment = local.admin_signout_environment }
+    },
+    local.auto_revocation_enabled ? { auto_revocation = { zip = "auto-revocation", environment = local.auto_revocation_environment } } : {},
+    local.logout_enabled ? { logout = { zip = "logout", environment = local.logout_environment } } : {},
+  )
   local_packages = {
     for key, fn in local.package_functions : fn.zip => fn if !contains(keys(var.s3_existing_package), key)
   }

@@ -319,13 +319,13 @@ variable "trigger_store_timeout_ms" {
 ################################################################################
 
 variable "package_dir" {
-  description = "Directory holding `authorizer.zip`, `token-trigger.zip`, `admin-signout.zip` and `build.json` from `npm run build`. `null` means `<module path>/dist`, where a release ships them. The plan fails when `build.json` names another version than the module's."
+  description = "Directory holding `authorizer.zip`, `token-trigger.zip`, `admin-signout.zip` (plus `auto-revocation.zip` and `logout.zip` when those features are on) and `build.json` from `npm run build`. `null` means `<module path>/dist`, where a release ships them. The plan fails when `build.json` names another version than the module's."
   type        = string
   default     = null
 }
 
 variable "s3_existing_package" {
-  description = "Deploy functions from your own S3 bucket instead of local zips, keyed by `authorizer`, `token_trigger`, `admin_signout` (any subset): `bucket`, `key` and optional `version_id`. Upload the zips of the same release as the module (docs/releasing.md)."
+  description = "Deploy functions from your own S3 bucket instead of local zips, keyed by `authorizer`, `token_trigger`, `admin_signout`, `auto_revocation`, `logout` (any subset): `bucket`, `key` and optional `version_id`. Upload the zips of the same release as the module (docs/releasing.md)."
   type = map(object({
     bucket     = string
     key        = string
@@ -335,17 +335,19 @@ variable "s3_existing_package" {
   nullable = false
 
   validation {
-    condition     = alltrue([for k, p in var.s3_existing_package : contains(["authorizer", "token_trigger", "admin_signout"], k) && can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", p.bucket)) && length(p.key) > 0 && endswith(p.key, ".zip")])
-    error_message = "s3_existing_package keys must be authorizer, token_trigger or admin_signout; each value a bucket name (not an ARN or s3:// URL) and the key of a .zip object."
+    condition     = alltrue([for k, p in var.s3_existing_package : contains(["authorizer", "token_trigger", "admin_signout", "auto_revocation", "logout"], k) && can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", p.bucket)) && length(p.key) > 0 && endswith(p.key, ".zip")])
+    error_message = "s3_existing_package keys must be authorizer, token_trigger, admin_signout, auto_revocation or logout; each value a bucket name (not an ARN or s3:// URL) and the key of a .zip object."
   }
 }
 
 variable "reserved_concurrent_executions" {
   description = "Concurrency reserved for each function: `-1` (default) reserves none. Reserving also caps: a throttled token trigger fails the sign-in, and a throttled authorizer denies, so reserve at least the peak (requests per second × duration) or leave -1. See docs/terraform.md."
   type = object({
-    authorizer    = optional(number, -1)
-    token_trigger = optional(number, -1)
-    admin_signout = optional(number, -1)
+    authorizer      = optional(number, -1)
+    token_trigger   = optional(number, -1)
+    admin_signout   = optional(number, -1)
+    auto_revocation = optional(number, -1)
+    logout          = optional(number, -1)
   })
   default  = {}
   nullable = false
@@ -357,7 +359,7 @@ variable "reserved_concurrent_executions" {
 }
 
 variable "tracing_mode" {
-  description = "X-Ray tracing of the three functions: `null` (default, off), `PassThrough` or `Active`. When set, each role gets the AWS managed AWSXRayDaemonWriteAccess policy."
+  description = "X-Ray tracing of the functions: `null` (default, off), `PassThrough` or `Active`. When set, each role gets the AWS managed AWSXRayDaemonWriteAccess policy."
   type        = string
   default     = null
 
@@ -368,7 +370,7 @@ variable "tracing_mode" {
 }
 
 variable "vpc_subnet_ids" {
-  description = "Subnets to run the three functions in (with `vpc_security_group_ids`); `null` (default) runs them outside any VPC. The subnets need a route to DynamoDB (a gateway endpoint) and to Cognito (interface endpoint or NAT) and, for the authorizer's first JWKS fetch, to `cognito-idp.<region>.amazonaws.com`. The roles then get the AWS managed AWSLambdaENIManagementAccess policy."
+  description = "Subnets to run the functions in (with `vpc_security_group_ids`); `null` (default) runs them outside any VPC. The subnets need a route to DynamoDB (a gateway endpoint) and to Cognito (interface endpoint or NAT) and, for the authorizer's first JWKS fetch, to `cognito-idp.<region>.amazonaws.com`. The roles then get the AWS managed AWSLambdaENIManagementAccess policy."
   type        = list(string)
   default     = null
 
@@ -390,7 +392,7 @@ variable "vpc_security_group_ids" {
 }
 
 variable "runtime" {
-  description = "Lambda runtime of the three functions: `nodejs22.x` (default) or `nodejs20.x`, the Node.js runtimes of the provider floor (5.77)."
+  description = "Lambda runtime of the functions: `nodejs22.x` (default) or `nodejs20.x`, the Node.js runtimes of the provider floor (5.77)."
   type        = string
   default     = "nodejs22.x"
   nullable    = false
@@ -402,7 +404,7 @@ variable "runtime" {
 }
 
 variable "architecture" {
-  description = "Instruction set of the three functions: `arm64` (default, cheaper) or `x86_64`."
+  description = "Instruction set of the functions: `arm64` (default, cheaper) or `x86_64`."
   type        = string
   default     = "arm64"
   nullable    = false
@@ -416,9 +418,11 @@ variable "architecture" {
 variable "memory_size" {
   description = "Memory in MB per function (128–10240). CPU scales with memory: the authorizer's default of 512 keeps JWT verification and cold starts short."
   type = object({
-    authorizer    = optional(number, 512)
-    token_trigger = optional(number, 256)
-    admin_signout = optional(number, 256)
+    authorizer      = optional(number, 512)
+    token_trigger   = optional(number, 256)
+    admin_signout   = optional(number, 256)
+    auto_revocation = optional(number, 256)
+    logout          = optional(number, 256)
   })
   default  = {}
   nullable = false
@@ -432,21 +436,23 @@ variable "memory_size" {
 variable "timeout_seconds" {
   description = "Timeout per function in seconds. The trigger's is capped at 5 (Cognito waits 5 s for a trigger in total)."
   type = object({
-    authorizer    = optional(number, 10)
-    token_trigger = optional(number, 5)
-    admin_signout = optional(number, 60)
+    authorizer      = optional(number, 10)
+    token_trigger   = optional(number, 5)
+    admin_signout   = optional(number, 60)
+    auto_revocation = optional(number, 60)
+    logout          = optional(number, 10)
   })
   default  = {}
   nullable = false
 
   validation {
-    condition     = var.timeout_seconds.authorizer >= 1 && var.timeout_seconds.authorizer <= 30 && var.timeout_seconds.token_trigger >= 1 && var.timeout_seconds.token_trigger <= 5 && var.timeout_seconds.admin_signout >= 1 && var.timeout_seconds.admin_signout <= 900
-    error_message = "timeout_seconds: authorizer 1–30 (API Gateway waits at most 29 s), token_trigger 1–5 (Cognito's limit), admin_signout 1–900."
+    condition     = var.timeout_seconds.authorizer >= 1 && var.timeout_seconds.authorizer <= 30 && var.timeout_seconds.token_trigger >= 1 && var.timeout_seconds.token_trigger <= 5 && var.timeout_seconds.admin_signout >= 1 && var.timeout_seconds.admin_signout <= 900 && var.timeout_seconds.auto_revocation >= 1 && var.timeout_seconds.auto_revocation <= 900 && var.timeout_seconds.logout >= 1 && var.timeout_seconds.logout <= 30
+    error_message = "timeout_seconds: authorizer 1–30 (API Gateway waits at most 29 s), token_trigger 1–5 (Cognito's limit), admin_signout 1–900, auto_revocation 1–900, logout 1–30 (behind API Gateway)."
   }
 }
 
 variable "log_level" {
-  description = "Log level of the three functions: `debug`, `info`, `warn` or `error`. Tokens are never logged at any level."
+  description = "Log level of the functions: `debug`, `info`, `warn` or `error`. Tokens are never logged at any level."
   type        = string
   default     = "info"
   nullable    = false
@@ -569,7 +575,7 @@ variable "create" {
 }
 
 variable "role_path" {
-  description = "Path of the three execution roles (e.g. `/service/`); `null` (default) is `/`."
+  description = "Path of the execution roles (e.g. `/service/`); `null` (default) is `/`."
   type        = string
   default     = null
 
@@ -580,7 +586,7 @@ variable "role_path" {
 }
 
 variable "role_permissions_boundary" {
-  description = "ARN of the IAM policy to set as permissions boundary of the three execution roles; `null` (default) sets none."
+  description = "ARN of the IAM policy to set as permissions boundary of the execution roles; `null` (default) sets none."
   type        = string
   default     = null
 

@@ -41,6 +41,43 @@ run "enterprise_settings_reach_every_function" {
   }
 }
 
+# The issue #14 functions (automatic revocation, logout) are switched on separately; they get the same settings.
+run "enterprise_settings_reach_the_optional_functions" {
+  command = plan
+
+  variables {
+    revoke_on                  = ["AdminDisableUser"]
+    http_apis                  = { catalog = { api_id = "f6g7h8i9j0" } }
+    logout                     = { http_apis = { catalog = {} } }
+    role_path                  = "/service/"
+    role_permissions_boundary  = "arn:aws:iam::123456789012:policy/platform-boundary"
+    tracing_mode               = "Active"
+    vpc_subnet_ids             = ["subnet-0123456789abcdef0"]
+    vpc_security_group_ids     = ["sg-0123456789abcdef0"]
+    cloudwatch_logs_kms_key_id = "arn:aws:kms:eu-west-1:123456789012:key/99999999-2222-3333-4444-555555555555"
+    reserved_concurrent_executions = {
+      auto_revocation = 2
+      logout          = 50
+    }
+    memory_size     = { logout = 512 }
+    timeout_seconds = { auto_revocation = 300 }
+  }
+
+  assert {
+    condition = alltrue([for r in [module.auto_revocation[0], module.logout[0]] :
+      length(r.managed_policy_arns) == 2 &&
+      r.managed_policy_arns["vpc"] == "arn:aws:iam::aws:policy/service-role/AWSLambdaENIManagementAccess" &&
+      r.managed_policy_arns["tracing"] == "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
+    ])
+    error_message = "VPC and tracing attach their AWS managed policies to the auto-revocation and logout roles too."
+  }
+
+  assert {
+    condition     = module.auto_revocation[0].role_name == "cognito-revocation-auto-revocation-eu-west-1" && module.logout[0].role_name == "cognito-revocation-logout-eu-west-1"
+    error_message = "The auto-revocation and logout role names carry the region too."
+  }
+}
+
 run "enterprise_settings_in_the_resources" {
   command = apply
 
@@ -97,6 +134,21 @@ run "create_false_creates_nothing" {
   }
 }
 
+run "create_false_creates_nothing_of_the_optional_functions" {
+  command = apply
+  variables {
+    create                    = false
+    revoke_on                 = ["AdminDisableUser"]
+    revocation_sweep_schedule = "rate(15 minutes)"
+    http_apis                 = { catalog = { api_id = "f6g7h8i9j0" } }
+    logout                    = { http_apis = { catalog = {} } }
+  }
+  assert {
+    condition     = output.automatic_revocation == null && output.logout == null && length(module.auto_revocation) == 0 && length(module.logout) == 0 && length(aws_sqs_queue.auto_revocation_dlq) == 0 && length(aws_cloudwatch_event_rule.revocation_sweep) == 0 && length(aws_apigatewayv2_route.logout) == 0
+    error_message = "create = false: automatic revocation and logout create nothing either."
+  }
+}
+
 run "second_region_instance_reads_the_global_table" {
   command = apply
   variables {
@@ -129,6 +181,14 @@ run "reserved_concurrency_zero_for_the_trigger" {
     reserved_concurrent_executions = { token_trigger = 0 }
   }
   expect_failures = [var.reserved_concurrent_executions]
+}
+
+run "logout_timeout_beyond_api_gateway" {
+  command = plan
+  variables {
+    timeout_seconds = { logout = 60 }
+  }
+  expect_failures = [var.timeout_seconds]
 }
 
 run "permissions_boundary_by_name" {

@@ -17,6 +17,24 @@ run "zips_of_this_version_and_contract_plan" {
     condition     = output.module_version == jsondecode(file("./package.json")).version
     error_message = "module_version is package.json's version."
   }
+
+  assert {
+    condition     = join(",", sort(keys(local.local_packages))) == "admin-signout,authorizer,token-trigger"
+    error_message = "With automatic revocation and logout off, their zips are not needed."
+  }
+}
+
+run "feature_zips_are_checked_only_when_the_feature_is_on" {
+  command = plan
+  variables {
+    revocation_sweep_schedule = "rate(15 minutes)"
+    http_apis                 = { catalog = { api_id = "f6g7h8i9j0" } }
+    logout                    = { http_apis = { catalog = {} } }
+  }
+  assert {
+    condition     = join(",", sort(keys(local.local_packages))) == "admin-signout,authorizer,auto-revocation,logout,token-trigger" && local.package_problem == null
+    error_message = "With automatic revocation and logout on, their zips are checked against build.json too."
+  }
 }
 
 run "zips_of_another_version_fail_the_plan" {
@@ -59,6 +77,27 @@ run "functions_deployed_from_s3_need_no_local_zip" {
   }
 }
 
+run "optional_functions_deployed_from_s3_need_no_local_zip" {
+  command = plan
+  variables {
+    package_dir = "./tests/fixtures/nowhere"
+    revoke_on   = ["AdminDisableUser"]
+    http_apis   = { catalog = { api_id = "f6g7h8i9j0" } }
+    logout      = { http_apis = { catalog = {} } }
+    s3_existing_package = {
+      authorizer      = { bucket = "my-artifacts", key = "cognito-revocation/0.1.0/authorizer.zip" }
+      token_trigger   = { bucket = "my-artifacts", key = "cognito-revocation/0.1.0/token-trigger.zip" }
+      admin_signout   = { bucket = "my-artifacts", key = "cognito-revocation/0.1.0/admin-signout.zip" }
+      auto_revocation = { bucket = "my-artifacts", key = "cognito-revocation/0.1.0/auto-revocation.zip" }
+      logout          = { bucket = "my-artifacts", key = "cognito-revocation/0.1.0/logout.zip" }
+    }
+  }
+  assert {
+    condition     = length(local.local_packages) == 0 && module.logout[0].function_name == "cognito-revocation-logout"
+    error_message = "Automatic revocation and logout deployed from S3 too: no zip and no manifest needed."
+  }
+}
+
 run "s3_package_with_an_arn_for_a_bucket" {
   command = plan
   variables {
@@ -70,7 +109,7 @@ run "s3_package_with_an_arn_for_a_bucket" {
 run "s3_package_for_an_unknown_function" {
   command = plan
   variables {
-    s3_existing_package = { logout = { bucket = "my-artifacts", key = "logout.zip" } }
+    s3_existing_package = { sweeper = { bucket = "my-artifacts", key = "sweeper.zip" } }
   }
   expect_failures = [var.s3_existing_package]
 }

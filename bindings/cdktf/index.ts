@@ -59,11 +59,13 @@ export interface HttpApiStages {
   readonly stages: string[];
 }
 
-/** Per-function setting (`memory_size`, `timeout_seconds`). */
+/** Per-function setting (`memory_size`, `timeout_seconds`, `reserved_concurrent_executions`). */
 export interface PerFunction {
   readonly authorizer?: number;
   readonly tokenTrigger?: number;
   readonly adminSignout?: number;
+  readonly autoRevocation?: number;
+  readonly logout?: number;
 }
 
 /** A table replica region (`table_replicas` entry). */
@@ -79,11 +81,13 @@ export interface S3Package {
   readonly versionId?: string;
 }
 
-/** Per-function S3 packages (`s3_existing_package`): any subset of the three functions. */
+/** Per-function S3 packages (`s3_existing_package`): any subset of the functions. */
 export interface PerFunctionS3Package {
   readonly authorizer?: S3Package;
   readonly tokenTrigger?: S3Package;
   readonly adminSignout?: S3Package;
+  readonly autoRevocation?: S3Package;
+  readonly logout?: S3Package;
 }
 
 /** The module's inputs; see the README's inputs table for each one's meaning, default and validation. */
@@ -222,6 +226,8 @@ export const PER_FUNCTION_FIELDS: FieldMap<PerFunction> = {
   authorizer: 'authorizer',
   tokenTrigger: 'token_trigger',
   adminSignout: 'admin_signout',
+  autoRevocation: 'auto_revocation',
+  logout: 'logout',
 };
 
 export const TABLE_REPLICA_FIELDS: FieldMap<TableReplica> = {

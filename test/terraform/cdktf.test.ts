@@ -64,7 +64,7 @@ describe('cdktf binding in step with the module', () => {
       expect(Object.values(fields ?? {}).sort(), spec.name).toEqual(objectFields(type));
       checked++;
     }
-    expect(checked).toBe(8); // + automatic_revocation_retry and logout (issue #14)
+    expect(checked).toBe(10); // + s3_existing_package, reserved_concurrent_executions (#12), automatic_revocation_retry, logout (#14)
   });
 
   it('has one getter per output of outputs.tf', async () => {

@@ -180,7 +180,9 @@ describe.skipIf(missing !== undefined)('a release consumed from a git tag (issue
       expect(inTag.sort()).toEqual([
         'dist/admin-signout.zip',
         'dist/authorizer.zip',
+        'dist/auto-revocation.zip',
         'dist/build.json',
+        'dist/logout.zip',
         'dist/token-trigger.zip',
       ]);
       expect(inBranch).toBe('');

@@ -258,6 +258,39 @@ describe('environment contract (lambdas/config/contract.ts)', () => {
       expect(main).toMatch(new RegExp(`environment\\s*=\\s*local\\.${local}\\b`));
     }
   });
+
+  it('every function gets the settings platform teams set (create, role, tracing, VPC, logs key, S3, sizes)', async () => {
+    // Arrange
+    const json = await readModuleJson(ROOT);
+    const calls = (json.module ?? [])
+      .flatMap((block) => Object.entries(block))
+      .map(([name, defs]) => [name, (defs as Record<string, unknown>[])[0]!] as const)
+      .filter(([, def]) => def.source === './modules/function');
+
+    // Act
+    const missing = calls.flatMap(([name, def]) =>
+      [
+        'create',
+        'role_name',
+        'role_path',
+        'role_permissions_boundary',
+        'tracing_mode',
+        'vpc_subnet_ids',
+        'vpc_security_group_ids',
+        'cloudwatch_logs_kms_key_id',
+        's3_existing_package',
+        'reserved_concurrent_executions',
+        'memory_size',
+        'timeout',
+      ]
+        .filter((arg) => def[arg] === undefined)
+        .map((arg) => `${name}.${arg}`),
+    );
+
+    // Assert
+    expect(calls.map(([name]) => name).sort()).toEqual(FUNCTIONS.map((fn) => fn.replace('-', '_')).sort());
+    expect(missing).toEqual([]);
+  });
 });
 
 describe('least privilege in the code (issue 6 item 7)', () => {

@@ -435,86 +435,16 @@ export function createAdminOperations(deps: AdminDeps) {
 
     const { signal, done } = signalFor(limits);
     try {
-      // 2. The watermark. Its TTL is longer when the refresh tokens survived (they keep minting old-auth_time tokens).
-      const revokedAt = Math.floor(now() / 1000);
-      const notBefore = revokedAt;
-      const entry: RevocationEntry = {
-        sub: user.sub,
-        scope: 'user',
-        id: user.sub,
+      // 2. The watermark (its TTL is longer when the refresh tokens survived: they keep minting old-auth_time
+      //    tokens), and 3. the outstanding sessions — see revokeEverywhere.
+      const notBefore = Math.floor(now() / 1000);
+      const { watermark, sessions } = await revokeEverywhere(
+        user.sub,
         notBefore,
-        revokedAt,
-        expiresAt: userWatermarkExpiry(notBefore, policy, { refreshTokensRevoked: cognitoSignOut.done }),
-        actor,
-        reason,
-      };
-      let watermark: SignOutResult['watermark'];
-      try {
-        const stored = await deps.writer.raiseWatermark(entry, { signal });
-        const storedNotBefore = stored.notBefore ?? Number.POSITIVE_INFINITY;
-        watermark = {
-          notBefore,
-          written:
-            stored === entry || (stored.notBefore === notBefore && stored.expiresAt === entry.expiresAt),
-          inForce: storedNotBefore >= notBefore && stored.expiresAt >= entry.expiresAt,
-          stored: { notBefore: stored.notBefore ?? notBefore, expiresAt: stored.expiresAt },
-        };
-      } catch (error) {
-        watermark = { notBefore, written: false, inForce: false, error: describe(error) };
-      }
-
-      // 3. The outstanding sessions: marked revoked in the inventory (the watermark revokes them at the
-      //    authorizer), and an explicit `rev#session#` entry only for those issued within the cross-clock window
-      //    before the watermark — the only ones whose tokens the watermark might miss if Cognito's clock is ahead.
-      //    The partition the authorizer reads so stays small however many sessions the user had.
-      let sessions: SignOutResult['sessions'];
-      try {
-        const outstanding = (await deps.inventory.listByUser(user.sub, { signal })).filter(
-          (s) => s.expiresAt > revokedAt && s.issuedAt <= notBefore,
-        );
-        const windowStart = notBefore - crossClockWindowSeconds(policy);
-        const inWindow = outstanding.filter((s) => s.issuedAt >= windowStart);
-        const entries = inWindow.map(
-          (s): RevocationEntry => ({
-            sub: user.sub,
-            scope: 'session',
-            id: s.sessionId,
-            revokedAt,
-            expiresAt: sessionRevocationExpiry(revokedAt, policy, s.expiresAt),
-            actor,
-            reason,
-          }),
-        );
-        const { unwritten } = entries.length
-          ? await deps.writer.revoke(entries, { signal })
-          : { unwritten: [] as RevocationKey[] };
-        // A record an earlier signout already marked keeps that first mark (the revocation that ended it).
-        const unmarkable = outstanding.filter((s) => s.revokedAt === undefined);
-        const { unwritten: unmarked } = unmarkable.length
-          ? await deps.inventory.markRevoked(unmarkable, { revokedAt, actor, reason }, { signal })
-          : { unwritten: [] as string[] };
-        sessions = {
-          outstanding: outstanding.length,
-          revoked: outstanding.length - unmarked.length,
-          unmarked,
-          window: inWindow.length,
-          unwritten,
-        };
-      } catch (error) {
-        sessions = {
-          outstanding: 0,
-          revoked: 0,
-          unmarked: [],
-          window: 0,
-          unwritten: [],
-          error: `sessions not listed: ${describe(error)}`,
-        };
-      }
-      metrics.add(
-        'revocations_written',
-        sessions.window - sessions.unwritten.length + (watermark.written ? 1 : 0),
+        cognitoSignOut.done,
+        { actor, reason },
+        signal,
       );
-      metrics.add('revocations_unwritten', sessions.unwritten.length);
 
       // 4. Propagation (hints, cache flushes), once.
       const report = await announce(user.sub, signal);
@@ -905,9 +835,13 @@ export function createAdminOperations(deps: AdminDeps) {
   // ---- Automatic revocation and self-service logout (issue #14, AUTO) ----------------------------------------
 
   /**
-   * The watermark at `notBefore` and the outstanding sessions (marked in the inventory, explicit entries in the
-   * cross-clock window) — the same writes as `signOutUser`, with the instant given (so an event's redelivery
-   * writes identical entries) and `revokedAt = notBefore`.
+   * The writes of "sign out everywhere" (signOutUser, revokeUser), at the instant given (so an event's redelivery
+   * writes identical entries), with `revokedAt = notBefore`:
+   * - the user watermark at `notBefore`;
+   * - the outstanding sessions, marked revoked in the inventory (the watermark revokes them at the authorizer), and
+   *   an explicit `rev#session#` entry only for those issued within the cross-clock window before the watermark —
+   *   the only ones whose tokens the watermark might miss if Cognito's clock is ahead. The partition the
+   *   authorizer reads so stays small however many sessions the user had.
    */
   async function revokeEverywhere(
     sub: string,

@@ -35,6 +35,15 @@ function booleanVar(env: NodeJS.ProcessEnv, name: string): boolean {
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
+/** `CACHE_FLUSH_TARGETS` of any revoking function (admin, automatic revocation, logout); throws `ConfigError`. */
+export function readFlushTargets(raw: string | undefined): FlushTarget[] {
+  try {
+    return parseFlushTargets(raw);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
 /** Parses and validates; throws `ConfigError` naming the variable at fault. */
 export function readAdminConfig(env: NodeJS.ProcessEnv = process.env): AdminConfig {
   const tableName = env.TABLE_NAME?.trim();
@@ -57,12 +66,7 @@ export function readAdminConfig(env: NodeJS.ProcessEnv = process.env): AdminConf
     if (error instanceof ConfigError) throw error;
     throw new ConfigError((error as Error).message);
   }
-  let flushTargets: FlushTarget[];
-  try {
-    flushTargets = parseFlushTargets(env.CACHE_FLUSH_TARGETS);
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
-  }
+  const flushTargets = readFlushTargets(env.CACHE_FLUSH_TARGETS);
   return {
     flushTargets,
     tableName,

@@ -1,8 +1,8 @@
 /** The logout function's configuration, read from the environment contract in `config/contract.ts`. */
 import { type LifetimePolicy, lifetimePolicy } from '../core/lifetime.js';
 import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
-import { ConfigError } from '../admin-signout/config.js';
-import { type FlushTarget, parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';
+import { ConfigError, readFlushTargets } from '../admin-signout/config.js';
+import type { FlushTarget } from '../adapters/apigateway/authorizer-cache.js';
 
 export interface LogoutConfig {
   readonly tableName: string;
@@ -42,12 +42,7 @@ export function readLogoutConfig(env: NodeJS.ProcessEnv = process.env): LogoutCo
   const everywhere = (env.ALLOW_LOGOUT_EVERYWHERE ?? 'true').trim().toLowerCase();
   if (everywhere !== 'true' && everywhere !== 'false')
     throw new ConfigError(`ALLOW_LOGOUT_EVERYWHERE must be true or false, got "${everywhere}"`);
-  let flushTargets: FlushTarget[];
-  try {
-    flushTargets = parseFlushTargets(env.CACHE_FLUSH_TARGETS);
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
-  }
+  const flushTargets = readFlushTargets(env.CACHE_FLUSH_TARGETS);
   return {
     tableName,
     policy,

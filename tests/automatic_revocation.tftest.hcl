@@ -99,6 +99,7 @@ run "event_path_and_sweep" {
       TOKEN_LIFETIME_SECONDS         = "86400"
       REFRESH_TOKEN_LIFETIME_SECONDS = "315360000"
       REVOKE_ON                      = "AdminDisableUser,AdminDeleteUser,AdminResetUserPassword,AdminSetUserPassword,AdminUserGlobalSignOut"
+      CACHE_FLUSH_TARGETS            = "[]"
       LOG_LEVEL                      = "info"
       METRICS_NAMESPACE              = "CognitoRevocation"
     })
@@ -205,5 +206,28 @@ run "no_session_actions_by_default" {
   assert {
     condition     = length([for s in jsondecode(output.role_policies.admin_signout).Statement : s if s.Sid == "CognitoSessionsOfOnePool"]) == 0
     error_message = "Session-management actions only when asked for."
+  }
+}
+
+# Issue #11: an automatic revocation flushes the same listed stage caches as the admin function, with the same
+# grant on exactly those stages' `cache/authorizers` resources.
+run "automatic_revocation_flushes_the_listed_stage_caches" {
+  command = apply
+
+  variables {
+    revoke_on                   = ["AdminDisableUser"]
+    cache_flush_rest_api_stages = { main = { rest_api_id = "a1b2c3d4e5", stages = ["prod"] } }
+  }
+
+  assert {
+    condition     = module.auto_revocation[0].environment["CACHE_FLUSH_TARGETS"] == "[{\"api\":\"rest\",\"apiId\":\"a1b2c3d4e5\",\"stage\":\"prod\"}]"
+    error_message = "CACHE_FLUSH_TARGETS: ${module.auto_revocation[0].environment["CACHE_FLUSH_TARGETS"]}"
+  }
+
+  assert {
+    condition = flatten([for s in jsondecode(output.automatic_revocation.role_policy).Statement : s.Resource if s.Sid == "FlushAuthorizerCachesOfListedStages"]) == [
+      "arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5/stages/prod/cache/authorizers",
+    ]
+    error_message = "Automatic revocation flush grant: ${output.automatic_revocation.role_policy}"
   }
 }

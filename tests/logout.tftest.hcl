@@ -82,6 +82,7 @@ run "routes_behind_the_authorizer" {
       TOKEN_LIFETIME_SECONDS         = "86400"
       REFRESH_TOKEN_LIFETIME_SECONDS = "315360000"
       ALLOW_LOGOUT_EVERYWHERE        = "true"
+      CACHE_FLUSH_TARGETS            = "[]"
       LOG_LEVEL                      = "info"
       METRICS_NAMESPACE              = "CognitoRevocation"
     })
@@ -107,4 +108,27 @@ run "refuses_an_api_without_the_authorizer" {
   }
 
   expect_failures = [aws_apigatewayv2_integration.logout]
+}
+
+# Issue #11: a logout is a revocation like any other — the function flushes the same listed stage caches as the
+# admin function, with the same grant on exactly those stages' `cache/authorizers` resources.
+run "logout_flushes_the_listed_stage_caches" {
+  command = plan
+
+  variables {
+    logout                      = { http_apis = { catalog = {} } }
+    cache_flush_http_api_stages = { catalog = { api_id = "f6g7h8i9j0", stages = ["$default"] } }
+  }
+
+  assert {
+    condition     = module.logout[0].environment["CACHE_FLUSH_TARGETS"] == "[{\"api\":\"http\",\"apiId\":\"f6g7h8i9j0\",\"stage\":\"$default\"}]"
+    error_message = "CACHE_FLUSH_TARGETS: ${module.logout[0].environment["CACHE_FLUSH_TARGETS"]}"
+  }
+
+  assert {
+    condition = flatten([for s in jsondecode(output.logout.role_policy).Statement : s.Resource if s.Sid == "FlushAuthorizerCachesOfListedStages"]) == [
+      "arn:aws:apigateway:eu-west-1::/apis/f6g7h8i9j0/stages/$default/cache/authorizers",
+    ]
+    error_message = "Logout flush grant: ${output.logout.role_policy}"
+  }
 }

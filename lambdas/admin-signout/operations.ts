@@ -454,19 +454,7 @@ export function createAdminOperations(deps: AdminDeps) {
         missing.push(
           `Cognito's global sign-out did not happen (${cognitoSignOut.error}); refresh tokens stay valid at Cognito, the watermark outlives them`,
         );
-      if (!watermark.inForce)
-        missing.push(
-          `the user watermark was not written (${watermark.error ?? 'a stored watermark is earlier'})`,
-        );
-      if (sessions.error) missing.push(sessions.error);
-      if (sessions.unwritten.length)
-        missing.push(
-          `${sessions.unwritten.length} of ${sessions.window} session revocations in the cross-clock window were not written`,
-        );
-      if (sessions.unmarked.length)
-        missing.push(
-          `${sessions.unmarked.length} of ${sessions.outstanding} session records were not marked revoked (the watermark still revokes their tokens)`,
-        );
+      missing.push(...everywhereProblems(watermark, sessions));
       const propagationError = propagationProblem(report);
       if (propagationError) missing.push(propagationError);
       const result: SignOutResult = {

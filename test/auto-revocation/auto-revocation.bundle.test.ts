@@ -1,6 +1,6 @@
 /**
  * Issue #14 "Done when", on the BUILT functions (dist/auto-revocation, dist/authorizer) against dynalite and
- * cognito-local (through `support/cognito-proxy.ts`, which closes two emulator gaps and says which):
+ * cognito-local (patched: AdminUserGlobalSignOut and the `status` filter as Cognito has them; `../support/cognito-recorder.ts` records the calls):
  * - fed a CloudTrail AdminDisableUser record in the shape AWS publishes (test/fixtures/cloudtrail), the function
  *   makes the authorizer refuse that user's existing tokens; a redelivered event changes nothing in the table;
  * - run as a sweep while a user is disabled (no event), the same; a second sweep changes nothing;
@@ -27,14 +27,14 @@ import {
   TEST_CLIENT_ID,
   TEST_USER_POOL_ID,
 } from '../support/tokens.js';
-import { type CognitoProxy, startCognitoProxy } from './support/cognito-proxy.js';
+import { type CognitoRecorder, startCognitoRecorder } from '../support/cognito-recorder.js';
 
 const TABLE = 'blocklist-auto-revocation';
 const PASSWORD = 'Auto-Passw0rd!long';
 const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/orders';
 let dynamo: LocalDynamo;
 let cognito: CognitoLocal;
-let proxy: CognitoProxy;
+let proxy: CognitoRecorder;
 let jwks: JwksServer;
 let capture: Capture;
 let auto: { handler: Handler; restore: () => void };
@@ -99,7 +99,7 @@ function tokensOf(sub: string) {
 
 beforeAll(async () => {
   [dynamo, cognito, jwks] = await Promise.all([startDynalite(), startCognitoLocal(), startJwksServer()]);
-  proxy = await startCognitoProxy(cognito.endpoint);
+  proxy = await startCognitoRecorder(cognito.endpoint);
   await dynamo.createTable(TABLE);
   capture = captureOutput({ stderr: false });
   authorizer = await loadAuthorizer({

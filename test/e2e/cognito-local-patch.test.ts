@@ -5,11 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  AdminDisableUserCommand,
   AdminUserGlobalSignOutCommand,
   CreateUserPoolClientCommand,
   GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
+  ListUsersCommand,
   RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +65,27 @@ describe('patched cognito-local: sign-out and revocation of refresh tokens', () 
     await expect(cognito.refresh(b.refreshToken)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
     const again = await cognito.signIn('admin-out', PASSWORD); // a new sign-in is a new family
     await expect(cognito.refresh(again.refreshToken)).resolves.toBeDefined();
+  });
+
+  it('ListUsers filters status = "Disabled" / "Enabled" with Cognito’s values (the sweep’s query)', async () => {
+    // Arrange
+    const off = await cognito.createUser('status-off', PASSWORD);
+    await cognito.createUser('status-on', PASSWORD);
+    await cognito.client.send(
+      new AdminDisableUserCommand({ UserPoolId: cognito.userPoolId, Username: 'status-off' }),
+    );
+    const list = async (filter: string) =>
+      (
+        await cognito.client.send(new ListUsersCommand({ UserPoolId: cognito.userPoolId, Filter: filter }))
+      ).Users?.map((u) => u.Username) ?? [];
+    // Act
+    const disabled = await list('status = "Disabled"');
+    const enabled = await list('status = "Enabled"');
+    // Assert
+    expect(disabled).toEqual([off.username]);
+    expect(enabled).toContain('status-on');
+    expect(enabled).not.toContain('status-off');
+    expect(await list('status = "false"')).toEqual([]); // the emulator's old spelling no longer matches
   });
 
   it('AdminUserGlobalSignOut of an unknown user is UserNotFoundException', async () => {

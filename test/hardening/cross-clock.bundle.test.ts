@@ -1,6 +1,6 @@
 /**
  * Issue #9 finding 7: the real cross-clock margin, pinned on the BUILT bundles (token trigger, admin signout,
- * authorizer) against dynalite and cognito-local (AdminUserGlobalSignOut answered by `support/cognito-gap.ts`).
+ * authorizer) against dynalite and cognito-local (patched: AdminUserGlobalSignOut is real; `../support/cognito-recorder.ts` records the calls).
  *
  * Cognito's clock running ahead of the admin Lambda's can stamp a sign-in that completed just before the signout
  * with an `auth_time` in the second after the watermark's `notBefore`. The signout's explicit session entry covers
@@ -15,20 +15,20 @@ import { type Handler, loadAuthorizer, loadWithEnvironment } from '../support/bu
 import { type Capture, captureOutput } from '../support/capture.js';
 import { type JwksServer, startJwksServer } from '../support/jwks.js';
 import { signAccessToken, signIdToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../support/tokens.js';
-import { type CognitoGapProxy, startCognitoGapProxy } from './support/cognito-gap.js';
+import { type CognitoRecorder, startCognitoRecorder } from '../support/cognito-recorder.js';
 import { invoke, METHOD_ARN } from './support/events.js';
 
 const TABLE = 'blocklist-cross-clock';
 let dynamo: LocalDynamo;
 let cognito: CognitoLocal;
-let gap: CognitoGapProxy;
+let gap: CognitoRecorder;
 let jwks: JwksServer;
 let capture: Capture;
 let loaded: { handler: Handler; restore: () => void }[] = [];
 
 beforeAll(async () => {
   [dynamo, cognito, jwks] = await Promise.all([startDynalite(), startCognitoLocal(), startJwksServer()]);
-  gap = await startCognitoGapProxy(cognito.endpoint);
+  gap = await startCognitoRecorder(cognito.endpoint);
   await dynamo.createTable(TABLE);
   capture = captureOutput({ stderr: false });
 });

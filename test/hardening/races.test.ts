@@ -1,6 +1,6 @@
 /**
  * Races and load (issue 6 item 5), with the BUILT authorizer and admin signout bundles against dynalite and
- * cognito-local (plus the one call no emulator has, AdminUserGlobalSignOut, answered by `support/cognito-gap.ts`):
+ * cognito-local (patched: AdminUserGlobalSignOut is real; `../support/cognito-recorder.ts` records the calls):
  * - decisions running concurrently with token / session / refresh-family revocations and with a sign-out
  *   everywhere: no revoked token is allowed once its revocation write has returned;
  * - concurrent signouts of the same user converge on the latest watermark, with every session revoked;
@@ -17,7 +17,7 @@ import { type Handler, loadAuthorizer, loadWithEnvironment } from '../support/bu
 import { type Capture, captureOutput } from '../support/capture.js';
 import { type JwksServer, startJwksServer } from '../support/jwks.js';
 import { nowSeconds, signIdToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../support/tokens.js';
-import { type CognitoGapProxy, startCognitoGapProxy } from './support/cognito-gap.js';
+import { type CognitoRecorder, startCognitoRecorder } from '../support/cognito-recorder.js';
 import { EVENT_SHAPES, eventFor, invoke, isRestShape } from './support/events.js';
 import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js';
 import { FUZZ_SEED } from './support/fuzz.js';
@@ -31,7 +31,7 @@ let dynamo: LocalDynamo;
 let proxy: FaultProxy;
 let jwks: JwksServer;
 let cognito: CognitoLocal;
-let gap: CognitoGapProxy;
+let gap: CognitoRecorder;
 let capture: Capture;
 let testPoolAuthorizer: Handler;
 let cognitoAuthorizer: Handler;
@@ -78,7 +78,7 @@ beforeAll(async () => {
   await dynamo.createTable(TABLE);
   [proxy, gap] = await Promise.all([
     startFaultProxy(dynamo.endpoint),
-    startCognitoGapProxy(cognito.endpoint),
+    startCognitoRecorder(cognito.endpoint),
   ]);
   capture = captureOutput();
   const common = { TABLE_NAME: TABLE, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, LOG_LEVEL: 'debug' };

@@ -1,22 +1,25 @@
 /**
- * A loopback proxy in front of cognito-local that answers the one call no emulator implements,
- * `AdminUserGlobalSignOut` (200, empty body — what Cognito answers), and forwards every other call unchanged.
- * This is the only mocked AWS call in the hardening suite; it lets an admin signout against the emulators complete
- * with `ok: true`, so the convergence tests can assert on complete results.
+ * A loopback pass-through in front of (patched) cognito-local that records what a function asked of Cognito, so a
+ * test can assert that it did — or did not — make a call: the usernames of `AdminUserGlobalSignOut` calls and the
+ * `ListUsers` filters. Every call is forwarded unchanged and answered by the emulator; nothing is mocked (the
+ * project's cognito-local patch implements `AdminUserGlobalSignOut` and Cognito's `status` filter values).
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export interface CognitoGapProxy {
+export interface CognitoRecorder {
   readonly endpoint: string;
-  /** AdminUserGlobalSignOut calls answered, by username. */
+  /** AdminUserGlobalSignOut calls seen, by the `Username` sent. */
   readonly signOuts: string[];
+  /** ListUsers filters seen, as sent. */
+  readonly listFilters: string[];
   stop(): Promise<void>;
 }
 
-export async function startCognitoGapProxy(cognitoEndpoint: string): Promise<CognitoGapProxy> {
+export async function startCognitoRecorder(cognitoEndpoint: string): Promise<CognitoRecorder> {
   const target = new URL(cognitoEndpoint);
   const signOuts: string[] = [];
+  const listFilters: string[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -26,15 +29,14 @@ export async function startCognitoGapProxy(cognitoEndpoint: string): Promise<Cog
       const operation = String(req.headers['x-amz-target'] ?? '')
         .split('.')
         .pop();
-      if (operation === 'AdminUserGlobalSignOut') {
-        try {
-          signOuts.push(String((JSON.parse(body.toString('utf8')) as { Username?: unknown }).Username));
-        } catch {
-          signOuts.push('?');
-        }
-        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': '2' }).end('{}');
-        return;
+      let parsed: Record<string, unknown> = {};
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch {
+        // forwarded as is; the emulator answers it
       }
+      if (operation === 'AdminUserGlobalSignOut') signOuts.push(String(parsed.Username));
+      if (operation === 'ListUsers' && typeof parsed.Filter === 'string') listFilters.push(parsed.Filter);
       const upstream = httpRequest(
         {
           host: target.hostname,
@@ -61,6 +63,7 @@ export async function startCognitoGapProxy(cognitoEndpoint: string): Promise<Cog
   return {
     endpoint: `http://127.0.0.1:${port}`,
     signOuts,
+    listFilters,
     async stop() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

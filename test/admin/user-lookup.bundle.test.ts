@@ -78,9 +78,11 @@ describe('a decoy account named after the victim’s sub (finding 3)', () => {
   it('by the victim’s username, the victim is signed out (never the decoy)', async () => {
     // Act
     const result = await call({ operation: 'signOutUser', user: 'victim', actor: 'ops', reason: 'stolen' });
-    // Assert: cognito-local lacks AdminUserGlobalSignOut, so ok is false with the watermark in force.
+    // Assert: the patched cognito-local signs the victim out at Cognito too.
     expect(result).toMatchObject({
+      ok: true,
       operation: 'signOutUser',
+      cognitoSignOut: { done: true },
       user: { username: 'victim', sub: victim.sub },
       watermark: { inForce: true },
     });

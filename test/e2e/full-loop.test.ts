@@ -3,9 +3,9 @@
  * bundle through the local Lambda Invoke endpoint; the session is recorded in dynalite; the admin-signout bundle
  * signs the user out; the authorizer bundle then denies both the ID and the access token; a new sign-in is allowed.
  *
- * Emulator gaps, planned around and asserted: cognito-local applies only V1 trigger responses, so only the ID token
- * carries the session claim (the access token is revoked by the user watermark); it has no AdminUserGlobalSignOut,
- * so the admin result says Cognito's sign-out did not happen (and keeps the watermark for the refresh lifetime).
+ * cognito-local runs with the project's patch: V2 trigger events put the session claim in both tokens, both carry the
+ * same origin_jti, and AdminUserGlobalSignOut really revokes the refresh tokens (the result says Cognito's sign-out
+ * happened).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';

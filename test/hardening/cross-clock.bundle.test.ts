@@ -68,7 +68,9 @@ describe('cross-clock edge with V1_0 trigger events (finding 7)', () => {
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: gap.endpoint,
     };
-    const trigger = loadWithEnvironment('token-trigger', env);
+    // The session must be recorded for this case: a generous store deadline, so a loaded machine cannot turn it into
+    // the unrecorded-session case (that one has its own test below).
+    const trigger = loadWithEnvironment('token-trigger', { ...env, STORE_TIMEOUT_MS: '3000' });
     const admin = loadWithEnvironment('admin-signout', env);
     loaded = [trigger, admin];
     const issued = (await trigger.handler(v1Event('clock', user.sub))) as {
@@ -76,6 +78,10 @@ describe('cross-clock edge with V1_0 trigger events (finding 7)', () => {
     };
     const sessionId = issued.response.claimsOverrideDetails?.claimsToAddOrOverride?.revocation_sid;
     expect(sessionId).toMatch(/^[0-9a-f]+$/);
+    const listed = (await admin.handler({ operation: 'listSessions', user: 'clock' })) as {
+      sessions: { sessionId: string }[];
+    };
+    expect(listed.sessions.map((s) => s.sessionId)).toContain(sessionId);
     const signout = (await admin.handler(
       { operation: 'signOutUser', user: 'clock', actor: 'ops', reason: 'cross-clock test' },
       { getRemainingTimeInMillis: () => 30_000 },

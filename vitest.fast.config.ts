@@ -8,7 +8,8 @@ import { defineConfig } from 'vitest/config';
  * Terraform CLI; the selection is made from the sources at each run, so a new file lands on the right side
  * without a list to keep. `npm test` runs everything.
  */
-const NEEDS_MORE = /startDynalite|startCognitoLocal|startLocalStack|support\/bundles|terraform|harness|child_process|spawn|execFile|dist\//;
+const NEEDS_MORE =
+  /startDynalite|startCognitoLocal|startLocalStack|support\/bundles|terraform|harness|child_process|spawn|execFile|dist\//;
 
 function testFiles(dir: string): string[] {
   const out: string[] = [];

@@ -263,6 +263,11 @@ class Container {
   }
 }
 
+/** The dummy access key id a function's container signs with: `LOCAL` and the function name. */
+export function functionAccessKeyId(functionName: string): string {
+  return `LOCAL${functionName.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`;
+}
+
 export async function startLambdaEndpoint(options: LambdaEndpointOptions = {}): Promise<LambdaEndpoint> {
   const host = options.host ?? '127.0.0.1';
   const region = options.region ?? LOCAL_AWS.region;
@@ -273,7 +278,8 @@ export async function startLambdaEndpoint(options: LambdaEndpointOptions = {}): 
   const baseEnvFor = (spec: LambdaFunctionSpec): Record<string, string> => ({
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
-    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+    // Named after the function: a recorder in front of an emulator can tell which function signed a call.
+    AWS_ACCESS_KEY_ID: functionAccessKeyId(spec.name),
     AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
     AWS_SESSION_TOKEN: 'local',
     // Keep the developer's ~/.aws profile out of the containers.

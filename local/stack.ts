@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ApiGateway, type Backend, sampleBackend, startApiGateway } from './api-gateway.js';
 import { type CognitoLocal, type LocalUser, startCognitoLocal } from './cognito.js';
+import { type RecordedAwsCall, startAwsCallRecorder } from './aws-call-recorder.js';
 import { LOCAL_AWS, type LocalDynamo, startDynalite } from './dynalite.js';
 import {
   assertBundlesBuilt,
@@ -62,6 +63,11 @@ export interface StackOptions {
   readonly onProgress?: (step: string) => void;
   /** Where the bundles are; default `<repo>/dist` (tests point it elsewhere). */
   readonly distDir?: string;
+  /**
+   * Told of every AWS call a function makes (DynamoDB, Cognito, API Gateway): the functions then reach each
+   * emulator through a recording pass-through (`aws-call-recorder.ts`). For the IAM proof; off by default.
+   */
+  readonly recordAwsCalls?: (call: RecordedAwsCall) => void;
 }
 
 export interface LocalStack {
@@ -71,6 +77,12 @@ export interface LocalStack {
   readonly api: ApiGateway;
   readonly tableName: string;
   readonly functions: typeof FUNCTION_NAMES;
+  /** The endpoints the functions are given (a recorder's when `recordAwsCalls` is set), for functions added later. */
+  readonly functionEndpoints: {
+    readonly dynamodb: string;
+    readonly cognito: string;
+    readonly apiGateway: string;
+  };
   cliEnv(): Record<string, string>;
   stop(): Promise<void>;
 }
@@ -98,6 +110,14 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
     stops.push(() => dynamo.stop());
     await dynamo.createTable(tableName);
     progress(`dynalite ${dynamo.endpoint} (table ${tableName})`);
+    // What the functions are given as endpoints: the emulator's own, or a recorder in front of it.
+    const functionsReach = async (endpoint: string): Promise<string> => {
+      if (!options.recordAwsCalls) return endpoint;
+      const recorder = await startAwsCallRecorder(endpoint, options.recordAwsCalls);
+      stops.push(() => recorder.stop());
+      return recorder.endpoint;
+    };
+    const dynamoForFunctions = await functionsReach(dynamo.endpoint);
 
     const lambda = await startLambdaEndpoint({
       ...(options.ports?.lambda ? { port: options.ports.lambda } : {}),
@@ -106,7 +126,7 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
     stops.push(() => lambda.stop());
     const common = {
       TABLE_NAME: tableName,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoForFunctions,
       TOKEN_LIFETIME_SECONDS: String(TOKEN_MINUTES * 60),
       LOG_LEVEL: 'info',
     };
@@ -135,6 +155,7 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
     });
     stops.push(() => cognito.stop());
     progress(`cognito-local ${cognito.endpoint} (pool ${cognito.userPoolId}, client ${cognito.clientId})`);
+    const cognitoForFunctions = await functionsReach(cognito.endpoint);
 
     lambda.deploy({
       name: FUNCTION_NAMES.authorizer,
@@ -145,7 +166,7 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
         TOKEN_USE: 'any',
         TABLE_NAME: tableName,
         JWKS_URI: cognito.jwksUri,
-        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamoForFunctions,
         HTTP_API_RESPONSE_MODE: 'simple',
         LOG_LEVEL: 'info',
         ...(options.authorizerEnv ?? {}),
@@ -159,7 +180,7 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
       env: {
         ...common,
         REFRESH_TOKEN_LIFETIME_SECONDS: String(REFRESH_DAYS * 86400),
-        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognitoForFunctions,
       },
       timeoutMs: 10_000,
     });
@@ -177,6 +198,7 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
     });
     stops.push(() => api.stop());
     progress(`API Gateway stand-in ${api.endpoint}`);
+    const apiForFunctions = await functionsReach(api.endpoint);
 
     // Deployed after the API stand-in: it flushes the stand-in's caches (CACHE_FLUSH_TARGETS).
     lambda.deploy({
@@ -186,9 +208,9 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
         ...common,
         USER_POOL_ID: cognito.userPoolId,
         REFRESH_TOKEN_LIFETIME_SECONDS: String(REFRESH_DAYS * 86400),
-        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognitoForFunctions,
         // Issue #11: every revocation flushes the stand-in's authorizer caches, as a deployment lists its stages.
-        AWS_ENDPOINT_URL_API_GATEWAY: api.endpoint,
+        AWS_ENDPOINT_URL_API_GATEWAY: apiForFunctions,
         CACHE_FLUSH_TARGETS: JSON.stringify([
           { api: 'rest', apiId: api.apiIds['rest-token'], stage: api.stage },
           { api: 'rest', apiId: api.apiIds['rest-request'], stage: api.stage },
@@ -206,6 +228,11 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
       api,
       tableName,
       functions: FUNCTION_NAMES,
+      functionEndpoints: {
+        dynamodb: dynamoForFunctions,
+        cognito: cognitoForFunctions,
+        apiGateway: apiForFunctions,
+      },
       cliEnv: () => cliEnvironment(lambda.endpoint),
       stop: () => {
         stopped ??= stopAll();

@@ -1,0 +1,79 @@
+# Every function switched on, with fixed names and ids: the policies that test/iam/policy-proof.test.ts checks the
+# bundles' recorded AWS calls against (it reads this run's outputs). The assertions here hold on their own: each
+# function has a policy, and no statement grants every action or every resource.
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+override_resource {
+  target = aws_sqs_queue.auto_revocation_dlq
+  values = {
+    arn = "arn:aws:sqs:eu-west-1:123456789012:cognito-revocation-auto-revocation-dlq"
+    id  = "https://sqs.eu-west-1.amazonaws.com/123456789012/cognito-revocation-auto-revocation-dlq"
+  }
+}
+
+override_resource {
+  target = aws_cloudwatch_event_rule.cognito_calls
+  values = {
+    arn = "arn:aws:events:eu-west-1:123456789012:rule/cognito-revocation-cognito-calls"
+  }
+}
+
+override_resource {
+  target = aws_cloudwatch_event_rule.revocation_sweep
+  values = {
+    arn = "arn:aws:events:eu-west-1:123456789012:rule/cognito-revocation-revocation-sweep"
+  }
+}
+
+override_resource {
+  target = module.auto_revocation[0].aws_lambda_function.this
+  values = {
+    arn = "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-auto-revocation"
+  }
+}
+
+override_resource {
+  target = module.auto_revocation[0].aws_cloudwatch_log_group.this
+  values = {
+    arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-auto-revocation"
+  }
+}
+
+variables {
+  user_pool_id = "eu-west-1_AbCdEf123"
+  client_ids   = ["4b7kq0mv9n2l3c8d5e6f1g0h2j"]
+  rest_apis = {
+    orders = { rest_api_id = "a1b2c3d4e5", authorizer_result_ttl_in_seconds = 300 }
+  }
+  http_apis = {
+    catalog = { api_id = "f6g7h8i9j0" }
+  }
+  cache_flush_rest_api_stages = { orders = { rest_api_id = "a1b2c3d4e5", stages = ["prod"] } }
+  cache_flush_http_api_stages = { catalog = { api_id = "f6g7h8i9j0", stages = ["$default"] } }
+  revoke_on                   = ["AdminDisableUser", "AdminDeleteUser", "AdminUserGlobalSignOut"]
+  revocation_sweep_schedule   = "rate(15 minutes)"
+  cognito_session_management  = true
+  logout = {
+    http_apis = { catalog = {} }
+    rest_apis = { orders = { parent_resource_id = "root12" } }
+  }
+}
+
+run "every_function_on" {
+  command = apply
+
+  assert {
+    condition     = length(output.role_policies) >= 5
+    error_message = "Every function must have a policy: ${jsonencode(keys(output.role_policies))}"
+  }
+
+  assert {
+    condition = alltrue(flatten([for p in values(output.role_policies) : [
+      for s in jsondecode(p).Statement : !contains(flatten([s.Action]), "*") && !contains(flatten([s.Resource]), "*")
+    ]]))
+    error_message = "No statement may grant every action or every resource."
+  }
+}

@@ -14,7 +14,7 @@ import type {
   ListSessionsResult,
   RevokeResult,
   SignOutResult,
-} from '../lambdas/admin-signout/operations.js';
+} from '../lambdas/revocation/results.js';
 import { createInvoke, type Invoke, InvokeError, type InvokeTarget } from './invoke.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;

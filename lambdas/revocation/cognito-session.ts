@@ -106,7 +106,7 @@ export function revokeCognitoSession(
       label: `session ${s.sessionId}`,
       token: { sub: user.sub, sessionId: s.sessionId, issuedAt: s.issuedAt, authTime: revokedAt + 1, expiresAt: s.expiresAt - 1 },
     }));
-    const outcome = proofs.length ? await readBack(ctx, user.sub, proofs, signal) : undefined;
+    const outcome = proofs.length ? await readBack(ctx, user.sub, proofs) : undefined;
     const unwritten = matched
       .filter((_, i) => outcome?.proven[i] !== true)
       .map((s) => ({ sub: user.sub, scope: 'session' as const, id: s.sessionId }));

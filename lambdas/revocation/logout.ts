@@ -131,7 +131,7 @@ async function logoutOnce(
   const changed = entries.length > returnedUnwritten.length || (everywhere !== undefined && !everywhere.watermarkError);
   const report = changed ? await announce(ctx, sub, signal) : undefined;
   const proofs = [...own.map((o) => o.proof), ...(everywhere?.proofs ?? [])];
-  const outcome = proofs.length ? await readBack(ctx, sub, proofs, signal) : undefined;
+  const outcome = proofs.length ? await readBack(ctx, sub, proofs) : undefined;
   const proven = own.map((_, i) => outcome?.proven[i] === true);
   const revoked = entries.filter((_, i) => proven[i]);
   const unwritten = entries.filter((_, i) => !proven[i]).map((e) => ({ sub, scope: e.scope, id: e.id }));

@@ -33,7 +33,7 @@ export async function writeOneEntry(
   }
   // Announced only when the write returned: a revocation that changed nothing has nothing to propagate.
   const propagation = failure ? undefined : await announce(ctx, user.sub, signal);
-  const outcome = await readBack(ctx, user.sub, [proof], signal);
+  const outcome = await readBack(ctx, user.sub, [proof]);
   const written = outcome.proven[0] === true;
   ctx.metrics.add(written ? 'revocations_written' : 'revocations_unwritten', 1);
   const propagationError = propagationProblem(propagation);

@@ -18,6 +18,13 @@ import { describe } from './errors.js';
 import { iso, nowSeconds, type RevocationContext } from './context.js';
 import type { ReadBackReport } from './results.js';
 
+/**
+ * The read-back's own budget. It runs after the operation's writes, possibly after the operation's deadline fired
+ * (writes retried until then): it gets a fresh, short budget that fits in the time every handler keeps back past
+ * that deadline to report (at least 1 s), so a result is still proven — or says it could not be.
+ */
+export const READ_BACK_BUDGET_MS = 800;
+
 export interface Proof {
   /** What the proof is about, for the `missing` sentence (e.g. "session 3f2a…", "the user watermark"). */
   readonly label: string;
@@ -50,14 +57,13 @@ export async function readBack(
   ctx: RevocationContext<'reader'>,
   sub: string,
   proofs: readonly Proof[],
-  signal: AbortSignal,
 ): Promise<ReadBackOutcome> {
   const readAt = nowSeconds(ctx);
   const live = proofs.filter((p) => p.token.expiresAt >= readAt);
   const latest = live.length ? Math.max(...live.map((p) => p.token.expiresAt)) : undefined;
   let entries: RevocationEntry[];
   try {
-    entries = await ctx.deps.reader.readUser(sub, { signal });
+    entries = await ctx.deps.reader.readUser(sub, { signal: AbortSignal.timeout(READ_BACK_BUDGET_MS) });
   } catch (error) {
     ctx.metrics.add('read_back_failed', 1);
     const proven = proofs.map((p) => p.token.expiresAt < readAt);

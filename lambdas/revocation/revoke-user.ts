@@ -122,7 +122,7 @@ async function revokeUserOnce(
     signal,
   );
   const report = await announce(ctx, user.sub, signal);
-  const outcome = await readBack(ctx, user.sub, writes.proofs, signal);
+  const outcome = await readBack(ctx, user.sub, writes.proofs);
   const { watermark, sessions } = provenEverywhere(writes, outcome, outcome.proven);
   const missing = everywhereProblems(watermark, sessions);
   if (!cognitoSignOut.done)

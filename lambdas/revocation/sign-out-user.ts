@@ -48,7 +48,7 @@ export function signOutUser(
       signal,
     );
     const report = await announce(ctx, user.sub, signal);
-    const outcome = await readBack(ctx, user.sub, writes.proofs, signal);
+    const outcome = await readBack(ctx, user.sub, writes.proofs);
     const { watermark, sessions } = provenEverywhere(writes, outcome, outcome.proven);
     const missing: string[] = [];
     if (!cognitoSignOut.done)

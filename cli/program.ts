@@ -84,7 +84,7 @@ function describeSignOut(r: SignOutResult): string {
   return lines.join('\n');
 }
 
-/** A Cognito session (`tkn…`) revocation (issue #14): Cognito's own revocation plus the matched issuances. */
+/** A Cognito session (`tkn…`) revocation: Cognito's own revocation plus the matched issuances. */
 function describeCognitoRevoke(r: CognitoSessionRevokeResult): string {
   const lines = [
     `Cognito session ${r.cognitoSessionId} of ${r.user.username} (sub ${r.user.sub})`,
@@ -123,7 +123,7 @@ function describeRevoke(r: RevokeResult | CognitoSessionRevokeResult | Unmatched
 
 const JWT_SHAPE = /^(bearer\s+)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/i;
 
-/** Cognito's own sessions (session tracking), listed after ours (issue #14). */
+/** Cognito's own sessions (session tracking), listed after ours. */
 function describeCognitoSessions(r: ListSessionsResult): string {
   const view = r.cognitoSessions;
   if (!view) return '';
@@ -308,20 +308,22 @@ Your credentials need lambda:InvokeFunction on the function (module output \`adm
         '--force',
         'revoke a session id that matches no recorded session of the user (an id read from a token whose issuance was never recorded)',
       ),
-  ).action(async (id: string, o: { actor: string; reason: string; kind: string; user: string; force?: boolean }) => {
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
-    const kind = o.kind === 'auto' ? (uuid ? 'origin' : 'session') : o.kind;
-    await call(
-      {
-        operation: 'revokeSession',
-        user: o.user,
-        ...(kind === 'origin' ? { originJti: id } : { sessionId: id, ...(o.force ? { force: true } : {}) }),
-        actor: o.actor,
-        reason: o.reason,
-      },
-      describeRevoke,
-    );
-  });
+  ).action(
+    async (id: string, o: { actor: string; reason: string; kind: string; user: string; force?: boolean }) => {
+      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+      const kind = o.kind === 'auto' ? (uuid ? 'origin' : 'session') : o.kind;
+      await call(
+        {
+          operation: 'revokeSession',
+          user: o.user,
+          ...(kind === 'origin' ? { originJti: id } : { sessionId: id, ...(o.force ? { force: true } : {}) }),
+          actor: o.actor,
+          reason: o.reason,
+        },
+        describeRevoke,
+      );
+    },
+  );
 
   attribution(
     program

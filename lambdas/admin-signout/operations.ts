@@ -51,10 +51,16 @@ function dispatch(
     case 'revokeToken':
       return revokeToken(ctx, { actor, subject, evidence: { jti: request.jti, exp: request.exp } }, limits);
     case 'revokeCognitoSession':
-      return revokeCognitoSession(ctx, { actor, subject, evidence: { cognitoSessionId: request.cognitoSessionId } }, limits);
+      return revokeCognitoSession(
+        ctx,
+        { actor, subject, evidence: { cognitoSessionId: request.cognitoSessionId } },
+        limits,
+      );
     case 'revokeSession': {
       const evidence =
-        request.sessionId !== undefined ? { sessionId: request.sessionId } : { originJti: request.originJti as string };
+        request.sessionId !== undefined
+          ? { sessionId: request.sessionId }
+          : { originJti: request.originJti as string };
       return revokeSession(ctx, { actor, subject, evidence, force: request.force === true }, limits);
     }
   }
@@ -68,7 +74,9 @@ export function createAdminOperations(deps: AdminDeps) {
     try {
       request = parseAdminRequest(input);
     } catch (error) {
-      return runOperation(ctx, { operation: askedOperation(input) ?? UNNAMED, limits }, () => Promise.reject(error));
+      return runOperation(ctx, { operation: askedOperation(input) ?? UNNAMED, limits }, () =>
+        Promise.reject(error),
+      );
     }
     return dispatch(ctx, request, limits);
   }

@@ -54,7 +54,7 @@ export type AdminRequest =
     } & Attribution)
   | { readonly operation: 'listSessions'; readonly user: string }
   | { readonly operation: 'inspect'; readonly token: InspectedToken }
-  /** A Cognito session-management session (`tkn…` / `sso…`, issue #14); `revokeSession` with such an id too. */
+  /** A Cognito session-management session (`tkn…` / `sso…`); `revokeSession` with such an id too. */
   | ({
       readonly operation: 'revokeCognitoSession';
       readonly user: string;

@@ -30,7 +30,12 @@ export interface LogoutRequest {
 /** The service's input: a self-service actor whose evidence is its own verified token. */
 export function logoutInput(request: LogoutRequest): LogoutInput {
   const { sub, everywhere, refreshToken, accessToken, ...evidence } = request;
-  return { actor: { kind: 'self-service', sub }, evidence, everywhere, credentials: { refreshToken, accessToken } };
+  return {
+    actor: { kind: 'self-service', sub },
+    evidence,
+    everywhere,
+    credentials: { refreshToken, accessToken },
+  };
 }
 
 export class LogoutRequestError extends Error {

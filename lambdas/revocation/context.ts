@@ -76,7 +76,10 @@ export async function resolveUser(ctx: RevocationContext<'directory'>, user: str
     throw new OperationError('directory_error', `could not look up user "${user}": ${describe(error)}`);
   }
   if (!found)
-    throw new OperationError('user_not_found', `no user "${user}" in the user pool (looked up as username and as sub)`);
+    throw new OperationError(
+      'user_not_found',
+      `no user "${user}" in the user pool (looked up as username and as sub)`,
+    );
   return found;
 }
 
@@ -101,7 +104,8 @@ export function propagationProblem(report: PropagationReport | undefined): strin
   if (!report || report.ok) return undefined;
   const parts: string[] = [];
   if (report.hint && !report.hint.written) parts.push(`hint not written (${report.hint.error ?? 'unknown'})`);
-  for (const f of report.flushes) if (!f.ok) parts.push(`cache flush of ${f.target} failed (${f.error ?? 'unknown'})`);
+  for (const f of report.flushes)
+    if (!f.ok) parts.push(`cache flush of ${f.target} failed (${f.error ?? 'unknown'})`);
   return `the revocation is stored, but its propagation failed: ${parts.join(', ') || 'unknown'}; caches that were not told drop their verdicts within their maximum age`;
 }
 

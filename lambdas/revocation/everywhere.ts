@@ -72,7 +72,13 @@ export function watermarkProofs(
 function windowProof(sub: string, notBefore: number, s: SessionRecord): Proof {
   return {
     label: `session ${s.sessionId}`,
-    token: { sub, sessionId: s.sessionId, issuedAt: notBefore + 1, authTime: notBefore + 1, expiresAt: s.expiresAt - 1 },
+    token: {
+      sub,
+      sessionId: s.sessionId,
+      issuedAt: notBefore + 1,
+      authTime: notBefore + 1,
+      expiresAt: s.expiresAt - 1,
+    },
   };
 }
 
@@ -139,11 +145,24 @@ export async function writeEverywhere(
       unwritten,
     };
   } catch (error) {
-    sessions = { outstanding: 0, revoked: 0, unmarked: [], window: 0, unwritten: [], error: `sessions not listed: ${describe(error)}` };
+    sessions = {
+      outstanding: 0,
+      revoked: 0,
+      unmarked: [],
+      window: 0,
+      unwritten: [],
+      error: `sessions not listed: ${describe(error)}`,
+    };
   }
-  ctx.metrics.add('revocations_written', sessions.window - sessions.unwritten.length + (watermarkError ? 0 : 1));
+  ctx.metrics.add(
+    'revocations_written',
+    sessions.window - sessions.unwritten.length + (watermarkError ? 0 : 1),
+  );
   ctx.metrics.add('revocations_unwritten', sessions.unwritten.length);
-  const proofs = [...watermarkProofs(sub, notBefore, refresh, policy), ...window.map((s) => windowProof(sub, notBefore, s))];
+  const proofs = [
+    ...watermarkProofs(sub, notBefore, refresh, policy),
+    ...window.map((s) => windowProof(sub, notBefore, s)),
+  ];
   return { watermark, ...(watermarkError ? { watermarkError } : {}), sessions, window, proofs };
 }
 
@@ -159,10 +178,19 @@ export function provenEverywhere(
   const inForce = proven[0] === true && proven[1] === true;
   const watermark: WatermarkReport = {
     notBefore: asked.notBefore as number,
-    written: stored !== undefined && stored.notBefore === asked.notBefore && stored.expiresAt === asked.expiresAt,
+    written:
+      stored !== undefined && stored.notBefore === asked.notBefore && stored.expiresAt === asked.expiresAt,
     inForce,
-    ...(stored ? { stored: { notBefore: stored.notBefore ?? (asked.notBefore as number), expiresAt: stored.expiresAt } } : {}),
-    ...(writes.watermarkError ? { error: writes.watermarkError } : !inForce ? { error: 'not in force at read-back' } : {}),
+    ...(stored
+      ? {
+          stored: { notBefore: stored.notBefore ?? (asked.notBefore as number), expiresAt: stored.expiresAt },
+        }
+      : {}),
+    ...(writes.watermarkError
+      ? { error: writes.watermarkError }
+      : !inForce
+        ? { error: 'not in force at read-back' }
+        : {}),
   };
   const unwritten: RevocationKey[] = writes.window
     .filter((_, i) => proven[2 + i] !== true)
@@ -173,7 +201,9 @@ export function provenEverywhere(
 export function everywhereProblems(watermark: WatermarkReport, sessions: SessionsReport): string[] {
   const missing: string[] = [];
   if (!watermark.inForce)
-    missing.push(`the user watermark was not written or is not in force (${watermark.error ?? 'a stored watermark is earlier'})`);
+    missing.push(
+      `the user watermark was not written or is not in force (${watermark.error ?? 'a stored watermark is earlier'})`,
+    );
   if (sessions.error) missing.push(sessions.error);
   if (sessions.unwritten.length)
     missing.push(

@@ -65,7 +65,9 @@ export function inspect(
     }
     const revoking = entries.filter((e) => entryRevokes(facts, e, now));
     const why = (e: RevocationEntry): string => {
-      const by = [e.actor ? `by ${e.actor}` : '', e.reason ? `("${e.reason}")` : ''].filter(Boolean).join(' ');
+      const by = [e.actor ? `by ${e.actor}` : '', e.reason ? `("${e.reason}")` : '']
+        .filter(Boolean)
+        .join(' ');
       const what: Record<RevocationScope, string> = {
         user:
           e.notBefore !== undefined

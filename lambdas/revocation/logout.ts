@@ -7,7 +7,12 @@
 import { originRevocationExpiry, sessionRevocationExpiry, tokenRevocationExpiry } from '../core/lifetime.js';
 import { type RevocationEntry, type RevocationKey, sameKey } from '../core/revocation.js';
 import { describe } from './errors.js';
-import { everywhereProblems, type EverywhereWrites, provenEverywhere, writeEverywhere } from './everywhere.js';
+import {
+  everywhereProblems,
+  type EverywhereWrites,
+  provenEverywhere,
+  writeEverywhere,
+} from './everywhere.js';
 import {
   announce,
   type InvocationLimits,
@@ -67,8 +72,18 @@ function ownEntries(
   const after = revokedAt + 1; // authenticated after any watermark: only this entry can refuse it
   if (sessionId)
     out.push({
-      entry: { sub, scope: 'session', id: sessionId, revokedAt, expiresAt: sessionRevocationExpiry(revokedAt, policy), ...attribution },
-      proof: { label: `session ${sessionId}`, token: { sub, sessionId, issuedAt: revokedAt, authTime: after, expiresAt: revokedAt + lifetime } },
+      entry: {
+        sub,
+        scope: 'session',
+        id: sessionId,
+        revokedAt,
+        expiresAt: sessionRevocationExpiry(revokedAt, policy),
+        ...attribution,
+      },
+      proof: {
+        label: `session ${sessionId}`,
+        token: { sub, sessionId, issuedAt: revokedAt, authTime: after, expiresAt: revokedAt + lifetime },
+      },
     });
   if (originJti) {
     const lastIssuance = familyRevoked ? revokedAt : revokedAt + policy.refreshTokenLifetimeSeconds;
@@ -83,14 +98,30 @@ function ownEntries(
       },
       proof: {
         label: `refresh-token family ${originJti}`,
-        token: { sub, originJti, issuedAt: lastIssuance, authTime: after, expiresAt: lastIssuance + lifetime },
+        token: {
+          sub,
+          originJti,
+          issuedAt: lastIssuance,
+          authTime: after,
+          expiresAt: lastIssuance + lifetime,
+        },
       },
     });
   }
   if (jti)
     out.push({
-      entry: { sub, scope: 'token', id: jti, revokedAt, expiresAt: tokenRevocationExpiry(revokedAt, policy, exp), ...attribution },
-      proof: { label: `token ${jti}`, token: { sub, jti, issuedAt: revokedAt, authTime: after, expiresAt: exp ?? revokedAt + lifetime } },
+      entry: {
+        sub,
+        scope: 'token',
+        id: jti,
+        revokedAt,
+        expiresAt: tokenRevocationExpiry(revokedAt, policy, exp),
+        ...attribution,
+      },
+      proof: {
+        label: `token ${jti}`,
+        token: { sub, jti, issuedAt: revokedAt, authTime: after, expiresAt: exp ?? revokedAt + lifetime },
+      },
     });
   return out;
 }
@@ -115,7 +146,8 @@ async function logoutOnce(
       returnedUnwritten = entries.map((e) => ({ sub, scope: e.scope, id: e.id }));
       missing.push(`session revocations not written: ${describe(error)}`);
     }
-  } else if (!input.everywhere) missing.push('the token names no session, refresh family or token id to revoke');
+  } else if (!input.everywhere)
+    missing.push('the token names no session, refresh family or token id to revoke');
   // Everywhere: the user watermark and the sessions, as a signout does.
   let everywhere: EverywhereWrites | undefined;
   if (input.everywhere)
@@ -128,7 +160,8 @@ async function logoutOnce(
       signal,
     );
   // Announced only when a write returned: a logout that changed nothing has nothing to propagate.
-  const changed = entries.length > returnedUnwritten.length || (everywhere !== undefined && !everywhere.watermarkError);
+  const changed =
+    entries.length > returnedUnwritten.length || (everywhere !== undefined && !everywhere.watermarkError);
   const report = changed ? await announce(ctx, sub, signal) : undefined;
   const proofs = [...own.map((o) => o.proof), ...(everywhere?.proofs ?? [])];
   const outcome = proofs.length ? await readBack(ctx, sub, proofs) : undefined;
@@ -147,7 +180,10 @@ async function logoutOnce(
   if (unproven) missing.push(unproven);
   const propagationError = propagationProblem(report);
   if (propagationError) missing.push(propagationError);
-  ctx.metrics.add('revocations_written', revoked.filter((e) => !returnedUnwritten.some((u) => sameKey(u, e))).length);
+  ctx.metrics.add(
+    'revocations_written',
+    revoked.filter((e) => !returnedUnwritten.some((u) => sameKey(u, e))).length,
+  );
   return {
     ok: missing.length === 0,
     operation: 'logout',

@@ -22,34 +22,41 @@ export function revokeToken(
 ): Promise<RevokeResult | FailedResult> {
   const actor = actorName(input.actor);
   const { reason } = input.actor;
-  return runOperation(ctx, { operation: 'revokeToken', actor, reason, user: { requested: input.subject.user }, limits }, async (signal) => {
-    const user = await resolveUser(ctx, input.subject.user);
-    const { policy } = ctx.deps;
-    const revokedAt = nowSeconds(ctx);
-    const { jti, exp } = input.evidence;
-    const entry: RevocationEntry = {
-      sub: user.sub,
-      scope: 'token',
-      id: jti,
-      revokedAt,
-      expiresAt: tokenRevocationExpiry(revokedAt, policy, exp),
-      actor,
-      reason,
-    };
-    const tokenExp = exp ?? revokedAt + policy.tokenLifetimeSeconds;
-    const proof = { label: `token ${jti}`, token: { sub: user.sub, jti, issuedAt: revokedAt, authTime: revokedAt + 1, expiresAt: tokenExp } };
-    const outcome = await writeOneEntry(ctx, user, entry, proof, signal);
-    return {
-      ok: outcome.error === undefined,
-      operation: 'revokeToken',
-      user: { username: user.username, sub: user.sub },
-      revocation: { scope: 'token', id: jti, expiresAt: entry.expiresAt },
-      written: outcome.written,
-      actor,
-      reason,
-      ...(outcome.propagation ? { propagation: outcome.propagation } : {}),
-      ...(outcome.readBack ? { readBack: outcome.readBack } : {}),
-      ...(outcome.error ? { error: outcome.error } : {}),
-    };
-  });
+  return runOperation(
+    ctx,
+    { operation: 'revokeToken', actor, reason, user: { requested: input.subject.user }, limits },
+    async (signal) => {
+      const user = await resolveUser(ctx, input.subject.user);
+      const { policy } = ctx.deps;
+      const revokedAt = nowSeconds(ctx);
+      const { jti, exp } = input.evidence;
+      const entry: RevocationEntry = {
+        sub: user.sub,
+        scope: 'token',
+        id: jti,
+        revokedAt,
+        expiresAt: tokenRevocationExpiry(revokedAt, policy, exp),
+        actor,
+        reason,
+      };
+      const tokenExp = exp ?? revokedAt + policy.tokenLifetimeSeconds;
+      const proof = {
+        label: `token ${jti}`,
+        token: { sub: user.sub, jti, issuedAt: revokedAt, authTime: revokedAt + 1, expiresAt: tokenExp },
+      };
+      const outcome = await writeOneEntry(ctx, user, entry, proof, signal);
+      return {
+        ok: outcome.error === undefined,
+        operation: 'revokeToken',
+        user: { username: user.username, sub: user.sub },
+        revocation: { scope: 'token', id: jti, expiresAt: entry.expiresAt },
+        written: outcome.written,
+        actor,
+        reason,
+        ...(outcome.propagation ? { propagation: outcome.propagation } : {}),
+        ...(outcome.readBack ? { readBack: outcome.readBack } : {}),
+        ...(outcome.error ? { error: outcome.error } : {}),
+      };
+    },
+  );
 }

@@ -27,8 +27,10 @@ export type RevokeUserDeps = WriteDeps | 'directory' | 'inventory';
 
 function requestError(input: RevokeUserInput, now: number): string | undefined {
   const subject = input.subject as { user?: unknown; sub?: unknown };
-  if ((subject.user === undefined) === (subject.sub === undefined)) return 'give exactly one of "user" or "sub"';
-  if (subject.sub !== undefined && !/^[0-9a-f-]{36}$/i.test(String(subject.sub))) return '"sub" must be a UUID';
+  if ((subject.user === undefined) === (subject.sub === undefined))
+    return 'give exactly one of "user" or "sub"';
+  if (subject.sub !== undefined && !/^[0-9a-f-]{36}$/i.test(String(subject.sub)))
+    return '"sub" must be a UUID';
   if (input.asOf !== undefined) {
     if (!Number.isInteger(input.asOf) || input.asOf < 0) return '"notBefore" must be epoch seconds';
     if (input.asOf > now + 60) return '"notBefore" is in the future';
@@ -157,7 +159,13 @@ export function revokeUser(
   const requested = 'user' in input.subject ? input.subject.user : input.subject.sub;
   return runOperation(
     ctx,
-    { operation: 'revokeUser', actor: actorName(input.actor), reason: actorReason(input.actor), user: { requested }, limits },
+    {
+      operation: 'revokeUser',
+      actor: actorName(input.actor),
+      reason: actorReason(input.actor),
+      user: { requested },
+      limits,
+    },
     (signal) => revokeUserOnce(ctx, input, signal),
   );
 }

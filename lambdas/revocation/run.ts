@@ -43,7 +43,12 @@ const AUDITED = [
 ] as const;
 
 function auditFields(spec: RunSpec, result: AdminResult, elapsedMs: number): Record<string, unknown> {
-  const fields: Record<string, unknown> = { audit: true, operation: spec.operation, ok: result.ok, elapsedMs };
+  const fields: Record<string, unknown> = {
+    audit: true,
+    operation: spec.operation,
+    ok: result.ok,
+    elapsedMs,
+  };
   if (spec.actor) fields.actor = spec.actor;
   if (spec.reason) fields.reason = spec.reason;
   if ('user' in result) fields.user = result.user;

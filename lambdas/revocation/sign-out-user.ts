@@ -28,50 +28,54 @@ export function signOutUser(
 ): Promise<SignOutResult | FailedResult> {
   const actor = actorName(input.actor);
   const { reason } = input.actor;
-  return runOperation(ctx, { operation: 'signOutUser', actor, reason, user: { requested: input.subject.user }, limits }, async (signal) => {
-    const user = await resolveUser(ctx, input.subject.user);
-    let cognitoSignOut: SignOutResult['cognitoSignOut'];
-    try {
-      await ctx.deps.directory.globalSignOut(user.username);
-      cognitoSignOut = { done: true };
-    } catch (error) {
-      ctx.metrics.add('cognito_signout_failed', 1);
-      cognitoSignOut = { done: false, error: describe(error) };
-    }
-    const notBefore = nowSeconds(ctx);
-    const writes = await writeEverywhere(
-      ctx,
-      user.sub,
-      notBefore,
-      { revoked: cognitoSignOut.done, diedAt: notBefore },
-      { actor, reason },
-      signal,
-    );
-    const report = await announce(ctx, user.sub, signal);
-    const outcome = await readBack(ctx, user.sub, writes.proofs);
-    const { watermark, sessions } = provenEverywhere(writes, outcome, outcome.proven);
-    const missing: string[] = [];
-    if (!cognitoSignOut.done)
-      missing.push(
-        `Cognito's global sign-out did not happen (${cognitoSignOut.error}); refresh tokens stay valid at Cognito, the watermark outlives them`,
+  return runOperation(
+    ctx,
+    { operation: 'signOutUser', actor, reason, user: { requested: input.subject.user }, limits },
+    async (signal) => {
+      const user = await resolveUser(ctx, input.subject.user);
+      let cognitoSignOut: SignOutResult['cognitoSignOut'];
+      try {
+        await ctx.deps.directory.globalSignOut(user.username);
+        cognitoSignOut = { done: true };
+      } catch (error) {
+        ctx.metrics.add('cognito_signout_failed', 1);
+        cognitoSignOut = { done: false, error: describe(error) };
+      }
+      const notBefore = nowSeconds(ctx);
+      const writes = await writeEverywhere(
+        ctx,
+        user.sub,
+        notBefore,
+        { revoked: cognitoSignOut.done, diedAt: notBefore },
+        { actor, reason },
+        signal,
       );
-    missing.push(...everywhereProblems(watermark, sessions));
-    const unproven = readBackProblem(outcome.report);
-    if (unproven) missing.push(unproven);
-    const propagationError = propagationProblem(report);
-    if (propagationError) missing.push(propagationError);
-    return {
-      ok: missing.length === 0,
-      operation: 'signOutUser',
-      user: { username: user.username, sub: user.sub },
-      actor,
-      reason,
-      cognitoSignOut,
-      watermark,
-      sessions,
-      propagation: report,
-      readBack: outcome.report,
-      ...(missing.length ? { error: { code: 'incomplete' as const, message: missing.join('; ') } } : {}),
-    };
-  });
+      const report = await announce(ctx, user.sub, signal);
+      const outcome = await readBack(ctx, user.sub, writes.proofs);
+      const { watermark, sessions } = provenEverywhere(writes, outcome, outcome.proven);
+      const missing: string[] = [];
+      if (!cognitoSignOut.done)
+        missing.push(
+          `Cognito's global sign-out did not happen (${cognitoSignOut.error}); refresh tokens stay valid at Cognito, the watermark outlives them`,
+        );
+      missing.push(...everywhereProblems(watermark, sessions));
+      const unproven = readBackProblem(outcome.report);
+      if (unproven) missing.push(unproven);
+      const propagationError = propagationProblem(report);
+      if (propagationError) missing.push(propagationError);
+      return {
+        ok: missing.length === 0,
+        operation: 'signOutUser',
+        user: { username: user.username, sub: user.sub },
+        actor,
+        reason,
+        cognitoSignOut,
+        watermark,
+        sessions,
+        propagation: report,
+        readBack: outcome.report,
+        ...(missing.length ? { error: { code: 'incomplete' as const, message: missing.join('; ') } } : {}),
+      };
+    },
+  );
 }

@@ -13,7 +13,10 @@ export type SweepDeps = RevokeUserDeps | 'sessionOwners';
 
 const SWEEP = { kind: 'sweep' } as const;
 
-export function sweep(ctx: RevocationContext<SweepDeps>, limits: InvocationLimits = {}): Promise<SweepResult | FailedResult> {
+export function sweep(
+  ctx: RevocationContext<SweepDeps>,
+  limits: InvocationLimits = {},
+): Promise<SweepResult | FailedResult> {
   return runOperation(ctx, { operation: 'sweep', actor: 'sweep', limits }, async (signal) => {
     const { policy, directory, sessionOwners } = ctx.deps;
     const now = nowSeconds(ctx);

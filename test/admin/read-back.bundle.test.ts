@@ -67,7 +67,10 @@ describe('ok means in force: the read-back decides', () => {
     expect(result.ok).toBe(false);
     expect(result.cognitoSignOut).toEqual({ done: true });
     expect(result.watermark).toMatchObject({ written: false, inForce: false });
-    expect(result.readBack).toMatchObject({ inForce: false, exposedUntil: result.watermark.notBefore + 3600 });
+    expect(result.readBack).toMatchObject({
+      inForce: false,
+      exposedUntil: result.watermark.notBefore + 3600,
+    });
     expect(result.readBack.missing.join(' ')).toContain('the user watermark: no entry in force revokes it');
     expect(result.error?.message).toContain('not proven in force by the read-back');
   });
@@ -79,7 +82,10 @@ describe('ok means in force: the read-back decides', () => {
     proxy.acknowledgeWithoutWriting('PutItem', 1, (r) => sortKey(r) === 'rev#token#leaked-jti');
     // Act
     const result = (await quietly(() =>
-      handler({ operation: 'revokeToken', user: 'hal', jti: 'leaked-jti', exp, actor: 'ops', reason: 'r' }, context),
+      handler(
+        { operation: 'revokeToken', user: 'hal', jti: 'leaked-jti', exp, actor: 'ops', reason: 'r' },
+        context,
+      ),
     )) as RevokeResult;
     // Assert
     expect(result).toMatchObject({ ok: false, written: false, error: { code: 'incomplete' } });
@@ -92,7 +98,10 @@ describe('ok means in force: the read-back decides', () => {
       handler({ operation: 'signOutUser', user: 'ivy', actor: 'ops', reason: 'test' }, context),
     )) as SignOutResult;
     const token = (await quietly(() =>
-      handler({ operation: 'revokeToken', user: ivy.sub, jti: 'ivy-jti', actor: 'ops', reason: 'r' }, context),
+      handler(
+        { operation: 'revokeToken', user: ivy.sub, jti: 'ivy-jti', actor: 'ops', reason: 'r' },
+        context,
+      ),
     )) as RevokeResult;
     expect(signOut).toMatchObject({ ok: true, watermark: { written: true, inForce: true } });
     expect(signOut.readBack).toEqual({ inForce: true, readAt: expect.any(Number), missing: [] });
@@ -119,7 +128,14 @@ describe('revokeSession: an id that matches no recorded session is not a success
     const ask = (id: string, force?: boolean) =>
       quietly(() =>
         handler(
-          { operation: 'revokeSession', user: 'joy', sessionId: id, actor: 'ops', reason: 'r', ...(force ? { force } : {}) },
+          {
+            operation: 'revokeSession',
+            user: 'joy',
+            sessionId: id,
+            actor: 'ops',
+            reason: 'r',
+            ...(force ? { force } : {}),
+          },
           context,
         ),
       );
@@ -145,7 +161,12 @@ describe('revokeSession: an id that matches no recorded session is not a success
         error: { code: 'session_not_found', message: expect.stringContaining(`no recorded session "${id}"`) },
       });
     expect(untouched).toBe(before);
-    expect(full).toMatchObject({ ok: true, matched: true, written: true, revocation: { scope: 'session', id: sessionId } });
+    expect(full).toMatchObject({
+      ok: true,
+      matched: true,
+      written: true,
+      revocation: { scope: 'session', id: sessionId },
+    });
     // With the record, the entry lives as long as the session's tokens (the record's expiry).
     expect((full as RevokeResult).revocation.expiresAt).toBe(now - 60 + 3900);
     expect(forced).toMatchObject({ ok: true, matched: false, written: true });

@@ -322,7 +322,11 @@ describe('ok means in force: the read-back decides', () => {
     // Cognito's refresh tokens died only when the function signed the user out, not at the event.
     const tia = await cognito.createUser('tia', PASSWORD);
     const twoDays = 2 * 86_400;
-    const refreshed = signAccessToken({ sub: tia.sub, auth_time: nowSeconds() - twoDays - 600, iat: nowSeconds() - 60 });
+    const refreshed = signAccessToken({
+      sub: tia.sub,
+      auth_time: nowSeconds() - twoDays - 600,
+      iat: nowSeconds() - 60,
+    });
     expect(await verdict(refreshed)).toBe('allow');
     const mark = capture.offset();
     // Act
@@ -333,7 +337,9 @@ describe('ok means in force: the read-back decides', () => {
     // Assert: not reported as revoked; the audit line says what is missing and until when.
     expect(outcome?.name).toBe('RetryableRevocationError');
     expect(outcome?.message).toContain('not proven in force by the read-back');
-    const audit = capture.json(mark).find((l) => l.message === 'admin operation' && l.operation === 'revokeUser');
+    const audit = capture
+      .json(mark)
+      .find((l) => l.message === 'admin operation' && l.operation === 'revokeUser');
     const readBack = audit?.readBack as { inForce: boolean; exposedUntil: number; missing: string[] };
     expect(audit).toMatchObject({ ok: false, watermark: { inForce: false } });
     expect(readBack.inForce).toBe(false);

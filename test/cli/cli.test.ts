@@ -201,7 +201,15 @@ describe('against the admin function', () => {
   });
 
   it('revoke-session -- <id> --user <user>: the documented "--" before the id works with the options after it', async () => {
-    const run = await cli(['revoke-session', '--', 'g-session-1', '--user', 'gina', '--reason', 'lost phone']);
+    const run = await cli([
+      'revoke-session',
+      '--',
+      'g-session-1',
+      '--user',
+      'gina',
+      '--reason',
+      'lost phone',
+    ]);
     const flag = await cli(['revoke-session', '--', '-g-not-an-option', '--user', 'gina', '--reason', 'r']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);

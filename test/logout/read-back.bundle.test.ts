@@ -24,7 +24,9 @@ function event(sessionId: string, exp: number) {
     httpMethod: 'POST',
     headers: {},
     body: null,
-    requestContext: { authorizer: { principalId: SUB, sub: SUB, sessionId, exp: String(exp), tokenUse: 'id' } },
+    requestContext: {
+      authorizer: { principalId: SUB, sub: SUB, sessionId, exp: String(exp), tokenUse: 'id' },
+    },
   };
 }
 

@@ -28,7 +28,11 @@ export interface DynamoProxy {
    * them: a write that "returned" but is not in the table (as a lost write, or an answer from another replica, looks
    * to the writer). Only the read-back can tell.
    */
-  acknowledgeWithoutWriting(operation: string, calls: number, matches?: (request: Record<string, unknown>) => boolean): void;
+  acknowledgeWithoutWriting(
+    operation: string,
+    calls: number,
+    matches?: (request: Record<string, unknown>) => boolean,
+  ): void;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -51,7 +55,11 @@ export async function startDynamoProxy(
   let unprocessedLeft = options.unprocessedBatchWrites ?? 0;
   let unprocessedTotal = 0;
   const throttled: Record<string, number> = {};
-  const dropped: { operation: string; left: number; matches: (request: Record<string, unknown>) => boolean }[] = [];
+  const dropped: {
+    operation: string;
+    left: number;
+    matches: (request: Record<string, unknown>) => boolean;
+  }[] = [];
 
   const forward = (req: IncomingMessage, body: Buffer) =>
     new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(

@@ -10,11 +10,12 @@ import { fields, table, time } from './format.js';
 import type {
   AdminResult,
   CognitoSessionRevokeResult,
+  UnmatchedSessionResult,
   InspectResult,
   ListSessionsResult,
   RevokeResult,
   SignOutResult,
-} from '../lambdas/admin-signout/operations.js';
+} from '../lambdas/revocation/results.js';
 import { createInvoke, type Invoke, InvokeError, type InvokeTarget } from './invoke.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
@@ -83,7 +84,7 @@ function describeSignOut(r: SignOutResult): string {
   return lines.join('\n');
 }
 
-/** A Cognito session (`tkn…`) revocation (issue #14): Cognito's own revocation plus the matched issuances. */
+/** A Cognito session (`tkn…`) revocation: Cognito's own revocation plus the matched issuances. */
 function describeCognitoRevoke(r: CognitoSessionRevokeResult): string {
   const lines = [
     `Cognito session ${r.cognitoSessionId} of ${r.user.username} (sub ${r.user.sub})`,
@@ -103,24 +104,26 @@ function describeCognitoRevoke(r: CognitoSessionRevokeResult): string {
   return lines.join('\n');
 }
 
-function describeRevoke(r: RevokeResult | CognitoSessionRevokeResult): string {
-  if (r.operation === 'revokeCognitoSession') return describeCognitoRevoke(r);
-  const what = `${r.revocation.scope} ${r.revocation.id}${r.user ? ` of ${r.user.username} (sub ${r.user.sub})` : ''}`;
-  if (!r.written) return `NOT revoked: ${what}\n  ${r.error?.message ?? ''}`;
-  const lines = [
-    `Revoked ${what}`,
-    fields([
-      ['Entry kept until', time(r.revocation.expiresAt)],
-      ['Actor / reason', `${r.actor} / ${r.reason}`],
-    ]),
+function describeRevoke(r: RevokeResult | CognitoSessionRevokeResult | UnmatchedSessionResult): string {
+  if ('matched' in r && r.matched === false && !('revocation' in r))
+    return `NOT revoked: no session ${r.id} of ${r.user.username} (sub ${r.user.sub}); nothing written\n  ${r.error.message}`;
+  if (r.operation === 'revokeCognitoSession') return describeCognitoRevoke(r as CognitoSessionRevokeResult);
+  const one = r as RevokeResult;
+  const what = `${one.revocation.scope} ${one.revocation.id}${one.user ? ` of ${one.user.username} (sub ${one.user.sub})` : ''}`;
+  if (!one.written) return `NOT revoked: ${what}\n  ${one.error?.message ?? ''}`;
+  const pairs: [string, string][] = [
+    ['Entry kept until', time(one.revocation.expiresAt)],
+    ['Actor / reason', `${one.actor} / ${one.reason}`],
   ];
-  if (r.error) lines.push(`\nIncomplete: ${r.error.message}`);
+  if (one.matched === false) pairs.push(['Recorded session', 'none (forced: --force)']);
+  const lines = [`Revoked ${what}`, fields(pairs)];
+  if (one.error) lines.push(`\nIncomplete: ${one.error.message}`);
   return lines.join('\n');
 }
 
 const JWT_SHAPE = /^(bearer\s+)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/i;
 
-/** Cognito's own sessions (session tracking), listed after ours (issue #14). */
+/** Cognito's own sessions (session tracking), listed after ours. */
 function describeCognitoSessions(r: ListSessionsResult): string {
   const view = r.cognitoSessions;
   if (!view) return '';
@@ -177,6 +180,19 @@ function describeCheck(r: InspectResult, ids: ReturnType<typeof decodeTokenIds>)
     ]),
   );
   return lines.join('\n');
+}
+
+/**
+ * `revoke-session -- <id> --user alice`: `--` protects an id that starts with `-`, but commander reads everything after
+ * it as operands, so the options that follow would be lost. The one operand right after `--` is moved behind the
+ * options that follow it (`revoke-session --user alice -- <id>`), so both orders mean the same.
+ */
+export function operandBeforeOptions(argv: readonly string[]): string[] {
+  const at = argv.indexOf('--');
+  const operand = argv[at + 1];
+  const rest = argv.slice(at + 2);
+  if (at < 0 || operand === undefined || !rest.some((a) => a.startsWith('-'))) return [...argv];
+  return [...argv.slice(0, at), ...rest, '--', operand];
 }
 
 export function createProgram(io: CliIo): { run(argv: readonly string[]): Promise<number> } {
@@ -245,8 +261,10 @@ Your credentials need lambda:InvokeFunction on the function (module output \`adm
     ) {
       io.err(`Error (${result.error?.code ?? 'unknown'}): ${result.error?.message ?? 'no message'}`);
     } else io.out(describe(result as R));
-    exitCode =
-      result.ok === true ? EXIT.ok : result.error?.code === 'invalid_request' ? EXIT.usage : EXIT.failed;
+    // An id that matches no session is bad input, as an invalid id is: nothing was done.
+    const code = result.ok ? undefined : result.error?.code;
+    const usage = code === 'invalid_request' || code === 'session_not_found';
+    exitCode = result.ok === true ? EXIT.ok : usage ? EXIT.usage : EXIT.failed;
   }
 
   const attribution = (cmd: Command) =>
@@ -285,21 +303,27 @@ Your credentials need lambda:InvokeFunction on the function (module output \`adm
         new Option('--kind <kind>', 'what <id> is; auto = UUID means origin_jti, anything else a session id')
           .choices(['auto', 'session', 'origin'])
           .default('auto'),
+      )
+      .option(
+        '--force',
+        'revoke a session id that matches no recorded session of the user (an id read from a token whose issuance was never recorded)',
       ),
-  ).action(async (id: string, o: { actor: string; reason: string; kind: string; user: string }) => {
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
-    const kind = o.kind === 'auto' ? (uuid ? 'origin' : 'session') : o.kind;
-    await call(
-      {
-        operation: 'revokeSession',
-        user: o.user,
-        ...(kind === 'origin' ? { originJti: id } : { sessionId: id }),
-        actor: o.actor,
-        reason: o.reason,
-      },
-      describeRevoke,
-    );
-  });
+  ).action(
+    async (id: string, o: { actor: string; reason: string; kind: string; user: string; force?: boolean }) => {
+      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+      const kind = o.kind === 'auto' ? (uuid ? 'origin' : 'session') : o.kind;
+      await call(
+        {
+          operation: 'revokeSession',
+          user: o.user,
+          ...(kind === 'origin' ? { originJti: id } : { sessionId: id, ...(o.force ? { force: true } : {}) }),
+          actor: o.actor,
+          reason: o.reason,
+        },
+        describeRevoke,
+      );
+    },
+  );
 
   attribution(
     program
@@ -397,7 +421,7 @@ Your credentials need lambda:InvokeFunction on the function (module output \`adm
     async run(argv) {
       exitCode = EXIT.ok;
       try {
-        await program.parseAsync(argv, { from: 'user' });
+        await program.parseAsync(operandBeforeOptions(argv), { from: 'user' });
         return exitCode;
       } catch (error) {
         if (error instanceof CommanderError) {

@@ -4,11 +4,12 @@
  *
  * Exported API: `formatLogLine(functionName, line) → string | undefined` — undefined for lines that carry no
  * decision (EMF metric documents, which CloudWatch turns into metrics). Never prints more than the JSON line
- * held: the functions already log no token, header or password; `sub` is shortened to its first 8 characters.
+ * held: the functions already log no token, header or password; `sub` is shortened to its first 8 characters, session
+ * ids are printed in full (a user copies them into `revoke-session`).
  *
  * Examples:
  *   21:27:32 trigger     sign-in alice (PostAuthentication_Authentication)
- *   21:27:32 trigger     session e5897be8a279… issued to alice (TokenGeneration_Authentication)
+ *   21:27:32 trigger     session e5897be8a279d30c1879f581a0d889f3 issued to alice (TokenGeneration_Authentication)
  *   21:27:32 authorizer  ALLOW access token of 6205e2fd… (rest_token, 22 ms, store 21 ms)
  *   21:27:33 admin       signOutUser alice by cli:root "lost laptop": ok (107 ms)
  *   21:27:33 authorizer  DENY  revoked (session) access token of 6205e2fd… (rest_token, 8 ms)
@@ -66,7 +67,8 @@ function trigger(json: Json): string | undefined {
     case 'sign-in':
       return `sign-in ${user}${source}`;
     case 'session recorded':
-      return `session ${short(json.sessionId, 12)} issued to ${user}${source}`;
+      // The full id: it is what `revoke-session` needs, and a prefix matches no session.
+      return `session ${str(json.sessionId) ?? '?'} issued to ${user}${source}`;
     default:
       return undefined;
   }
@@ -79,7 +81,7 @@ function admin(json: Json): string | undefined {
   const target = str(user?.username)
     ? ` ${user?.username}`
     : revocation
-      ? ` ${str(revocation.scope) ?? ''} ${short(revocation.id, 12)}`
+      ? ` ${str(revocation.scope) ?? ''} ${str(revocation.id) ?? '?'}`
       : '';
   const actor = str(json.actor) ? ` by ${json.actor}` : '';
   const reason = str(json.reason) ? ` "${clip(String(json.reason), 40)}"` : '';

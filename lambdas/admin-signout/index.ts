@@ -1,7 +1,7 @@
 /**
  * Admin signout Lambda, invoked through the Lambda Invoke API (IAM only) by the admin CLI and other tooling.
- * Thin handler: dependencies built once per container (no network at init); each invocation is validated and run by
- * `createAdminOperations`, which always answers with a result object — `{ ok: false, error: { code, message } }`
+ * Thin handler: dependencies built once per container (no network at init); each invocation is validated and run through
+ * the revocation service by `createAdminOperations`, which always answers with a result object — `{ ok: false, error: { code, message } }`
  * for anything that went wrong, never an exception.
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -12,9 +12,10 @@ import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
 import { propagationFromEnvironment } from './propagation.js';
 import { createLogger, createMetrics } from '../adapters/observability.js';
 import { readAdminConfig } from './config.js';
-import { type AdminDeps, type AdminResult, createAdminOperations } from './operations.js';
+import type { AdminResult } from '../revocation/results.js';
+import { type AdminDeps, createAdminOperations } from './operations.js';
 
-export type { AdminResult } from './operations.js';
+export type { AdminResult } from '../revocation/results.js';
 
 const SERVICE = 'admin-signout';
 /** Time kept back from the Lambda's remaining time to report after the last retry. */

@@ -5,6 +5,12 @@
  */
 import { isCognitoSessionId } from '../core/directory.js';
 import { isValidId } from '../core/token.js';
+import { RequestError } from '../revocation/errors.js';
+import type { InspectedToken } from '../revocation/requests.js';
+
+export { RequestError } from '../revocation/errors.js';
+export type { AdminError, ErrorCode } from '../revocation/errors.js';
+export type { InspectedToken } from '../revocation/requests.js';
 
 export type Operation =
   | 'signOutUser'
@@ -36,6 +42,8 @@ export type AdminRequest =
       readonly user: string;
       readonly sessionId?: string;
       readonly originJti?: string;
+      /** Write the session entry even when no recorded session of the user has this id (see the service). */
+      readonly force?: boolean;
     } & Attribution)
   | ({
       readonly operation: 'revokeToken';
@@ -46,43 +54,12 @@ export type AdminRequest =
     } & Attribution)
   | { readonly operation: 'listSessions'; readonly user: string }
   | { readonly operation: 'inspect'; readonly token: InspectedToken }
-  /** A Cognito session-management session (`tkn…` / `sso…`, issue #14); `revokeSession` with such an id too. */
+  /** A Cognito session-management session (`tkn…` / `sso…`); `revokeSession` with such an id too. */
   | ({
       readonly operation: 'revokeCognitoSession';
       readonly user: string;
       readonly cognitoSessionId: string;
     } & Attribution);
-
-/** The decoded ids of a token, as the CLI's `check` sends them (never the token itself). */
-export interface InspectedToken {
-  readonly sub: string;
-  readonly iat: number;
-  readonly authTime?: number;
-  readonly exp?: number;
-  readonly jti?: string;
-  readonly originJti?: string;
-  readonly sessionId?: string;
-}
-
-export type ErrorCode =
-  | 'invalid_request'
-  | 'user_not_found'
-  /** The user given names two different users (e.g. one's sub is another's username): nothing was done. */
-  | 'ambiguous_user'
-  | 'directory_error'
-  | 'store_error'
-  | 'incomplete'
-  | 'configuration'
-  | 'internal';
-
-export interface AdminError {
-  readonly code: ErrorCode;
-  readonly message: string;
-}
-
-export class RequestError extends Error {
-  override readonly name = 'RequestError';
-}
 
 const MAX_TEXT = 512;
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -179,7 +156,18 @@ export function parseAdminRequest(input: unknown): AdminRequest {
       if ((sessionId === undefined) === (originJti === undefined)) {
         throw new RequestError('give exactly one of "sessionId" (the injected session claim) or "originJti"');
       }
-      return { operation: 'revokeSession', user: user(body), sessionId, originJti, ...attribution(body) };
+      if (body.force !== undefined && typeof body.force !== 'boolean')
+        throw new RequestError('"force" must be true or false');
+      if (body.force === true && sessionId === undefined)
+        throw new RequestError('"force" applies to a "sessionId" only');
+      return {
+        operation: 'revokeSession',
+        user: user(body),
+        sessionId,
+        originJti,
+        ...(body.force === true ? { force: true } : {}),
+        ...attribution(body),
+      };
     }
     case 'revokeToken': {
       const jti = id(body, 'jti', true);

@@ -1,7 +1,7 @@
 /**
- * Automatic revocation (issue #14): invoked by EventBridge with Cognito API calls recorded by CloudTrail
- * (`revoke_on`) and by a schedule (the sweep). Thin handler: parse the event (`events.ts`), run the admin operation
- * (`revokeUser` / `sweep` in admin-signout/operations.ts — every revocation goes through them), report.
+ * Automatic revocation: invoked by EventBridge with Cognito API calls recorded by CloudTrail
+ * (`revoke_on`) and by a schedule (the sweep). Thin handler: parse the event (`events.ts`), run the revocation
+ * service (`revokeUser` / `sweep` in lambdas/revocation/ — every revocation goes through it), report.
  *
  * Retries: EventBridge invokes asynchronously. A failure that a retry can fix (table or Cognito unreachable,
  * throttled, the watermark not in force) THROWS, so Lambda retries and then sends the event to the dead-letter
@@ -13,8 +13,12 @@ import { createCognitoDirectory } from '../adapters/cognito/user-directory.js';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
 import { createSessionOwners } from '../adapters/dynamodb/session-owners.js';
 import { createLogger, createMetrics, type Logger } from '../adapters/observability.js';
+// Propagation moves into the revocation service (lambdas/revocation/propagation.ts) with its flush rewrite.
 import { propagationFromEnvironment } from '../admin-signout/propagation.js';
-import { type AdminDeps, type AdminResult, createAdminOperations } from '../admin-signout/operations.js';
+import type { RevocationContext, RevocationDeps } from '../revocation/context.js';
+import type { AdminResult } from '../revocation/results.js';
+import { revokeUser } from '../revocation/revoke-user.js';
+import { sweep, type SweepDeps } from '../revocation/sweep.js';
 import { readAutoRevocationConfig } from './config.js';
 import { parseEvent } from './events.js';
 
@@ -52,9 +56,13 @@ function retryable(result: AdminResult): boolean {
   return false;
 }
 
+/** What tests may replace: the ports of this door and the observability. */
+export type AutoRevocationOverrides = Partial<Pick<RevocationDeps, SweepDeps>> &
+  Partial<Pick<RevocationContext, 'logger' | 'metrics' | 'clock'>>;
+
 export function createHandler(
   env: NodeJS.ProcessEnv = process.env,
-  overrides: Partial<AdminDeps> = {},
+  overrides: AutoRevocationOverrides = {},
 ): AutoRevocationHandler {
   const dynamo = new DynamoDBClient({});
   let config: ReturnType<typeof readAutoRevocationConfig>;
@@ -80,20 +88,23 @@ export function createHandler(
     }),
     userPoolId: config.userPoolId,
   });
-  const logger: Logger = createLogger({ service: SERVICE, level: config.logLevel });
-  const operations = createAdminOperations({
-    propagation,
-    reader: store,
-    writer: store,
-    inventory: store,
-    audit: store,
-    directory,
-    sessionOwners: createSessionOwners({ client: dynamo, tableName: config.tableName }),
-    policy: config.policy,
+  const { logger: loggerOverride, metrics, clock, ...ports } = overrides;
+  const logger: Logger = loggerOverride ?? createLogger({ service: SERVICE, level: config.logLevel });
+  const ctx: RevocationContext<SweepDeps> = {
+    deps: {
+      propagation,
+      reader: store,
+      writer: store,
+      inventory: store,
+      directory,
+      sessionOwners: createSessionOwners({ client: dynamo, tableName: config.tableName }),
+      policy: config.policy,
+      ...ports,
+    },
+    clock: clock ?? Date.now,
     logger,
-    metrics: createMetrics({ namespace: config.metricsNamespace, service: SERVICE }),
-    ...overrides,
-  });
+    metrics: metrics ?? createMetrics({ namespace: config.metricsNamespace, service: SERVICE }),
+  };
 
   return async (event, context) => {
     const remaining = context?.getRemainingTimeInMillis?.();
@@ -114,20 +125,20 @@ export function createHandler(
         });
         return { handled: 'hidden', reason: parsed.reason };
       case 'sweep': {
-        const result = await operations.sweep({ deadlineAt });
+        const result = await sweep(ctx, { deadlineAt });
         if (!result.ok && result.operation === 'sweep' && !('failures' in result))
           throw new RetryableRevocationError(result.error?.message ?? 'sweep failed');
         return { handled: 'swept', result };
       }
       case 'revoke': {
         const { user } = parsed;
-        const result = await operations.revokeUser(
+        const result = await revokeUser(
+          ctx,
           {
-            ...(user.sub ? { sub: user.sub } : { user: user.username as string }),
-            notBefore: parsed.eventTime,
-            cognitoSignOut: parsed.cognitoSignOut,
-            actor: parsed.actor,
-            reason: parsed.reason,
+            actor: { kind: 'event', name: parsed.actor, reason: parsed.reason },
+            subject: user.sub ? { sub: user.sub } : { user: user.username as string },
+            evidence: { cognitoSignOut: parsed.cognitoSignOut },
+            asOf: parsed.eventTime,
           },
           { deadlineAt },
         );

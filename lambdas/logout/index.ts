@@ -1,7 +1,7 @@
 /**
- * Self-service logout (issue #14): an API route behind this project's authorizer. Ends the caller's own session —
+ * Self-service logout: an API route behind this project's authorizer. Ends the caller's own session —
  * its issuance (session claim), its refresh family (`origin_jti`) and the presented token (`jti`) — or, with
- * `{"everywhere": true}`, all of the caller's sessions (user watermark), through the admin operations (`logout`).
+ * `{"everywhere": true}`, all of the caller's sessions (user watermark), through the revocation service (`lambdas/revocation/logout.ts`).
  * Calls Cognito's RevokeToken / GlobalSignOut when the caller hands over the refresh / access token.
  *
  * Answers API Gateway proxy responses: 200 with what was revoked (ids only, never a token), 400 for a bad body,
@@ -12,11 +12,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createUserTokens } from '../adapters/cognito/user-tokens.js';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
 import { createLogger, createMetrics } from '../adapters/observability.js';
+// Propagation moves into the revocation service (lambdas/revocation/propagation.ts) with its flush rewrite.
 import { propagationFromEnvironment } from '../admin-signout/propagation.js';
-import { type AdminDeps, createAdminOperations } from '../admin-signout/operations.js';
-import type { UserDirectory } from '../core/directory.js';
+import type { RevocationContext, RevocationDeps } from '../revocation/context.js';
+import { logout, type LogoutDeps } from '../revocation/logout.js';
 import { readLogoutConfig } from './config.js';
-import { LogoutRequestError, parseLogoutEvent } from './request.js';
+import { LogoutRequestError, logoutInput, parseLogoutEvent } from './request.js';
 
 const SERVICE = 'logout';
 const REPORT_MARGIN_MS = 1000;
@@ -41,19 +42,13 @@ function respond(statusCode: number, body: unknown): ProxyResponse {
   };
 }
 
-/** The logout never looks users up nor signs them out as an admin: its directory refuses every call. */
-const NO_DIRECTORY: UserDirectory = {
-  resolve: async () => {
-    throw new Error('the logout function has no user directory');
-  },
-  globalSignOut: async () => {
-    throw new Error('the logout function has no admin sign-out');
-  },
-};
+/** What tests may replace: the ports of the logout (never a user directory) and the observability. */
+export type LogoutOverrides = Partial<Pick<RevocationDeps, LogoutDeps>> &
+  Partial<Pick<RevocationContext, 'logger' | 'metrics' | 'clock'>>;
 
 export function createHandler(
   env: NodeJS.ProcessEnv = process.env,
-  overrides: Partial<AdminDeps> = {},
+  overrides: LogoutOverrides = {},
 ): LogoutHandler {
   const dynamo = new DynamoDBClient({});
   let config: ReturnType<typeof readLogoutConfig>;
@@ -73,23 +68,26 @@ export function createHandler(
   }
   const store = createSdkStore({ client: dynamo, tableName: config.tableName });
   const logger = createLogger({ service: SERVICE, level: config.logLevel });
-  const operations = createAdminOperations({
-    propagation,
-    reader: store,
-    writer: store,
-    inventory: store,
-    directory: NO_DIRECTORY,
-    tokens: createUserTokens({
-      client: new CognitoIdentityProviderClient({
-        maxAttempts: 2,
-        requestHandler: { connectionTimeout: 2000, requestTimeout: 3000 },
+  const { logger: loggerOverride, metrics, clock, ...ports } = overrides;
+  const ctx: RevocationContext<LogoutDeps> = {
+    deps: {
+      propagation,
+      reader: store,
+      writer: store,
+      inventory: store,
+      tokens: createUserTokens({
+        client: new CognitoIdentityProviderClient({
+          maxAttempts: 2,
+          requestHandler: { connectionTimeout: 2000, requestTimeout: 3000 },
+        }),
       }),
-    }),
-    policy: config.policy,
-    logger,
-    metrics: createMetrics({ namespace: config.metricsNamespace, service: SERVICE }),
-    ...overrides,
-  });
+      policy: config.policy,
+      ...ports,
+    },
+    clock: clock ?? Date.now,
+    logger: loggerOverride ?? logger,
+    metrics: metrics ?? createMetrics({ namespace: config.metricsNamespace, service: SERVICE }),
+  };
   return async (event, context) => {
     let request: ReturnType<typeof parseLogoutEvent>;
     try {
@@ -103,7 +101,7 @@ export function createHandler(
     const remaining = context?.getRemainingTimeInMillis?.();
     const deadlineAt =
       remaining !== undefined ? Date.now() + Math.max(0, remaining - REPORT_MARGIN_MS) : undefined;
-    const result = await operations.logout(request, { deadlineAt });
+    const result = await logout(ctx, logoutInput(request), { deadlineAt });
     if (result.ok) return respond(200, result);
     // Nothing stored at all: tell the caller to retry; partly done: 200 with `ok: false` and what is missing.
     const stored = 'revoked' in result && (result.revoked.length > 0 || result.watermark?.inForce === true);

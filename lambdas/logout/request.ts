@@ -9,7 +9,34 @@
  * Cognito's GlobalSignOut. Tokens stay in memory and are never logged or echoed.
  */
 import { isValidId } from '../core/token.js';
-import type { LogoutRequest } from '../admin-signout/operations.js';
+import type { LogoutInput } from '../revocation/requests.js';
+
+/** The caller's own identity (authorizer context only) and what the body asks. */
+export interface LogoutRequest {
+  readonly sub: string;
+  readonly username?: string;
+  readonly sessionId?: string;
+  readonly originJti?: string;
+  readonly jti?: string;
+  readonly exp?: number;
+  readonly clientId?: string;
+  readonly everywhere: boolean;
+  /** In memory only, never logged: RevokeToken at Cognito. */
+  readonly refreshToken?: string;
+  /** In memory only, never logged: GlobalSignOut at Cognito (with `everywhere`). */
+  readonly accessToken?: string;
+}
+
+/** The service's input: a self-service actor whose evidence is its own verified token. */
+export function logoutInput(request: LogoutRequest): LogoutInput {
+  const { sub, everywhere, refreshToken, accessToken, ...evidence } = request;
+  return {
+    actor: { kind: 'self-service', sub },
+    evidence,
+    everywhere,
+    credentials: { refreshToken, accessToken },
+  };
+}
 
 export class LogoutRequestError extends Error {
   override readonly name = 'LogoutRequestError';

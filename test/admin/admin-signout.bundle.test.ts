@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
-import type { AdminResult, SignOutResult } from '../../lambdas/admin-signout/operations.js';
+import type { AdminResult, SignOutResult } from '../../lambdas/revocation/results.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { loadBundle } from '../support/bundles.js';

@@ -214,7 +214,12 @@ describe('revoking a Cognito session id', () => {
       actor: 'ops',
       reason: 'x',
     });
-    expect(result).toMatchObject({ ok: false, error: { code: 'user_not_found' } });
+    expect(result).toMatchObject({
+      ok: false,
+      matched: false,
+      written: false,
+      error: { code: 'session_not_found' },
+    });
     expect(sessionsMock.commandCalls(AdminRevokeUserSessionCommand)).toHaveLength(0);
   });
 

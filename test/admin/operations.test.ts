@@ -15,12 +15,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCognitoDirectory } from '../../lambdas/adapters/cognito/user-directory.js';
 import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import { createLogger, createMetrics } from '../../lambdas/adapters/observability.js';
-import {
-  createAdminOperations,
-  type InspectResult,
-  type ListSessionsResult,
-  type SignOutResult,
-} from '../../lambdas/admin-signout/operations.js';
+import { createAdminOperations } from '../../lambdas/admin-signout/operations.js';
+import type { InspectResult, ListSessionsResult, SignOutResult } from '../../lambdas/revocation/results.js';
 import type { UserDirectory } from '../../lambdas/core/directory.js';
 import type { PropagationReport, RevocationPropagation } from '../../lambdas/core/ports.js';
 import { lifetimePolicy } from '../../lambdas/core/lifetime.js';
@@ -296,6 +292,7 @@ describe('revokeSession and revokeToken', () => {
       operation: 'revokeSession',
       user: 'alice',
       sessionId: 'sess-x',
+      force: true, // an id from a token whose issuance was never recorded
       actor: 'ops',
       reason: 'incident 42',
     });
@@ -425,6 +422,7 @@ describe('revokeSession and revokeToken', () => {
       operation: 'revokeSession',
       user: 'alice',
       sessionId: 's-p',
+      force: true, // an id from a token whose issuance was never recorded
       actor: 'a',
       reason: 'r',
     });
@@ -540,6 +538,7 @@ describe('inspect', () => {
       operation: 'revokeSession',
       user: 'bob',
       sessionId: 'sess-inspect',
+      force: true, // an id from a token whose issuance was never recorded
       actor: 'ops',
       reason: 'r',
     });

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdminResult } from '../../lambdas/admin-signout/operations.js';
+import type { AdminResult } from '../../lambdas/revocation/results.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { loadBundle } from '../support/bundles.js';

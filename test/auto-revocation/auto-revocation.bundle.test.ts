@@ -315,3 +315,39 @@ describe('failures a retry can fix', () => {
     }
   });
 });
+
+describe('ok means in force: the read-back decides', () => {
+  it('a dead-letter replay two days late: the entry is already expired when written — not ok, the exposure reported, retried', async () => {
+    // Arrange: a token refreshed a minute ago from a sign-in before the event (auth_time before it, iat after):
+    // Cognito's refresh tokens died only when the function signed the user out, not at the event.
+    const tia = await cognito.createUser('tia', PASSWORD);
+    const twoDays = 2 * 86_400;
+    const refreshed = signAccessToken({
+      sub: tia.sub,
+      auth_time: nowSeconds() - twoDays - 600,
+      iat: nowSeconds() - 60,
+    });
+    expect(await verdict(refreshed)).toBe('allow');
+    const mark = capture.offset();
+    // Act
+    const outcome = await invokeAuto(record('admin-disable-user.json', tia.sub, twoDays)).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    // Assert: not reported as revoked; the audit line says what is missing and until when.
+    expect(outcome?.name).toBe('RetryableRevocationError');
+    expect(outcome?.message).toContain('not proven in force by the read-back');
+    const audit = capture
+      .json(mark)
+      .find((l) => l.message === 'admin operation' && l.operation === 'revokeUser');
+    const readBack = audit?.readBack as { inForce: boolean; exposedUntil: number; missing: string[] };
+    expect(audit).toMatchObject({ ok: false, watermark: { inForce: false } });
+    expect(readBack.inForce).toBe(false);
+    // The latest token it had to refuse: minted just before the sign-out, valid one token lifetime after it.
+    expect(readBack.exposedUntil).toBeGreaterThanOrEqual(nowSeconds() + 3600 - 5);
+    expect(readBack.exposedUntil).toBeLessThanOrEqual(nowSeconds() + 3600);
+    expect(readBack.missing.join(' ')).toMatch(/no entry in force revokes it/);
+    // The exposure is real: the authorizer still allows the refreshed token.
+    expect(await verdict(refreshed)).toBe('allow');
+  });
+});

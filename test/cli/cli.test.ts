@@ -168,6 +168,7 @@ describe('against the admin function', () => {
       '--reason',
       'r',
     ]);
+    // An id read from a token whose issuance was never recorded: only with --force.
     const session = await cli([
       'revoke-session',
       'Zx8s7Q1m0LkP2wE3rT4yUi',
@@ -175,6 +176,7 @@ describe('against the admin function', () => {
       gina.sub,
       '--reason',
       'r',
+      '--force',
     ]);
     const nobody = await cli(['revoke-session', 'Zx8s7Q1m0LkP2wE3rT4yUi', '--reason', 'r']);
     expect(origin.code).toBe(0);
@@ -184,6 +186,37 @@ describe('against the admin function', () => {
     expect(session.stdout).toContain(`Revoked session Zx8s7Q1m0LkP2wE3rT4yUi of gina (sub ${gina.sub})`);
     expect(nobody.code).toBe(2);
     expect(nobody.stderr).toContain("'--user <user>' not specified");
+  });
+
+  it('revoke-session: an id that matches no recorded session (a prefix, 1234) exits 2 and writes nothing', async () => {
+    const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
+    const before = JSON.stringify(await store.readUser(gina.sub));
+    const prefix = await cli(['revoke-session', 'g-session', '--user', 'gina', '--reason', 'r']);
+    const digits = await cli(['--json', 'revoke-session', '1234', '--user', 'gina', '--reason', 'r']);
+    expect(prefix.code).toBe(2);
+    expect(prefix.stderr).toContain('Error (session_not_found): no recorded session "g-session"');
+    expect(digits.code).toBe(2);
+    expect(JSON.parse(digits.stdout)).toMatchObject({ ok: false, matched: false, written: false });
+    expect(JSON.stringify(await store.readUser(gina.sub))).toBe(before);
+  });
+
+  it('revoke-session -- <id> --user <user>: the documented "--" before the id works with the options after it', async () => {
+    const run = await cli([
+      'revoke-session',
+      '--',
+      'g-session-1',
+      '--user',
+      'gina',
+      '--reason',
+      'lost phone',
+    ]);
+    const flag = await cli(['revoke-session', '--', '-g-not-an-option', '--user', 'gina', '--reason', 'r']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Revoked session g-session-1 of gina');
+    // An id that starts with "-" stays an id (and, recorded nowhere, is refused as one).
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('no recorded session "-g-not-an-option"');
   });
 
   it('revoke-token with a jti needs --user; --exp; a bad --exp is a usage error', async () => {

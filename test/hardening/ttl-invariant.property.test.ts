@@ -27,7 +27,7 @@ import {
   tokenRevocationExpiry,
   userWatermarkExpiry,
 } from '../../lambdas/core/lifetime.js';
-import { crossClockWindowSeconds } from '../../lambdas/admin-signout/operations.js';
+import { crossClockWindowSeconds } from '../../lambdas/revocation/everywhere.js';
 import { decide, type RevocationEntry } from '../../lambdas/core/revocation.js';
 import type { TokenFacts } from '../../lambdas/core/token.js';
 import { fuzz } from './support/fuzz.js';

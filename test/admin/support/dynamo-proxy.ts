@@ -23,6 +23,16 @@ export interface DynamoProxy {
   leaveUnprocessed(calls: number): void;
   /** Answers the next `calls` calls of `operation` with ProvisionedThroughputExceededException (as DynamoDB does). */
   throttle(operation: string, calls: number): void;
+  /**
+   * Answers the next `calls` calls of `operation` whose request `matches` with success (`{}`) WITHOUT forwarding
+   * them: a write that "returned" but is not in the table (as a lost write, or an answer from another replica, looks
+   * to the writer). Only the read-back can tell.
+   */
+  acknowledgeWithoutWriting(
+    operation: string,
+    calls: number,
+    matches?: (request: Record<string, unknown>) => boolean,
+  ): void;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -45,6 +55,11 @@ export async function startDynamoProxy(
   let unprocessedLeft = options.unprocessedBatchWrites ?? 0;
   let unprocessedTotal = 0;
   const throttled: Record<string, number> = {};
+  const dropped: {
+    operation: string;
+    left: number;
+    matches: (request: Record<string, unknown>) => boolean;
+  }[] = [];
 
   const forward = (req: IncomingMessage, body: Buffer) =>
     new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(
@@ -74,6 +89,15 @@ export async function startDynamoProxy(
             message: 'throttled by the test proxy',
           }),
         );
+        return;
+      }
+      const drop = dropped.find(
+        (d) => d.operation === operation && d.left > 0 && d.matches(JSON.parse(body.toString('utf8'))),
+      );
+      if (drop) {
+        drop.left--;
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end('{}');
         return;
       }
       let held: Record<string, unknown[]> | undefined;
@@ -136,6 +160,9 @@ export async function startDynamoProxy(
     endpoint: `http://127.0.0.1:${port}`,
     calls,
     unprocessedItems: () => unprocessedTotal,
+    acknowledgeWithoutWriting(operation, n, matches = () => true) {
+      dropped.push({ operation, left: n, matches });
+    },
     leaveUnprocessed(n) {
       unprocessedLeft = n;
     },

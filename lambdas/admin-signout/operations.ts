@@ -20,8 +20,8 @@ import {
   originRevocationExpiry,
   sessionRevocationExpiry,
   tokenRevocationExpiry,
-  userWatermarkExpiry,
 } from '../core/lifetime.js';
+import { refreshTokensRevokedAt, watermarkPlan } from '../core/horizon.js';
 import {
   type BlocklistWriter,
   NO_PROPAGATION,
@@ -837,6 +837,7 @@ export function createAdminOperations(deps: AdminDeps) {
     refreshTokensRevoked: boolean,
     attribution: { actor: string; reason: string },
     signal: AbortSignal,
+    refreshRevokedAt?: number,
   ): Promise<{ watermark: SignOutResult['watermark']; sessions: SignOutResult['sessions'] }> {
     const nowSeconds = Math.floor(now() / 1000);
     const revokedAt = notBefore;
@@ -847,7 +848,11 @@ export function createAdminOperations(deps: AdminDeps) {
       id: sub,
       notBefore,
       revokedAt,
-      expiresAt: userWatermarkExpiry(notBefore, policy, { refreshTokensRevoked }),
+      // Counted from when the refresh tokens died (core/horizon.ts), which is later than notBefore for a late event.
+      expiresAt: watermarkPlan(
+        { notBefore, refreshTokensRevokedAt: refreshTokensRevoked ? (refreshRevokedAt ?? notBefore) : undefined },
+        policy,
+      ).expiresAt,
       actor,
       reason,
     };
@@ -858,7 +863,8 @@ export function createAdminOperations(deps: AdminDeps) {
       watermark = {
         notBefore,
         written: stored === entry || (stored.notBefore === notBefore && stored.expiresAt === entry.expiresAt),
-        inForce: storedNotBefore >= notBefore && stored.expiresAt >= entry.expiresAt,
+        inForce:
+          storedNotBefore >= notBefore && stored.expiresAt >= entry.expiresAt && stored.expiresAt > nowSeconds,
         stored: { notBefore: stored.notBefore ?? notBefore, expiresAt: stored.expiresAt },
       };
     } catch (error) {
@@ -1006,12 +1012,16 @@ export function createAdminOperations(deps: AdminDeps) {
       }
       // 1. Cognito first (refresh tokens), as signOutUser does.
       let cognitoSignOut: RevokeUserResult['cognitoSignOut'];
-      if (!user.exists || request.cognitoSignOut === 'gone')
+      // When the refresh tokens are known dead: this call's sign-out, or (user gone) this lookup at the latest.
+      let signedOutAt: number | undefined;
+      if (!user.exists || request.cognitoSignOut === 'gone') {
         cognitoSignOut = { done: true, by: 'the deletion' };
-      else if (request.cognitoSignOut === 'done') cognitoSignOut = { done: true, by: 'the recorded call' };
+        signedOutAt = Math.ceil(now() / 1000);
+      } else if (request.cognitoSignOut === 'done') cognitoSignOut = { done: true, by: 'the recorded call' };
       else {
         try {
           await deps.directory.globalSignOut(user.username as string);
+          signedOutAt = Math.ceil(now() / 1000);
           cognitoSignOut = { done: true, by: 'this call' };
         } catch (error) {
           metrics.add('cognito_signout_failed', 1);
@@ -1025,6 +1035,7 @@ export function createAdminOperations(deps: AdminDeps) {
         cognitoSignOut.done,
         { actor, reason },
         signal,
+        refreshTokensRevokedAt(request.cognitoSignOut, notBefore, signedOutAt),
       );
       const report = await announce(user.sub, signal);
       const missing = everywhereProblems(watermark, sessions);

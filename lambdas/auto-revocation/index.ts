@@ -15,8 +15,10 @@ import { createSessionOwners } from '../adapters/dynamodb/session-owners.js';
 import { createLogger, createMetrics, type Logger } from '../adapters/observability.js';
 import { propagationFromEnvironment } from '../admin-signout/propagation.js';
 import { type AdminDeps, type AdminResult, createAdminOperations } from '../admin-signout/operations.js';
+import { checkEventTime, nothingLeftToRevoke } from '../core/horizon.js';
 import { readAutoRevocationConfig } from './config.js';
 import { parseEvent } from './events.js';
+import { handledAs } from './outcome.js';
 
 const SERVICE = 'auto-revocation';
 const REPORT_MARGIN_MS = 1500;
@@ -26,7 +28,21 @@ interface InvokeContext {
 }
 
 export interface AutoRevocationResult {
-  readonly handled: 'revoked' | 'swept' | 'hidden' | 'ignored' | 'invalid' | 'configuration';
+  /**
+   * `revoked`: this event's watermark was written. `unchanged`: nothing written, a live watermark at or after the
+   * event already stands (a redelivery). `expired`: nothing written, every token the event could revoke has
+   * expired. `refused`: nothing written, the user could not be acted on (see `result.error`).
+   */
+  readonly handled:
+    | 'revoked'
+    | 'unchanged'
+    | 'expired'
+    | 'refused'
+    | 'swept'
+    | 'hidden'
+    | 'ignored'
+    | 'invalid'
+    | 'configuration';
   readonly reason?: string;
   readonly result?: AdminResult;
 }
@@ -99,7 +115,11 @@ export function createHandler(
     const remaining = context?.getRemainingTimeInMillis?.();
     const deadlineAt =
       remaining !== undefined ? Date.now() + Math.max(0, remaining - REPORT_MARGIN_MS) : undefined;
-    const parsed = parseEvent(event, { userPoolId: config.userPoolId, revokeOn: config.revokeOn });
+    const parsed = parseEvent(event, {
+      userPoolId: config.userPoolId,
+      revokeOn: config.revokeOn,
+      clientIds: config.clientIds,
+    });
     switch (parsed.kind) {
       case 'invalid':
       case 'ignored':
@@ -121,11 +141,29 @@ export function createHandler(
       }
       case 'revoke': {
         const { user } = parsed;
+        const event = { eventName: parsed.eventName, eventId: parsed.eventId };
+        const nowSeconds = Math.floor(Date.now() / 1000);
+        const time = checkEventTime(parsed.eventTime, nowSeconds);
+        if (time.kind === 'ahead') {
+          // Not dropped: thrown, so Lambda retries it (this clock may have caught up by then) and dead-letters it.
+          const message = `${parsed.eventName} ${parsed.eventId}: dated ${time.aheadSeconds} s ahead of this function's clock; nothing written`;
+          logger.warn('event dated ahead of this clock', { ...event, handled: 'retry', reason: message });
+          throw new RetryableRevocationError(message);
+        }
+        if (nothingLeftToRevoke(parsed.cognitoSignOut, parsed.eventTime, nowSeconds, config.policy)) {
+          const reason = `${parsed.reason}: Cognito ended the refresh tokens at the event and every token issued by then has expired; nothing written`;
+          logger.info('event not acted on', { ...event, handled: 'expired', reason });
+          return { handled: 'expired', reason };
+        }
         const result = await operations.revokeUser(
           {
             ...(user.sub ? { sub: user.sub } : { user: user.username as string }),
-            notBefore: parsed.eventTime,
+            notBefore: time.notBefore,
             cognitoSignOut: parsed.cognitoSignOut,
+            // A live watermark at or after the event already revokes what this one would, for long enough: the
+            // revocation that wrote it ended the refresh tokens no earlier than its own watermark (or outlives
+            // them). So a redelivery or a replay writes nothing and asks nothing of Cognito.
+            unlessRevokedSince: parsed.eventTime,
             actor: parsed.actor,
             reason: parsed.reason,
           },
@@ -135,7 +173,13 @@ export function createHandler(
           throw new RetryableRevocationError(
             `${parsed.eventName} ${parsed.eventId}: ${result.error?.message ?? 'failed'}`,
           );
-        return { handled: 'revoked', result };
+        const handled = handledAs(result);
+        (handled === 'refused' ? logger.warn : logger.info)('event handled', {
+          ...event,
+          handled,
+          ...(result.error ? { reason: result.error.message } : {}),
+        });
+        return { handled, result };
       }
     }
   };

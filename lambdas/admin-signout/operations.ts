@@ -20,8 +20,9 @@ import {
   originRevocationExpiry,
   sessionRevocationExpiry,
   tokenRevocationExpiry,
+  userWatermarkExpiry,
 } from '../core/lifetime.js';
-import { refreshTokensRevokedAt, watermarkPlan } from '../core/horizon.js';
+import { eventWatermark } from '../core/horizon.js';
 import {
   type BlocklistWriter,
   NO_PROPAGATION,
@@ -837,7 +838,6 @@ export function createAdminOperations(deps: AdminDeps) {
     refreshTokensRevoked: boolean,
     attribution: { actor: string; reason: string },
     signal: AbortSignal,
-    refreshRevokedAt?: number,
   ): Promise<{ watermark: SignOutResult['watermark']; sessions: SignOutResult['sessions'] }> {
     const nowSeconds = Math.floor(now() / 1000);
     const revokedAt = notBefore;
@@ -848,11 +848,7 @@ export function createAdminOperations(deps: AdminDeps) {
       id: sub,
       notBefore,
       revokedAt,
-      // Counted from when the refresh tokens died (core/horizon.ts), which is later than notBefore for a late event.
-      expiresAt: watermarkPlan(
-        { notBefore, refreshTokensRevokedAt: refreshTokensRevoked ? (refreshRevokedAt ?? notBefore) : undefined },
-        policy,
-      ).expiresAt,
+      expiresAt: userWatermarkExpiry(notBefore, policy, { refreshTokensRevoked }),
       actor,
       reason,
     };
@@ -1031,11 +1027,11 @@ export function createAdminOperations(deps: AdminDeps) {
       // 2. Watermark and sessions; 3. propagation once.
       const { watermark, sessions } = await revokeEverywhere(
         user.sub,
-        notBefore,
+        // Up to when the refresh tokens died, not only the event's time (core/horizon.ts): a late event.
+        eventWatermark(request.cognitoSignOut, notBefore, cognitoSignOut.done ? signedOutAt : undefined),
         cognitoSignOut.done,
         { actor, reason },
         signal,
-        refreshTokensRevokedAt(request.cognitoSignOut, notBefore, signedOutAt),
       );
       const report = await announce(user.sub, signal);
       const missing = everywhereProblems(watermark, sessions);

@@ -158,7 +158,7 @@ export function createHandler(
         const result = await operations.revokeUser(
           {
             ...(user.sub ? { sub: user.sub } : { user: user.username as string }),
-            notBefore: time.notBefore,
+            notBefore: time.eventTime,
             cognitoSignOut: parsed.cognitoSignOut,
             // A live watermark at or after the event already revokes what this one would, for long enough: the
             // revocation that wrote it ended the refresh tokens no earlier than its own watermark (or outlives

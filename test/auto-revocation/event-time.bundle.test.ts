@@ -87,12 +87,12 @@ async function tableState(): Promise<string> {
 
 /**
  * The thief's token: a session authenticated before the event and refreshed after it, before the function ran
- * (Cognito keeps `auth_time` on a refresh).
+ * (Cognito keeps `auth_time` on a refresh). With `authTime`, a token of a sign-in made at that instant instead.
  */
-function refreshedToken(sub: string, eventTime: number, refreshedAt: number) {
+function refreshedToken(sub: string, eventTime: number, refreshedAt: number, authTime = eventTime - 600) {
   const facts: TokenFacts = {
     sub,
-    authTime: eventTime - 600,
+    authTime,
     issuedAt: refreshedAt,
     expiresAt: refreshedAt + TOKEN_LIFETIME,
   };
@@ -152,25 +152,32 @@ describe('a late or replayed event whose sign-out this function makes', () => {
     ['1 hour late', 'late60', 60 * 60],
     ['replayed from the dead-letter queue 2 days later', 'replay2d', 2 * 86400],
   ])('%s: a token refreshed in between is refused until it expires', async (_name, username, lateBy) => {
-    // Arrange: the reset happened `lateBy` ago; the thief refreshed a minute before the function runs.
+    // Arrange: the reset happened `lateBy` ago; the thief refreshed a minute before the function runs, and a
+    // session was also signed in after the event (before Cognito's sign-out ended its refresh token too).
     const user = await cognito.createUser(username, PASSWORD);
     const eventTime = nowSeconds() - lateBy;
     const thief = refreshedToken(user.sub, eventTime, nowSeconds() - 60);
+    const between = refreshedToken(user.sub, eventTime, nowSeconds() - 30, eventTime + 1);
     expect(await verdict(thief.jwt)).toBe('allow');
+    const processingFrom = nowSeconds();
     // Act
     const outcome = await invokeAuto(record('AdminResetUserPassword', user.sub, eventTime));
-    // Assert
+    // Assert: the watermark is when the refresh tokens died (this function's sign-out), not the event.
     expect(outcome).toMatchObject({
       handled: 'revoked',
       result: {
         ok: true,
         cognitoSignOut: { done: true, by: 'this call' },
-        watermark: { notBefore: eventTime, written: true, inForce: true },
+        watermark: { written: true, inForce: true },
       },
     });
+    const notBefore = (outcome.result as { watermark: { notBefore: number } }).watermark.notBefore;
+    expect(notBefore).toBeGreaterThanOrEqual(processingFrom);
+    expect(notBefore).toBeLessThanOrEqual(nowSeconds() + 1);
     expect(proxy.signOuts).toContain(username);
     expect(await verdict(thief.jwt)).toBe('deny');
     expect(await allowedInstants(thief.facts)).toEqual([]);
+    expect(await allowedInstants(between.facts)).toEqual([]);
   });
 
   it('a redelivery of a late event writes nothing and asks nothing of Cognito', async () => {

@@ -860,7 +860,9 @@ export function createAdminOperations(deps: AdminDeps) {
         notBefore,
         written: stored === entry || (stored.notBefore === notBefore && stored.expiresAt === entry.expiresAt),
         inForce:
-          storedNotBefore >= notBefore && stored.expiresAt >= entry.expiresAt && stored.expiresAt > nowSeconds,
+          storedNotBefore >= notBefore &&
+          stored.expiresAt >= entry.expiresAt &&
+          stored.expiresAt > nowSeconds,
         stored: { notBefore: stored.notBefore ?? notBefore, expiresAt: stored.expiresAt },
       };
     } catch (error) {

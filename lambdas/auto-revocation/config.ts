@@ -44,7 +44,9 @@ export function readAutoRevocationConfig(env: NodeJS.ProcessEnv = process.env): 
     .filter(Boolean);
   const malformed = clientIds.find((c) => !/^[0-9a-zA-Z]{1,128}$/.test(c));
   if (malformed !== undefined)
-    throw new ConfigError(`CLIENT_IDS: "${malformed.slice(0, 64)}" is not an app client id (letters and digits)`);
+    throw new ConfigError(
+      `CLIENT_IDS: "${malformed.slice(0, 64)}" is not an app client id (letters and digits)`,
+    );
   return {
     tableName: admin.tableName,
     userPoolId: admin.userPoolId,

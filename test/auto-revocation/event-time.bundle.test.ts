@@ -252,16 +252,18 @@ describe('a record that names no user pool (a call the user made)', () => {
       const signOuts = proxy.signOuts.length;
       const mark = capture.offset();
       // Act
-      const outcome = await invokeAuto(confirmForgotPassword({ username, ...(clientId ? { clientId } : {}) }));
+      const outcome = await invokeAuto(
+        confirmForgotPassword({ username, ...(clientId ? { clientId } : {}) }),
+      );
       // Assert
       expect(outcome.handled).toBe('ignored');
       expect(outcome.reason).toMatch(/names no user pool.*another pool/);
       expect(await tableState()).toBe(before);
       expect(proxy.signOuts.length).toBe(signOuts);
       expect(await verdict(token)).toBe('allow');
-      expect(capture.json(mark).some((l) => l.handled === 'ignored' && /another pool/.test(String(l.reason)))).toBe(
-        true,
-      );
+      expect(
+        capture.json(mark).some((l) => l.handled === 'ignored' && /another pool/.test(String(l.reason))),
+      ).toBe(true);
     },
   );
 

@@ -205,7 +205,11 @@ describe('records that name no user pool (calls users make themselves)', () => {
 
   it.each([
     ['a sub, through any app client', { sub: SUB, clientId: 'otherclient0000000000000000' }, { sub: SUB }],
-    ['a username through one of this pool’s app clients', { username: 'pat', clientId: CLIENT }, { username: 'pat' }],
+    [
+      'a username through one of this pool’s app clients',
+      { username: 'pat', clientId: CLIENT },
+      { username: 'pat' },
+    ],
   ])('%s: revoke', (_name, fields, user) => {
     // Act
     const parsed = parseEvent(confirmForgotPassword(fields), userCalls);
@@ -215,7 +219,11 @@ describe('records that name no user pool (calls users make themselves)', () => {
   });
 
   it.each([
-    ['another app client', { username: 'pat', clientId: 'otherclient0000000000000000' }, /not one of this pool/],
+    [
+      'another app client',
+      { username: 'pat', clientId: 'otherclient0000000000000000' },
+      /not one of this pool/,
+    ],
     ['no app client', { username: 'pat' }, /no app client/],
   ])('a username through %s: ignored, with the reason', (_name, fields, reason) => {
     // Act

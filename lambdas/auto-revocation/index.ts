@@ -16,8 +16,9 @@ import { createLogger, createMetrics, type Logger } from '../adapters/observabil
 import { propagationFromEnvironment } from '../admin-signout/propagation.js';
 import { type AdminDeps, type AdminResult, createAdminOperations } from '../admin-signout/operations.js';
 import { checkEventTime, nothingLeftToRevoke } from '../core/horizon.js';
+import type { LifetimePolicy } from '../core/lifetime.js';
 import { readAutoRevocationConfig } from './config.js';
-import { parseEvent } from './events.js';
+import { parseEvent, type RevokeEvent } from './events.js';
 import { handledAs } from './outcome.js';
 
 const SERVICE = 'auto-revocation';
@@ -66,6 +67,58 @@ function retryable(result: AdminResult): boolean {
   if (code === 'incomplete' && 'watermark' in result && result.watermark) return !result.watermark.inForce;
   if (result.operation === 'sweep' && 'failures' in result) return false; // the next sweep retries them
   return false;
+}
+
+interface RevokeContext {
+  readonly operations: ReturnType<typeof createAdminOperations>;
+  readonly logger: Logger;
+  readonly policy: LifetimePolicy;
+  readonly deadlineAt: number | undefined;
+}
+
+/** One revoking event: the event-time checks (core/horizon.ts), then `revokeUser`; throws what a retry can fix. */
+async function revokeFromEvent(parsed: RevokeEvent, ctx: RevokeContext): Promise<AutoRevocationResult> {
+  const { operations, logger, policy, deadlineAt } = ctx;
+  const { user } = parsed;
+  const event = { eventName: parsed.eventName, eventId: parsed.eventId };
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  const time = checkEventTime(parsed.eventTime, nowSeconds);
+  if (time.kind === 'ahead') {
+    // Not dropped: thrown, so Lambda retries it (this clock may have caught up by then) and dead-letters it.
+    const message = `${parsed.eventName} ${parsed.eventId}: dated ${time.aheadSeconds} s ahead of this function's clock; nothing written`;
+    logger.warn('event dated ahead of this clock', { ...event, handled: 'retry', reason: message });
+    throw new RetryableRevocationError(message);
+  }
+  if (nothingLeftToRevoke(parsed.cognitoSignOut, parsed.eventTime, nowSeconds, policy)) {
+    const reason = `${parsed.reason}: Cognito ended the refresh tokens at the event and every token issued by then has expired; nothing written`;
+    logger.info('event not acted on', { ...event, handled: 'expired', reason });
+    return { handled: 'expired', reason };
+  }
+  const result = await operations.revokeUser(
+    {
+      ...(user.sub ? { sub: user.sub } : { user: user.username as string }),
+      notBefore: time.eventTime,
+      cognitoSignOut: parsed.cognitoSignOut,
+      // A live watermark at or after the event already revokes what this one would, for long enough: the
+      // revocation that wrote it ended the refresh tokens no earlier than its own watermark (or outlives them).
+      // So a redelivery or a replay writes nothing and asks nothing of Cognito.
+      unlessRevokedSince: parsed.eventTime,
+      actor: parsed.actor,
+      reason: parsed.reason,
+    },
+    { deadlineAt },
+  );
+  if (retryable(result))
+    throw new RetryableRevocationError(
+      `${parsed.eventName} ${parsed.eventId}: ${result.error?.message ?? 'failed'}`,
+    );
+  const handled = handledAs(result);
+  (handled === 'refused' ? logger.warn : logger.info)('event handled', {
+    ...event,
+    handled,
+    ...(result.error ? { reason: result.error.message } : {}),
+  });
+  return { handled, result };
 }
 
 export function createHandler(
@@ -139,48 +192,8 @@ export function createHandler(
           throw new RetryableRevocationError(result.error?.message ?? 'sweep failed');
         return { handled: 'swept', result };
       }
-      case 'revoke': {
-        const { user } = parsed;
-        const event = { eventName: parsed.eventName, eventId: parsed.eventId };
-        const nowSeconds = Math.floor(Date.now() / 1000);
-        const time = checkEventTime(parsed.eventTime, nowSeconds);
-        if (time.kind === 'ahead') {
-          // Not dropped: thrown, so Lambda retries it (this clock may have caught up by then) and dead-letters it.
-          const message = `${parsed.eventName} ${parsed.eventId}: dated ${time.aheadSeconds} s ahead of this function's clock; nothing written`;
-          logger.warn('event dated ahead of this clock', { ...event, handled: 'retry', reason: message });
-          throw new RetryableRevocationError(message);
-        }
-        if (nothingLeftToRevoke(parsed.cognitoSignOut, parsed.eventTime, nowSeconds, config.policy)) {
-          const reason = `${parsed.reason}: Cognito ended the refresh tokens at the event and every token issued by then has expired; nothing written`;
-          logger.info('event not acted on', { ...event, handled: 'expired', reason });
-          return { handled: 'expired', reason };
-        }
-        const result = await operations.revokeUser(
-          {
-            ...(user.sub ? { sub: user.sub } : { user: user.username as string }),
-            notBefore: time.eventTime,
-            cognitoSignOut: parsed.cognitoSignOut,
-            // A live watermark at or after the event already revokes what this one would, for long enough: the
-            // revocation that wrote it ended the refresh tokens no earlier than its own watermark (or outlives
-            // them). So a redelivery or a replay writes nothing and asks nothing of Cognito.
-            unlessRevokedSince: parsed.eventTime,
-            actor: parsed.actor,
-            reason: parsed.reason,
-          },
-          { deadlineAt },
-        );
-        if (retryable(result))
-          throw new RetryableRevocationError(
-            `${parsed.eventName} ${parsed.eventId}: ${result.error?.message ?? 'failed'}`,
-          );
-        const handled = handledAs(result);
-        (handled === 'refused' ? logger.warn : logger.info)('event handled', {
-          ...event,
-          handled,
-          ...(result.error ? { reason: result.error.message } : {}),
-        });
-        return { handled, result };
-      }
+      case 'revoke':
+        return revokeFromEvent(parsed, { operations, logger, policy: config.policy, deadlineAt });
     }
   };
 }

@@ -94,6 +94,7 @@ locals {
     TOKEN_LIFETIME_SECONDS         = tostring(var.token_lifetime_seconds)
     REFRESH_TOKEN_LIFETIME_SECONDS = tostring(var.refresh_token_lifetime_seconds)
     REVOKE_ON                      = join(",", var.revoke_on)
+    CLIENT_IDS                     = join(",", var.client_ids)
     CACHE_FLUSH_TARGETS            = jsonencode(local.cache_flush_targets) # cache.tf
     LOG_LEVEL                      = var.log_level
     METRICS_NAMESPACE              = var.metrics_namespace

@@ -99,6 +99,7 @@ run "event_path_and_sweep" {
       TOKEN_LIFETIME_SECONDS         = "86400"
       REFRESH_TOKEN_LIFETIME_SECONDS = "315360000"
       REVOKE_ON                      = "AdminDisableUser,AdminDeleteUser,AdminResetUserPassword,AdminSetUserPassword,AdminUserGlobalSignOut"
+      CLIENT_IDS                     = "4b7kq0mv9n2l3c8d5e6f1g0h2j"
       CACHE_FLUSH_TARGETS            = "[]"
       LOG_LEVEL                      = "info"
       METRICS_NAMESPACE              = "CognitoRevocation"

@@ -10,6 +10,8 @@ export interface AutoRevocationConfig {
   readonly userPoolId: string;
   readonly policy: LifetimePolicy;
   readonly revokeOn: readonly RevokingEventName[];
+  /** This pool's app client ids (`CLIENT_IDS`): see `crossPoolProblem` in events.ts. */
+  readonly clientIds: readonly string[];
   /** API Gateway stages whose authorizer cache is flushed after every revocation (`CACHE_FLUSH_TARGETS`). */
   readonly flushTargets: readonly FlushTarget[];
   readonly logLevel: LogLevel;
@@ -36,11 +38,21 @@ export function readAutoRevocationConfig(env: NodeJS.ProcessEnv = process.env): 
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
+  const clientIds = (env.CLIENT_IDS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const malformed = clientIds.find((c) => !/^[0-9a-zA-Z]{1,128}$/.test(c));
+  if (malformed !== undefined)
+    throw new ConfigError(
+      `CLIENT_IDS: "${malformed.slice(0, 64)}" is not an app client id (letters and digits)`,
+    );
   return {
     tableName: admin.tableName,
     userPoolId: admin.userPoolId,
     policy: admin.policy,
     revokeOn,
+    clientIds,
     flushTargets: admin.flushTargets,
     logLevel: parseLogLevel(env.LOG_LEVEL),
     metricsNamespace: admin.metricsNamespace,

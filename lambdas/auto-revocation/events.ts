@@ -162,6 +162,33 @@ export interface ParseOptions {
   readonly userPoolId: string;
   /** Event names that revoke (`REVOKE_ON`). */
   readonly revokeOn: readonly RevokingEventName[];
+  /**
+   * This pool's app client ids (`CLIENT_IDS`). A record that names no pool may name its user by username only when
+   * the call was made through one of them (see `crossPoolProblem`).
+   */
+  readonly clientIds?: readonly string[];
+}
+
+/**
+ * Why a record that names no pool cannot be acted on, or `undefined` when it can. Calls a user makes with their own
+ * token or a confirmation code (`ChangePassword`, `ConfirmForgotPassword`, …) may carry no pool id; the same username
+ * can exist in every pool of the account, so such a record is acted on only by a `sub` (a UUID Cognito assigns:
+ * another pool's user cannot have it), or by a username when the call's app client (`requestParameters.clientId`)
+ * is one of this pool's. UNVERIFIED without an AWS account: where Cognito records the client id of these calls;
+ * `clientId` is the API's own parameter name, and CloudTrail records request parameters under their API names.
+ */
+export function crossPoolProblem(
+  detail: Record<string, unknown>,
+  user: UserReference,
+  clientIds: readonly string[],
+): string | undefined {
+  if (user.sub) return undefined;
+  const params = isObject(detail.requestParameters) ? detail.requestParameters : {};
+  const clientId = text(params.clientId, 128);
+  if (clientId !== undefined && clientIds.includes(clientId)) return undefined;
+  return clientId === undefined
+    ? 'the record names no user pool and no app client, only a username: it may be a same-named user of another pool'
+    : `the record names no user pool, only a username, and its app client (${clientId.replace(/[^0-9a-zA-Z]/g, '').slice(0, 128)}) is not one of this pool's CLIENT_IDS: it may be a same-named user of another pool`;
 }
 
 /** Parses one invocation payload. Never throws. */
@@ -211,6 +238,10 @@ export function parseEvent(event: unknown, options: ParseOptions): ParsedEvent {
       eventId,
       reason: `${eventName} carries neither a sub nor a username in clear: left to the sweep`,
     };
+  if (pool === undefined) {
+    const problem = crossPoolProblem(detail, user, options.clientIds ?? []);
+    if (problem) return { kind: 'ignored', reason: `${eventName} ${eventId}: ${problem}` };
+  }
   const iso = new Date(eventTime * 1000).toISOString().replace('.000Z', 'Z');
   return {
     kind: 'revoke',

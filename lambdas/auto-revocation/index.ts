@@ -19,8 +19,10 @@ import type { RevocationContext, RevocationDeps } from '../revocation/context.js
 import type { AdminResult } from '../revocation/results.js';
 import { revokeUser } from '../revocation/revoke-user.js';
 import { sweep, type SweepDeps } from '../revocation/sweep.js';
+import { checkEventTime, nothingLeftToRevoke } from '../core/horizon.js';
 import { readAutoRevocationConfig } from './config.js';
-import { parseEvent } from './events.js';
+import { parseEvent, type RevokeEvent } from './events.js';
+import { handledAs } from './outcome.js';
 
 const SERVICE = 'auto-revocation';
 const REPORT_MARGIN_MS = 1500;
@@ -30,7 +32,21 @@ interface InvokeContext {
 }
 
 export interface AutoRevocationResult {
-  readonly handled: 'revoked' | 'swept' | 'hidden' | 'ignored' | 'invalid' | 'configuration';
+  /**
+   * `revoked`: this event's watermark was written. `unchanged`: nothing written, a live watermark at or after the
+   * event already stands (a redelivery). `expired`: nothing written, every token the event could revoke has
+   * expired. `refused`: nothing written, the user could not be acted on (see `result.error`).
+   */
+  readonly handled:
+    | 'revoked'
+    | 'unchanged'
+    | 'expired'
+    | 'refused'
+    | 'swept'
+    | 'hidden'
+    | 'ignored'
+    | 'invalid'
+    | 'configuration';
   readonly reason?: string;
   readonly result?: AdminResult;
 }
@@ -59,6 +75,54 @@ function retryable(result: AdminResult): boolean {
 /** What tests may replace: the ports of this door and the observability. */
 export type AutoRevocationOverrides = Partial<Pick<RevocationDeps, SweepDeps>> &
   Partial<Pick<RevocationContext, 'logger' | 'metrics' | 'clock'>>;
+
+/** One revoking event: the event-time checks (core/horizon.ts), then `revokeUser`; throws what a retry can fix. */
+async function revokeFromEvent(
+  parsed: RevokeEvent,
+  ctx: RevocationContext<SweepDeps>,
+  deadlineAt: number | undefined,
+): Promise<AutoRevocationResult> {
+  const { user } = parsed;
+  const { logger } = ctx;
+  const event = { eventName: parsed.eventName, eventId: parsed.eventId };
+  const nowSeconds = Math.floor(ctx.clock() / 1000);
+  const time = checkEventTime(parsed.eventTime, nowSeconds);
+  if (time.kind === 'ahead') {
+    // Not dropped: thrown, so Lambda retries it (this clock may have caught up by then) and dead-letters it.
+    const message = `${parsed.eventName} ${parsed.eventId}: dated ${time.aheadSeconds} s ahead of this function's clock; nothing written`;
+    logger.warn('event dated ahead of this clock', { ...event, handled: 'retry', reason: message });
+    throw new RetryableRevocationError(message);
+  }
+  if (nothingLeftToRevoke(parsed.cognitoSignOut, parsed.eventTime, nowSeconds, ctx.deps.policy)) {
+    const reason = `${parsed.reason}: Cognito ended the refresh tokens at the event and every token issued by then has expired; nothing written`;
+    logger.info('event not acted on', { ...event, handled: 'expired', reason });
+    return { handled: 'expired', reason };
+  }
+  const result = await revokeUser(
+    ctx,
+    {
+      actor: { kind: 'event', name: parsed.actor, reason: parsed.reason },
+      subject: user.sub ? { sub: user.sub } : { user: user.username as string },
+      // A live watermark at or after the event already revokes what this one would, for long enough: the
+      // revocation that wrote it ended the refresh tokens no earlier than its own watermark (or outlives them).
+      // So a redelivery or a replay writes nothing and asks nothing of Cognito.
+      evidence: { cognitoSignOut: parsed.cognitoSignOut, unlessRevokedSince: time.eventTime },
+      asOf: time.eventTime,
+    },
+    { deadlineAt },
+  );
+  if (retryable(result))
+    throw new RetryableRevocationError(
+      `${parsed.eventName} ${parsed.eventId}: ${result.error?.message ?? 'failed'}`,
+    );
+  const handled = handledAs(result);
+  (handled === 'refused' ? logger.warn : logger.info)('event handled', {
+    ...event,
+    handled,
+    ...(result.error ? { reason: result.error.message } : {}),
+  });
+  return { handled, result };
+}
 
 export function createHandler(
   env: NodeJS.ProcessEnv = process.env,
@@ -110,7 +174,11 @@ export function createHandler(
     const remaining = context?.getRemainingTimeInMillis?.();
     const deadlineAt =
       remaining !== undefined ? Date.now() + Math.max(0, remaining - REPORT_MARGIN_MS) : undefined;
-    const parsed = parseEvent(event, { userPoolId: config.userPoolId, revokeOn: config.revokeOn });
+    const parsed = parseEvent(event, {
+      userPoolId: config.userPoolId,
+      revokeOn: config.revokeOn,
+      clientIds: config.clientIds,
+    });
     switch (parsed.kind) {
       case 'invalid':
       case 'ignored':
@@ -130,24 +198,8 @@ export function createHandler(
           throw new RetryableRevocationError(result.error?.message ?? 'sweep failed');
         return { handled: 'swept', result };
       }
-      case 'revoke': {
-        const { user } = parsed;
-        const result = await revokeUser(
-          ctx,
-          {
-            actor: { kind: 'event', name: parsed.actor, reason: parsed.reason },
-            subject: user.sub ? { sub: user.sub } : { user: user.username as string },
-            evidence: { cognitoSignOut: parsed.cognitoSignOut },
-            asOf: parsed.eventTime,
-          },
-          { deadlineAt },
-        );
-        if (retryable(result))
-          throw new RetryableRevocationError(
-            `${parsed.eventName} ${parsed.eventId}: ${result.error?.message ?? 'failed'}`,
-          );
-        return { handled: 'revoked', result };
-      }
+      case 'revoke':
+        return revokeFromEvent(parsed, ctx, deadlineAt);
     }
   };
 }

@@ -159,6 +159,12 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
       description:
         'Comma-separated Cognito API calls (CloudTrail event names) that revoke the user; empty = AdminDisableUser, AdminDeleteUser, AdminResetUserPassword, AdminSetUserPassword, AdminUserGlobalSignOut. Other events are ignored.',
     },
+    {
+      name: 'CLIENT_IDS',
+      default: '',
+      description:
+        'Comma-separated app client ids of the pool. A CloudTrail record that names no user pool (calls users make themselves, e.g. `ConfirmForgotPassword`) is acted on by username only when its app client is one of these; otherwise only by `sub`.',
+    },
     CACHE_FLUSH_TARGETS,
     LOG_LEVEL,
     METRICS_NAMESPACE,

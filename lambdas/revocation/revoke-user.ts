@@ -4,6 +4,7 @@
  * or a username of this pool; Cognito's sign-out is called, taken as done by the event, or moot (deleted user).
  */
 import { DirectoryError } from '../core/directory.js';
+import { eventWatermark } from '../core/horizon.js';
 import { isLive } from '../core/revocation.js';
 import { describe, OperationError, RequestError } from './errors.js';
 import { everywhereProblems, provenEverywhere, writeEverywhere } from './everywhere.js';
@@ -100,29 +101,34 @@ async function revokeUserOnce(
   }
   // 1. Cognito first (refresh tokens), as signOutUser does.
   let cognitoSignOut: RevokeUserResult['cognitoSignOut'];
-  let diedAt = notBefore;
-  if (!user.exists || mode === 'gone') cognitoSignOut = { done: true, by: 'the deletion' };
-  else if (mode === 'done') cognitoSignOut = { done: true, by: 'the recorded call' };
+  // When the refresh tokens are known dead: this call's sign-out, or (user gone) this lookup at the latest.
+  let signedOutAt: number | undefined;
+  if (!user.exists || mode === 'gone') {
+    cognitoSignOut = { done: true, by: 'the deletion' };
+    signedOutAt = Math.ceil(ctx.clock() / 1000);
+  } else if (mode === 'done') cognitoSignOut = { done: true, by: 'the recorded call' };
   else {
     try {
       await ctx.deps.directory.globalSignOut(user.username as string);
+      signedOutAt = Math.ceil(ctx.clock() / 1000);
       cognitoSignOut = { done: true, by: 'this call' };
-      // The refresh tokens died now, not at the event: a refresh in between minted tokens the entry must cover.
-      diedAt = nowSeconds(ctx);
     } catch (error) {
       ctx.metrics.add('cognito_signout_failed', 1);
       cognitoSignOut = { done: false, error: describe(error) };
     }
   }
-  // 2. Watermark and sessions; 3. propagation once; 4. the read-back decides.
+  // 2. Watermark and sessions, at the moment the refresh tokens died (core/horizon.ts): an event handled late
+  // leaves a window in which a refresh minted tokens the watermark must revoke and the entry must outlive.
+  const watermarkAt = eventWatermark(mode, notBefore, cognitoSignOut.done ? signedOutAt : undefined);
   const writes = await writeEverywhere(
     ctx,
     user.sub,
-    notBefore,
-    { revoked: cognitoSignOut.done, diedAt },
+    watermarkAt,
+    { revoked: cognitoSignOut.done, diedAt: watermarkAt },
     { actor, reason },
     signal,
   );
+  // 3. Propagation once; 4. the read-back decides.
   const report = await announce(ctx, user.sub, signal);
   const outcome = await readBack(ctx, user.sub, writes.proofs);
   const { watermark, sessions } = provenEverywhere(writes, outcome, outcome.proven);

@@ -190,3 +190,55 @@ describe('actorFrom and REVOKE_ON', () => {
     expect(REVOKING_EVENT_NAMES).toHaveLength(10);
   });
 });
+
+describe('records that name no user pool (calls users make themselves)', () => {
+  const CLIENT = '1example23456789abcdefghij';
+  const userCalls = { ...options, revokeOn: ['ConfirmForgotPassword' as const], clientIds: [CLIENT] };
+  function confirmForgotPassword(fields: { username?: string; sub?: string; clientId?: string }): Fixture {
+    const event = fixture('confirm-forgot-password.json');
+    event.detail.requestParameters.username = fields.username ?? 'HIDDEN_FOR_SECURITY_REASONS';
+    if (fields.clientId === undefined) delete event.detail.requestParameters.clientId;
+    else event.detail.requestParameters.clientId = fields.clientId;
+    event.detail.additionalEventData = fields.sub ? { sub: fields.sub } : {};
+    return event;
+  }
+
+  it.each([
+    ['a sub, through any app client', { sub: SUB, clientId: 'otherclient0000000000000000' }, { sub: SUB }],
+    [
+      'a username through one of this pool’s app clients',
+      { username: 'pat', clientId: CLIENT },
+      { username: 'pat' },
+    ],
+  ])('%s: revoke', (_name, fields, user) => {
+    // Act
+    const parsed = parseEvent(confirmForgotPassword(fields), userCalls);
+    // Assert
+    expect(parsed).toMatchObject({ kind: 'revoke', eventName: 'ConfirmForgotPassword', user });
+    expect(parsed).not.toHaveProperty('userPoolId');
+  });
+
+  it.each([
+    [
+      'another app client',
+      { username: 'pat', clientId: 'otherclient0000000000000000' },
+      /not one of this pool/,
+    ],
+    ['no app client', { username: 'pat' }, /no app client/],
+  ])('a username through %s: ignored, with the reason', (_name, fields, reason) => {
+    // Act
+    const parsed = parseEvent(confirmForgotPassword(fields), userCalls);
+    // Assert
+    expect(parsed).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(reason) });
+  });
+
+  it('no CLIENT_IDS configured: a username alone is never enough', () => {
+    // Act
+    const parsed = parseEvent(confirmForgotPassword({ username: 'pat', clientId: CLIENT }), {
+      ...userCalls,
+      clientIds: [],
+    });
+    // Assert
+    expect(parsed.kind).toBe('ignored');
+  });
+});

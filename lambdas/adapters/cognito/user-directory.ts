@@ -58,6 +58,11 @@ function filterSafe(value: string): boolean {
   return /^[\x20-\x7e]+$/.test(value) && !/["\\]/.test(value);
 }
 
+/** A sub-shaped input in the form Cognito assigns subs (lower case): the sub lookup is an exact match. */
+function canonicalSub(value: string): string {
+  return value.toLowerCase();
+}
+
 function describeUser(u: DirectoryUser): string {
   return `"${u.username}" (sub ${u.sub}, matched as ${u.matchedAs ?? 'username'})`;
 }
@@ -123,14 +128,21 @@ export function createCognitoDirectory(options: CognitoDirectoryOptions): UserDi
         return (await byUsername(user)) ?? (await listExact('sub', user))[0];
       }
       // Sub-shaped: the sub wins, and any other user the same string names (a decoy account whose username or
-      // alias is someone's sub) makes the input ambiguous. Three reads, in parallel: admin paths only.
+      // alias is someone's sub) makes the input ambiguous. Cognito's subs are lower case and the sub filter is
+      // exact, so the sub is looked up in its canonical (lower-case) form; the username lookups take the input as
+      // given AND in that form, since a decoy may be named after either spelling (and a pool whose usernames are
+      // case-insensitive matches both). Reads in parallel: admin paths only.
+      const canonical = canonicalSub(user);
+      const spellings = canonical === user ? [user] : [user, canonical];
       const [bySub, byName, byAdminApi] = await Promise.all([
-        listExact('sub', user),
-        listExact('username', user),
-        byUsername(user),
+        listExact('sub', canonical),
+        Promise.all(spellings.map((s) => listExact('username', s))).then((lists) => lists.flat()),
+        Promise.all(spellings.map((s) => byUsername(s))).then((found) =>
+          found.filter((u): u is DirectoryUser => u !== undefined),
+        ),
       ]);
       const distinct = new Map<string, DirectoryUser>();
-      for (const u of [...bySub, ...byName, ...(byAdminApi ? [byAdminApi] : [])]) {
+      for (const u of [...bySub, ...byName, ...byAdminApi]) {
         if (!distinct.has(u.sub)) distinct.set(u.sub, u);
       }
       if (distinct.size > 1) {
@@ -144,11 +156,11 @@ export function createCognitoDirectory(options: CognitoDirectoryOptions): UserDi
       }
       const sub = bySub[0];
       if (sub) return sub;
-      return byName[0] ?? byAdminApi;
+      return byName[0] ?? byAdminApi[0];
     },
     async findBySub(sub) {
       if (!hasSubShape(sub)) return undefined;
-      return (await listExact('sub', sub))[0];
+      return (await listExact('sub', canonicalSub(sub)))[0];
     },
     async listDisabled(options = {}) {
       const users: DisabledUser[] = [];

@@ -27,6 +27,7 @@ import {
   NO_PROPAGATION,
   type PropagationReport,
   type RevocationAuditReader,
+  type RevocationChange,
   type RevocationPropagation,
   type RevocationReader,
   type SessionInventory,
@@ -365,6 +366,18 @@ function view(e: RevocationEntry): EntryView {
   };
 }
 
+/** What a logout's writes changed (the watermark of "everywhere" always moves): what the propagation announces. */
+function logoutChange(
+  written: readonly RevocationKey[],
+  everywhere: boolean,
+  unchanged: readonly RevocationKey[] = [],
+  extended: readonly RevocationKey[] = [],
+): RevocationChange {
+  const among = (list: readonly RevocationKey[], e: RevocationKey) => list.some((k) => sameKey(k, e));
+  if (everywhere || written.some((e) => !among(unchanged, e) && !among(extended, e))) return 'revoked';
+  return written.some((e) => among(extended, e)) ? 'extended' : 'nothing';
+}
+
 export function createAdminOperations(deps: AdminDeps) {
   const now = deps.now ?? Date.now;
   const { logger, metrics, policy } = deps;
@@ -395,9 +408,13 @@ export function createAdminOperations(deps: AdminDeps) {
   }
 
   /** Tells the propagation (hints, cache flushes) once; never throws. */
-  async function announce(sub: string, signal: AbortSignal): Promise<PropagationReport> {
+  async function announce(
+    sub: string,
+    signal: AbortSignal,
+    changed?: RevocationChange,
+  ): Promise<PropagationReport> {
     try {
-      const report = await propagation.announce(sub, { signal });
+      const report = await propagation.announce(sub, { signal, changed });
       if (!report.ok) metrics.add('propagation_failed', 1);
       return report;
     } catch (error) {
@@ -1111,10 +1128,12 @@ export function createAdminOperations(deps: AdminDeps) {
     const { signal, done } = signalFor(limits);
     try {
       let unwritten: RevocationKey[] = [];
+      let unchanged: RevocationKey[] | undefined;
+      let extended: RevocationKey[] | undefined;
       const missing: string[] = [];
       if (entries.length) {
         try {
-          unwritten = (await deps.writer.revoke(entries, { signal })).unwritten;
+          ({ unwritten, unchanged, extended } = await deps.writer.revoke(entries, { signal }));
         } catch (error) {
           unwritten = entries.map((e) => ({ sub, scope: e.scope, id: e.id }));
           missing.push(`session revocations not written: ${describe(error)}`);
@@ -1137,7 +1156,8 @@ export function createAdminOperations(deps: AdminDeps) {
         missing.push(...everywhereProblems(result.watermark, result.sessions));
       }
       const written = entries.filter((e) => !unwritten.some((u) => sameKey(u, e)));
-      const report = written.length || watermark?.inForce ? await announce(sub, signal) : undefined;
+      const changed = logoutChange(written, watermark !== undefined, unchanged, extended);
+      const report = written.length || watermark?.inForce ? await announce(sub, signal, changed) : undefined;
       const propagationError = report ? propagationProblem(report) : undefined;
       if (propagationError) missing.push(propagationError);
       metrics.add('revocations_written', written.length);

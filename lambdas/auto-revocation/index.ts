@@ -13,7 +13,7 @@ import { createCognitoDirectory } from '../adapters/cognito/user-directory.js';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
 import { createSessionOwners } from '../adapters/dynamodb/session-owners.js';
 import { createLogger, createMetrics, type Logger } from '../adapters/observability.js';
-import { propagationFromEnvironment } from '../admin-signout/propagation.js';
+import { propagationFromEnvironment } from '../revocation/propagation.js';
 import { type AdminDeps, type AdminResult, createAdminOperations } from '../admin-signout/operations.js';
 import { readAutoRevocationConfig } from './config.js';
 import { parseEvent } from './events.js';

@@ -12,7 +12,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createUserTokens } from '../adapters/cognito/user-tokens.js';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
 import { createLogger, createMetrics } from '../adapters/observability.js';
-import { propagationFromEnvironment } from '../admin-signout/propagation.js';
+import { propagationFromEnvironment } from '../revocation/propagation.js';
 import { type AdminDeps, createAdminOperations } from '../admin-signout/operations.js';
 import type { UserDirectory } from '../core/directory.js';
 import { readLogoutConfig } from './config.js';

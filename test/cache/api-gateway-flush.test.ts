@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSignedFlusher } from '../../lambdas/adapters/apigateway/authorizer-cache.js';
-import { createRevocationPropagation } from '../../lambdas/admin-signout/propagation.js';
+import { createRevocationPropagation } from '../../lambdas/revocation/propagation.js';
 import { type ApiGateway, startApiGateway } from '../../local/api-gateway.js';
 import { LOCAL_AWS } from '../../local/dynalite.js';
 

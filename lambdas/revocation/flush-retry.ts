@@ -4,7 +4,11 @@
  * budget (10 requests per second, burst 40, shared with deployments and Terraform) is spent: backing off with
  * jitter spreads the retries of every caller instead of lining them up on the same instant.
  */
-import { type AuthorizerCacheFlusher, FlushError, type FlushTarget } from '../adapters/apigateway/authorizer-cache.js';
+import {
+  type AuthorizerCacheFlusher,
+  FlushError,
+  type FlushTarget,
+} from '../adapters/apigateway/authorizer-cache.js';
 
 export interface FlushRetryOptions {
   /** Upper bound of the first backoff (default 200 ms); doubled per attempt up to `capMs`. */
@@ -50,7 +54,8 @@ export function createRetryingFlush(flusher: AuthorizerCacheFlusher, options: Fl
     let made = 0;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const left = deadlineAt - performance.now();
-      if (signal?.aborted || left < minAttemptMs) return { ok: false, attempts: made, error: lastError, final: false };
+      if (signal?.aborted || left < minAttemptMs)
+        return { ok: false, attempts: made, error: lastError, final: false };
       const attemptSignal = signal
         ? AbortSignal.any([signal, AbortSignal.timeout(Math.floor(left))])
         : AbortSignal.timeout(Math.floor(left));

@@ -77,7 +77,9 @@ export function flushLeaseToItem(stage: string, state: FlushLeaseState, nowMs: n
     doneGen: n(state.doneGen),
     failGen: n(state.failGen),
     ...(state.holder !== undefined ? { holder: { S: state.holder } } : {}),
-    ...(state.failError !== undefined ? { failError: { S: state.failError.slice(0, MAX_ERROR_LENGTH) } } : {}),
+    ...(state.failError !== undefined
+      ? { failError: { S: state.failError.slice(0, MAX_ERROR_LENGTH) } }
+      : {}),
     ...(state.failFinal !== undefined ? { failFinal: { BOOL: state.failFinal } } : {}),
     [TTL_ATTRIBUTE]: n(Math.floor(nowMs / 1000) + LEASE_TTL_SECONDS),
   };
@@ -114,7 +116,10 @@ export function createSdkFlushLeaseStore(options: SdkFlushLeaseStoreOptions): Fl
         ExpressionAttributeValues?: Record<string, { N: string }>;
       } =
         expectedVersion === 0
-          ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PARTITION_KEY } }
+          ? {
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': PARTITION_KEY },
+            }
           : {
               ConditionExpression: '#v = :v',
               ExpressionAttributeNames: { '#v': 'version' },

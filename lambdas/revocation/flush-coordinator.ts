@@ -22,6 +22,7 @@
 import { randomBytes } from 'node:crypto';
 import { targetName, type FlushTarget } from '../adapters/apigateway/authorizer-cache.js';
 import type { FlushLeaseState, FlushLeaseStore } from '../core/flush-lease.js';
+import { StoreError } from '../core/ports.js';
 import type { RetryingFlush } from './flush-retry.js';
 
 export interface FlushCoordinatorOptions {
@@ -35,7 +36,7 @@ export interface FlushCoordinatorOptions {
   readonly leaseMs?: number;
   /** Clock error tolerated between two functions' clocks (default 2000 ms): only delays a takeover. */
   readonly skewMs?: number;
-  /** Re-read interval while a flush is in flight (default 100 ms, jittered ±50 %). */
+  /** Re-read interval while a flush is in flight (default 200 ms, jittered ±50 %). */
   readonly pollMs?: number;
   /** Epoch ms, stamped on the record (lease expiry, spacing). */
   readonly clock?: () => number;
@@ -51,7 +52,9 @@ export type StageCoverage =
     }
   | { readonly target: string; readonly ok: false; readonly error: string };
 
-const RELEASE_TIMEOUT_MS = 1000;
+const RELEASE_TIMEOUT_MS = 5000;
+const RELEASE_ATTEMPTS = 2;
+const READ_TIMEOUT_MS = 2000;
 const MIN_LEASE_LEFT_MS = 500;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -67,6 +70,31 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** `promise`, or a rejection as soon as `signal` fires (the shared read itself goes on for the others). */
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error('deadline passed'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** A store error worth trying again within the deadline (slow, throttled, unreachable); not a malformed record. */
+function transient(error: unknown): boolean {
+  return !(error instanceof StoreError) || !['malformed', 'denied'].includes(error.kind);
+}
+
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 300);
 
 export function createFlushCoordinator(options: FlushCoordinatorOptions) {
@@ -75,7 +103,7 @@ export function createFlushCoordinator(options: FlushCoordinatorOptions) {
   const minIntervalMs = options.minIntervalMs ?? 1000;
   const leaseMs = options.leaseMs ?? 8000;
   const skewMs = options.skewMs ?? 2000;
-  const pollMs = options.pollMs ?? 100;
+  const pollMs = options.pollMs ?? 200;
   const clock = options.clock ?? Date.now;
   const random = options.random ?? Math.random;
 
@@ -92,9 +120,17 @@ export function createFlushCoordinator(options: FlushCoordinatorOptions) {
       leaseUntil: now + leaseMs,
       startedAt: now,
     };
-    if (!(await store.write(stage, held, state.version, { signal }))) return undefined;
-    const outcome = await flush(target, performance.now() + leaseMs - MIN_LEASE_LEFT_MS, signal);
     const { holder: _released, ...rest } = held;
+    let acquired: boolean;
+    try {
+      acquired = await store.write(stage, held, state.version, { signal });
+    } catch (error) {
+      // The write may have landed although its answer was lost: give the lease back if it is ours.
+      await release(stage, { ...rest, version: held.version + 1 }, held.version);
+      throw error;
+    }
+    if (!acquired) return undefined;
+    const outcome = await flush(target, performance.now() + leaseMs - MIN_LEASE_LEFT_MS, signal);
     const after: FlushLeaseState = outcome.ok
       ? { ...rest, version: held.version + 1, doneGen: gen }
       : {
@@ -104,17 +140,55 @@ export function createFlushCoordinator(options: FlushCoordinatorOptions) {
           failError: outcome.error,
           failFinal: outcome.final,
         };
-    // Released even when the caller's deadline has passed, so that others need not wait for the lease to expire.
-    await store
-      .write(stage, after, held.version, { signal: AbortSignal.timeout(RELEASE_TIMEOUT_MS) })
-      .catch(() => false);
+    await release(stage, after, held.version);
     return { gen, outcome };
+  }
+
+  /**
+   * Gives a lease back (conditionally on the version that holds it), even when the caller's deadline has passed,
+   * and tries again on an error: a lease that is not given back stalls every revocation of the stage until it
+   * expires (`leaseMs` + `skewMs`).
+   */
+  async function release(stage: string, after: FlushLeaseState, heldVersion: number): Promise<void> {
+    for (let attempt = 0; attempt < RELEASE_ATTEMPTS; attempt++) {
+      try {
+        await store.write(stage, after, heldVersion, { signal: AbortSignal.timeout(RELEASE_TIMEOUT_MS) });
+        return; // written, or the version moved on (not ours any more): either way nothing is left to give back
+      } catch {
+        await sleep(50 * (attempt + 1));
+      }
+    }
+  }
+
+  /**
+   * One read of a stage's record shared by the concurrent revocations of this container: a caller may use a read
+   * only if it started at or after `notBefore` (a threshold must be read after the caller's write; a poll after the
+   * caller's previous read), so sharing never makes a flush count that started too early.
+   */
+  const inFlight = new Map<
+    string,
+    { readonly startedAt: number; readonly answer: Promise<FlushLeaseState> }
+  >();
+  function sharedRead(stage: string, notBefore: number) {
+    const current = inFlight.get(stage);
+    if (current && current.startedAt >= notBefore) return current;
+    const entry = {
+      startedAt: performance.now(),
+      answer: store.read(stage, { signal: AbortSignal.timeout(READ_TIMEOUT_MS) }),
+    };
+    inFlight.set(stage, entry);
+    const forget = () => {
+      if (inFlight.get(stage) === entry) inFlight.delete(stage);
+    };
+    entry.answer.then(forget, forget);
+    return entry;
   }
 
   /** Waits for, reuses or runs the flushes that cover a revocation whose write has just returned. */
   async function cover(target: FlushTarget, signal?: AbortSignal): Promise<StageCoverage> {
     const stage = targetName(target);
-    const settleAt = performance.now() + settleMs;
+    let notBefore = performance.now();
+    const settleAt = notBefore + settleMs;
     let first: number | undefined;
     let settled: number | undefined;
     let ownBest = 0;
@@ -125,13 +199,19 @@ export function createFlushCoordinator(options: FlushCoordinatorOptions) {
         return fail(
           `deadline passed before a flush that started after the revocation${lastFailure ? ` (last: ${lastFailure})` : ''}`,
         );
-      const readStart = performance.now();
+      const read = sharedRead(stage, notBefore);
+      const readStart = read.startedAt;
       let state: FlushLeaseState;
       try {
-        state = await store.read(stage, { signal });
+        state = await untilAborted(read.answer, signal);
+        notBefore = performance.now();
       } catch (error) {
         if (signal?.aborted) continue;
-        return fail(`flush coordination failed: ${describe(error)}`);
+        if (!transient(error)) return fail(`flush coordination failed: ${describe(error)}`);
+        lastFailure = `reading the flush lease: ${describe(error)}`;
+        notBefore = performance.now();
+        await sleep(pollMs * (0.5 + random()), signal);
+        continue;
       }
       first ??= state.gen;
       if (settled === undefined && readStart >= settleAt) settled = state.gen;
@@ -160,7 +240,10 @@ export function createFlushCoordinator(options: FlushCoordinatorOptions) {
         ran = await runFlush(stage, target, state, signal);
       } catch (error) {
         if (signal?.aborted) continue;
-        return fail(`flush coordination failed: ${describe(error)}`);
+        if (!transient(error)) return fail(`flush coordination failed: ${describe(error)}`);
+        lastFailure = `taking the flush lease: ${describe(error)}`;
+        await sleep(pollMs * (0.5 + random()), signal);
+        continue;
       }
       if (!ran) continue; // another function started a flush first: read again
       if (ran.outcome.ok) ownBest = Math.max(ownBest, ran.gen);

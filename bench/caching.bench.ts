@@ -24,7 +24,8 @@ import { createSdkHintStore } from '../lambdas/adapters/dynamodb/hint-store.js';
 import { createSdkStore } from '../lambdas/adapters/dynamodb/sdk-store.js';
 import { createLogger, createMetrics } from '../lambdas/adapters/observability.js';
 import { createAdminOperations } from '../lambdas/admin-signout/operations.js';
-import { createRevocationPropagation } from '../lambdas/admin-signout/propagation.js';
+import { createSdkFlushLeaseStore } from '../lambdas/adapters/dynamodb/flush-lease.js';
+import { createRevocationPropagation } from '../lambdas/revocation/propagation.js';
 import { type HintReader, hintBuckets, type RevocationHint } from '../lambdas/core/hints.js';
 import { lifetimePolicy } from '../lambdas/core/lifetime.js';
 import type { RevocationReader } from '../lambdas/core/ports.js';
@@ -331,6 +332,7 @@ async function gatewayFlush(
           ? {
               flusher,
               targets: [{ api: 'rest' as const, apiId: gateway.apiIds['rest-token'], stage: gateway.stage }],
+              leases: createSdkFlushLeaseStore({ client, tableName: TABLE }),
             }
           : {}),
       }),

@@ -39,6 +39,10 @@
  * the signature): REST `FlushStageAuthorizersCache` `DELETE /restapis/{id}/stages/{stage}/cache/authorizers` →
  * 202, HTTP API `ResetAuthorizersCache` `DELETE /v2/apis/{id}/stages/{stage}/cache/authorizers` → 204; an unknown
  * API or stage → 404. `apiIds` and `stage` give the ids to list in `CACHE_FLUSH_TARGETS`; `flushes()` the log.
+ * With `managementRateLimit: { ratePerSecond, burst }` the control plane throttles as API Gateway's account-wide
+ * management quota does (10 requests per second, burst 40, for all management calls of an account and Region): a
+ * token bucket of `burst` tokens refilled at `ratePerSecond`; a call finding it empty gets 429 `Too Many Requests`
+ * and flushes nothing. `managementCalls()` counts the accepted and throttled calls.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -78,6 +82,8 @@ export interface ApiGatewayOptions {
   readonly identityHeader?: string;
   readonly httpApiSimpleResponses?: boolean;
   readonly backend?: Backend;
+  /** Throttle the control plane with a token bucket (API Gateway: 10 per second, burst 40); absent: no limit. */
+  readonly managementRateLimit?: { readonly ratePerSecond: number; readonly burst: number };
 }
 
 export interface ApiGatewayStats {
@@ -97,6 +103,8 @@ export interface ApiGateway {
   readonly stage: string;
   /** Every flush received on the control-plane endpoints, oldest first. */
   flushes(): readonly { readonly api: ApiKind; readonly at: number }[];
+  /** Control-plane calls answered (2xx/4xx other than 429) and throttled (429) so far. */
+  managementCalls(): { readonly accepted: number; readonly throttled: number };
   stats(): ApiGatewayStats;
   stop(): Promise<void>;
 }
@@ -154,6 +162,21 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
   };
   const counters = { authorizerInvocations: 0, cacheHits: 0, skipped: 0 };
   const flushLog: { api: ApiKind; at: number }[] = [];
+  const management = { accepted: 0, throttled: 0 };
+  const limit = options.managementRateLimit;
+  if (limit && !(limit.ratePerSecond > 0 && limit.burst >= 1))
+    throw new Error('managementRateLimit needs ratePerSecond > 0 and burst >= 1');
+  const bucket = { tokens: limit?.burst ?? 0, at: performance.now() };
+  /** Takes one token of the management bucket; false when empty (the call is throttled). */
+  function takeManagementToken(): boolean {
+    if (!limit) return true;
+    const now = performance.now();
+    bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * limit.ratePerSecond);
+    bucket.at = now;
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
 
   /** FlushStageAuthorizersCache / ResetAuthorizersCache; true when the request was one of them. */
   function controlPlane(req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
@@ -162,6 +185,12 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     const match = rest ?? v2;
     if (!match) return false;
     req.resume();
+    if (!takeManagementToken()) {
+      management.throttled++;
+      json(res, 429, { message: 'Too Many Requests' });
+      return true;
+    }
+    management.accepted++;
     if ((req.method ?? '').toUpperCase() !== 'DELETE') {
       json(res, 405, { message: 'Method Not Allowed' });
       return true;
@@ -292,6 +321,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     apiIds: { ...API_IDS },
     stage,
     flushes: () => [...flushLog],
+    managementCalls: () => ({ ...management }),
     stats: () => ({ ...counters }),
     stop: () =>
       new Promise<void>((resolve) => {

@@ -9,7 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createCognitoDirectory } from '../adapters/cognito/user-directory.js';
 import { createCognitoSessions } from '../adapters/cognito/user-sessions.js';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
-import { propagationFromEnvironment } from './propagation.js';
+import { propagationFromEnvironment } from '../revocation/propagation.js';
 import { createLogger, createMetrics } from '../adapters/observability.js';
 import { readAdminConfig } from './config.js';
 import type { AdminResult } from '../revocation/results.js';

@@ -31,7 +31,16 @@ export interface BlocklistWriter {
   revoke(
     entries: readonly RevocationEntry[],
     options?: StoreCallOptions,
-  ): Promise<{ unwritten: RevocationKey[] }>;
+  ): Promise<{
+    unwritten: RevocationKey[];
+    /**
+     * Written entries that revoked nothing new (optional: a writer that cannot tell leaves them out, and then every
+     * written entry counts as new): a stored entry was at least as strong (`unchanged`), or was in force and only
+     * got a later expiry (`extended`). When unsure (a retried write), an entry counts as new.
+     */
+    unchanged?: RevocationKey[];
+    extended?: RevocationKey[];
+  }>;
   /**
    * Raises the user watermark to `entry.notBefore` (and its expiry to `entry.expiresAt`), never lowering either;
    * returns the stored entry.
@@ -69,12 +78,33 @@ export interface RevocationAuditReader {
 export interface PropagationReport {
   readonly ok: boolean;
   readonly hint?: { readonly written: boolean; readonly error?: string };
-  readonly flushes: readonly { readonly target: string; readonly ok: boolean; readonly error?: string }[];
+  /**
+   * Per stage: covered (by which flush of the stage, and whether this call ran it) or not, and why. A stage is
+   * covered by a successful flush that started after the revocation's write and after its settle time.
+   */
+  readonly flushes: readonly {
+    readonly target: string;
+    readonly ok: boolean;
+    readonly error?: string;
+    readonly coveredBy?: { readonly flush: number; readonly own: boolean };
+  }[];
+  /** What was deliberately not announced, and why (a revocation that changed nothing announces nothing). */
+  readonly skipped?: string;
 }
+
+/**
+ * What a revocation changed, as its writes report it: `revoked` (something not in force before is now — the
+ * default), `extended` (only entries already in force got a later expiry), `nothing` (every entry was already
+ * stored at least as strong).
+ */
+export type RevocationChange = 'revoked' | 'extended' | 'nothing';
 
 /** Told after every revocation (the admin operations call it once per revoking operation). Never throws. */
 export interface RevocationPropagation {
-  announce(sub: string, options?: StoreCallOptions): Promise<PropagationReport>;
+  announce(
+    sub: string,
+    options?: StoreCallOptions & { readonly changed?: RevocationChange },
+  ): Promise<PropagationReport>;
 }
 
 /** The default propagation: nothing to tell (no caches configured). */

@@ -12,8 +12,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createUserTokens } from '../adapters/cognito/user-tokens.js';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
 import { createLogger, createMetrics } from '../adapters/observability.js';
-// Propagation moves into the revocation service (lambdas/revocation/propagation.ts) with its flush rewrite.
-import { propagationFromEnvironment } from '../admin-signout/propagation.js';
+import { propagationFromEnvironment } from '../revocation/propagation.js';
 import type { RevocationContext, RevocationDeps } from '../revocation/context.js';
 import { logout, type LogoutDeps } from '../revocation/logout.js';
 import { readLogoutConfig } from './config.js';

@@ -17,6 +17,7 @@ import {
   NO_PROPAGATION,
   type PropagationReport,
   type RevocationAuditReader,
+  type RevocationChange,
   type RevocationPropagation,
   type RevocationReader,
   type SessionInventory,
@@ -88,10 +89,11 @@ export async function announce(
   ctx: RevocationContext<'propagation'>,
   sub: string,
   signal: AbortSignal,
+  changed?: RevocationChange,
 ): Promise<PropagationReport> {
   const propagation = ctx.deps.propagation ?? NO_PROPAGATION;
   try {
-    const report = await propagation.announce(sub, { signal });
+    const report = await propagation.announce(sub, { signal, ...(changed ? { changed } : {}) });
     if (!report.ok) ctx.metrics.add('propagation_failed', 1);
     return report;
   } catch (error) {

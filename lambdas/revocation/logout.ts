@@ -6,6 +6,7 @@
  */
 import { originRevocationExpiry, sessionRevocationExpiry, tokenRevocationExpiry } from '../core/lifetime.js';
 import { type RevocationEntry, type RevocationKey, sameKey } from '../core/revocation.js';
+import type { RevocationChange } from '../core/ports.js';
 import { describe } from './errors.js';
 import {
   everywhereProblems,
@@ -126,6 +127,18 @@ function ownEntries(
   return out;
 }
 
+/** What a logout's writes changed (the watermark of "everywhere" always moves): what the propagation announces. */
+function logoutChange(
+  written: readonly RevocationKey[],
+  everywhere: boolean,
+  unchanged: readonly RevocationKey[] = [],
+  extended: readonly RevocationKey[] = [],
+): RevocationChange {
+  const among = (list: readonly RevocationKey[], e: RevocationKey) => list.some((k) => sameKey(k, e));
+  if (everywhere || written.some((e) => !among(unchanged, e) && !among(extended, e))) return 'revoked';
+  return written.some((e) => among(extended, e)) ? 'extended' : 'nothing';
+}
+
 async function logoutOnce(
   ctx: RevocationContext<LogoutDeps>,
   input: LogoutInput,
@@ -139,9 +152,15 @@ async function logoutOnce(
   const entries = own.map((o) => o.entry);
   const missing: string[] = [];
   let returnedUnwritten: RevocationKey[] = [];
+  let unchanged: readonly RevocationKey[] | undefined;
+  let extended: readonly RevocationKey[] | undefined;
   if (entries.length) {
     try {
-      returnedUnwritten = (await ctx.deps.writer.revoke(entries, { signal })).unwritten;
+      ({
+        unwritten: returnedUnwritten,
+        unchanged,
+        extended,
+      } = await ctx.deps.writer.revoke(entries, { signal }));
     } catch (error) {
       returnedUnwritten = entries.map((e) => ({ sub, scope: e.scope, id: e.id }));
       missing.push(`session revocations not written: ${describe(error)}`);
@@ -162,7 +181,15 @@ async function logoutOnce(
   // Announced only when a write returned: a logout that changed nothing has nothing to propagate.
   const changed =
     entries.length > returnedUnwritten.length || (everywhere !== undefined && !everywhere.watermarkError);
-  const report = changed ? await announce(ctx, sub, signal) : undefined;
+  // What the writes changed decides what is announced: nothing (a replayed logout) announces nothing, an entry only
+  // extended needs the hint but no flush.
+  const change = logoutChange(
+    entries.filter((e) => !returnedUnwritten.some((u) => sameKey(u, e))),
+    everywhere !== undefined,
+    unchanged,
+    extended,
+  );
+  const report = changed && change !== 'nothing' ? await announce(ctx, sub, signal, change) : undefined;
   const proofs = [...own.map((o) => o.proof), ...(everywhere?.proofs ?? [])];
   const outcome = proofs.length ? await readBack(ctx, sub, proofs) : undefined;
   const proven = own.map((_, i) => outcome?.proven[i] === true);

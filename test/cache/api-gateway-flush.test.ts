@@ -4,14 +4,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSignedFlusher } from '../../lambdas/adapters/apigateway/authorizer-cache.js';
-import { createRevocationPropagation } from '../../lambdas/admin-signout/propagation.js';
+import { createRevocationPropagation } from '../../lambdas/revocation/propagation.js';
 import { type ApiGateway, startApiGateway } from '../../local/api-gateway.js';
-import { LOCAL_AWS } from '../../local/dynalite.js';
+import { createSdkFlushLeaseStore } from '../../lambdas/adapters/dynamodb/flush-lease.js';
+import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 
 let gateway: ApiGateway;
+let dynamo: LocalDynamo;
 let invocations = 0;
 
 beforeAll(async () => {
+  dynamo = await startDynalite();
+  await dynamo.createTable('flush-leases');
   gateway = await startApiGateway({
     authorizerFunction: 'authorizer',
     cacheTtlSeconds: 300,
@@ -40,7 +44,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await gateway.stop();
+  await Promise.all([gateway.stop(), dynamo.stop()]);
 });
 
 const call = (url: string) =>
@@ -61,12 +65,16 @@ describe('API Gateway stand-in: flush endpoints', () => {
     const propagation = createRevocationPropagation({
       flusher,
       targets: [{ api: 'rest', apiId: gateway.apiIds['rest-token'], stage: gateway.stage }],
+      leases: createSdkFlushLeaseStore({ client: dynamo.client, tableName: 'flush-leases' }),
       settleMs: 0,
     });
     // Act
     const report = await propagation.announce('alice');
     // Assert
-    expect(report).toEqual({ ok: true, flushes: [{ target: `rest:resttoken1/${gateway.stage}`, ok: true }] });
+    expect(report).toEqual({
+      ok: true,
+      flushes: [{ target: `rest:resttoken1/${gateway.stage}`, ok: true, coveredBy: { flush: 1, own: true } }],
+    });
     expect(gateway.flushes().map((f) => f.api)).toEqual(['rest-token']);
     expect(await call(`${gateway.urls.restToken}/pets`)).toBe('invoked');
     expect(await call(`${gateway.urls.httpApi}/pets`)).toBe('cache-hit');

@@ -17,7 +17,7 @@ import { createSdkHintStore } from '../../lambdas/adapters/dynamodb/hint-store.j
 import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import { createLogger, createMetrics } from '../../lambdas/adapters/observability.js';
 import { createAdminOperations } from '../../lambdas/admin-signout/operations.js';
-import { createRevocationPropagation } from '../../lambdas/admin-signout/propagation.js';
+import { createRevocationPropagation } from '../../lambdas/revocation/propagation.js';
 import type { HintPublisher } from '../../lambdas/core/hints.js';
 import { lifetimePolicy } from '../../lambdas/core/lifetime.js';
 import { StoreError } from '../../lambdas/core/ports.js';

@@ -11,8 +11,9 @@ import {
   flusherOptionsFromEnv,
   parseFlushTargets,
 } from '../../lambdas/adapters/apigateway/authorizer-cache.js';
+import { createSdkFlushLeaseStore } from '../../lambdas/adapters/dynamodb/flush-lease.js';
 import { createSdkHintStore } from '../../lambdas/adapters/dynamodb/hint-store.js';
-import { createRevocationPropagation } from '../../lambdas/admin-signout/propagation.js';
+import { createRevocationPropagation } from '../../lambdas/revocation/propagation.js';
 import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 
 const TABLE = 'propagation';
@@ -89,12 +90,20 @@ describe('CACHE_FLUSH_TARGETS', () => {
   });
 });
 
+/** A fresh lease table per propagation, so that one test's flush numbers and spacing do not reach the next. */
+let leaseTables = 0;
+async function leases() {
+  const table = `propagation-leases-${++leaseTables}`;
+  await dynamo.createTable(table);
+  return createSdkFlushLeaseStore({ client: dynamo.client, tableName: table });
+}
+
 describe('announce', () => {
   const targets = parseFlushTargets(
     '[{"api":"rest","apiId":"abc123","stage":"prod"},{"api":"http","apiId":"def456","stage":"$default"}]',
   );
 
-  it('writes the hint and flushes every stage twice (signed DELETE), ok when all succeeded', async () => {
+  it('writes the hint and flushes every stage twice — at once and after the settle time (signed DELETE), ok when all succeeded', async () => {
     // Arrange
     seen.length = 0;
     statusFor = () => 202;
@@ -103,7 +112,9 @@ describe('announce', () => {
       hints,
       flusher: createSignedFlusher({ region: 'us-east-1', endpoint, credentials: LOCAL_AWS.credentials }),
       targets,
+      leases: await leases(),
       settleMs: 50,
+      coordinator: { minIntervalMs: 0 },
     });
     const before = Date.now();
     // Act
@@ -113,8 +124,8 @@ describe('announce', () => {
       ok: true,
       hint: { written: true },
       flushes: [
-        { target: 'rest:abc123/prod', ok: true },
-        { target: 'http:def456/$default', ok: true },
+        { target: 'rest:abc123/prod', ok: true, coveredBy: { flush: 2, own: true } },
+        { target: 'http:def456/$default', ok: true, coveredBy: { flush: 2, own: true } },
       ],
     });
     expect(seen.map((s) => `${s.method} ${s.path}`).sort()).toEqual([
@@ -136,13 +147,18 @@ describe('announce', () => {
     const propagation = createRevocationPropagation({
       flusher: createSignedFlusher({ region: 'us-east-1', endpoint, credentials: LOCAL_AWS.credentials }),
       targets,
+      leases: await leases(),
       settleMs: 0,
     });
     const report = await propagation.announce('alice');
     expect(report.ok).toBe(false);
     expect(report.flushes).toEqual([
-      { target: 'rest:abc123/prod', ok: true },
-      { target: 'http:def456/$default', ok: false, error: 'HTTP 404: Invalid stage identifier specified' },
+      { target: 'rest:abc123/prod', ok: true, coveredBy: { flush: 1, own: true } },
+      {
+        target: 'http:def456/$default',
+        ok: false,
+        error: 'flush #1 failed after 1 attempt(s): HTTP 404: Invalid stage identifier specified',
+      },
     ]);
   });
 
@@ -154,6 +170,45 @@ describe('announce', () => {
     expect(report.ok).toBe(false);
     expect(report.hint?.written).toBe(false);
     expect(report.hint?.error).toMatch(/ResourceNotFound/);
+  });
+
+  it('a revocation that changed nothing announces nothing; one that only extended entries in force: the hint alone', async () => {
+    seen.length = 0;
+    statusFor = () => 202;
+    const hints = createSdkHintStore({ client: dynamo.client, tableName: TABLE });
+    const propagation = createRevocationPropagation({
+      hints,
+      flusher: createSignedFlusher({ region: 'us-east-1', endpoint, credentials: LOCAL_AWS.credentials }),
+      targets,
+      leases: await leases(),
+      settleMs: 0,
+    });
+    const before = Date.now();
+    const nothing = await propagation.announce('carol', { changed: 'nothing' });
+    expect(nothing).toEqual({
+      ok: true,
+      skipped: 'nothing changed: every entry was already stored',
+      flushes: [],
+    });
+    expect((await hints.since(before - 1, Date.now() + 1)).hints.map((h) => h.sub)).not.toContain('carol');
+    const extended = await propagation.announce('carol', { changed: 'extended' });
+    expect(extended).toEqual({
+      ok: true,
+      hint: { written: true },
+      flushes: [],
+      skipped: 'no flush: only entries already in force were extended',
+    });
+    expect((await hints.since(before - 1, Date.now() + 1)).hints.map((h) => h.sub)).toContain('carol');
+    expect(seen).toHaveLength(0);
+  });
+
+  it('flushing without a lease store is refused: flushes are never sent unshared', () => {
+    expect(() =>
+      createRevocationPropagation({
+        flusher: createSignedFlusher({ region: 'us-east-1', endpoint, credentials: LOCAL_AWS.credentials }),
+        targets,
+      }),
+    ).toThrow(/lease store/);
   });
 
   it('throttling is retried once', async () => {

@@ -89,7 +89,10 @@ export function flushPath(target: FlushTarget): string {
 }
 
 export interface AuthorizerCacheFlusher {
-  /** Flushes one stage; rejects with an Error whose message says why (status, API Gateway's message). */
+  /**
+   * Flushes one stage; rejects with a `FlushError` whose message says why (status, API Gateway's message) and
+   * whether another attempt could succeed.
+   */
   flush(target: FlushTarget, signal?: AbortSignal): Promise<void>;
   destroy(): void;
 }
@@ -140,7 +143,9 @@ export function flusherOptionsFromEnv(env: NodeJS.ProcessEnv): SignedFlusherOpti
   };
 }
 
-class FlushError extends Error {
+/** Why one flush call failed; `retryable` for throttling (429), 5xx, timeouts and network errors. */
+export class FlushError extends Error {
+  override readonly name = 'FlushError';
   constructor(
     message: string,
     readonly retryable: boolean,
@@ -231,7 +236,7 @@ export function createSignedFlusher(options: SignedFlusherOptions): AuthorizerCa
           return await once(target, signal);
         } catch (error) {
           const e = error as FlushError;
-          if (!e.retryable || attempt >= maxAttempts || signal?.aborted) throw new Error(e.message);
+          if (!e.retryable || attempt >= maxAttempts || signal?.aborted) throw e;
           await sleep(100 * attempt);
         }
       }

@@ -329,10 +329,18 @@ export function createSdkStore(options: SdkStoreOptions): SdkStore {
     }
   }
 
-  /** One conditional, extend-only write of a scoped (origin / session / token) entry. */
-  async function extendScoped(entry: RevocationEntry, signal: AbortSignal): Promise<void> {
+  /**
+   * One conditional, extend-only write of a scoped (origin / session / token) entry. Says what it changed: `new`
+   * (nothing in force was stored), `extended` (an entry in force got a later expiry), `unchanged` (a stored entry
+   * lives as long or longer).
+   */
+  async function extendScoped(
+    entry: RevocationEntry,
+    signal: AbortSignal,
+  ): Promise<'new' | 'extended' | 'unchanged'> {
+    let old: Record<string, unknown> | undefined;
     try {
-      await send(
+      const out = await send(
         (abortSignal) =>
           client.send(
             new PutItemCommand({
@@ -343,24 +351,30 @@ export function createSdkStore(options: SdkStoreOptions): SdkStore {
               ConditionExpression: 'attribute_not_exists(#pk) OR #exp < :exp',
               ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#exp': TTL_ATTRIBUTE },
               ExpressionAttributeValues: { ':exp': { N: String(Math.floor(entry.expiresAt)) } },
+              ReturnValues: 'ALL_OLD',
             }),
             { abortSignal },
           ),
         signal,
       );
+      old = out?.Attributes as Record<string, unknown> | undefined;
     } catch (error) {
-      if (isConditionFailure(error)) return; // a stronger entry is already stored: revoked as asked
+      if (isConditionFailure(error)) return 'unchanged'; // a stronger entry is already stored: revoked as asked
       throw error;
     }
     await writeAudit(entry, { signal });
+    const oldExpiry = Number((old?.[TTL_ATTRIBUTE] as { N?: unknown } | undefined)?.N);
+    return Number.isFinite(oldExpiry) && oldExpiry > Date.now() / 1000 ? 'extended' : 'new';
   }
 
   async function revoke(
     entries: readonly RevocationEntry[],
     opts: StoreCallOptions = {},
-  ): Promise<{ unwritten: RevocationKey[] }> {
+  ): Promise<{ unwritten: RevocationKey[]; unchanged: RevocationKey[]; extended: RevocationKey[] }> {
     const unique = dedupeEntries(entries);
     const unwritten: RevocationKey[] = [];
+    const unchanged: RevocationKey[] = [];
+    const extended: RevocationKey[] = [];
     // Without a caller deadline, throttled writes are retried for at most DEFAULT_WRITE_DEADLINE_MS.
     const signal = opts.signal ?? AbortSignal.timeout(DEFAULT_WRITE_DEADLINE_MS);
     let next = 0;
@@ -370,14 +384,26 @@ export function createSdkStore(options: SdkStoreOptions): SdkStore {
         try {
           if (signal.aborted) throw new StoreError('timeout', 'deadline passed');
           if (entry.scope === 'user') await raiseWatermark(entry, { signal });
-          else await withRetries(() => extendScoped(entry, signal), signal);
+          else {
+            let tries = 0;
+            const answer = await withRetries(() => {
+              tries++;
+              return extendScoped(entry, signal);
+            }, signal);
+            // After a failed attempt the stored entry may be this call's own earlier write, whose answer was lost:
+            // then only "new" is safe (an announcement too many costs a flush; one too few leaves a cached allow).
+            const change = tries > 1 ? 'new' : answer;
+            const key = { sub: entry.sub, scope: entry.scope, id: entry.id };
+            if (change === 'unchanged') unchanged.push(key);
+            else if (change === 'extended') extended.push(key);
+          }
         } catch {
           unwritten.push({ sub: entry.sub, scope: entry.scope, id: entry.id });
         }
       }
     }
     await Promise.all(Array.from({ length: Math.min(concurrency, unique.length) }, worker));
-    return { unwritten };
+    return { unwritten, unchanged, extended };
   }
 
   async function raiseWatermark(

@@ -47,6 +47,10 @@ import {
 import type { SessionRecord, SessionState } from '../core/session.js';
 import type { TokenFacts } from '../core/token.js';
 import type { Logger, Metrics } from '../adapters/observability.js';
+import { runSweep, type SweepDeps, type SweepResult } from '../revocation/sweep.js';
+
+/** The sweep's own sources (its position store, the session-record pages, Cognito's pages and existence checks). */
+export type SweepSources = Pick<SweepDeps, 'cursor' | 'owners' | 'directory' | 'batchSize' | 'scanLimit'>;
 import {
   type AdminError,
   type AdminRequest,
@@ -76,11 +80,15 @@ export interface AdminDeps {
   readonly cognitoSessions?: CognitoSessions;
   /** Users with live recorded sessions (the sweep's deleted-user pass, #14); optional. */
   readonly sessionOwners?: SessionOwners;
+  /** What the sweep reads and where it keeps its position between runs (revocation/sweep.ts); optional. */
+  readonly sweep?: SweepSources;
 }
 
 export interface InvocationLimits {
   /** Epoch ms by which the operation must stop retrying and report (the Lambda's remaining time minus a margin). */
   readonly deadlineAt?: number;
+  /** Epoch ms by which calls in flight are aborted, when later than `deadlineAt` (the sweep's steps). */
+  readonly callDeadlineAt?: number;
 }
 
 export interface UserRef {
@@ -301,15 +309,8 @@ export type CognitoSessionsView =
   | { readonly tracked: true; readonly sessions: import('../core/directory.js').CognitoSession[] }
   | { readonly tracked: false; readonly reason: string };
 
-/** `sweep`: users the pool reports disabled, and users with recorded sessions who no longer exist. */
-export interface SweepResult {
-  readonly ok: boolean;
-  readonly operation: 'sweep';
-  readonly disabled: { readonly seen: number; readonly revoked: number; readonly skipped: number };
-  readonly deleted: { readonly seen: number; readonly revoked: number; readonly skipped: number };
-  readonly failures: { readonly sub: string; readonly error: string }[];
-  readonly error?: AdminError;
-}
+/** `sweep`: see revocation/sweep.ts (which fields are proven is stated on the type). */
+export type { SweepResult } from '../revocation/sweep.js';
 
 export type AdminResult =
   | SignOutResult
@@ -1158,100 +1159,24 @@ export function createAdminOperations(deps: AdminDeps) {
     }
   }
 
+  /** The sweep lives in revocation/sweep.ts; this hands it its sources and the ordinary `revokeUser` path. */
   async function sweepOnce(limits: InvocationLimits): Promise<SweepResult> {
-    const nowSeconds = Math.floor(now() / 1000);
-    const horizon = policy.tokenLifetimeSeconds + policy.clockSkewSeconds;
-    const failures: SweepResult['failures'] = [];
-    const disabled = { seen: 0, revoked: 0, skipped: 0 };
-    const deleted = { seen: 0, revoked: 0, skipped: 0 };
-    const { signal, done } = signalFor(limits);
-    const record = (tally: typeof disabled, sub: string, result: RevokeUserResult | FailedResult) => {
-      if (!result.ok) failures.push({ sub, error: result.error?.message ?? 'failed' });
-      else if ('skipped' in result && result.skipped) tally.skipped++;
-      else tally.revoked++;
-    };
-    try {
-      // 1. Users the pool reports disabled. Disabling modifies the user: a live watermark at or after that instant
-      //    means this user is done (a second sweep changes nothing). Disabled users cannot sign in or refresh, so
-      //    one disabled longer than a token lifetime ago has no token left to revoke.
-      if (deps.directory.listDisabled) {
-        const users = await deps.directory.listDisabled({ signal }).catch((error: unknown) => {
-          throw new OperationError('directory_error', `could not list disabled users: ${describe(error)}`);
-        });
-        for (const u of users) {
-          disabled.seen++;
-          const since = u.lastModifiedAt ?? 0;
-          if (u.lastModifiedAt !== undefined && u.lastModifiedAt + horizon < nowSeconds) {
-            disabled.skipped++;
-            continue;
-          }
-          record(
-            disabled,
-            u.sub,
-            await revokeUser(
-              {
-                sub: u.sub,
-                cognitoSignOut: 'call',
-                unlessRevokedSince: since,
-                actor: 'sweep',
-                reason: 'sweep: the user is disabled in the user pool',
-              },
-              limits,
-            ),
-          );
-        }
-      }
-      // 2. Users with live recorded sessions who no longer exist (deleted where the event path could not see it).
-      if (deps.sessionOwners && deps.directory.findBySub) {
-        const owners = await deps.sessionOwners
-          .usersWithLiveSessions(nowSeconds, { signal })
-          .catch((error: unknown) => {
-            throw new OperationError('store_error', `could not list users with sessions: ${describe(error)}`);
-          });
-        for (const owner of owners) {
-          let exists: boolean;
-          try {
-            exists = (await deps.directory.findBySub(owner.sub)) !== undefined;
-          } catch (error) {
-            failures.push({ sub: owner.sub, error: describe(error) });
-            continue;
-          }
-          if (exists) continue;
-          deleted.seen++;
-          record(
-            deleted,
-            owner.sub,
-            await revokeUser(
-              {
-                sub: owner.sub,
-                cognitoSignOut: 'gone',
-                unlessRevokedSince: owner.latestIssuedAt,
-                actor: 'sweep',
-                reason: 'sweep: the user no longer exists in the user pool',
-              },
-              limits,
-            ),
-          );
-        }
-      }
-    } finally {
-      done();
-    }
-    return {
-      ok: failures.length === 0,
-      operation: 'sweep',
-      disabled,
-      deleted,
-      failures,
-      ...(failures.length
-        ? {
-            error: {
-              code: 'incomplete' as const,
-              message: `${failures.length} users could not be revoked; the next sweep retries them`,
-            },
-          }
-        : {}),
-    };
+    if (!deps.sweep)
+      throw new OperationError(
+        'internal',
+        'the sweep is not configured (no position store, owners or directory)',
+      );
+    return runSweep(
+      {
+        ...deps.sweep,
+        revokeUser: (request, revokeLimits) => revokeUser(request, revokeLimits),
+        now,
+        logger,
+        metrics,
+        horizonSeconds: policy.tokenLifetimeSeconds + policy.clockSkewSeconds,
+      },
+      limits,
+    );
   }
 
   /** Runs one of the #14 operations with the same error mapping, metrics and audit line as `run`. */

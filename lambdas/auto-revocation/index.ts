@@ -11,7 +11,9 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createCognitoDirectory } from '../adapters/cognito/user-directory.js';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
-import { createSessionOwners } from '../adapters/dynamodb/session-owners.js';
+import { createSessionOwners, scanOwnersPage } from '../adapters/dynamodb/session-owners.js';
+import { createSweepCursorStore } from '../adapters/dynamodb/sweep-cursor.js';
+import { createCognitoSweepDirectory } from '../adapters/cognito/sweep-directory.js';
 import { createLogger, createMetrics, type Logger } from '../adapters/observability.js';
 import { propagationFromEnvironment } from '../admin-signout/propagation.js';
 import { type AdminDeps, type AdminResult, createAdminOperations } from '../admin-signout/operations.js';
@@ -20,6 +22,8 @@ import { parseEvent } from './events.js';
 
 const SERVICE = 'auto-revocation';
 const REPORT_MARGIN_MS = 1500;
+/** Calls in flight are aborted this long before the Lambda's end (a step that runs late is then not recorded). */
+const CALL_MARGIN_MS = 500;
 
 interface InvokeContext {
   getRemainingTimeInMillis?: () => number;
@@ -73,15 +77,22 @@ export function createHandler(
     };
   }
   const store = createSdkStore({ client: dynamo, tableName: config.tableName });
-  const directory = createCognitoDirectory({
-    client: new CognitoIdentityProviderClient({
-      maxAttempts: 2,
-      requestHandler: { connectionTimeout: 3000, requestTimeout: 5000 },
-    }),
-    userPoolId: config.userPoolId,
+  const cognito = new CognitoIdentityProviderClient({
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000 },
   });
+  const directory = createCognitoDirectory({ client: cognito, userPoolId: config.userPoolId });
+  const tableRef = { client: dynamo, tableName: config.tableName };
+  const sweepSources = {
+    cursor: createSweepCursorStore(tableRef),
+    owners: {
+      page: (nowSeconds: number, page: string | undefined, limit: number, signal?: AbortSignal) =>
+        scanOwnersPage(tableRef, nowSeconds, page, limit, signal),
+    },
+    directory: createCognitoSweepDirectory({ client: cognito, userPoolId: config.userPoolId }),
+  };
   const logger: Logger = createLogger({ service: SERVICE, level: config.logLevel });
-  const operations = createAdminOperations({
+  const baseDeps: AdminDeps = {
     propagation,
     reader: store,
     writer: store,
@@ -89,16 +100,20 @@ export function createHandler(
     audit: store,
     directory,
     sessionOwners: createSessionOwners({ client: dynamo, tableName: config.tableName }),
+    sweep: sweepSources,
     policy: config.policy,
     logger,
     metrics: createMetrics({ namespace: config.metricsNamespace, service: SERVICE }),
     ...overrides,
-  });
+  };
+  const operations = createAdminOperations(baseDeps);
 
   return async (event, context) => {
     const remaining = context?.getRemainingTimeInMillis?.();
     const deadlineAt =
       remaining !== undefined ? Date.now() + Math.max(0, remaining - REPORT_MARGIN_MS) : undefined;
+    const callDeadlineAt =
+      remaining !== undefined ? Date.now() + Math.max(0, remaining - CALL_MARGIN_MS) : undefined;
     const parsed = parseEvent(event, { userPoolId: config.userPoolId, revokeOn: config.revokeOn });
     switch (parsed.kind) {
       case 'invalid':
@@ -114,7 +129,20 @@ export function createHandler(
         });
         return { handled: 'hidden', reason: parsed.reason };
       case 'sweep': {
-        const result = await operations.sweep({ deadlineAt });
+        // A sweep with its own batch size (a manual run) uses the same sources with smaller steps.
+        const sweeper =
+          parsed.batchSize !== undefined
+            ? createAdminOperations({
+                ...baseDeps,
+                sweep: {
+                  ...(baseDeps.sweep ?? sweepSources),
+                  batchSize: parsed.batchSize,
+                  scanLimit: parsed.batchSize,
+                },
+              })
+            : operations;
+        const result = await sweeper.sweep({ deadlineAt, callDeadlineAt });
+        // An unfinished pass is not retried by Lambda: the next scheduled run continues from the stored position.
         if (!result.ok && result.operation === 'sweep' && !('failures' in result))
           throw new RetryableRevocationError(result.error?.message ?? 'sweep failed');
         return { handled: 'swept', result };

@@ -4,8 +4,8 @@
  * `status = "Disabled"` pages, then one `ListUsers` `sub = "…"` per session owner), in the same run.
  *
  * The table is dynalite behind a counting proxy (every Scan page, query and write is real). Cognito is an
- * in-process stand-in that answers `ListUsers` (with the `sub` / `status` filters, `Limit`, `PaginationToken`) and
- * `AdminGetUser` as Cognito documents them, and counts the calls: cognito-local keeps a pool in one JSON file that
+ * in-process stand-in that answers `ListUsers` (with the `sub` / `status` filters, `Limit`, `PaginationToken`),
+ * `AdminGetUser` and `AdminUserGlobalSignOut` as Cognito documents them, and counts the calls: cognito-local keeps a pool in one JSON file that
  * it reads on every request, which does not hold 100,000 users (nor 1,000 at a useful speed). The real adapters'
  * request code runs against it unchanged.
  *
@@ -68,6 +68,7 @@ function cognitoStandIn(users: StandInUser[]) {
         if (!u) throw Object.assign(new Error('User does not exist.'), { name: 'UserNotFoundException' });
         return { Username: u.username, Enabled: u.enabled, UserAttributes: [{ Name: 'sub', Value: u.sub }] };
       }
+      if (op === 'AdminUserGlobalSignOut') return {};
       if (op === 'ListUsers') {
         const filter = String(input.Filter ?? '');
         const sub = /^sub = "(.*)"$/.exec(filter)?.[1];
@@ -144,7 +145,11 @@ async function main() {
         sweep: {
           cursor: createSweepCursorStore(tableRef),
           owners: { page: (n, p, l, s) => scanOwnersPage(tableRef, n, p, l, s) },
-          directory: createCognitoSweepDirectory({ client: live.client, userPoolId: 'us-east-1_bench' }),
+          directory: createCognitoSweepDirectory({
+            client: live.client,
+            userPoolId: 'us-east-1_bench',
+            rates: { userRead: 0, userList: 0 },
+          }),
         },
         policy: POLICY,
         logger: createLogger({ service: 'bench', sink: quiet }),

@@ -49,19 +49,43 @@ function attribute(
   return attributes?.find((a) => a.Name === name)?.Value;
 }
 
+/**
+ * Spaces calls to at most `rps` per second. Cognito's request-rate quotas are per account and Region, shared with
+ * the application's own calls: the sweep takes a fixed share, and a throttled sweep would only fail and retry.
+ */
+export function pacer(rps: number, now: () => number = Date.now): () => Promise<void> {
+  const interval = rps > 0 ? 1000 / rps : 0;
+  let next = 0;
+  return async () => {
+    const at = Math.max(now(), next);
+    next = at + interval;
+    const wait = at - now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  };
+}
+
+/** The sweep's default share of Cognito's default quotas (`UserRead`, `UserList`); docs/automatic-revocation.md. */
+export const SWEEP_RATES = { userRead: 40, userList: 10 } as const;
+
 export function createCognitoSweepDirectory(options: {
   client: CognitoIdentityProviderClient;
   userPoolId: string;
-  /** Parallel `AdminGetUser` requests per batch (keeps the sweep well under the account's request rate). */
+  /** Parallel `AdminGetUser` requests per batch. */
   concurrency?: number;
+  /** Calls per second the sweep allows itself; `0` = unpaced (benchmarks, emulators). */
+  rates?: { userRead: number; userList: number };
 }): SweepDirectory {
   const { client, userPoolId } = options;
   const concurrency = Math.max(1, options.concurrency ?? 4);
+  const rates = options.rates ?? SWEEP_RATES;
+  const paceRead = pacer(rates.userRead);
+  const paceList = pacer(rates.userList);
 
   /** 'exists' | 'gone' for one owner. */
   async function state(owner: SweepOwner, signal?: AbortSignal): Promise<'exists' | 'gone'> {
     const opts = signal ? { abortSignal: signal } : {};
     if (owner.username) {
+      await paceRead();
       try {
         const out = await client.send(
           new AdminGetUserCommand({ UserPoolId: userPoolId, Username: owner.username }),
@@ -77,6 +101,7 @@ export function createCognitoSweepDirectory(options: {
     // Not found by its recorded username: confirm by sub before calling the user gone.
     if (!hasSubShape(owner.sub) || !/^[\x20-\x7e]+$/.test(owner.sub) || /["\\]/.test(owner.sub))
       return 'gone';
+    await paceList();
     try {
       const out = await client.send(
         new ListUsersCommand({ UserPoolId: userPoolId, Filter: `sub = "${owner.sub}"`, Limit: 2 }),
@@ -90,6 +115,7 @@ export function createCognitoSweepDirectory(options: {
 
   return {
     async disabledPage(page, limit, signal) {
+      await paceList();
       let out: ListUsersCommandOutput;
       try {
         out = await client.send(

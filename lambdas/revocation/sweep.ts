@@ -103,6 +103,8 @@ interface RunContext {
   readonly failures: { sub: string; error: string }[];
   /** Pages read in this run, by position: a page worked on in several steps is read once. */
   readonly pages: Map<string, unknown>;
+  /** The disabled phase was restarted once in this run (a second refused position is an error, not a loop). */
+  restarted?: boolean;
 }
 
 async function revoke(ctx: RunContext, tally: Tally, request: SweepRevokeRequest): Promise<boolean> {
@@ -124,7 +126,8 @@ async function disabledStep(ctx: RunContext, at: SweepCursor, signal: AbortSigna
     try {
       page = await deps.directory.disabledPage(at.page, batch, signal);
     } catch (error) {
-      if (!(error instanceof StalePageError)) throw error;
+      if (!(error instanceof StalePageError) || ctx.restarted) throw error;
+      ctx.restarted = true;
       deps.logger.warn('sweep: stored ListUsers position refused; the disabled-user phase starts over', {});
       return {
         next: { ...at, page: undefined, offset: 0 },
@@ -302,9 +305,9 @@ export async function runSweep(deps: SweepDeps, limits: SweepLimits = {}): Promi
   let complete = false;
   while (!stop && !complete) {
     const started = now();
-    // Never start a step that the slowest one so far says would not end before the deadline (the first step of
-    // a run always starts while there is time: a run must make progress).
-    if (started >= stopAt || (steps > 0 && started + slowest > stopAt)) {
+    // Never start a step that the slowest one so far says would not end before the deadline. The first step of a
+    // run starts whenever its calls still have time: every run must make progress, however short.
+    if (started >= ctx.callDeadline || (steps > 0 && (started >= stopAt || started + slowest > stopAt))) {
       stop = { why: 'the deadline: the next step would not end before it' };
       break;
     }

@@ -17,7 +17,7 @@
  */
 import type { DisabledUser } from '../core/directory.js';
 import type { Logger, Metrics } from '../adapters/observability.js';
-import type { SweepCursor, SweepCursorStore, SweepPhase } from '../adapters/dynamodb/sweep-cursor.js';
+import type { SweepCursor, SweepCursorStore } from '../adapters/dynamodb/sweep-cursor.js';
 import { StalePageError, type SweepOwner } from '../adapters/cognito/sweep-directory.js';
 import { type SweepResult, sweepReport, type Tally } from './sweep-result.js';
 

@@ -1,5 +1,7 @@
 /**
- * The users with live recorded sessions, for the revocation sweep (issue #14): one paginated `Scan` of the session
+ * The users with live recorded sessions, for the revocation sweep. The sweep reads them one page at a time from a
+ * stored position (`scanOwnersPage`); `usersWithLiveSessions` (all pages up to a cap, from the beginning) stays
+ * for callers that want the whole list at once. One paginated `Scan` of the session
  * records (`sk` beginning with `session#`, `expiresAt` in the future), projecting only the partition key and
  * `issuedAt`. The table has no index by session, and the sweep is rare (its schedule) and bounded by the records'
  * TTL; the authorizer never scans. Errors map to `StoreError` like the SDK store's.

@@ -26,6 +26,8 @@ export interface SweepResult {
     readonly phasesLeft: readonly SweepPhase[];
     readonly pageStarted: boolean;
     readonly offsetInPage: number;
+    /** Users (or owners) of the current page not done yet, when this run read that page. */
+    readonly leftInPage?: number;
     readonly pagesLeft: 'unknown';
     readonly why: string;
   };
@@ -54,6 +56,8 @@ export function sweepReport(r: {
   disabled: Tally;
   deleted: Tally;
   failures: { sub: string; error: string }[];
+  /** Entries of the page at the stored position, when this run read it. */
+  pageLength?: number | undefined;
 }): SweepResult {
   const { complete, stop, position } = r;
   const ok = complete && position.passFailures === 0;
@@ -80,6 +84,9 @@ export function sweepReport(r: {
             phasesLeft,
             pageStarted: position.page !== undefined || position.offset > 0,
             offsetInPage: position.offset,
+            ...(r.pageLength !== undefined
+              ? { leftInPage: Math.max(0, r.pageLength - position.offset) }
+              : {}),
             pagesLeft: 'unknown' as const,
             why: stop?.why ?? 'unknown',
           },

@@ -325,7 +325,12 @@ export async function runSweep(deps: SweepDeps, limits: SweepLimits = {}): Promi
     } else position = step.next;
   }
   const { disabled, deleted, failures } = ctx;
+  const current = ctx.pages.get(`${position.phase === 'disabled' ? 'd' : 's'}:${position.page ?? ''}`) as
+    | { users?: unknown[]; owners?: unknown[] }
+    | undefined;
+  const pageLength = (current?.users ?? current?.owners)?.length;
   return sweepReport({
+    pageLength,
     metrics: deps.metrics,
     complete,
     stop,

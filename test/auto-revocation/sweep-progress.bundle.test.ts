@@ -164,6 +164,7 @@ describe('the sweep across runs with a short deadline', () => {
       expect(run.ok).toBe(false);
       expect(run.incomplete).toBe(true);
       expect(run.remaining?.why).toBeTruthy();
+      expect(['disabled', 'deleted']).toContain(run.remaining?.phase);
     }
     // The position only moves forward, and the runs made progress from it.
     const versions = runs.map((r) => r.cursor?.version ?? -1);

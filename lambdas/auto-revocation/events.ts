@@ -12,7 +12,8 @@
  *    - `requestParameters.username`, only when it is not replaced by Cognito's redaction marker
  *      (`HIDDEN_FOR_SECURITY_REASONS`, or `HIDDEN_DUE_TO_SECURITY_REASONS` in older records).
  *    When neither is there the user is *hidden*: nothing is guessed; the scheduled sweep covers the case.
- * 2. The scheduled sweep: an EventBridge "Scheduled Event" (`source` "aws.events"), or `{ "operation": "sweep" }`.
+ * 2. The scheduled sweep: an EventBridge "Scheduled Event" (`source` "aws.events"), or `{ "operation": "sweep" }`
+ *    (optionally with `"batchSize"`: users per step, 1–60).
  *
  * Anything else — another pool, a call that failed (`errorCode`), an event name not enabled in `REVOKE_ON`, a
  * malformed record — is `ignored` or `invalid` with a reason; never a revocation of a user the event does not name.
@@ -97,7 +98,7 @@ export interface RevokeEvent {
 export type ParsedEvent =
   | RevokeEvent
   | { readonly kind: 'hidden'; readonly eventName: string; readonly eventId: string; readonly reason: string }
-  | { readonly kind: 'sweep'; readonly time?: number }
+  | { readonly kind: 'sweep'; readonly time?: number; readonly batchSize?: number }
   | { readonly kind: 'ignored'; readonly reason: string }
   | { readonly kind: 'invalid'; readonly reason: string };
 
@@ -194,7 +195,14 @@ export function crossPoolProblem(
 /** Parses one invocation payload. Never throws. */
 export function parseEvent(event: unknown, options: ParseOptions): ParsedEvent {
   if (!isObject(event)) return { kind: 'invalid', reason: 'the event is not a JSON object' };
-  if (event.operation === 'sweep') return { kind: 'sweep' };
+  if (event.operation === 'sweep') {
+    // A manual run may ask for smaller steps (users per step, 1–60): more, shorter steps between two deadlines.
+    const batchSize = event.batchSize;
+    if (batchSize === undefined) return { kind: 'sweep' };
+    if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 60)
+      return { kind: 'invalid', reason: '"batchSize" must be an integer from 1 to 60' };
+    return { kind: 'sweep', batchSize };
+  }
   const detailType = event['detail-type'];
   if (event.source === 'aws.events' && detailType === 'Scheduled Event') {
     const time = epochSeconds(event.time);

@@ -11,13 +11,16 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createCognitoDirectory } from '../adapters/cognito/user-directory.js';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
-import { createSessionOwners } from '../adapters/dynamodb/session-owners.js';
+import { scanOwnersPage } from '../adapters/dynamodb/session-owners.js';
+import { createSweepCursorStore } from '../adapters/dynamodb/sweep-cursor.js';
+import { createCognitoSweepDirectory } from '../adapters/cognito/sweep-directory.js';
 import { createLogger, createMetrics, type Logger } from '../adapters/observability.js';
 import { propagationFromEnvironment } from '../revocation/propagation.js';
 import type { RevocationContext, RevocationDeps } from '../revocation/context.js';
 import type { AdminResult } from '../revocation/results.js';
 import { revokeUser } from '../revocation/revoke-user.js';
-import { sweep, type SweepDeps } from '../revocation/sweep.js';
+import type { RevokeUserDeps } from '../revocation/revoke-user.js';
+import { type SweepSources, sweep } from '../revocation/sweep-operation.js';
 import { checkEventTime, nothingLeftToRevoke } from '../core/horizon.js';
 import { readAutoRevocationConfig } from './config.js';
 import { parseEvent, type RevokeEvent } from './events.js';
@@ -25,6 +28,8 @@ import { handledAs } from './outcome.js';
 
 const SERVICE = 'auto-revocation';
 const REPORT_MARGIN_MS = 1500;
+/** Calls in flight are aborted this long before the Lambda's end (a step that runs late is then not recorded). */
+const CALL_MARGIN_MS = 500;
 
 interface InvokeContext {
   getRemainingTimeInMillis?: () => number;
@@ -72,13 +77,14 @@ function retryable(result: AdminResult): boolean {
 }
 
 /** What tests may replace: the ports of this door and the observability. */
-export type AutoRevocationOverrides = Partial<Pick<RevocationDeps, SweepDeps>> &
-  Partial<Pick<RevocationContext, 'logger' | 'metrics' | 'clock'>>;
+export type AutoRevocationOverrides = Partial<Pick<RevocationDeps, RevokeUserDeps>> & {
+  sweep?: SweepSources;
+} & Partial<Pick<RevocationContext, 'logger' | 'metrics' | 'clock'>>;
 
 /** One revoking event: the event-time checks (core/horizon.ts), then `revokeUser`; throws what a retry can fix. */
 async function revokeFromEvent(
   parsed: RevokeEvent,
-  ctx: RevocationContext<SweepDeps>,
+  ctx: RevocationContext<RevokeUserDeps>,
   deadlineAt: number | undefined,
 ): Promise<AutoRevocationResult> {
   const { user } = parsed;
@@ -144,23 +150,29 @@ export function createHandler(
     };
   }
   const store = createSdkStore({ client: dynamo, tableName: config.tableName });
-  const directory = createCognitoDirectory({
-    client: new CognitoIdentityProviderClient({
-      maxAttempts: 2,
-      requestHandler: { connectionTimeout: 3000, requestTimeout: 5000 },
-    }),
-    userPoolId: config.userPoolId,
+  const cognito = new CognitoIdentityProviderClient({
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000 },
   });
-  const { logger: loggerOverride, metrics, clock, ...ports } = overrides;
+  const directory = createCognitoDirectory({ client: cognito, userPoolId: config.userPoolId });
+  const tableRef = { client: dynamo, tableName: config.tableName };
+  const { logger: loggerOverride, metrics, clock, sweep: sweepOverride, ...ports } = overrides;
+  const sweepSources: SweepSources = sweepOverride ?? {
+    cursor: createSweepCursorStore(tableRef),
+    owners: {
+      page: (nowSeconds: number, page: string | undefined, limit: number, signal?: AbortSignal) =>
+        scanOwnersPage(tableRef, nowSeconds, page, limit, signal),
+    },
+    directory: createCognitoSweepDirectory({ client: cognito, userPoolId: config.userPoolId }),
+  };
   const logger: Logger = loggerOverride ?? createLogger({ service: SERVICE, level: config.logLevel });
-  const ctx: RevocationContext<SweepDeps> = {
+  const ctx: RevocationContext<RevokeUserDeps> = {
     deps: {
       propagation,
       reader: store,
       writer: store,
       inventory: store,
       directory,
-      sessionOwners: createSessionOwners({ client: dynamo, tableName: config.tableName }),
       policy: config.policy,
       ...ports,
     },
@@ -173,6 +185,8 @@ export function createHandler(
     const remaining = context?.getRemainingTimeInMillis?.();
     const deadlineAt =
       remaining !== undefined ? Date.now() + Math.max(0, remaining - REPORT_MARGIN_MS) : undefined;
+    const callDeadlineAt =
+      remaining !== undefined ? Date.now() + Math.max(0, remaining - CALL_MARGIN_MS) : undefined;
     const parsed = parseEvent(event, {
       userPoolId: config.userPoolId,
       revokeOn: config.revokeOn,
@@ -192,7 +206,13 @@ export function createHandler(
         });
         return { handled: 'hidden', reason: parsed.reason };
       case 'sweep': {
-        const result = await sweep(ctx, { deadlineAt });
+        // A sweep with its own batch size (a manual run) uses the same sources with smaller steps.
+        const sources =
+          parsed.batchSize !== undefined
+            ? { ...sweepSources, batchSize: parsed.batchSize, scanLimit: parsed.batchSize }
+            : sweepSources;
+        const result = await sweep(ctx, sources, { deadlineAt, callDeadlineAt });
+        // An unfinished pass is not retried by Lambda: the next scheduled run continues from the stored position.
         if (!result.ok && result.operation === 'sweep' && !('failures' in result))
           throw new RetryableRevocationError(result.error?.message ?? 'sweep failed');
         return { handled: 'swept', result };

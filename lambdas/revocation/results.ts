@@ -259,17 +259,9 @@ export interface UnmatchedSessionResult {
 }
 
 /** `sweep`: users the pool reports disabled, and users with recorded sessions who no longer exist. */
-export interface SweepResult {
-  readonly ok: boolean;
-  readonly operation: 'sweep';
-  /** `revoked`: users whose revocation the read-back proved (**read-back**). */
-  readonly disabled: { readonly seen: number; readonly revoked: number; readonly skipped: number };
-  /** `revoked`: users whose revocation the read-back proved (**read-back**). */
-  readonly deleted: { readonly seen: number; readonly revoked: number; readonly skipped: number };
-  /** Users not proven revoked, with why (including the read-back's `missing`). */
-  readonly failures: { readonly sub: string; readonly error: string }[];
-  readonly error?: AdminError;
-}
+export type { SweepResult } from './sweep-result.js';
+
+import type { SweepResult } from './sweep-result.js';
 
 export type AdminResult =
   | SignOutResult

@@ -71,13 +71,14 @@ async function verdict(token: string): Promise<'allow' | 'deny'> {
 /**
  * The revocation state: every item but the revocation hints (`hint#…`). A hint is a notification for caches, not
  * state: every delivery announces its revocation again (one more hint, 1 h TTL), which at most makes authorizers in
- * staleness mode re-read that user once.
+ * staleness mode re-read that user once. Nor is the sweep's stored position (`sweep#cursor`): every run records
+ * where it stopped, whether or not it revoked anything.
  */
 async function tableState(): Promise<string> {
   const out = await dynamo.client.send(new ScanCommand({ TableName: TABLE, ConsistentRead: true }));
   return JSON.stringify(
     (out.Items ?? [])
-      .filter((i) => !i.pk?.S?.startsWith('hint#'))
+      .filter((i) => !i.pk?.S?.startsWith('hint#') && i.pk?.S !== 'sweep#cursor')
       .map((i) => JSON.stringify(i))
       .sort(),
   );

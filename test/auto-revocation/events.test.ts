@@ -168,6 +168,22 @@ describe('the sweep', () => {
     });
     expect(parseEvent({ operation: 'sweep' }, options)).toEqual({ kind: 'sweep' });
   });
+
+  it('a manual sweep may ask for 1–60 users per step; anything else is refused, not run with a default', () => {
+    expect(parseEvent({ operation: 'sweep', batchSize: 5 }, options)).toEqual({
+      kind: 'sweep',
+      batchSize: 5,
+    });
+    expect(parseEvent({ operation: 'sweep', batchSize: 60 }, options)).toEqual({
+      kind: 'sweep',
+      batchSize: 60,
+    });
+    for (const bad of [0, 61, 2.5, -1, '5', null, Number.NaN])
+      expect(parseEvent({ operation: 'sweep', batchSize: bad }, options)).toMatchObject({
+        kind: 'invalid',
+        reason: expect.stringMatching(/batchSize/),
+      });
+  });
 });
 
 describe('actorFrom and REVOKE_ON', () => {

@@ -175,7 +175,9 @@ export function provenEverywhere(
   const asked = writes.watermark;
   const now = outcome.report.readAt;
   const stored = outcome.entries.find((e) => e.scope === 'user' && e.id === asked.sub && now < e.expiresAt);
-  const inForce = proven[0] === true && proven[1] === true;
+  // In force: a live stored watermark that refuses both proofs. An entry that expired before it could be read
+  // (an event replayed after every token it revokes expired) revokes nothing and is not reported in force.
+  const inForce = stored !== undefined && proven[0] === true && proven[1] === true;
   const watermark: WatermarkReport = {
     notBefore: asked.notBefore as number,
     written:
@@ -189,7 +191,11 @@ export function provenEverywhere(
     ...(writes.watermarkError
       ? { error: writes.watermarkError }
       : !inForce
-        ? { error: 'not in force at read-back' }
+        ? {
+            error: stored
+              ? 'not in force at read-back'
+              : 'no live watermark at read-back (expired or absent)',
+          }
         : {}),
   };
   const unwritten: RevocationKey[] = writes.window

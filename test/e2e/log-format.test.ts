@@ -54,7 +54,9 @@ describe('formatLogLine', () => {
           triggerSource: 'TokenGeneration_Authentication',
         }),
       ),
-    ).toBe('21:27:32 trigger     session e5897be8a279d30c1879f581a0d889f3 issued to alice (TokenGeneration_Authentication)');
+    ).toBe(
+      '21:27:32 trigger     session e5897be8a279d30c1879f581a0d889f3 issued to alice (TokenGeneration_Authentication)',
+    );
     expect(
       formatLogLine(
         'cognito-revocation-admin-signout',

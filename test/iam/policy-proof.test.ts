@@ -260,7 +260,12 @@ async function recordCalls(): Promise<{ calls: RecordedAwsCall[]; stack: LocalSt
   const event = await stack.lambda.invoke(AUTO_REVOCATION, disabled);
   if (event.functionError) throw new Error(`automatic revocation failed: ${JSON.stringify(event.payload)}`);
   // An admin signout of the same user right after the event's revocation.
-  await admin({ operation: 'signOutUser', user: victim.sub, actor: 'iam-proof', reason: 'second revocation' });
+  await admin({
+    operation: 'signOutUser',
+    user: victim.sub,
+    actor: 'iam-proof',
+    reason: 'second revocation',
+  });
   const sweep = await stack.lambda.invoke(AUTO_REVOCATION, fixture('scheduled-event.json'));
   if (sweep.functionError) throw new Error(`the sweep failed: ${JSON.stringify(sweep.payload)}`);
   return { calls, stack };

@@ -45,6 +45,7 @@ import {
   sameKey,
 } from '../core/revocation.js';
 import type { SessionRecord, SessionState } from '../core/session.js';
+import { sessionIssuedAtSeconds } from '../core/session-id.js';
 import type { TokenFacts } from '../core/token.js';
 import type { Logger, Metrics } from '../adapters/observability.js';
 import {
@@ -115,8 +116,9 @@ export interface SignOutResult {
     /** Session ids whose record could not be marked. */
     readonly unmarked: string[];
     /**
-     * Sessions issued within the cross-clock window before the watermark: each also gets an explicit `rev#session#`
-     * entry, in case Cognito's clock ran ahead of the watermark's (docs/table-schema.md).
+     * Sessions issued within the cross-clock window before the watermark whose id carries no issue time: each also
+     * gets an explicit `rev#session#` entry, in case Cognito's clock ran ahead of the watermark's
+     * (docs/table-schema.md). Time-ordered ids need none: the watermark revokes them by their time.
      */
     readonly window: number;
     /** Explicit session revocations not written. */
@@ -342,6 +344,16 @@ export const CROSS_CLOCK_MARGIN_SECONDS = 6;
 /** How far before the watermark a session's record may have been issued and still need an explicit entry. */
 export function crossClockWindowSeconds(policy: LifetimePolicy): number {
   return policy.clockSkewSeconds + CROSS_CLOCK_MARGIN_SECONDS;
+}
+
+/**
+ * True when the watermark at `notBefore` revokes the session's tokens by their session id's issue time, whatever
+ * their `iat`: the id is time-ordered and was minted at or before the watermark (the authorizer's rule,
+ * `watermarkRevokes`, allows a further `SESSION_CLOCK_MARGIN_SECONDS`). Such a session needs no explicit entry.
+ */
+export function watermarkCoversSession(session: SessionRecord, notBefore: number): boolean {
+  const at = sessionIssuedAtSeconds(session.sessionId);
+  return at !== undefined && at <= notBefore;
 }
 
 function describe(error: unknown): string {
@@ -828,8 +840,10 @@ export function createAdminOperations(deps: AdminDeps) {
    * - the user watermark at `notBefore`;
    * - the outstanding sessions, marked revoked in the inventory (the watermark revokes them at the authorizer), and
    *   an explicit `rev#session#` entry only for those issued within the cross-clock window before the watermark —
-   *   the only ones whose tokens the watermark might miss if Cognito's clock is ahead. The partition the
-   *   authorizer reads so stays small however many sessions the user had.
+   *   the only ones whose tokens the watermark might miss if Cognito's clock is ahead — and whose id carries no
+   *   issue time (minted before time-ordered ids): the watermark revokes a time-ordered session's tokens by that
+   *   time (`watermarkCoversSession`). The partition the authorizer reads so stays small however many sessions
+   *   the user had, and however recently.
    */
   async function revokeEverywhere(
     sub: string,
@@ -870,7 +884,9 @@ export function createAdminOperations(deps: AdminDeps) {
         (s) => s.expiresAt > nowSeconds && s.issuedAt <= notBefore,
       );
       const windowStart = notBefore - crossClockWindowSeconds(policy);
-      const inWindow = outstanding.filter((s) => s.issuedAt >= windowStart);
+      const inWindow = outstanding.filter(
+        (s) => s.issuedAt >= windowStart && !watermarkCoversSession(s, notBefore),
+      );
       const entries = inWindow.map(
         (s): RevocationEntry => ({
           sub,

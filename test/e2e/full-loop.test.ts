@@ -107,7 +107,7 @@ describe('full loop: sign in → session recorded → admin signout → denied �
     const sessionId = idClaims.revocation_sid;
 
     // Both tokens carry the session claim (V2 trigger event) and the same origin_jti (patched cognito-local).
-    expect(sessionId).toMatch(/^[0-9a-f]{32}$/);
+    expect(sessionId).toMatch(/^[0-9a-f]{44}$/);
     expect(accessClaims.revocation_sid).toBe(sessionId);
     expect(accessClaims.origin_jti).toBe(idClaims.origin_jti);
     expect(idClaims.sub).toBe(user.sub);

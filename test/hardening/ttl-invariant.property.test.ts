@@ -28,11 +28,7 @@ import {
   userWatermarkExpiry,
 } from '../../lambdas/core/lifetime.js';
 import { crossClockWindowSeconds } from '../../lambdas/admin-signout/operations.js';
-import {
-  decide,
-  type RevocationEntry,
-  SESSION_CLOCK_MARGIN_SECONDS,
-} from '../../lambdas/core/revocation.js';
+import { decide, type RevocationEntry, SESSION_CLOCK_MARGIN_SECONDS } from '../../lambdas/core/revocation.js';
 import { mintTimedSessionId } from '../../lambdas/core/session-id.js';
 import type { TokenFacts } from '../../lambdas/core/token.js';
 import { fuzz } from './support/fuzz.js';
@@ -421,9 +417,10 @@ describe('TTL invariant: no entry expires while a token it covers could still be
           if (last < from) return;
           for (const a of [last, from + Math.floor(u * (last - from))]) {
             expect(decide(token, [watermark], seconds(a)).revoked, `at ${a}`).toBe(true);
-            expect(seconds(a + world.sweeper) < watermark.expiresAt, 'TTL sweeper deleted the watermark').toBe(
-              true,
-            );
+            expect(
+              seconds(a + world.sweeper) < watermark.expiresAt,
+              'TTL sweeper deleted the watermark',
+            ).toBe(true);
             checked++;
           }
         },

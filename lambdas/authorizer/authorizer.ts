@@ -2,8 +2,8 @@
  * The authorizer: parse the event → verify the token → revoked-verdict memory → one blocklist read of the user's
  * partition → decide → shape the response.
  * Built once per container from injected dependencies (`createAuthorizer`), so tests pass real local services or
- * in-memory ones. Every invocation writes one JSON line that is both the decision log and the EMF metrics; it never
- * holds a token or a header.
+ * in-memory ones. Every decision is counted in the container's EMF metrics; denies, errors and a sample of allows
+ * also write a log line (decision-record.ts); neither ever holds a token or a header.
  */
 import { type RevocationReader, StoreError, type StoreErrorKind } from '../core/ports.js';
 import { decide, type RevocationEntry, type RevocationScope } from '../core/revocation.js';
@@ -43,7 +43,7 @@ export interface AuthorizerDeps {
   readonly verifier: TokenVerifier;
   /** Revoked-verdict memory (finding 2); one per container by default. */
   readonly revokedMemory?: RevokedMemory;
-  /** Writes the one line per decision (decision log + EMF metrics); see decision-record.ts. */
+  /** Counts every decision and writes its log line when it is logged; see decision-record.ts. */
   readonly recorder: DecisionRecorder;
   /** Epoch milliseconds; defaults to `Date.now`. */
   readonly clock?: () => number;
@@ -65,7 +65,7 @@ interface Prefetch {
  */
 export const FAIL_OPEN_KINDS: ReadonlySet<StoreErrorKind | 'unknown'> = new Set(['timeout', 'unavailable']);
 
-/** Records the decision (one line: log + metrics) and answers in the event's own shape. */
+/** Records the decision (metrics, and a log line when logged) and answers in the event's own shape. */
 export function answer(
   recorder: DecisionRecorder,
   shaping: Shaping,

@@ -32,6 +32,7 @@ import { stdoutLineWriter } from '../lambdas/authorizer/decision-record.js';
 import type { RevocationReader } from '../lambdas/core/ports.js';
 import type { RevocationEntry } from '../lambdas/core/revocation.js';
 import { LOCAL_AWS, startDynalite } from '../local/dynalite.js';
+import { BASELINE_COMMIT, buildBaselineAuthorizer } from './baseline-bundle.js';
 import { cpuBreakdown, STEPS } from './decision-breakdown.js';
 import { restTokenEvent } from '../test/authorizer/support.js';
 import { startJwksServer } from '../test/support/jwks.js';
@@ -143,7 +144,20 @@ async function cpuPerDecision(jwksUri: string) {
     reader: blocklist,
     write,
   });
+  // The previous release's authorizer, built from its environment the same way, writing into the same pipe.
+  const baselineDir = mkdtempSync(join(tmpdir(), 'authorizer-bench-baseline-'));
+  const previousModule = require(await buildBaselineAuthorizer(baselineDir)) as {
+    createAuthorizerFromEnvironment: typeof createAuthorizerFromEnvironment;
+  };
+  const previous = previousModule.createAuthorizerFromEnvironment(
+    deployedEnv(jwksUri, 'http://127.0.0.1:9'),
+    {
+      reader: blocklist,
+      write,
+    },
+  );
   const events = pool.map((t) => restTokenEvent(`Bearer ${t}`));
+  for (let i = 0; i < WARMUP; i++) await previous(events[i % events.length]);
   // Warm up both paths (JIT tiers, JWKS fetched once over loopback) and check the full path allows.
   for (let i = 0; i < WARMUP; i++) {
     await bare.verify(pool[i % pool.length] as string);
@@ -151,7 +165,7 @@ async function cpuPerDecision(jwksUri: string) {
     if (!r.policyDocument) throw new Error('benchmark authorizer did not allow a valid token');
   }
 
-  const lookupsBefore = blocklist.lookups();
+  const lookupsBefore = blocklist.lookups() - WARMUP; // the previous release's warm-up read it too
   // Each full round runs right after its bare round: their ratio cancels the machine's drifting load. The steps of
   // the breakdown run in the same rounds.
   const breakdown = await cpuBreakdown({
@@ -161,10 +175,12 @@ async function cpuPerDecision(jwksUri: string) {
     reader: blocklist,
     write,
     full,
+    previous,
     rounds: CPU_ROUNDS,
     iterations: CPU_ITERATIONS,
   });
   await pipe.close();
+  rmSync(baselineDir, { recursive: true, force: true });
   // Counted over the warm-up's full decisions (the breakdown's own store-read step reads the blocklist too).
   const lookupsPerDecision = lookupsBefore / WARMUP;
   return {
@@ -172,6 +188,7 @@ async function cpuPerDecision(jwksUri: string) {
     full: breakdown.medians.full as number,
     ratio: breakdown.ratio,
     ratios: breakdown.ratios,
+    previousRatio: breakdown.previousRatio,
     medians: breakdown.medians,
     lookupsPerDecision,
   };
@@ -460,6 +477,9 @@ async function main() {
     console.log(`  full authorizer decision, in-process blocklist       ${fmt(cpu.full).padStart(7)} µs`);
     console.log(
       `  ratio full / bare (median of per-round ratios)       ${fmt(cpu.ratio, 2).padStart(7)} x   (target <= 1.3; rounds ${fmt(Math.min(...cpu.ratios), 2)}–${fmt(Math.max(...cpu.ratios), 2)})`,
+    );
+    console.log(
+      `  previous release (${BASELINE_COMMIT}), same rounds      ${fmt(cpu.medians.previous as number).padStart(7)} µs   ${fmt(cpu.previousRatio as number, 2)} x bare (median of per-round ratios)`,
     );
     console.log(
       '  per-decision breakdown, each step timed alone in the same rounds (median µs; share of bare verify):',

@@ -34,6 +34,8 @@ export interface BreakdownInput {
   readonly write: (line: string) => void;
   /** The whole decision, as built from the environment. */
   readonly full: (event: unknown) => Promise<unknown>;
+  /** The previous release's whole decision, built the same way from its bundle (timed in the same rounds). */
+  readonly previous?: (event: unknown) => Promise<unknown>;
   readonly rounds: number;
   readonly iterations: number;
 }
@@ -44,6 +46,8 @@ export interface BreakdownResult {
   /** Median of the per-round ratios full / bare. */
   readonly ratio: number;
   readonly ratios: readonly number[];
+  /** Median of the per-round ratios previous / bare, when the previous release was timed. */
+  readonly previousRatio?: number;
 }
 
 const median = (values: readonly number[]) => {
@@ -124,6 +128,7 @@ export async function cpuBreakdown(input: BreakdownInput): Promise<BreakdownResu
   const perRound: Record<string, number[]> = { bare: [], full: [] };
   for (const name of STEPS) perRound[name] = [];
   const ratios: number[] = [];
+  const previousRatios: number[] = [];
   for (let round = 0; round < rounds; round++) {
     let start = cpuMicros();
     for (let i = 0; i < iterations; i++) await input.verifier.verify(tokens[i % n] as string);
@@ -134,6 +139,13 @@ export async function cpuBreakdown(input: BreakdownInput): Promise<BreakdownResu
     perRound.bare?.push(bare);
     perRound.full?.push(full);
     ratios.push(full / bare);
+    if (input.previous) {
+      start = cpuMicros();
+      for (let i = 0; i < iterations; i++) await input.previous(events[i % n]);
+      const previous = (cpuMicros() - start) / iterations;
+      (perRound.previous ??= []).push(previous);
+      previousRatios.push(previous / bare);
+    }
     for (const name of STEPS) {
       const step = steps[name];
       start = cpuMicros();
@@ -145,5 +157,10 @@ export async function cpuBreakdown(input: BreakdownInput): Promise<BreakdownResu
   if (sink < 0) console.log(sink); // keeps the results alive
   const medians: Record<string, number> = {};
   for (const [name, values] of Object.entries(perRound)) medians[name] = median(values);
-  return { medians, ratio: median(ratios), ratios };
+  return {
+    medians,
+    ratio: median(ratios),
+    ratios,
+    ...(previousRatios.length ? { previousRatio: median(previousRatios) } : {}),
+  };
 }

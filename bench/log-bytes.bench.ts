@@ -8,17 +8,17 @@
  * What is counted: every byte the function writes to stdout — decision lines, EMF metrics documents, anything
  * else. Lambda's own START/END/REPORT lines are not the function's output and are priced in docs/cost.md.
  *
- * Run: npm run bench log-bytes   (builds first). BENCH_LOG_DECISIONS (default 10,000), BENCH_LOG_BASELINE (default
- * 23a94fb, the commit before decision logs were sampled).
+ * Run: npm run bench log-bytes   (builds first). BENCH_LOG_DECISIONS (default 10,000), BENCH_BASELINE (default
+ * 23a94fb, the commit before decision logs were sampled; bench/baseline-bundle.ts).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { build } from 'esbuild';
 import { LOCAL_AWS } from '../local/dynalite.js';
+import { BASELINE_COMMIT as BASELINE, buildBaselineAuthorizer } from './baseline-bundle.js';
 import { mintSessionId } from '../lambdas/token-trigger/trigger.js';
 import { restTokenEvent } from '../test/authorizer/support.js';
 import { startJwksServer } from '../test/support/jwks.js';
@@ -26,7 +26,6 @@ import { signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../test/supp
 
 const ROOT = join(__dirname, '..');
 const DECISIONS = Number(process.env.BENCH_LOG_DECISIONS ?? 10_000);
-const BASELINE = process.env.BENCH_LOG_BASELINE ?? '23a94fb';
 const TARGET_BYTES = 60;
 
 /** The canned table: every Query answers "no items". */
@@ -50,27 +49,6 @@ async function startCannedDynamo(): Promise<{ endpoint: string; stop(): Promise<
         server.close(() => resolve());
       }),
   };
-}
-
-/** The baseline commit's authorizer, bundled as scripts/build.mjs bundles it. */
-async function buildBaseline(dir: string): Promise<string> {
-  const tar = join(dir, 'src.tar');
-  execFileSync('git', ['-C', ROOT, 'archive', '-o', tar, BASELINE, 'lambdas']);
-  execFileSync('tar', ['-xf', tar, '-C', dir]);
-  const outfile = join(dir, 'baseline-authorizer.js');
-  await build({
-    entryPoints: [join(dir, 'lambdas', 'authorizer', 'index.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    legalComments: 'none',
-    nodePaths: [join(ROOT, 'node_modules')],
-    outfile,
-    logLevel: 'error',
-  });
-  return outfile;
 }
 
 // The child: calls the bundle's handler once per event, as Lambda does; reports to stderr, never to stdout.
@@ -130,7 +108,7 @@ async function main() {
   const dynamo = await startCannedDynamo();
   const work = mkdtempSync(join(tmpdir(), 'log-bytes-bench-'));
   try {
-    const baseline = await buildBaseline(work);
+    const baseline = await buildBaselineAuthorizer(work);
     const shipped = join(ROOT, 'dist', 'authorizer', 'index.js');
     // Production-like access tokens: all four revocation keys, a time-ordered session id.
     const events = Array.from({ length: 100 }, (_, i) =>

@@ -51,7 +51,8 @@ if (root) {
   for (const [id, us] of self) {
     // The names on this sample's stack below the first `root` frame (each name once).
     const stack = [];
-    for (let cur = id; cur !== undefined; cur = parent.get(cur)) stack.push(byId.get(cur).callFrame.functionName || '(anonymous)');
+    for (let cur = id; cur !== undefined; cur = parent.get(cur))
+      stack.push(byId.get(cur).callFrame.functionName || '(anonymous)');
     const at = stack.lastIndexOf(root);
     if (at === -1) continue;
     under += us;

@@ -143,7 +143,7 @@ export async function cpuBreakdown(input: BreakdownInput): Promise<BreakdownResu
       start = cpuMicros();
       for (let i = 0; i < iterations; i++) await input.previous(events[i % n]);
       const previous = (cpuMicros() - start) / iterations;
-      (perRound.previous ??= []).push(previous);
+      perRound.previous = [...(perRound.previous ?? []), previous];
       previousRatios.push(previous / bare);
     }
     for (const name of STEPS) {

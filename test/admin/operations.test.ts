@@ -260,18 +260,18 @@ describe('signOutUser', () => {
     // Arrange: sessions minted by the token trigger (ids carry their issue time) plus two minted before
     // time-ordered ids existed, all within the cross-clock window
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
-    const dave = await cognito.createUser('dave', 'Passw0rd!long');
+    const burst = await cognito.createUser('burst', 'Passw0rd!long');
     const timed = Array.from({ length: 200 }, (_, i) => {
       const issuedMs = (T0 - 60) * 1000 + i * 300;
-      return session(dave.sub, mintSessionId(issuedMs), Math.floor(issuedMs / 1000));
+      return session(burst.sub, mintSessionId(issuedMs), Math.floor(issuedMs / 1000));
     });
     await Promise.all(timed.map((s) => store.record(s)));
-    await store.record(session(dave.sub, 'd'.repeat(32), T0 - 30));
-    await store.record(session(dave.sub, 'e'.repeat(32), T0 - 10));
+    await store.record(session(burst.sub, 'd'.repeat(32), T0 - 30));
+    await store.record(session(burst.sub, 'e'.repeat(32), T0 - 10));
     // Act
     const result = (await operations().run({
       operation: 'signOutUser',
-      user: 'dave',
+      user: 'burst',
       actor: 'a',
       reason: 'r',
     })) as SignOutResult;
@@ -284,18 +284,18 @@ describe('signOutUser', () => {
       window: 2,
       unwritten: [],
     });
-    const found = await store.readUser(dave.sub);
+    const found = await store.readUser(burst.sub);
     expect(found.map((e) => `${e.scope}:${e.id}`).sort()).toEqual([
       `session:${'d'.repeat(32)}`,
       `session:${'e'.repeat(32)}`,
-      `user:${dave.sub}`,
+      `user:${burst.sub}`,
     ]);
     // …and the watermark alone revokes every one of the 200 sessions' tokens, even with an iat after it
     // (Cognito's clock ahead by the whole skew).
     const watermark = found.find((e) => e.scope === 'user')!;
     for (const s of timed) {
       const token = {
-        sub: dave.sub,
+        sub: burst.sub,
         issuedAt: s.issuedAt + policy.clockSkewSeconds,
         expiresAt: s.expiresAt,
         sessionId: s.sessionId,

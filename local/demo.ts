@@ -20,6 +20,7 @@
  * `Transcript`, `DemoDeviation`, `runAdminCli(stack, args)`, `revokeSessionCli(stack, id, reason)`, `CLI_PATH`,
  * `HELP`.
  */
+import { SESSION_CLOCK_MARGIN_SECONDS } from '../lambdas/core/revocation.js';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -308,9 +309,13 @@ export async function signOutEverywhere(ctx: DemoContext): Promise<Record<string
     check.stderr || check.stdout,
   );
 
-  const waited = await untilAfterSecond(result?.watermark?.notBefore ?? Math.floor(Date.now() / 1000), sleep);
+  // A session minted up to SESSION_CLOCK_MARGIN_SECONDS after the watermark's second is revoked too (Lambda clocks).
+  const waited = await untilAfterSecond(
+    (result?.watermark?.notBefore ?? Math.floor(Date.now() / 1000)) + SESSION_CLOCK_MARGIN_SECONDS,
+    sleep,
+  );
   t.info(
-    `signing in again in a later second than the sign-out (waited ${waited} ms): the watermark has one-second granularity, so a sign-in in the same second as the sign-out is refused too (the secure side)`,
+    `signing in again more than ${SESSION_CLOCK_MARGIN_SECONDS} s after the sign-out's second (waited ${waited} ms): the watermark has one-second granularity and a ${SESSION_CLOCK_MARGIN_SECONDS} s margin for the Lambda clocks, so a sign-in that soon after the sign-out is refused too (the secure side)`,
   );
   const fresh = await signIn(ctx, 'sign in again');
   await expectApi(ctx, fresh.idToken, 'new ID token', 200);

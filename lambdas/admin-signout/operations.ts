@@ -699,10 +699,14 @@ export function createAdminOperations(deps: AdminDeps) {
           session: `its session ${e.id} was revoked at ${iso(e.revokedAt)}`,
           token: `this token (jti ${e.id}) was revoked at ${iso(e.revokedAt)}`,
         };
+        const authenticated = Math.min(t.authTime ?? t.iat, t.iat);
+        const sessionAt = sessionIssuedAtSeconds(facts.sessionId);
         const tail =
-          e.scope === 'user' && e.notBefore !== undefined
-            ? `, and this token was authenticated at ${iso(Math.min(t.authTime ?? t.iat, t.iat))}, not after it`
-            : '';
+          e.scope !== 'user' || e.notBefore === undefined
+            ? ''
+            : authenticated <= e.notBefore || sessionAt === undefined
+              ? `, and this token was authenticated at ${iso(authenticated)}, not after it`
+              : `, and this token's session began at ${iso(sessionAt)} (the time in its session id), not after it`;
         return `${what[e.scope]}${by ? ` ${by}` : ''}${tail}`;
       };
       // `decide` returned the first revoking entry in key order; the others are reported too.

@@ -302,6 +302,14 @@ describe('signOutUser', () => {
       };
       expect(decide(token, [watermark], T0).revoked, s.sessionId).toBe(true);
     }
+    // inspect says why: by the session id's time, not by an authentication time the token does not have.
+    const first = timed[0]!;
+    const why = (await operations().run({
+      operation: 'inspect',
+      token: { sub: burst.sub, iat: first.issuedAt + policy.clockSkewSeconds, sessionId: first.sessionId },
+    })) as InspectResult;
+    expect(why).toMatchObject({ ok: true, revoked: true });
+    expect(why.explanation).toContain("this token's session began at");
   });
 
   it('never claims success when the table is unreachable', async () => {

@@ -11,7 +11,7 @@
  *    authorizer bundle vs a bare-verifier bundle (and vs the rejected verifier + @aws-sdk/client-dynamodb option).
  * 4. Bundle sizes.
  *
- * Run: npm run bench authorizer   (builds first)
+ * Run: npm run bench authorizer   (builds first; BENCH_CPU_ONLY=1 stops after the CPU figures)
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -32,6 +32,8 @@ import { stdoutLineWriter } from '../lambdas/authorizer/decision-record.js';
 import type { RevocationReader } from '../lambdas/core/ports.js';
 import type { RevocationEntry } from '../lambdas/core/revocation.js';
 import { LOCAL_AWS, startDynalite } from '../local/dynalite.js';
+import { BASELINE_COMMIT, buildBaselineAuthorizer } from './baseline-bundle.js';
+import { cpuBreakdown, STEPS } from './decision-breakdown.js';
 import { restTokenEvent } from '../test/authorizer/support.js';
 import { startJwksServer } from '../test/support/jwks.js';
 import {
@@ -142,7 +144,20 @@ async function cpuPerDecision(jwksUri: string) {
     reader: blocklist,
     write,
   });
+  // The previous release's authorizer, built from its environment the same way, writing into the same pipe.
+  const baselineDir = mkdtempSync(join(tmpdir(), 'authorizer-bench-baseline-'));
+  const previousModule = require(await buildBaselineAuthorizer(baselineDir)) as {
+    createAuthorizerFromEnvironment: typeof createAuthorizerFromEnvironment;
+  };
+  const previous = previousModule.createAuthorizerFromEnvironment(
+    deployedEnv(jwksUri, 'http://127.0.0.1:9'),
+    {
+      reader: blocklist,
+      write,
+    },
+  );
   const events = pool.map((t) => restTokenEvent(`Bearer ${t}`));
+  for (let i = 0; i < WARMUP; i++) await previous(events[i % events.length]);
   // Warm up both paths (JIT tiers, JWKS fetched once over loopback) and check the full path allows.
   for (let i = 0; i < WARMUP; i++) {
     await bare.verify(pool[i % pool.length] as string);
@@ -150,25 +165,31 @@ async function cpuPerDecision(jwksUri: string) {
     if (!r.policyDocument) throw new Error('benchmark authorizer did not allow a valid token');
   }
 
-  const bareRounds: number[] = [];
-  const fullRounds: number[] = [];
-  for (let round = 0; round < CPU_ROUNDS; round++) {
-    let start = cpuMicros();
-    for (let i = 0; i < CPU_ITERATIONS; i++) await bare.verify(pool[i % pool.length] as string);
-    bareRounds.push((cpuMicros() - start) / CPU_ITERATIONS);
-    start = cpuMicros();
-    for (let i = 0; i < CPU_ITERATIONS; i++) await full(events[i % events.length]);
-    fullRounds.push((cpuMicros() - start) / CPU_ITERATIONS);
-  }
+  const lookupsBefore = blocklist.lookups() - WARMUP; // the previous release's warm-up read it too
+  // Each full round runs right after its bare round: their ratio cancels the machine's drifting load. The steps of
+  // the breakdown run in the same rounds.
+  const breakdown = await cpuBreakdown({
+    verifier: bare,
+    tokens: pool,
+    events,
+    reader: blocklist,
+    write,
+    full,
+    previous,
+    rounds: CPU_ROUNDS,
+    iterations: CPU_ITERATIONS,
+  });
   await pipe.close();
-  const lookupsPerDecision = blocklist.lookups() / (WARMUP + CPU_ROUNDS * CPU_ITERATIONS);
-  // Each full round runs right after its bare round: their ratio cancels the machine's drifting load.
-  const ratios = fullRounds.map((f, i) => f / (bareRounds[i] as number));
+  rmSync(baselineDir, { recursive: true, force: true });
+  // Counted over the warm-up's full decisions (the breakdown's own store-read step reads the blocklist too).
+  const lookupsPerDecision = lookupsBefore / WARMUP;
   return {
-    bare: median(bareRounds),
-    full: median(fullRounds),
-    ratio: median(ratios),
-    ratios,
+    bare: breakdown.medians.bare as number,
+    full: breakdown.medians.full as number,
+    ratio: breakdown.ratio,
+    ratios: breakdown.ratios,
+    previousRatio: breakdown.previousRatio,
+    medians: breakdown.medians,
     lookupsPerDecision,
   };
 }
@@ -455,7 +476,22 @@ async function main() {
     console.log(`  bare aws-jwt-verify verify()                         ${fmt(cpu.bare).padStart(7)} µs`);
     console.log(`  full authorizer decision, in-process blocklist       ${fmt(cpu.full).padStart(7)} µs`);
     console.log(
-      `  ratio full / bare (median of per-round ratios)       ${fmt(cpu.ratio, 2).padStart(7)} x   (target <= 1.5; rounds ${fmt(Math.min(...cpu.ratios), 2)}–${fmt(Math.max(...cpu.ratios), 2)})`,
+      `  ratio full / bare (median of per-round ratios)       ${fmt(cpu.ratio, 2).padStart(7)} x   (target <= 1.3; rounds ${fmt(Math.min(...cpu.ratios), 2)}–${fmt(Math.max(...cpu.ratios), 2)})`,
+    );
+    console.log(
+      `  previous release (${BASELINE_COMMIT}), same rounds      ${fmt(cpu.medians.previous as number).padStart(7)} µs   ${fmt(cpu.previousRatio as number, 2)} x bare (median of per-round ratios)`,
+    );
+    console.log(
+      '  per-decision breakdown, each step timed alone in the same rounds (median µs; share of bare verify):',
+    );
+    let sum = 0;
+    for (const step of STEPS) {
+      const us = cpu.medians[step] as number;
+      sum += us;
+      console.log(`    ${step.padEnd(48)} ${fmt(us, 2).padStart(7)} µs   ${fmt(us / cpu.bare, 2)} x bare`);
+    }
+    console.log(
+      `    ${'sum of the steps'.padEnd(48)} ${fmt(sum, 2).padStart(7)} µs   ${fmt(sum / cpu.bare, 2)} x bare (the whole decision: ${fmt(cpu.full, 2)} µs; the rest is the async plumbing between steps)`,
     );
     console.log(
       '  with the table over HTTP (canned DynamoDB responder in another process; includes the loopback TCP stack):',
@@ -469,6 +505,8 @@ async function main() {
     console.log(
       `  blocklist lookups per decision (in-process)          ${fmt(cpu.lookupsPerDecision, 3).padStart(7)}`,
     );
+
+    if (process.env.BENCH_CPU_ONLY) return; // iterate on the CPU figures alone
 
     // 2. Round trips at the wire
     const trips = await roundTrips(jwks.uri, dynamo.endpoint);

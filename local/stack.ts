@@ -169,6 +169,10 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
         AWS_ENDPOINT_URL_DYNAMODB: dynamoForFunctions,
         HTTP_API_RESPONSE_MODE: 'simple',
         LOG_LEVEL: 'info',
+        // The local stack shows one line per decision and its metrics at once (deployed defaults: 1 % of allows
+        // logged, metrics aggregated; docs/cost.md).
+        DECISION_LOG_SAMPLE_RATE: '1',
+        METRICS_FLUSH_DECISIONS: '1',
         ...(options.authorizerEnv ?? {}),
       },
       timeoutMs: 10_000,

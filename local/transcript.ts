@@ -33,7 +33,7 @@ export function maskTranscript(lines: readonly string[]): string[] {
   return lines.map((line) =>
     line
       .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, (m) => label('uuid', m))
-      .replace(/\b[0-9a-f]{32}\b/g, (m) => label('session', m))
+      .replace(/\b(?:[0-9a-f]{44}|[0-9a-f]{32})\b/g, (m) => label('session', m))
       .replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z\b/g, '<time>')
       .replace(/\b1\d{9}\b/g, '<epoch>')
       .replace(/\b([a-z]{2}-[a-z]+-\d)_[0-9A-Za-z]{9}\b/g, '$1_XXXXXXXXX')

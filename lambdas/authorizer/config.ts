@@ -30,6 +30,10 @@ export interface AuthorizerConfig {
   readonly jwksUri: string;
   readonly logLevel: LogLevel;
   readonly metricsNamespace: string;
+  /** Share of ordinary allows logged at `info` (0–1). */
+  readonly allowLogSampleRate: number;
+  /** Decisions per EMF metrics document at most. */
+  readonly metricsFlushDecisions: number;
 }
 
 export class ConfigError extends Error {
@@ -110,6 +114,11 @@ export function parseAuthorizerConfig(env: NodeJS.ProcessEnv): AuthorizerConfig 
     problems.push((error as Error).message);
   }
   const consistent = oneOf('CONSISTENT_READ', ['true', 'false'] as const);
+  const sampleRaw = read('DECISION_LOG_SAMPLE_RATE');
+  const allowLogSampleRate = Number(sampleRaw);
+  if (!/^(?:0|1|0?\.\d{1,6}|1\.0*)$/.test(sampleRaw) || !(allowLogSampleRate <= 1)) {
+    problems.push(`DECISION_LOG_SAMPLE_RATE must be a number from 0 to 1; got "${sampleRaw}"`);
+  }
   const config: AuthorizerConfig = {
     userPoolId,
     region: poolMatch?.[1] ?? '',
@@ -127,6 +136,8 @@ export function parseAuthorizerConfig(env: NodeJS.ProcessEnv): AuthorizerConfig 
     jwksUri,
     logLevel,
     metricsNamespace: read('METRICS_NAMESPACE'),
+    allowLogSampleRate: Number.isFinite(allowLogSampleRate) ? allowLogSampleRate : 0,
+    metricsFlushDecisions: integer('METRICS_FLUSH_DECISIONS', 1, 1000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

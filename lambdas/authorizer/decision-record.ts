@@ -1,15 +1,23 @@
 /**
- * One line per decision that is both the decision log and the CloudWatch EMF metrics document.
+ * Decision logs and metrics, priced: the authorizer runs on every API request, and CloudWatch Logs bills every byte
+ * written to stdout (docs/cost.md). So:
+ * - every deny, store error, fail-open and internal error writes its own log line (an operator must see each);
+ * - an ordinary allow writes a line only for a sample (`allowSampleRate`, default 1 %; every allow at `debug`);
+ *   a sampled line says its rate, so a Logs Insights count can be scaled back up;
+ * - the counters (decisions by outcome and reason, revocation scopes, store errors, round trips, cache hits…) are
+ *   aggregated per container and written as ONE CloudWatch EMF document with the first decision at least
+ *   `flushIntervalMs` (60 s) after the previous document, or after `flushEveryDecisions` (1,000) decisions,
+ *   whichever comes first. Store latency goes out as up to 100 sampled values per document (EMF's value-array
+ *   limit), so CloudWatch still computes its percentiles.
  *
- * CloudWatch extracts the metrics named in `_aws` and keeps every other property as a queryable log field, so a
- * single JSON line carries the decision (decision, reason, scope, event kind, token use, sub, latencies) and the
- * counters (decisions by reason, store latency, store errors, round trips). This halves the per-decision
- * serialisation and output cost against a log line plus a separate EMF line (figures in docs/authorizer.md) —
- * the authorizer runs on every API request, next to a verification that costs only ~30 µs.
+ * What a container frozen or killed between two documents loses: the counters of the decisions since the last
+ * document — at most 999 decisions or 60 s of them — never a deny's or an error's log line (written at once).
+ * Lambda gives no hook before it freezes a sandbox for good, and a flush on a timer would run only when thawed.
  *
- * The line is assembled from fixed vocabulary (reasons, scopes, event kinds: identifiers from this code) and
+ * Lines are assembled from fixed vocabulary (reasons, scopes, event kinds: identifiers from this code) and
  * JSON-encoded values; the only free text, `sub`, went through signature verification and is redacted like every
- * log value. Never a token, never a header. Below `info` (LOG_LEVEL=warn/error) an allow keeps only its metrics.
+ * log value. Never a token, never a header. Below `info` (LOG_LEVEL=warn/error) denies are not logged either; the
+ * metrics are written at every level.
  */
 import { writeSync } from 'node:fs';
 import { type LogLevel, redact } from '../adapters/observability.js';
@@ -29,10 +37,12 @@ export interface DecisionFields {
 }
 
 export interface DecisionRecorder {
-  /** Adds to a counter of the current invocation (e.g. `StoreRoundTrips`); written with the next decision. */
+  /** Adds to a container counter (e.g. `StoreRoundTrips`); written with the next metrics document. */
   count(name: string, value?: number): void;
-  /** Writes the decision line (and the counters added since the last one). */
+  /** Counts the decision, writes its log line when it is logged, and the metrics document when one is due. */
   record(fields: DecisionFields): void;
+  /** Writes the metrics document now (nothing when no counter moved). */
+  flush(): void;
 }
 
 export interface DecisionRecorderOptions {
@@ -41,79 +51,141 @@ export interface DecisionRecorderOptions {
   readonly level: LogLevel;
   /** Receives each complete line, newline included. */
   readonly write: (line: string) => void;
+  /** Share of ordinary allows written as a log line at `info` (0–1). Default 0.01. */
+  readonly allowSampleRate?: number;
+  /** Decisions per metrics document at most. Default 1,000. */
+  readonly flushEveryDecisions?: number;
+  /** A document goes out with the first decision this long after the previous one. Default 60,000 ms. */
+  readonly flushIntervalMs?: number;
+  /** Epoch milliseconds; defaults to `Date.now`. */
+  readonly clock?: () => number;
+  /** Uniform in [0, 1); defaults to `Math.random` (sampling needs no cryptographic quality). */
+  readonly random?: () => number;
 }
+
+export const DEFAULT_ALLOW_SAMPLE_RATE = 0.01;
+export const DEFAULT_FLUSH_EVERY_DECISIONS = 1000;
+export const DEFAULT_FLUSH_INTERVAL_MS = 60_000;
+/** EMF accepts at most 100 values for one metric in one document. */
+const MAX_LATENCY_VALUES = 100;
 
 const METRIC_NAME = /^[A-Za-z0-9_]{1,100}$/;
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 export function createDecisionRecorder(options: DecisionRecorderOptions): DecisionRecorder {
-  const infoEnabled = options.level === 'debug' || options.level === 'info';
+  const debugEnabled = options.level === 'debug';
+  const infoEnabled = debugEnabled || options.level === 'info';
   const warnEnabled = options.level !== 'error';
-  // Everything but the numbers and `sub` depends only on the kind of decision: build it once per kind.
-  interface Shape {
-    readonly meta: string;
-    readonly log: string;
-    readonly fixed: string;
-  }
-  const shapes = new Map<string, Shape>();
-  let counters = new Map<string, number>();
+  const sampleRate = options.allowSampleRate ?? DEFAULT_ALLOW_SAMPLE_RATE;
+  const everyDecisions = options.flushEveryDecisions ?? DEFAULT_FLUSH_EVERY_DECISIONS;
+  const intervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+  const clock = options.clock ?? Date.now;
+  const random = options.random ?? Math.random;
+  const service = JSON.stringify(options.service);
+  const head = `{"_aws":{"Timestamp":`;
+  const directive = `,"CloudWatchMetrics":[{"Namespace":${JSON.stringify(options.namespace)},"Dimensions":[["service"]],"Metrics":[`;
 
-  function shapeOf(f: DecisionFields, logged: boolean, counterNames: readonly string[]): Shape {
-    const names = [f.decision === 'allow' ? 'Allowed' : 'Denied', `Reason_${f.reason}`];
-    if (f.scope) names.push(`Revoked_${f.scope}`);
-    if (f.reason === 'fail_open' || f.reason === 'store_error') names.push('StoreErrors');
-    if (f.reason === 'fail_open') names.push('FailOpen');
-    const fixed = names.map((n) => `,"${n}":1`).join('');
-    if (f.storeMs !== undefined) names.push('StoreLatency');
-    names.push(...counterNames);
-    const metrics = names
-      .map((n) => `{"Name":"${n}","Unit":"${n === 'StoreLatency' ? 'Milliseconds' : 'Count'}"}`)
-      .join(',');
-    const meta = `,"CloudWatchMetrics":[{"Namespace":${JSON.stringify(options.namespace)},"Dimensions":[["service"]],"Metrics":[${metrics}]}]},"service":${JSON.stringify(options.service)}`;
-    let log = '';
-    if (logged) {
-      log = `,"level":"${f.level}","message":"authorizer decision","decision":"${f.decision}","reason":"${f.reason}"`;
-      if (f.scope) log += `,"scope":"${f.scope}"`;
-      log += `,"eventKind":"${f.eventKind}"`;
-      if (f.tokenUse) log += `,"tokenUse":"${f.tokenUse}"`;
+  let counters = new Map<string, number>();
+  let latencies: number[] = [];
+  let latencySeen = 0;
+  let decisions = 0;
+  let lastFlush = clock();
+  // The fixed part of a log line depends only on the kind of decision: built once per kind.
+  const prefixes = new Map<string, string>();
+  const reasonNames = new Map<string, string>();
+
+  const add = (name: string, value: number) => {
+    counters.set(name, (counters.get(name) ?? 0) + value);
+  };
+
+  function prefixOf(f: DecisionFields, sampled: boolean): string {
+    const key = `${f.level}|${f.decision}|${f.reason}|${f.scope ?? ''}|${f.eventKind}|${f.tokenUse ?? ''}|${sampled ? 1 : 0}`;
+    let prefix = prefixes.get(key);
+    if (prefix === undefined) {
+      prefix = `{"level":"${f.level}","service":${service},"message":"authorizer decision","decision":"${f.decision}","reason":"${f.reason}"`;
+      if (f.scope) prefix += `,"scope":"${f.scope}"`;
+      prefix += `,"eventKind":"${f.eventKind}"`;
+      if (f.tokenUse) prefix += `,"tokenUse":"${f.tokenUse}"`;
+      if (sampled) prefix += `,"sampleRate":${sampleRate}`;
+      prefixes.set(key, prefix);
     }
-    return { meta, log, fixed };
+    return prefix;
+  }
+
+  function logLine(f: DecisionFields, sampled: boolean): void {
+    let line = prefixOf(f, sampled);
+    // `sub` is a verified id (printable ASCII, no spaces): only the JWT pattern of `redact` can match it.
+    if (f.sub !== undefined)
+      line += `,"sub":${JSON.stringify(f.sub.includes('eyJ') ? redact(f.sub) : f.sub)}`;
+    line += `,"latencyMs":${round(f.latencyMs)}`;
+    if (f.storeMs !== undefined) line += `,"storeMs":${round(f.storeMs)}`;
+    if (f.errorKind) line += `,"errorKind":${JSON.stringify(f.errorKind)}`;
+    options.write(`${line}}\n`);
+  }
+
+  function isLogged(f: DecisionFields): { logged: boolean; sampled: boolean } {
+    if (f.level === 'warn') return { logged: warnEnabled, sampled: false };
+    if (f.decision === 'deny' || debugEnabled) return { logged: infoEnabled, sampled: false };
+    const logged = infoEnabled && sampleRate > 0 && (sampleRate >= 1 || random() < sampleRate);
+    return { logged, sampled: logged && sampleRate < 1 };
+  }
+
+  function flush(): void {
+    const now = clock();
+    lastFlush = now;
+    decisions = 0;
+    if (counters.size === 0 && latencies.length === 0) return;
+    let names = '';
+    let values = '';
+    for (const [name, value] of counters) {
+      names += `${names ? ',' : ''}{"Name":"${name}","Unit":"Count"}`;
+      values += `,"${name}":${value}`;
+    }
+    if (latencies.length > 0) {
+      names += `${names ? ',' : ''}{"Name":"StoreLatency","Unit":"Milliseconds"}`;
+      values += `,"StoreLatency":[${latencies.join(',')}]`;
+    }
+    counters = new Map();
+    latencies = [];
+    latencySeen = 0;
+    options.write(`${head}${now}${directive}${names}]}]},"service":${service}${values}}\n`);
+  }
+
+  function countDecision(f: DecisionFields): void {
+    add(f.decision === 'allow' ? 'Allowed' : 'Denied', 1);
+    let reasonName = reasonNames.get(f.reason);
+    if (reasonName === undefined) {
+      reasonName = `Reason_${f.reason}`;
+      reasonNames.set(f.reason, reasonName);
+    }
+    add(reasonName, 1);
+    if (f.scope) add(`Revoked_${f.scope}`, 1);
+    if (f.reason === 'fail_open' || f.reason === 'store_error') add('StoreErrors', 1);
+    if (f.reason === 'fail_open') add('FailOpen', 1);
+    if (f.storeMs !== undefined) {
+      // Reservoir sampling: every store latency of the period has the same chance to be among the 100 sent.
+      latencySeen++;
+      if (latencies.length < MAX_LATENCY_VALUES) latencies.push(round(f.storeMs));
+      else {
+        const slot = Math.floor(random() * latencySeen);
+        if (slot < MAX_LATENCY_VALUES) latencies[slot] = round(f.storeMs);
+      }
+    }
   }
 
   return {
     count(name, value = 1) {
-      if (!METRIC_NAME.test(name)) return;
-      counters.set(name, (counters.get(name) ?? 0) + value);
+      if (!METRIC_NAME.test(name) || name === 'StoreLatency') return;
+      add(name, value);
     },
     record(f) {
-      const logged = f.level === 'warn' ? warnEnabled : infoEnabled;
-      let counterNames: string[] = [];
-      let counterValues = '';
-      if (counters.size > 0) {
-        counterNames = [...counters.keys()];
-        for (const [name, value] of counters) counterValues += `,"${name}":${value}`;
-        counters = new Map();
-      }
-      const key = `${f.decision}|${f.reason}|${f.scope ?? ''}|${f.storeMs === undefined ? 0 : 1}|${logged ? f.level : ''}|${f.eventKind}|${f.tokenUse ?? ''}|${counterNames.join(',')}`;
-      let shape = shapes.get(key);
-      if (shape === undefined) {
-        shape = shapeOf(f, logged, counterNames);
-        shapes.set(key, shape);
-      }
-      let line = `{"_aws":{"Timestamp":${Date.now()}${shape.meta}`;
-      if (logged) {
-        line += shape.log;
-        // `sub` is a verified id (printable ASCII, no spaces): only the JWT pattern of `redact` can match it.
-        if (f.sub !== undefined)
-          line += `,"sub":${JSON.stringify(f.sub.includes('eyJ') ? redact(f.sub) : f.sub)}`;
-        line += `,"latencyMs":${round(f.latencyMs)}`;
-        if (f.storeMs !== undefined) line += `,"storeMs":${round(f.storeMs)}`;
-        if (f.errorKind) line += `,"errorKind":${JSON.stringify(f.errorKind)}`;
-      }
-      line += shape.fixed;
-      if (f.storeMs !== undefined) line += `,"StoreLatency":${round(f.storeMs)}`;
-      options.write(`${line}${counterValues}}\n`);
+      countDecision(f);
+      const { logged, sampled } = isLogged(f);
+      if (logged) logLine(f, sampled);
+      decisions++;
+      if (decisions >= everyDecisions || clock() - lastFlush >= intervalMs) flush();
     },
+    flush,
   };
 }
 

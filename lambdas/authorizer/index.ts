@@ -16,7 +16,7 @@ import type { HintReader } from '../core/hints.js';
 import { createLogger, type LogLevel, parseLogLevel } from '../adapters/observability.js';
 import type { RevocationReader } from '../core/ports.js';
 import { answer, type Authorizer, type AuthorizerDeps, createAuthorizer } from './authorizer.js';
-import { parseAuthorizerConfig } from './config.js';
+import { type AuthorizerConfig, parseAuthorizerConfig } from './config.js';
 import { stalenessReader } from './staleness.js';
 import { createDecisionRecorder, type DecisionRecorder, stdoutLineWriter } from './decision-record.js';
 import { parseAuthorizerEvent } from './events.js';
@@ -66,14 +66,25 @@ export function createAuthorizerFromEnvironment(
     // reported below with the other configuration problems
   }
   const logger = createLogger({ service: SERVICE, level, sink: (line) => write(`${line}\n`) });
+  let config: AuthorizerConfig | undefined;
+  let configError: unknown;
+  try {
+    config = parseAuthorizerConfig(env);
+  } catch (error) {
+    configError = error;
+  }
+  // A misconfigured function denies everything, and every deny is logged: the sampling knobs do not matter then.
   const recorder = createDecisionRecorder({
     namespace: env.METRICS_NAMESPACE?.trim() || 'CognitoRevocation',
     service: SERVICE,
     level,
     write,
+    allowSampleRate: config?.allowLogSampleRate,
+    flushEveryDecisions: config?.metricsFlushDecisions,
+    clock: overrides.clock,
   });
   try {
-    const config = parseAuthorizerConfig(env);
+    if (config === undefined) throw configError;
     const clock = overrides.clock ?? Date.now;
     const countRoundTrip = (ok: boolean) => {
       recorder.count('StoreRoundTrips');

@@ -118,6 +118,18 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
         'Override where the JWKS is fetched (emulators, tests). The issuer check stays the real Cognito one. Leave empty in AWS.',
     },
     LOG_LEVEL,
+    {
+      name: 'DECISION_LOG_SAMPLE_RATE',
+      default: '0.01',
+      description:
+        'Share of ordinary allows written as their own log line at LOG_LEVEL=info (0–1; every allow at `debug`). Every deny, store error, fail-open and configuration problem is always logged. See docs/cost.md.',
+    },
+    {
+      name: 'METRICS_FLUSH_DECISIONS',
+      default: '1000',
+      description:
+        'Decisions aggregated into one EMF metrics document at most (1–1000); a document also goes out with the first decision 60 s after the previous one. What a frozen container can lose: docs/authorizer.md.',
+    },
     METRICS_NAMESPACE,
   ],
   'token-trigger': [

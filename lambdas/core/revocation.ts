@@ -1,8 +1,10 @@
+import { sessionIssuedAtSeconds } from './session-id.js';
 import { authenticatedAt, isValidId, type TokenFacts } from './token.js';
 
 /**
- * The four revocation scopes (DESIGN §2):
- * - `user`: "sign out everywhere" — a watermark `notBefore`; tokens authenticated at or before it are revoked.
+ * The four revocation scopes:
+ * - `user`: "sign out everywhere" — a watermark `notBefore`; tokens authenticated at or before it are revoked,
+ *   and tokens whose time-ordered session id was minted by then (see `watermarkRevokes`).
  * - `origin`: one refresh-token family, keyed by Cognito's `origin_jti`.
  * - `session`: one issuance, keyed by the session id the token trigger injected.
  * - `token`: one token, keyed by `jti`.
@@ -88,6 +90,27 @@ export function isLive(entry: RevocationEntry, nowSeconds: number): boolean {
   return nowSeconds < entry.expiresAt;
 }
 
+/**
+ * Seconds a token's session time (the token trigger's clock) may lie after a watermark (the admin function's clock)
+ * and still be revoked by it: the two Lambda clocks' synchronisation error. Both are Lambda execution
+ * environments, which keep their clocks with NTP (Lambda developer guide, "Defined runtime environment
+ * variables": "The execution environment uses NTP to synchronize the system clock"); AWS does not publish a
+ * bound, so this is an assumption (docs/table-schema.md). Its price: a sign-in within this many seconds after
+ * the signout's second is revoked too, and has to sign in again.
+ */
+export const SESSION_CLOCK_MARGIN_SECONDS = 1;
+
+/**
+ * Does a user watermark at `notBefore` revoke the token? When `min(auth_time, iat) <= notBefore` (Cognito's clock),
+ * or when the token's time-ordered session id was minted at or before `notBefore + SESSION_CLOCK_MARGIN_SECONDS`
+ * (a Lambda clock, like the watermark's). A token without such an id is judged by the first rule alone.
+ */
+export function watermarkRevokes(token: TokenFacts, notBefore: number): boolean {
+  if (authenticatedAt(token) <= notBefore) return true;
+  const sessionAt = sessionIssuedAtSeconds(token.sessionId);
+  return sessionAt !== undefined && sessionAt <= notBefore + SESSION_CLOCK_MARGIN_SECONDS;
+}
+
 export type Decision =
   | { readonly revoked: false }
   | { readonly revoked: true; readonly scope: RevocationScope; readonly entry: RevocationEntry };
@@ -105,7 +128,7 @@ export function entryRevokes(token: TokenFacts, entry: RevocationEntry, nowSecon
       if (entry.id !== token.sub) return false;
       return typeof entry.notBefore !== 'number' || !Number.isFinite(entry.notBefore)
         ? true
-        : authenticatedAt(token) <= entry.notBefore;
+        : watermarkRevokes(token, entry.notBefore);
     case 'origin':
       return entry.id === token.originJti;
     case 'session':

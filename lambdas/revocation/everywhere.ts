@@ -10,6 +10,7 @@
  */
 import { type LifetimePolicy, sessionRevocationExpiry, userWatermarkExpiry } from '../core/lifetime.js';
 import type { RevocationEntry, RevocationKey } from '../core/revocation.js';
+import { sessionIssuedAtSeconds } from '../core/session-id.js';
 import type { SessionRecord } from '../core/session.js';
 import { describe } from './errors.js';
 import { nowSeconds, type RevocationContext } from './context.js';
@@ -21,6 +22,16 @@ import type { SessionsReport, WatermarkReport } from './results.js';
  * `issuedAt`) before Cognito signs the tokens, within Cognito's 5 s trigger budget, and times are whole seconds.
  */
 export const CROSS_CLOCK_MARGIN_SECONDS = 6;
+
+/**
+ * True when the watermark at `notBefore` revokes the session's tokens by their session id's issue time, whatever
+ * their `iat`: the id is time-ordered and was minted at or before the watermark (the authorizer's rule,
+ * `watermarkRevokes`, allows a further `SESSION_CLOCK_MARGIN_SECONDS`). Such a session needs no explicit entry.
+ */
+export function watermarkCoversSession(session: SessionRecord, notBefore: number): boolean {
+  const at = sessionIssuedAtSeconds(session.sessionId);
+  return at !== undefined && at <= notBefore;
+}
 
 /** How far before the watermark a session's record may have been issued and still need an explicit entry. */
 export function crossClockWindowSeconds(policy: LifetimePolicy): number {
@@ -117,7 +128,9 @@ export async function writeEverywhere(
       (s) => s.expiresAt > now && s.issuedAt <= notBefore,
     );
     const windowStart = notBefore - crossClockWindowSeconds(policy);
-    window = outstanding.filter((s) => s.issuedAt >= windowStart);
+    // Only sessions whose id carries no issue time need an explicit entry: the watermark revokes a time-ordered
+    // session's tokens by that time (`watermarkCoversSession`), whatever Cognito's clock stamped on them.
+    window = outstanding.filter((s) => s.issuedAt >= windowStart && !watermarkCoversSession(s, notBefore));
     const entries = window.map(
       (s): RevocationEntry => ({
         sub,

@@ -2,6 +2,7 @@
  * Whether and why a token is revoked (admin view, the CLI's `check`): the authorizer's own read (the user's whole
  * `rev#` range) narrowed to the token's keys, and the authorizer's own rule (`decide`).
  */
+import { sessionIssuedAtSeconds } from '../core/session-id.js';
 import {
   decide,
   entryRevokes,
@@ -77,10 +78,14 @@ export function inspect(
         session: `its session ${e.id} was revoked at ${iso(e.revokedAt)}`,
         token: `this token (jti ${e.id}) was revoked at ${iso(e.revokedAt)}`,
       };
+      const authenticated = Math.min(t.authTime ?? t.iat, t.iat);
+      const sessionAt = sessionIssuedAtSeconds(facts.sessionId);
       const tail =
-        e.scope === 'user' && e.notBefore !== undefined
-          ? `, and this token was authenticated at ${iso(Math.min(t.authTime ?? t.iat, t.iat))}, not after it`
-          : '';
+        e.scope !== 'user' || e.notBefore === undefined
+          ? ''
+          : authenticated <= e.notBefore || sessionAt === undefined
+            ? `, and this token was authenticated at ${iso(authenticated)}, not after it`
+            : `, and this token's session began at ${iso(sessionAt)} (the time in its session id), not after it`;
       return `${what[e.scope]}${by ? ` ${by}` : ''}${tail}`;
     };
     // `decide` returned the first revoking entry in key order; the others are reported too.

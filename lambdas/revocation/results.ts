@@ -75,8 +75,9 @@ export interface SessionsReport {
   /** Session ids whose record could not be marked. */
   readonly unmarked: string[];
   /**
-   * Sessions issued within the cross-clock window before the watermark: each also gets an explicit `rev#session#`
-   * entry, in case Cognito's clock ran ahead of the watermark's (docs/table-schema.md).
+   * Sessions issued within the cross-clock window before the watermark whose id carries no issue time: each also
+   * gets an explicit `rev#session#` entry, in case Cognito's clock ran ahead of the watermark's
+   * (docs/table-schema.md). Time-ordered ids need none: the watermark revokes them by their time.
    */
   readonly window: number;
   /** **read-back**: explicit session revocations of the window not found in force. */

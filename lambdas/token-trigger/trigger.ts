@@ -6,19 +6,22 @@
  * undercuts the tokens' lifetime. The store being down or slow never breaks sign-in: the claim is injected anyway,
  * the failure is logged and counted, and the trigger returns within `storeTimeoutMs`.
  */
-import { randomBytes } from 'node:crypto';
 import { type LifetimePolicy, sessionRecordExpiry } from '../core/lifetime.js';
+import { mintTimedSessionId } from '../core/session-id.js';
 import { type SessionInventory, StoreError } from '../core/ports.js';
 import type { SessionRecord } from '../core/session.js';
 import type { Logger, Metrics } from '../adapters/observability.js';
 import { classifyEvent, injectSessionClaim, type TriggerEvent } from './events.js';
 
 /**
- * 128 random bits as 32 lowercase hex characters: unguessable, a valid blocklist id, and safe to paste into a shell
- * or a CLI argument (base64url ids can start with `-`, which argument parsers read as an option).
+ * A time-ordered session id (lambdas/core/session-id.ts): this function's clock reading at issuance in 12 hex
+ * digits, then 128 random bits in 32 — unguessable, a valid blocklist id, and safe to paste into a shell or a CLI
+ * argument (base64url ids can start with `-`, which argument parsers read as an option). The time lets a user
+ * watermark revoke the session's tokens by a Lambda clock rather than Cognito's `iat`, so a signout needs no
+ * explicit entry per recent session.
  */
-export function mintSessionId(): string {
-  return randomBytes(16).toString('hex');
+export function mintSessionId(nowMs: number = Date.now()): string {
+  return mintTimedSessionId(Math.floor(nowMs));
 }
 
 export interface TokenTriggerDeps {
@@ -31,7 +34,8 @@ export interface TokenTriggerDeps {
   readonly metrics: Metrics;
   /** Epoch milliseconds (injectable for tests). */
   readonly now?: () => number;
-  readonly mintSessionId?: () => string;
+  /** Mints the session id for an issuance at the given epoch milliseconds (the trigger's clock). */
+  readonly mintSessionId?: (nowMs: number) => string;
 }
 
 export type TokenTrigger = (event: unknown) => Promise<unknown>;
@@ -94,7 +98,9 @@ export function createTokenTrigger(deps: TokenTriggerDeps): TokenTrigger {
         return event;
       }
       const started = now();
-      const sessionId = mint();
+      // The id carries `started`, the same reading as the record's `issuedAt`: a signout that lists the record
+      // knows the watermark revokes its tokens without a per-session entry.
+      const sessionId = mint(started);
       const issuedAt = Math.floor(started / 1000);
       const session: SessionRecord = {
         sub: classified.sub,

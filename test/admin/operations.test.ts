@@ -20,7 +20,9 @@ import type { InspectResult, ListSessionsResult, SignOutResult } from '../../lam
 import type { UserDirectory } from '../../lambdas/core/directory.js';
 import type { PropagationReport, RevocationPropagation } from '../../lambdas/core/ports.js';
 import { lifetimePolicy } from '../../lambdas/core/lifetime.js';
+import { decide } from '../../lambdas/core/revocation.js';
 import type { SessionRecord } from '../../lambdas/core/session.js';
+import { mintSessionId } from '../../lambdas/token-trigger/trigger.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { closedPortEndpoint } from '../support/network.js';
@@ -248,6 +250,62 @@ describe('signOutUser', () => {
     expect(found.filter((e) => e.scope === 'session')).toHaveLength(5);
     expect(found).toHaveLength(6);
     expect((await store.listByUser(carol.sub)).every((s) => s.revokedAt !== undefined)).toBe(true);
+  });
+
+  it('a burst of 200 time-ordered sessions in the minute before the signout: one rev# item, however recent; claimless ids keep their entries', async () => {
+    // Arrange: sessions minted by the token trigger (ids carry their issue time) plus two minted before
+    // time-ordered ids existed, all within the cross-clock window
+    const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
+    const burst = await cognito.createUser('burst', 'Passw0rd!long');
+    const timed = Array.from({ length: 200 }, (_, i) => {
+      const issuedMs = (T0 - 60) * 1000 + i * 300;
+      return session(burst.sub, mintSessionId(issuedMs), Math.floor(issuedMs / 1000));
+    });
+    await Promise.all(timed.map((s) => store.record(s)));
+    await store.record(session(burst.sub, 'd'.repeat(32), T0 - 30));
+    await store.record(session(burst.sub, 'e'.repeat(32), T0 - 10));
+    // Act
+    const result = (await operations().run({
+      operation: 'signOutUser',
+      user: 'burst',
+      actor: 'a',
+      reason: 'r',
+    })) as SignOutResult;
+    // Assert: the watermark plus the two claimless sessions' entries, nothing for the 200
+    expect(result.ok).toBe(true);
+    expect(result.sessions).toEqual({
+      outstanding: 202,
+      revoked: 202,
+      unmarked: [],
+      window: 2,
+      unwritten: [],
+    });
+    const found = await store.readUser(burst.sub);
+    expect(found.map((e) => `${e.scope}:${e.id}`).sort()).toEqual([
+      `session:${'d'.repeat(32)}`,
+      `session:${'e'.repeat(32)}`,
+      `user:${burst.sub}`,
+    ]);
+    // …and the watermark alone revokes every one of the 200 sessions' tokens, even with an iat after it
+    // (Cognito's clock ahead by the whole skew).
+    const watermark = found.find((e) => e.scope === 'user')!;
+    for (const s of timed) {
+      const token = {
+        sub: burst.sub,
+        issuedAt: s.issuedAt + policy.clockSkewSeconds,
+        expiresAt: s.expiresAt,
+        sessionId: s.sessionId,
+      };
+      expect(decide(token, [watermark], T0).revoked, s.sessionId).toBe(true);
+    }
+    // inspect says why: by the session id's time, not by an authentication time the token does not have.
+    const first = timed[0]!;
+    const why = (await operations().run({
+      operation: 'inspect',
+      token: { sub: burst.sub, iat: first.issuedAt + policy.clockSkewSeconds, sessionId: first.sessionId },
+    })) as InspectResult;
+    expect(why).toMatchObject({ ok: true, revoked: true });
+    expect(why.explanation).toContain("this token's session began at");
   });
 
   it('never claims success when the table is unreachable', async () => {

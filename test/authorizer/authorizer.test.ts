@@ -50,7 +50,16 @@ function build(env: Record<string, string> = {}, options: { clockMs?: () => numb
   };
   const blocklist = memoryBlocklist();
   const clock = options.clockMs ?? Date.now;
-  const recorder = createDecisionRecorder({ namespace: 'Test', service: 'authorizer', level: 'info', write });
+  // Every allow logged and a metrics document after every decision, so each test sees its decision's own figures
+  // (the sampling and the aggregation themselves are tested under 'decision recorder' below).
+  const recorder = createDecisionRecorder({
+    namespace: 'Test',
+    service: 'authorizer',
+    level: 'info',
+    write,
+    allowSampleRate: 1,
+    flushEveryDecisions: 1,
+  });
   const hints: RevocationHint[] = [];
   const reader =
     config.stalenessSeconds > 0
@@ -74,7 +83,9 @@ function build(env: Record<string, string> = {}, options: { clockMs?: () => numb
     recorder,
     clock,
   });
-  return { authorize, blocklist, lines, hints };
+  const decisions = () => lines.filter((l) => l.message === 'authorizer decision');
+  const metrics = () => lines.filter((l) => l._aws !== undefined);
+  return { authorize, blocklist, lines, decisions, metrics, hints };
 }
 
 describe('createAuthorizer', () => {
@@ -114,7 +125,7 @@ describe('createAuthorizer', () => {
     expect(blocklist.calls).toHaveLength(0);
   });
 
-  it('writes one line per invocation that is both the decision log and a valid EMF document, without the token', async () => {
+  it('writes a decision line and a valid EMF document, without the token', async () => {
     // Arrange
     const { authorize, blocklist, lines } = build();
     blocklist.put({ sub: TEST_SUB, scope: 'token', id: 'j-rev', revokedAt: 1, expiresAt: nowSeconds() + 60 });
@@ -122,8 +133,8 @@ describe('createAuthorizer', () => {
     // Act
     await authorize(appSyncEvent(token));
     // Assert
-    expect(lines).toHaveLength(1);
-    const line = lines[0]!;
+    expect(lines).toHaveLength(2);
+    const [line, document] = lines as [Record<string, unknown>, Record<string, unknown>];
     expect(line).toMatchObject({
       level: 'info',
       service: 'authorizer',
@@ -136,13 +147,18 @@ describe('createAuthorizer', () => {
       sub: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
       latencyMs: expect.any(Number),
       storeMs: expect.any(Number),
+    });
+    expect(line).not.toHaveProperty('_aws');
+    expect(document).toMatchObject({
+      service: 'authorizer',
       Denied: 1,
       Reason_revoked: 1,
       Revoked_token: 1,
-      StoreLatency: expect.any(Number),
+      StoreLatency: [expect.any(Number)],
     });
-    // EMF: every metric named in the directive is a number at the top level; dimensions are top-level strings.
-    const directive = line._aws as {
+    // EMF: every metric named in the directive is at the top level (a number, or an array of at most 100 numbers);
+    // dimensions are top-level strings.
+    const directive = document._aws as {
       Timestamp: number;
       CloudWatchMetrics: {
         Namespace: string;
@@ -156,40 +172,13 @@ describe('createAuthorizer', () => {
     expect(set?.Dimensions).toEqual([['service']]);
     expect(set?.Metrics).toContainEqual({ Name: 'StoreLatency', Unit: 'Milliseconds' });
     expect(set?.Metrics).toContainEqual({ Name: 'Denied', Unit: 'Count' });
-    for (const metric of set?.Metrics ?? []) expect(typeof line[metric.Name]).toBe('number');
+    for (const metric of set?.Metrics ?? []) {
+      const value = document[metric.Name];
+      const values = Array.isArray(value) ? value : [value];
+      expect(values.length).toBeLessThanOrEqual(100);
+      for (const v of values) expect(typeof v).toBe('number');
+    }
     expect(JSON.stringify(lines)).not.toContain(token.split('.')[2]);
-  });
-
-  it('counters added during an invocation go out with its decision line, then reset', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const recorder = createDecisionRecorder({
-      namespace: 'N',
-      service: 'authorizer',
-      level: 'warn',
-      write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>),
-    });
-    recorder.count('StoreRoundTrips');
-    recorder.count('StoreRoundTrips');
-    recorder.count('not a metric name');
-    recorder.record({
-      decision: 'allow',
-      reason: 'valid',
-      eventKind: 'http_v2',
-      latencyMs: 1,
-      level: 'info',
-    });
-    recorder.record({
-      decision: 'deny',
-      reason: 'store_error',
-      eventKind: 'http_v2',
-      latencyMs: 1,
-      level: 'warn',
-    });
-    expect(lines[0]).toMatchObject({ StoreRoundTrips: 2, Allowed: 1 });
-    // LOG_LEVEL=warn: the allow keeps its metrics but not its log fields; the warning keeps both.
-    expect(lines[0]).not.toHaveProperty('message');
-    expect(lines[1]).not.toHaveProperty('StoreRoundTrips');
-    expect(lines[1]).toMatchObject({ level: 'warn', reason: 'store_error', StoreErrors: 1 });
   });
 
   it('fails closed on a store error, or allows and flags it with FAIL_MODE=open', async () => {
@@ -201,20 +190,20 @@ describe('createAuthorizer', () => {
       new Error('Unauthorized'),
     );
     const allowed = await open.authorize(restTokenEvent(signAccessToken()));
-    expect(closed.lines[0]).toMatchObject({
+    expect(closed.decisions()[0]).toMatchObject({
       level: 'warn',
       reason: 'store_error',
       errorKind: 'throttled',
-      StoreErrors: 1,
     });
+    expect(closed.metrics()[0]).toMatchObject({ StoreErrors: 1 });
     expect(allowed).toHaveProperty('principalId');
-    expect(open.lines[0]).toMatchObject({
+    expect(open.decisions()[0]).toMatchObject({
       level: 'warn',
       decision: 'allow',
       reason: 'fail_open',
       errorKind: 'unavailable',
     });
-    expect(open.lines[0]).toMatchObject({ FailOpen: 1, StoreErrors: 1 });
+    expect(open.metrics()[0]).toMatchObject({ FailOpen: 1, StoreErrors: 1 });
   });
 
   it('an unexpected exception inside the pipeline denies instead of crashing', async () => {
@@ -240,7 +229,7 @@ describe('revoked-verdict memory and fail-open (issue #9 finding 2)', () => {
   it('a flood of a revoked token costs one read, then none until the entry expires', async () => {
     // Arrange
     let now = Date.now();
-    const { authorize, blocklist, lines } = build({}, { clockMs: () => now });
+    const { authorize, blocklist, decisions, metrics } = build({}, { clockMs: () => now });
     blocklist.put(revokedEntry('flood', Math.floor(now / 1000) + 60));
     const token = signAccessToken({ jti: 'flood' });
     // Act
@@ -249,7 +238,12 @@ describe('revoked-verdict memory and fail-open (issue #9 finding 2)', () => {
     // Assert
     expect(answers.every((a) => (a as { isAuthorized: boolean }).isAuthorized === false)).toBe(true);
     expect(blocklist.calls).toHaveLength(1);
-    expect(lines.slice(1).every((l) => l.reason === 'revoked' && l.RevokedFromMemory === 1)).toBe(true);
+    expect(decisions().every((l) => l.reason === 'revoked')).toBe(true);
+    expect(
+      metrics()
+        .slice(1)
+        .every((l) => l.RevokedFromMemory === 1),
+    ).toBe(true);
     // At the entry's own expiry the memory lets go and the store is asked again.
     now += 60_000;
     await authorize(httpApiEvent({ authorization: token }));
@@ -281,11 +275,11 @@ describe('revoked-verdict memory and fail-open (issue #9 finding 2)', () => {
       ['unknown', false],
     ] as const;
     for (const [kind, allowed] of cases) {
-      const { authorize, blocklist, lines } = build({ FAIL_MODE: 'open' });
+      const { authorize, blocklist, decisions } = build({ FAIL_MODE: 'open' });
       blocklist.failWith(new StoreError(kind, 'store failed'));
       const answer = await authorize(httpApiEvent({ authorization: signAccessToken({ jti: `u-${kind}` }) }));
       expect((answer as { isAuthorized: boolean }).isAuthorized, kind).toBe(allowed);
-      expect(lines[0], kind).toMatchObject({
+      expect(decisions()[0], kind).toMatchObject({
         reason: allowed ? 'fail_open' : 'store_error',
         errorKind: kind,
       });
@@ -340,14 +334,14 @@ describe('staleness mode (REVOCATION_STALENESS_SECONDS)', () => {
 
   it('one cached answer per user serves every token of that user', async () => {
     const now = Date.now();
-    const { authorize, blocklist, lines } = build(
+    const { authorize, blocklist, metrics } = build(
       { REVOCATION_STALENESS_SECONDS: '1' },
       { clockMs: () => now },
     );
     await authorize(httpApiEvent({ authorization: signAccessToken({ jti: 'a' }) }));
     await authorize(httpApiEvent({ authorization: signAccessToken({ jti: 'b' }) }));
     expect(blocklist.calls).toEqual([TEST_SUB]);
-    expect(lines[1]).toMatchObject({ CacheHits: 1 });
+    expect(metrics()[1]).toMatchObject({ CacheHits: 1 });
   });
 
   it('the revoked-verdict memory keeps working: a watermark read once revokes every older token with no more reads', async () => {

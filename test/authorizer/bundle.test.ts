@@ -60,6 +60,10 @@ function env(overrides: Record<string, string> = {}): Record<string, string> {
     AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
     AWS_SESSION_TOKEN: 'local-session-token',
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    // Every allow logged and a metrics document after each decision, so a test reads its decision's own line and
+    // figures (the defaults sample allows and aggregate metrics: test/authorizer/decision-record.test.ts).
+    DECISION_LOG_SAMPLE_RATE: '1',
+    METRICS_FLUSH_DECISIONS: '1',
     ...overrides,
   };
 }

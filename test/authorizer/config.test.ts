@@ -30,7 +30,28 @@ describe('authorizer configuration', () => {
       jwksUri: '',
       logLevel: 'info',
       metricsNamespace: 'CognitoRevocation',
+      allowLogSampleRate: 0.01,
+      metricsFlushDecisions: 1000,
     });
+  });
+
+  it('reads the allow-log sample rate as a number from 0 to 1, and rejects anything else', () => {
+    for (const [raw, rate] of [
+      ['0', 0],
+      ['1', 1],
+      ['0.25', 0.25],
+      ['.5', 0.5],
+    ] as const)
+      expect(parseAuthorizerConfig({ ...REQUIRED, DECISION_LOG_SAMPLE_RATE: raw }).allowLogSampleRate).toBe(
+        rate,
+      );
+    for (const raw of ['1.5', '-0.1', 'NaN', '1e-2', 'all', '0x1'])
+      expect(() => parseAuthorizerConfig({ ...REQUIRED, DECISION_LOG_SAMPLE_RATE: raw }), raw).toThrow(
+        /DECISION_LOG_SAMPLE_RATE must be a number from 0 to 1/,
+      );
+    expect(() => parseAuthorizerConfig({ ...REQUIRED, METRICS_FLUSH_DECISIONS: '1001' })).toThrow(
+      /METRICS_FLUSH_DECISIONS must be an integer from 1 to 1000/,
+    );
   });
 
   it('reads every variable of the contract, and no other', () => {

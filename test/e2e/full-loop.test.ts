@@ -7,6 +7,7 @@
  * same origin_jti, and AdminUserGlobalSignOut really revokes the refresh tokens (the result says Cognito's sign-out
  * happened).
  */
+import { SESSION_CLOCK_MARGIN_SECONDS } from '../../lambdas/core/revocation.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import type { SignOutResult } from '../../lambdas/revocation/results.js';
@@ -44,7 +45,9 @@ async function authorize(token: string): Promise<'allow' | 'deny'> {
   return effect === 'Allow' ? 'allow' : 'deny';
 }
 
-const nextSecond = () => new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 50));
+/** Waits until the wall clock is past the whole second `epochSeconds`. */
+const afterSecond = (epochSeconds: number) =>
+  new Promise((r) => setTimeout(r, Math.max(0, (epochSeconds + 1) * 1000 + 50 - Date.now())));
 
 beforeAll(async () => {
   dynamo = await startDynalite();
@@ -107,7 +110,7 @@ describe('full loop: sign in → session recorded → admin signout → denied �
     const sessionId = idClaims.revocation_sid;
 
     // Both tokens carry the session claim (V2 trigger event) and the same origin_jti (patched cognito-local).
-    expect(sessionId).toMatch(/^[0-9a-f]{32}$/);
+    expect(sessionId).toMatch(/^[0-9a-f]{44}$/);
     expect(accessClaims.revocation_sid).toBe(sessionId);
     expect(accessClaims.origin_jti).toBe(idClaims.origin_jti);
     expect(idClaims.sub).toBe(user.sub);
@@ -142,9 +145,10 @@ describe('full loop: sign in → session recorded → admin signout → denied �
       name: 'NotAuthorizedException',
     });
     expect(result.watermark).toMatchObject({ written: true, inForce: true });
-    // The one session was issued seconds ago, inside the cross-clock window: marked and given its explicit entry.
-    expect(result.sessions).toEqual({ outstanding: 1, revoked: 1, unmarked: [], window: 1, unwritten: [] });
-    // The authorizer now denies both tokens, by their session and the watermark.
+    // The one session was issued seconds ago, inside the cross-clock window, but its id carries its issue time: the
+    // watermark alone revokes its tokens, so it is marked and gets no explicit entry.
+    expect(result.sessions).toEqual({ outstanding: 1, revoked: 1, unmarked: [], window: 0, unwritten: [] });
+    // The authorizer now denies both tokens, by the watermark.
     expect(await authorize(first.idToken)).toBe('deny');
     expect(await authorize(first.accessToken)).toBe('deny');
     const why = await lambda.invoke('admin-signout', {
@@ -158,8 +162,8 @@ describe('full loop: sign in → session recorded → admin signout → denied �
     });
     expect(why.payload).toMatchObject({ revoked: true, scope: 'user' });
 
-    // A new sign-in after the watermark's second is allowed, with a fresh session.
-    await nextSecond();
+    // A new sign-in after the watermark's second plus the Lambda clock margin is allowed, with a fresh session.
+    await afterSecond(result.watermark.notBefore + SESSION_CLOCK_MARGIN_SECONDS);
     const second = await cognito.signIn('hana', PASSWORD);
     expect(claims(second.idToken).revocation_sid).not.toBe(sessionId);
     expect(await authorize(second.idToken)).toBe('allow');

@@ -52,9 +52,24 @@ function referenceRevoked(token: TokenFacts, entries: readonly RevocationEntry[]
     if (typeof entry.notBefore !== 'number' || !Number.isFinite(entry.notBefore)) return true;
     const times = token.authTime === undefined ? [token.issuedAt] : [token.issuedAt, token.authTime];
     if (times.some((t) => !Number.isFinite(t))) return true;
-    return Math.min(...times) <= entry.notBefore;
+    if (Math.min(...times) <= entry.notBefore) return true;
+    // A time-ordered session id (exactly 44 lowercase hex: 12 of epoch ms, 32 random) minted by the watermark's
+    // second plus one second of Lambda clock error also revokes; any other session id adds nothing.
+    const sid = token.sessionId;
+    if (typeof sid !== 'string' || !/^[0-9a-f]{44}$/.test(sid)) return false;
+    return Math.floor(Number.parseInt(sid.slice(0, 12), 16) / 1000) <= entry.notBefore + 1;
   });
 }
+
+/** A time-ordered session id minted at `ms`, and look-alikes that must carry no time. */
+const timed = (ms: number) => `${ms.toString(16).padStart(12, '0')}${'5e'.repeat(16)}`;
+const TIMED_IDS = [-3, -1, 0, 1, 2, 3].map((s) => timed((NOW + s) * 1000 + 999));
+const NOT_TIMED_IDS = [
+  timed(NOW * 1000).toUpperCase(),
+  timed(NOW * 1000).slice(1),
+  `${timed(NOW * 1000)}0`,
+  `${timed(NOW * 1000).slice(0, 43)}g`,
+];
 
 // --- generators ---------------------------------------------------------------------------------------------------
 
@@ -70,6 +85,8 @@ const ID_POOL = [
   'é-non-ascii',
   'x'.repeat(256),
   'x'.repeat(257),
+  ...TIMED_IDS,
+  ...NOT_TIMED_IDS,
 ];
 // Entries come from the store, whose codec (`itemToRevocation`) rejects an item whose id is not usable, so entry ids
 // are drawn from the usable part of the pool only; the premise is checked below.
@@ -128,6 +145,41 @@ describe('decide against the reference model', () => {
       }),
       fuzz(4000),
     );
+  });
+
+  it('a watermark revokes by a time-ordered session id too, only ever adding revocations; look-alikes count as no claim', () => {
+    let bySessionTimeOnly = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: NOW - 5, max: NOW + 5 }),
+        fc.integer({ min: NOW - 5, max: NOW + 5 }),
+        fc.option(fc.constantFrom(...TIMED_IDS, ...NOT_TIMED_IDS), { nil: undefined }),
+        (notBefore, issuedAt, sessionId) => {
+          // Arrange
+          const sub = SUBS[0] as string;
+          const token: TokenFacts = { sub, issuedAt, expiresAt: NOW + 3600, sessionId };
+          const claimless: TokenFacts = { sub, issuedAt, expiresAt: NOW + 3600 };
+          const watermark: RevocationEntry = {
+            sub,
+            scope: 'user',
+            id: sub,
+            notBefore,
+            revokedAt: notBefore,
+            expiresAt: NOW + 86_400,
+          };
+          // Act
+          const withId = decide(token, [watermark], NOW).revoked;
+          const without = decide(claimless, [watermark], NOW).revoked;
+          // Assert
+          expect(withId).toBe(referenceRevoked(token, [watermark], NOW));
+          if (without) expect(withId).toBe(true); // never lifts a revocation
+          if (sessionId !== undefined && NOT_TIMED_IDS.includes(sessionId)) expect(withId).toBe(without);
+          if (withId && !without) bySessionTimeOnly++;
+        },
+      ),
+      fuzz(2000),
+    );
+    expect(bySessionTimeOnly).toBeGreaterThan(10); // the session-time rule was exercised, not vacuous
   });
 
   it('names an entry that revokes on its own, with its scope', () => {

@@ -8,6 +8,7 @@
  *   which revocations are missing.
  * Bounded loop counts; a seeded pseudo-random schedule.
  */
+import { SESSION_CLOCK_MARGIN_SECONDS } from '../../lambdas/core/revocation.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import type { RevocationKey } from '../../lambdas/core/revocation.js';
@@ -299,8 +300,8 @@ describe('decisions racing with revocations', () => {
       () => returned,
     );
     expect(gap.signOuts).toContain('race-user');
-    // A fresh sign-in in a later second than the watermark is allowed again.
-    while (nowSeconds() <= result.watermark.notBefore) await sleep(50);
+    // A fresh sign-in past the watermark's second and the Lambda clock margin is allowed again.
+    while (nowSeconds() <= result.watermark.notBefore + SESSION_CLOCK_MARGIN_SECONDS) await sleep(50);
     const fresh = await cognito.signIn('race-user', PASSWORD);
     secrets.add('cognito-fresh-refresh', fresh.refreshToken);
     const answer = await invoke(cognitoAuthorizer, eventFor('http_v2', `Bearer ${fresh.idToken}`), false);

@@ -74,6 +74,9 @@ function authorizerEnv(endpoint: string, failMode: 'closed' | 'open') {
     STORE_TIMEOUT_MS: String(DEADLINE_MS),
     STORE_MAX_ATTEMPTS: '2',
     LOG_LEVEL: 'info',
+    // Each decision's own line and metrics (the defaults sample allows and aggregate metrics).
+    DECISION_LOG_SAMPLE_RATE: '1',
+    METRICS_FLUSH_DECISIONS: '1',
   };
 }
 

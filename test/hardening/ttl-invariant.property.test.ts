@@ -28,7 +28,8 @@ import {
   userWatermarkExpiry,
 } from '../../lambdas/core/lifetime.js';
 import { crossClockWindowSeconds } from '../../lambdas/revocation/everywhere.js';
-import { decide, type RevocationEntry } from '../../lambdas/core/revocation.js';
+import { decide, type RevocationEntry, SESSION_CLOCK_MARGIN_SECONDS } from '../../lambdas/core/revocation.js';
+import { mintTimedSessionId } from '../../lambdas/core/session-id.js';
 import type { TokenFacts } from '../../lambdas/core/token.js';
 import { fuzz } from './support/fuzz.js';
 
@@ -363,6 +364,72 @@ describe('TTL invariant: no entry expires while a token it covers could still be
     // The case is real: Cognito's clock ahead of the writer's makes the watermark miss fresh tokens.
     expect(missed).toBeGreaterThan(20);
     expect(checked).toBeGreaterThan(20);
+  });
+
+  it('signout with time-ordered session ids: no token issued before the signout is accepted after it, with no per-session entry', () => {
+    let checked = 0;
+    let savedByTime = 0;
+    fc.assert(
+      fc.property(
+        worldArb.chain((w) =>
+          fc.tuple(
+            fc.constant(w),
+            lifetimeFor(w.policy),
+            unit,
+            fc.integer({ min: 0, max: 2 * (w.policy.clockSkewSeconds + 10) * 1000 }),
+            // The admin function's clock against the trigger's: both Lambda clocks, apart by at most the margin.
+            fc.oneof(
+              fc.integer({
+                min: -SESSION_CLOCK_MARGIN_SECONDS * 1000,
+                max: SESSION_CLOCK_MARGIN_SECONDS * 1000,
+              }),
+              fc.constantFrom(-SESSION_CLOCK_MARGIN_SECONDS * 1000, SESSION_CLOCK_MARGIN_SECONDS * 1000),
+            ),
+            fc.boolean(),
+            unit,
+          ),
+        ),
+        ([world, lifetime, latencyShare, signoutAfterMs, lambdaSync, refreshed, u]) => {
+          // Arrange: the trigger runs at T0 by its clock and puts that reading in the session id; Cognito mints up
+          // to `latency` later by its own clock (possibly after the signout began); the signout writes its
+          // watermark at or after T0 by the admin function's clock, and writes NO per-session entry.
+          const triggerMs = T0 + world.trigger;
+          const token: TokenFacts = {
+            ...mint(world, T0 + Math.floor(latencyShare * world.latency), lifetime),
+            // A refresh keeps the first sign-in's auth_time; a fresh sign-in has auth_time = iat.
+            ...(refreshed ? { authTime: seconds(T0 + world.cognito) - lifetime } : {}),
+            sessionId: mintTimedSessionId(triggerMs),
+          };
+          const signOutAt = T0 + signoutAfterMs;
+          const notBefore = seconds(signOutAt + world.trigger + lambdaSync);
+          const watermark: RevocationEntry = {
+            sub: SUB,
+            scope: 'user',
+            id: SUB,
+            notBefore,
+            revokedAt: notBefore,
+            expiresAt: userWatermarkExpiry(notBefore, world.policy, { refreshTokensRevoked: true }),
+          };
+          // Assert: the watermark alone revokes the token for as long as it is accepted
+          if (Math.min(token.authTime ?? token.issuedAt, token.issuedAt) > notBefore) savedByTime++;
+          const last = token.expiresAt * 1000;
+          const from = Math.max(signOutAt, T0 + Math.floor(latencyShare * world.latency));
+          if (last < from) return;
+          for (const a of [last, from + Math.floor(u * (last - from))]) {
+            expect(decide(token, [watermark], seconds(a)).revoked, `at ${a}`).toBe(true);
+            expect(
+              seconds(a + world.sweeper) < watermark.expiresAt,
+              'TTL sweeper deleted the watermark',
+            ).toBe(true);
+            checked++;
+          }
+        },
+      ),
+      fuzz(4000),
+    );
+    expect(checked).toBeGreaterThan(1000);
+    // The case the per-session entries used to cover: Cognito's clock ahead, the watermark misses by `iat`.
+    expect(savedByTime).toBeGreaterThan(20);
   });
 
   it('a skew of 0 s cannot keep the invariant (a token is accepted at the instant a = exp), so the policy refuses it', () => {

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyEvent, injectSessionClaim, isValidClaimName } from '../../lambdas/token-trigger/events.js';
+import { sessionIssuedAtMs, sessionIssuedAtSeconds } from '../../lambdas/core/session-id.js';
 import { mintSessionId } from '../../lambdas/token-trigger/trigger.js';
 import { isValidId } from '../../lambdas/core/token.js';
 import { preTokenV1, preTokenV2, SUB, type TriggerOutput } from './fixtures.js';
@@ -116,14 +117,39 @@ describe('injectSessionClaim', () => {
 });
 
 describe('session ids and claim names', () => {
-  it('mints 128-bit hex ids that are valid blocklist ids, never look like a CLI option, and do not repeat', () => {
-    const ids = new Set(Array.from({ length: 10_000 }, () => mintSessionId()));
+  it('mints time-ordered ids (issue time + 128 random bits) that are valid blocklist ids, never look like a CLI option, and do not repeat', () => {
+    // Arrange: all minted in the same millisecond, so only the random part tells them apart
+    const at = 1_800_000_000_123;
+    // Act
+    const ids = new Set(Array.from({ length: 10_000 }, () => mintSessionId(at)));
+    // Assert
     expect(ids.size).toBe(10_000);
     for (const id of [...ids].slice(0, 100)) {
-      expect(id).toMatch(/^[0-9a-f]{32}$/);
-      expect(Buffer.from(id, 'hex')).toHaveLength(16);
+      expect(id).toMatch(/^[0-9a-f]{44}$/);
+      expect(Buffer.from(id.slice(12), 'hex')).toHaveLength(16);
       expect(isValidId(id)).toBe(true);
+      expect(sessionIssuedAtMs(id)).toBe(at);
     }
+    // Time-ordered: a later issuance sorts after an earlier one.
+    expect(mintSessionId(at + 1) > mintSessionId(at)).toBe(true);
+  });
+
+  it('parses the issue time strictly: anything but 44 lowercase hex characters carries no time', () => {
+    const good = mintSessionId(1_800_000_000_123);
+    expect(sessionIssuedAtSeconds(good)).toBe(1_800_000_000);
+    for (const bad of [
+      good.toUpperCase(),
+      `${good}0`,
+      good.slice(1),
+      `-${good.slice(1)}`,
+      `${good.slice(0, 43)}g`,
+      'a'.repeat(32), // an id minted before time-ordered ids
+      ` ${good.slice(1)}`,
+      undefined,
+      1_800_000_000,
+      null,
+    ])
+      expect(sessionIssuedAtMs(bad), String(bad)).toBeUndefined();
   });
 
   it.each([

@@ -3,6 +3,7 @@
  * and 3 with existing overrides kept, sessions recorded with the configured TTL, PostAuthentication and unknown or
  * malformed events passed through, and sign-in surviving a table that refuses or never answers.
  */
+import { sessionIssuedAtSeconds } from '../../lambdas/core/session-id.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import { DEFAULT_CLOCK_SKEW_SECONDS } from '../../lambdas/core/lifetime.js';
@@ -68,7 +69,7 @@ describe('PreTokenGeneration', () => {
     // Assert
     const details = result.response.claimsOverrideDetails;
     const sid = details?.claimsToAddOrOverride.revocation_sid;
-    expect(sid).toMatch(/^[0-9a-f]{32}$/);
+    expect(sid).toMatch(/^[0-9a-f]{44}$/);
     expect(details?.claimsToAddOrOverride.tenant).toBe('acme');
     expect(details?.claimsToSuppress).toEqual(['email']);
     expect(details?.groupOverrideDetails).toEqual({ groupsToOverride: ['readers'] });
@@ -82,6 +83,8 @@ describe('PreTokenGeneration', () => {
       triggerSource: 'TokenGeneration_Authentication',
     });
     expect(recorded?.issuedAt).toBeGreaterThanOrEqual(before);
+    // The id carries the same clock reading as the record: a signout that lists the record can rely on it.
+    expect(sessionIssuedAtSeconds(sid)).toBe(recorded?.issuedAt);
     // Default TTL: Cognito's longest token lifetime (1 day) plus the clock skew.
     expect(recorded?.expiresAt).toBe((recorded?.issuedAt ?? 0) + 86_400 + DEFAULT_CLOCK_SKEW_SECONDS);
   });
@@ -117,7 +120,7 @@ describe('PreTokenGeneration', () => {
       // Assert
       const details = result.response.claimsAndScopeOverrideDetails;
       const idSid = details?.idTokenGeneration.claimsToAddOrOverride.sid_custom;
-      expect(idSid).toMatch(/^[0-9a-f]{32}$/);
+      expect(idSid).toMatch(/^[0-9a-f]{44}$/);
       expect(details?.accessTokenGeneration.claimsToAddOrOverride.sid_custom).toBe(idSid);
       expect(details?.idTokenGeneration).toMatchObject({
         claimsToAddOrOverride: { tenant: 'acme' },
@@ -231,7 +234,7 @@ describe('the table being down never breaks sign-in', () => {
     const elapsed = Date.now() - started;
     // Assert
     expect(result.response.claimsOverrideDetails?.claimsToAddOrOverride.revocation_sid).toMatch(
-      /^[0-9a-f]{32}$/,
+      /^[0-9a-f]{44}$/,
     );
     expect(elapsed).toBeLessThan(1500);
     const lines = output.json();

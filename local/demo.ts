@@ -458,9 +458,13 @@ export async function cacheBound(
     const flushes =
       (cli.json as { propagation?: { flushes?: { target: string; ok: boolean }[] } } | undefined)?.propagation
         ?.flushes ?? [];
+    // How many flush calls that takes varies (flushes are shared and a second one follows the settle time): the
+    // transcript shows what each stage's result says, and the stand-in must have received one per stage at least.
     t.check(
-      flushes.length > 0 && flushes.every((f) => f.ok),
-      `the revocation flushed every stage's authorizer cache: ${flushes.map((f) => `${f.target} ok`).join(', ')} (${stack.api.flushes().length - flushesBefore} flush calls received)`,
+      flushes.length > 0 &&
+        flushes.every((f) => f.ok) &&
+        stack.api.flushes().length - flushesBefore >= flushes.length,
+      `the revocation flushed every stage's authorizer cache: ${flushes.map((f) => `${f.target} ok`).join(', ')} (each by a flush that started after the revocation)`,
     );
     const after = await callApi(stack, tokens.idToken);
     t.check(

@@ -62,6 +62,15 @@ export interface StackOptions {
   readonly onProgress?: (step: string) => void;
   /** Where the bundles are; default `<repo>/dist` (tests point it elsewhere). */
   readonly distDir?: string;
+  /**
+   * A pool's existing pre-token-generation function for the token trigger to chain (CHAINED_TRIGGER_FUNCTION):
+   * deployed on the Lambda endpoint as `name` (default `existing-pre-token-generation`) from `bundle`.
+   */
+  readonly chainedTrigger?: {
+    readonly name?: string;
+    readonly bundle: string;
+    readonly env?: Readonly<Record<string, string>>;
+  };
 }
 
 export interface LocalStack {
@@ -110,10 +119,15 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
       TOKEN_LIFETIME_SECONDS: String(TOKEN_MINUTES * 60),
       LOG_LEVEL: 'info',
     };
+    const chained = options.chainedTrigger;
+    const chainedName = chained?.name ?? 'existing-pre-token-generation';
+    if (chained) lambda.deploy({ name: chainedName, bundle: chained.bundle, env: chained.env ?? {}, timeoutMs: 5000 });
     lambda.deploy({
       name: FUNCTION_NAMES.tokenTrigger,
       bundle: bundlePath('token-trigger', options.distDir),
-      env: common,
+      env: chained
+        ? { ...common, CHAINED_TRIGGER_FUNCTION: chainedName, AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint }
+        : common,
       // Cognito allows a trigger 5 s in total.
       timeoutMs: 5000,
     });

@@ -30,11 +30,8 @@ variable "chained_trigger_timeout_ms" {
 locals {
   trigger_chained = var.chained_pre_token_generation_function_arn != null
 
-  # Merged into the token trigger's environment (locals.tf): the contract of lambdas/config/contract.ts.
-  trigger_chain_environment = {
-    CHAINED_TRIGGER_FUNCTION   = local.trigger_chained ? var.chained_pre_token_generation_function_arn : ""
-    CHAINED_TRIGGER_TIMEOUT_MS = tostring(var.chained_trigger_timeout_ms)
-  }
+  # The token trigger's CHAINED_TRIGGER_FUNCTION (locals.tf, the contract of lambdas/config/contract.ts).
+  chained_trigger_function = local.trigger_chained ? var.chained_pre_token_generation_function_arn : ""
 
   # Exactly the named ARN: no wildcard, no other function.
   trigger_chain_policy_json = local.trigger_chained ? jsonencode({

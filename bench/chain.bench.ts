@@ -85,7 +85,7 @@ async function main() {
       CHAINED_TRIGGER_FUNCTION: 'existing',
     }).handler;
     // Interleaved, so that load from other processes on the machine hits all three alike.
-    const [a, b, c] = await measureInterleaved([plain, direct, chained], 400);
+    const [a = [], b = [], c = []] = await measureInterleaved([plain, direct, chained], 400);
     rows.push(['baseline: no chained function (table healthy)', a]);
     rows.push(['reference: the stand-in invoked directly (endpoint, no HTTP)', b]);
     rows.push(['chained stand-in (Invoke over loopback HTTP) + session record', c]);

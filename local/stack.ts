@@ -121,7 +121,8 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
     };
     const chained = options.chainedTrigger;
     const chainedName = chained?.name ?? 'existing-pre-token-generation';
-    if (chained) lambda.deploy({ name: chainedName, bundle: chained.bundle, env: chained.env ?? {}, timeoutMs: 5000 });
+    if (chained)
+      lambda.deploy({ name: chainedName, bundle: chained.bundle, env: chained.env ?? {}, timeoutMs: 5000 });
     lambda.deploy({
       name: FUNCTION_NAMES.tokenTrigger,
       bundle: bundlePath('token-trigger', options.distDir),

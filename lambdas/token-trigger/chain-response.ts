@@ -32,7 +32,8 @@ export class ChainedAnswerError extends Error {
 export function chainedResponse(answer: unknown): Overrides {
   if (!isObject(answer)) throw new ChainedAnswerError('the chained function did not return an event object');
   if (answer.response === undefined || answer.response === null) return {};
-  if (!isObject(answer.response)) throw new ChainedAnswerError('the chained function returned a non-object response');
+  if (!isObject(answer.response))
+    throw new ChainedAnswerError('the chained function returned a non-object response');
   return answer.response;
 }
 
@@ -93,7 +94,12 @@ export function touchesSessionClaim(theirs: Overrides, claim: string): boolean {
 }
 
 /** Clones the blocks (so neither answer is modified) and puts the session claim back where this module set it. */
-function enforceSessionClaim(response: Overrides, claim: string, injected: ReadonlySet<string>, sid?: string): Overrides {
+function enforceSessionClaim(
+  response: Overrides,
+  claim: string,
+  injected: ReadonlySet<string>,
+  sid?: string,
+): Overrides {
   const out: Overrides = { ...response };
   const fix = (block: unknown, where: string): unknown => {
     if (!isObject(block)) return block;
@@ -142,7 +148,12 @@ function injectedBlocks(ours: Overrides, claim: string): Set<string> {
  * response may carry the session claim) and the chained function's response (`theirs`) merged as described above.
  * Neither input is modified.
  */
-export function mergeChainedAnswer(event: TriggerEvent, ours: unknown, theirs: Overrides, claim: string): TriggerEvent {
+export function mergeChainedAnswer(
+  event: TriggerEvent,
+  ours: unknown,
+  theirs: Overrides,
+  claim: string,
+): TriggerEvent {
   const ourResponse: Overrides = isObject(ours) && isObject(ours.response) ? ours.response : {};
   const merged: Overrides = { ...ourResponse, ...theirs };
   if ('claimsOverrideDetails' in ourResponse || 'claimsOverrideDetails' in theirs) {

@@ -17,7 +17,12 @@
  * passes through, such as client credentials); a PostAuthentication event wired to this function is not.
  */
 import type { Logger, Metrics } from '../adapters/observability.js';
-import { ChainedAnswerError, chainedResponse, mergeChainedAnswer, touchesSessionClaim } from './chain-response.js';
+import {
+  ChainedAnswerError,
+  chainedResponse,
+  mergeChainedAnswer,
+  touchesSessionClaim,
+} from './chain-response.js';
 import type { TriggerEvent } from './events.js';
 
 export type TokenTriggerFn = (event: unknown) => Promise<unknown>;
@@ -60,7 +65,9 @@ export function readChainConfig(env: NodeJS.ProcessEnv): ChainConfig | undefined
   }
   const self = env.AWS_LAMBDA_FUNCTION_NAME?.trim();
   if (self && baseName(functionName) === self) {
-    throw new ChainConfigError('CHAINED_TRIGGER_FUNCTION names this function itself: it would invoke itself forever');
+    throw new ChainConfigError(
+      'CHAINED_TRIGGER_FUNCTION names this function itself: it would invoke itself forever',
+    );
   }
   const raw = env.CHAINED_TRIGGER_TIMEOUT_MS?.trim();
   const timeoutMs = raw ? Number(raw) : DEFAULT_CHAIN_TIMEOUT_MS;
@@ -136,7 +143,11 @@ async function invokeWithin(ms: number, invoke: ChainedInvoke, event: unknown): 
   });
   const attempt = invoke(event, controller.signal).then(
     (answer): Attempt => ({ ok: true, answer }),
-    (error: unknown): Attempt => ({ ok: false, kind: controller.signal.aborted ? 'timeout' : 'failed', error }),
+    (error: unknown): Attempt => ({
+      ok: false,
+      kind: controller.signal.aborted ? 'timeout' : 'failed',
+      error,
+    }),
   );
   try {
     return await Promise.race([attempt, deadline]);

@@ -40,7 +40,11 @@ beforeAll(async () => {
   dynamo = await startDynalite();
   await dynamo.createTable(TABLE);
   lambda = await startLambdaEndpoint({
-    functions: MODES.map((mode) => ({ name: `existing-${mode}`, bundle: STAND_IN, env: { STAND_IN_MODE: mode } })),
+    functions: MODES.map((mode) => ({
+      name: `existing-${mode}`,
+      bundle: STAND_IN,
+      env: { STAND_IN_MODE: mode },
+    })),
   });
 });
 afterAll(async () => {
@@ -101,7 +105,9 @@ describe('a chained function that adds claims', () => {
     await handler(preTokenV1('TokenGeneration_RefreshTokens'));
     // Assert
     const lines = output.json();
-    expect(lines.some((l) => l.message === 'chained trigger set or suppressed the session claim; ignored')).toBe(true);
+    expect(
+      lines.some((l) => l.message === 'chained trigger set or suppressed the session claim; ignored'),
+    ).toBe(true);
     const emf = lines.find((l) => '_aws' in l);
     expect(emf?.chain_session_claim_ignored).toBe(1);
     expect(emf?.chain_ms).toBeTypeOf('number');
@@ -126,22 +132,25 @@ describe('the sign-in fails when the chained function does', () => {
     ['throw', 'failed'],
     ['garbage', 'malformed'],
     ['hang', 'timeout'],
-  ] as const)('%s: the trigger throws a detail-free error; the log names the failure (%s)', async (mode, failure) => {
-    // Arrange
-    const handler = trigger(mode);
-    const before = (await sessions()).length;
-    output = captureOutput();
-    // Act
-    const outcome = handler(preTokenV2('2'));
-    // Assert
-    await expect(outcome).rejects.toThrow(/^pre-token-generation trigger failed$/);
-    const lines = output.json();
-    const line = lines.find((l) => l.message === 'chained trigger failed; sign-in refused');
-    expect(line).toMatchObject({ level: 'error', failure, chainedFunction: `existing-${mode}` });
-    expect(lines.find((l) => '_aws' in l)?.chain_failed).toBe(1);
-    // No session is recorded for tokens that are never issued.
-    expect((await sessions()).length).toBe(before);
-  });
+  ] as const)(
+    '%s: the trigger throws a detail-free error; the log names the failure (%s)',
+    async (mode, failure) => {
+      // Arrange
+      const handler = trigger(mode);
+      const before = (await sessions()).length;
+      output = captureOutput();
+      // Act
+      const outcome = handler(preTokenV2('2'));
+      // Assert
+      await expect(outcome).rejects.toThrow(/^pre-token-generation trigger failed$/);
+      const lines = output.json();
+      const line = lines.find((l) => l.message === 'chained trigger failed; sign-in refused');
+      expect(line).toMatchObject({ level: 'error', failure, chainedFunction: `existing-${mode}` });
+      expect(lines.find((l) => '_aws' in l)?.chain_failed).toBe(1);
+      // No session is recorded for tokens that are never issued.
+      expect((await sessions()).length).toBe(before);
+    },
+  );
 
   it('a misconfigured chain refuses pre-token events but lets PostAuthentication through', async () => {
     // Arrange
@@ -153,7 +162,9 @@ describe('the sign-in fails when the chained function does', () => {
     // Assert
     await expect(preToken).rejects.toThrow('pre-token-generation trigger failed');
     expect(postAuth).toEqual(postAuthentication());
-    expect(output.json().some((l) => l.message === 'misconfigured chained trigger: sign-in refused')).toBe(true);
+    expect(output.json().some((l) => l.message === 'misconfigured chained trigger: sign-in refused')).toBe(
+      true,
+    );
   });
 
   it('PostAuthentication is not chained: a failing chained function does not affect it', async () => {

@@ -399,9 +399,11 @@ export function createAdminOperations(deps: AdminDeps) {
     try {
       const report = await propagation.announce(sub, { signal });
       if (!report.ok) metrics.add('propagation_failed', 1);
+      countPropagationFailures(metrics, report);
       return report;
     } catch (error) {
       metrics.add('propagation_failed', 1);
+      metrics.add('hint_unwritten', 1);
       return { ok: false, hint: { written: false, error: describe(error) }, flushes: [] };
     }
   }
@@ -1419,3 +1421,14 @@ export function createAdminOperations(deps: AdminDeps) {
 }
 
 export type AdminOperations = ReturnType<typeof createAdminOperations>;
+
+/**
+ * Separate counts for the two halves of a propagation, so an alarm can tell an unwritten revocation hint (staleness
+ * mode keeps a verdict up to its maximum age) from a refused or failed authorizer cache flush (a cached allow lives
+ * until its TTL): `hint_unwritten` and `cache_flush_failed` (one per stage whose flush failed).
+ */
+function countPropagationFailures(metrics: Metrics, report: PropagationReport): void {
+  if (report.hint && !report.hint.written) metrics.add('hint_unwritten', 1);
+  const failedFlushes = report.flushes.filter((f) => !f.ok).length;
+  if (failedFlushes > 0) metrics.add('cache_flush_failed', failedFlushes);
+}

@@ -14,7 +14,6 @@ import {
   DECISION_REASONS,
   METRIC_NAMES,
   METRICS,
-  OPERATIONS,
   REVOCATION_SCOPES,
   TRIGGER_SOURCES,
 } from '../../lambdas/config/metrics.js';
@@ -47,7 +46,7 @@ function emittedLiterals(): Set<string> {
 }
 
 /** Names monitoring.tf reads, with its templated families expanded by its own lists. */
-export function monitoringNames(tf: string): { names: Set<string>; lists: Record<string, string[]> } {
+function monitoringNames(tf: string): { names: Set<string>; lists: Record<string, string[]> } {
   const list = (local: string): string[] => {
     const block = new RegExp(`${local}\\s*=\\s*\\[([^\\]]*)\\]`).exec(tf)?.[1] ?? '';
     return [...block.matchAll(/"([^"]+)"/g)].map((m) => m[1] ?? '');
@@ -70,8 +69,10 @@ export function monitoringNames(tf: string): { names: Set<string>; lists: Record
   const monitored = /monitoring_metric_names\s*=\s*\{([\s\S]*?)\n {2}\}/.exec(tf)?.[1] ?? '';
   const literal = monitored.replace(/for \w+ in \[[^\]]*\]/g, '');
   for (const m of literal.matchAll(/"([A-Za-z_]+)"/g)) if (m[1]) names.add(m[1]);
-  if (tf.includes('"Reason_${r}"')) for (const r of lists.decision_reasons) names.add(`Reason_${r}`);
-  if (tf.includes('"Revoked_${s}"')) for (const s of lists.scopes) names.add(`Revoked_${s}`);
+  // Terraform's own template syntax, matched as text.
+  const template = (prefix: string, v: string) => `"${prefix}_$\{${v}}"`;
+  if (tf.includes(template('Reason', 'r'))) for (const r of lists.decision_reasons) names.add(`Reason_${r}`);
+  if (tf.includes(template('Revoked', 's'))) for (const s of lists.scopes) names.add(`Revoked_${s}`);
   return { names, lists };
 }
 

@@ -52,12 +52,14 @@ locals {
     METRICS_NAMESPACE            = var.metrics_namespace
   }
   token_trigger_environment = {
-    TABLE_NAME             = local.table_name
-    SESSION_CLAIM          = var.session_claim
-    TOKEN_LIFETIME_SECONDS = tostring(var.token_lifetime_seconds)
-    STORE_TIMEOUT_MS       = tostring(var.trigger_store_timeout_ms)
-    LOG_LEVEL              = var.log_level
-    METRICS_NAMESPACE      = var.metrics_namespace
+    TABLE_NAME                 = local.table_name
+    SESSION_CLAIM              = var.session_claim
+    TOKEN_LIFETIME_SECONDS     = tostring(var.token_lifetime_seconds)
+    STORE_TIMEOUT_MS           = tostring(var.trigger_store_timeout_ms)
+    CHAINED_TRIGGER_FUNCTION   = local.chained_trigger_function # trigger_chain.tf
+    CHAINED_TRIGGER_TIMEOUT_MS = tostring(var.chained_trigger_timeout_ms)
+    LOG_LEVEL                  = var.log_level
+    METRICS_NAMESPACE          = var.metrics_namespace
   }
   admin_signout_environment = {
     TABLE_NAME                     = local.table_name

@@ -68,6 +68,15 @@ export interface StackOptions {
    * emulator through a recording pass-through (`aws-call-recorder.ts`). For the IAM proof; off by default.
    */
   readonly recordAwsCalls?: (call: RecordedAwsCall) => void;
+  /**
+   * A pool's existing pre-token-generation function for the token trigger to chain (CHAINED_TRIGGER_FUNCTION):
+   * deployed on the Lambda endpoint as `name` (default `existing-pre-token-generation`) from `bundle`.
+   */
+  readonly chainedTrigger?: {
+    readonly name?: string;
+    readonly bundle: string;
+    readonly env?: Readonly<Record<string, string>>;
+  };
 }
 
 export interface LocalStack {
@@ -130,10 +139,16 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
       TOKEN_LIFETIME_SECONDS: String(TOKEN_MINUTES * 60),
       LOG_LEVEL: 'info',
     };
+    const chained = options.chainedTrigger;
+    const chainedName = chained?.name ?? 'existing-pre-token-generation';
+    if (chained)
+      lambda.deploy({ name: chainedName, bundle: chained.bundle, env: chained.env ?? {}, timeoutMs: 5000 });
     lambda.deploy({
       name: FUNCTION_NAMES.tokenTrigger,
       bundle: bundlePath('token-trigger', options.distDir),
-      env: common,
+      env: chained
+        ? { ...common, CHAINED_TRIGGER_FUNCTION: chainedName, AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint }
+        : common,
       // Cognito allows a trigger 5 s in total.
       timeoutMs: 5000,
     });

@@ -42,12 +42,14 @@ run "environment_of_each_function_is_the_contract" {
 
   assert {
     condition = module.token_trigger.environment == tomap({
-      TABLE_NAME             = "cognito-revocation-blocklist"
-      SESSION_CLAIM          = "revocation_sid"
-      TOKEN_LIFETIME_SECONDS = "86400"
-      STORE_TIMEOUT_MS       = "300"
-      LOG_LEVEL              = "info"
-      METRICS_NAMESPACE      = "CognitoRevocation"
+      TABLE_NAME                 = "cognito-revocation-blocklist"
+      SESSION_CLAIM              = "revocation_sid"
+      TOKEN_LIFETIME_SECONDS     = "86400"
+      STORE_TIMEOUT_MS           = "300"
+      CHAINED_TRIGGER_FUNCTION   = ""
+      CHAINED_TRIGGER_TIMEOUT_MS = "3000"
+      LOG_LEVEL                  = "info"
+      METRICS_NAMESPACE          = "CognitoRevocation"
     })
     error_message = "Token trigger environment: ${jsonencode(module.token_trigger.environment)}"
   }

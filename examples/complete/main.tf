@@ -24,6 +24,10 @@ module "cognito_revocation" {
   # An example is meant to be destroyed; keep deletion protection on in real deployments.
   deletion_protection_enabled = false
 
+  # Operations (docs/operations.md): the dashboard, and alarms when a topic is given.
+  create_dashboard    = true
+  alarm_sns_topic_arn = var.alarm_sns_topic_arn
+
   tags = { Example = var.name }
 }
 

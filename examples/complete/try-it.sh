@@ -7,6 +7,28 @@
 # Needs: terraform, aws (v2), curl, node >= 20 with `npm ci && npm run build` done at the repository root.
 # Tokens and the password go through files readable only by you, never through command lines or output.
 set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: ./try-it.sh [--help]
+
+Revocation end to end against the deployed example, in a real AWS account (run after `terraform apply` here):
+creates or resets the test user $TEST_USER_EMAIL (default revocation-test@example.com) with a random password,
+signs it in, calls the REST and the HTTP API (expect 200 200), signs the user out everywhere with the CLI,
+and calls both again with the same token (expect 401 403).
+
+Needs: terraform, aws (v2), curl, node >= 20, `npm ci && npm run build` at the repository root, AWS credentials
+for the account and region of the example. Creates a Cognito user; nothing else is created or changed.
+  --help, -h   print this and exit without doing anything
+USAGE
+}
+
+case "${1:-}" in
+  -h | --help) usage; exit 0 ;;
+  "") ;;
+  *) echo "try-it: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+esac
+
 cd "$(dirname "$0")"
 repo=$(cd ../.. && pwd)
 
@@ -15,7 +37,21 @@ for tool in terraform aws curl node; do
 done
 [ -f "$repo/dist/cli/index.js" ] || { echo "try-it: run 'npm ci && npm run build' at $repo first (the CLI)" >&2; exit 1; }
 
-out() { terraform output -raw "$1"; }
+# Before `terraform apply` there are no outputs: Terraform prints a "No outputs found" warning (on stdout or stderr,
+# depending on the version) and `-raw` would hand that text on as a value. Refuse instead.
+outputs=$(terraform output -json 2>/dev/null || true)
+if [ -z "$outputs" ] || [ "$outputs" = "{}" ] || ! printf '%s' "$outputs" | grep -q '"user_pool_id"'; then
+  echo "try-it: no Terraform outputs here yet: run 'terraform init && terraform apply' in $(pwd) first" >&2
+  exit 1
+fi
+out() {
+  local value
+  value=$(terraform output -raw "$1" 2>/dev/null) || { echo "try-it: terraform output $1 failed: run 'terraform apply' first" >&2; exit 1; }
+  case "$value" in
+    "" | *"No outputs found"* | *Warning* | *$'\n'*) echo "try-it: output $1 is missing or not a value: run 'terraform apply' first" >&2; exit 1 ;;
+  esac
+  printf '%s' "$value"
+}
 export AWS_REGION; AWS_REGION=$(out region)
 pool=$(out user_pool_id)
 client=$(out client_id)

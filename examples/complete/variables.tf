@@ -9,3 +9,9 @@ variable "name" {
   type        = string
   default     = "revocation-example"
 }
+
+variable "alarm_sns_topic_arn" {
+  description = "SNS topic for the module's alarms (docs/operations.md); null (default) creates none."
+  type        = string
+  default     = null
+}

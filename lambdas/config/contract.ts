@@ -141,6 +141,18 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
       default: '300',
       description: 'Deadline for recording a session (50–3000 ms). Sign-in proceeds when it passes.',
     },
+    {
+      name: 'CHAINED_TRIGGER_FUNCTION',
+      default: '',
+      description:
+        'Name or ARN of the pool’s existing pre-token-generation function, invoked first with the same event; its overrides win except on the session claim, and its failure fails the sign-in. Empty: none. See docs/token-trigger.md.',
+    },
+    {
+      name: 'CHAINED_TRIGGER_TIMEOUT_MS',
+      default: '3000',
+      description:
+        'Deadline for the chained function’s answer (100–4500 ms; Cognito waits 5 s for the whole trigger). Past it the sign-in fails.',
+    },
     LOG_LEVEL,
     METRICS_NAMESPACE,
   ],

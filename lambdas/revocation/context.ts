@@ -95,9 +95,11 @@ export async function announce(
   try {
     const report = await propagation.announce(sub, { signal, ...(changed ? { changed } : {}) });
     if (!report.ok) ctx.metrics.add('propagation_failed', 1);
+    countPropagationFailures(ctx.metrics, report);
     return report;
   } catch (error) {
     ctx.metrics.add('propagation_failed', 1);
+    ctx.metrics.add('hint_unwritten', 1);
     return { ok: false, hint: { written: false, error: describe(error) }, flushes: [] };
   }
 }
@@ -118,4 +120,15 @@ export async function wrapStore<T>(run: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw new OperationError('store_error', describe(error));
   }
+}
+
+/**
+ * Separate counts for the two halves of a propagation, so an alarm can tell an unwritten revocation hint (staleness
+ * mode keeps a verdict up to its maximum age) from a refused or failed authorizer cache flush (a cached allow lives
+ * until its TTL): `hint_unwritten` and `cache_flush_failed` (one per stage whose flush failed).
+ */
+function countPropagationFailures(metrics: Metrics, report: PropagationReport): void {
+  if (report.hint && !report.hint.written) metrics.add('hint_unwritten', 1);
+  const failedFlushes = report.flushes.filter((f) => !f.ok).length;
+  if (failedFlushes > 0) metrics.add('cache_flush_failed', failedFlushes);
 }

@@ -6,6 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
 import { createLogger, createMetrics } from '../adapters/observability.js';
+import { withChainedTrigger } from './chain.js';
 import { readTokenTriggerConfig } from './config.js';
 import { createTokenTrigger, type TokenTrigger, type TokenTriggerDeps } from './trigger.js';
 
@@ -27,12 +28,14 @@ export function createHandler(
       namespace: env.METRICS_NAMESPACE || 'CognitoRevocation',
       service: SERVICE,
     });
-    return async (event) => {
+    const passthrough = async (event: unknown) => {
       logger.error('misconfigured: event passed through unchanged', { error });
       metrics.add('config_error', 1);
       metrics.flush();
       return event;
     };
+    // A chained function still runs (its overrides reach the tokens); see chain.ts.
+    return withChainedTrigger(env, passthrough, { logger, metrics });
   }
   const logger = overrides.logger ?? createLogger({ service: SERVICE, level: config.logLevel });
   const metrics =
@@ -44,7 +47,7 @@ export function createHandler(
   });
   const inventory =
     overrides.inventory ?? createSdkStore({ client, tableName: config.tableName, consistentRead: false });
-  return createTokenTrigger({
+  const own = createTokenTrigger({
     inventory,
     claim: config.claim,
     policy: config.policy,
@@ -53,6 +56,8 @@ export function createHandler(
     metrics,
     ...overrides,
   });
+  // The pool's existing pre-token-generation function, when one is named (CHAINED_TRIGGER_FUNCTION): chain.ts.
+  return withChainedTrigger(env, own, { logger, metrics, claim: config.claim });
 }
 
 export const handler: TokenTrigger = createHandler();

@@ -501,6 +501,30 @@ describe('revokeSession and revokeToken', () => {
     }
     expect(token).toMatchObject({ written: true });
   });
+
+  it('counts an unwritten hint and each failed cache flush apart (hint_unwritten, cache_flush_failed)', async () => {
+    // Arrange
+    const failing: RevocationPropagation = {
+      announce: async (): Promise<PropagationReport> => ({
+        ok: false,
+        hint: { written: false, error: 'throttled' },
+        flushes: [
+          { target: 'rest:abc/prod', ok: false, error: 'HTTP 403 AccessDenied' },
+          { target: 'http:def/$default', ok: false, error: 'HTTP 429 TooManyRequests' },
+          { target: 'rest:abc/beta', ok: true },
+        ],
+      }),
+    };
+    const ops = operations({ propagation: failing });
+    logLines = [];
+    // Act
+    await ops.run({ operation: 'revokeToken', user: 'alice', jti: 'jti-m', actor: 'a', reason: 'r' });
+    // Assert
+    const emf = logLines.filter((l) => '_aws' in l);
+    expect(emf.map((l) => l.hint_unwritten)).toEqual([1]);
+    expect(emf.map((l) => l.cache_flush_failed)).toEqual([2]);
+    expect(emf.map((l) => l.propagation_failed)).toEqual([1]);
+  });
 });
 
 describe('listSessions', () => {

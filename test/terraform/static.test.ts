@@ -153,6 +153,7 @@ describe('root module interface', () => {
       'package_dir',
       'cognito_session_management', // a bool (issue #14)
       'create',
+      'create_dashboard', // a bool (monitoring.tf)
     ]);
     const json = await readModuleJson(ROOT);
 

@@ -88,3 +88,21 @@ run "pool_apis_and_module_wire_together" {
     error_message = "The admin policy allows invoking the admin function only."
   }
 }
+
+run "alarms_and_dashboard_plan" {
+  command = apply
+
+  variables {
+    alarm_sns_topic_arn = "arn:aws:sns:eu-west-1:123456789012:ops-alerts"
+  }
+
+  assert {
+    condition     = module.cognito_revocation.dashboard_name == "revocation-example-revocation"
+    error_message = "Dashboard: ${jsonencode(module.cognito_revocation.dashboard_name)}"
+  }
+
+  assert {
+    condition     = toset(keys(module.cognito_revocation.alarm_arns)) == toset(["fail-open", "store-errors", "cache-flush-failed", "hint-unwritten", "trigger-errors"])
+    error_message = "Alarms: ${jsonencode(keys(module.cognito_revocation.alarm_arns))}"
+  }
+}

@@ -62,18 +62,24 @@ export const DECISION_REASONS = [
 /** The blocklist scope that revoked a token (`Revoked_<scope>`). */
 export const REVOCATION_SCOPES = ['user', 'origin', 'session', 'token'] as const;
 
-/** Admin operations, counted as `ok_<operation>` / `failed_<operation>` (`failed_invalid`: unreadable request). */
-export const OPERATIONS = [
-  'signOutUser',
-  'revokeSession',
-  'revokeToken',
-  'listSessions',
-  'inspect',
-  'revokeCognitoSession',
-  'revokeUser',
-  'sweep',
-  'logout',
-] as const;
+/**
+ * Revocation service operations, counted as `ok_<operation>` / `failed_<operation>` by the function whose door
+ * runs them (`failed_invalid`: an unreadable request).
+ */
+export const OPERATIONS_BY_FUNCTION = {
+  'admin-signout': [
+    'signOutUser',
+    'revokeSession',
+    'revokeToken',
+    'listSessions',
+    'inspect',
+    'revokeCognitoSession',
+  ],
+  'auto-revocation': ['revokeUser', 'sweep'],
+  logout: ['logout'],
+} as const satisfies Partial<Record<FunctionName, readonly string[]>>;
+
+export const OPERATIONS = Object.values(OPERATIONS_BY_FUNCTION).flat();
 
 /** The sources a token-trigger metric's `triggerSource` dimension takes (`other`: an event passed through). */
 export const TRIGGER_SOURCES = [
@@ -166,7 +172,7 @@ export const METRICS: readonly MetricSpec[] = [
   count('revocations_unwritten', REVOKERS, BY_SERVICE, 'Blocklist entries a signout could not write.'),
   count(
     'cognito_signout_failed',
-    REVOKERS,
+    ['admin-signout', 'auto-revocation'],
     BY_SERVICE,
     "Cognito's own global sign-out failed (refresh tokens still work).",
   ),
@@ -183,10 +189,37 @@ export const METRICS: readonly MetricSpec[] = [
     BY_SERVICE,
     'API Gateway authorizer-cache flushes refused (403), throttled (429) or failed, per stage.',
   ),
-  ...OPERATIONS.flatMap((op) => [
-    count(`ok_${op}`, REVOKERS, BY_SERVICE, `\`${op}\` operations that succeeded.`),
-    count(`failed_${op}`, REVOKERS, BY_SERVICE, `\`${op}\` operations that failed or were incomplete.`),
-  ]),
+  count(
+    'read_back_failed',
+    REVOKERS,
+    BY_SERVICE,
+    'Revocations whose read-back (one strongly consistent Query after the write) failed: not reported ok.',
+  ),
+  count(
+    'read_back_unproven',
+    REVOKERS,
+    BY_SERVICE,
+    'Revocations the read-back could not prove in force (an entry missing, superseded or expired).',
+  ),
+  count('sweep_steps', ['auto-revocation'], BY_SERVICE, 'Sweep steps recorded in the stored position.'),
+  count('sweep_pass_complete', ['auto-revocation'], BY_SERVICE, 'Sweep passes that finished.'),
+  count(
+    'sweep_incomplete',
+    ['auto-revocation'],
+    BY_SERVICE,
+    'Sweep runs that ended before their pass did (the next run resumes from the stored position).',
+  ),
+  ...Object.entries(OPERATIONS_BY_FUNCTION).flatMap(([fn, ops]) =>
+    ops.flatMap((op) => [
+      count(`ok_${op}`, [fn as FunctionName], BY_SERVICE, `\`${op}\` operations that succeeded.`),
+      count(
+        `failed_${op}`,
+        [fn as FunctionName],
+        BY_SERVICE,
+        `\`${op}\` operations that failed or were incomplete.`,
+      ),
+    ]),
+  ),
   count('failed_invalid', REVOKERS, BY_SERVICE, 'Requests that could not be read.'),
 ];
 

@@ -47,7 +47,7 @@ describe('chaining the pool’s existing pre-token-generation function', () => {
     expect(id.tenant).toBe('acme');
     expect(access.tenant).toBe('acme');
     expect(access.plan).toBe('gold');
-    expect(id.revocation_sid).toMatch(/^[0-9a-f]{32}$/);
+    expect(id.revocation_sid).toMatch(/^[0-9a-f]{44}$/);
     expect(access.revocation_sid).toBe(id.revocation_sid);
     expect(before).toBe(200);
     expect(signout.functionError).toBeUndefined();

@@ -65,7 +65,7 @@ describe('a chained function that adds claims', () => {
     // Assert
     const details = result.response.claimsOverrideDetails;
     const sid = details?.claimsToAddOrOverride.revocation_sid;
-    expect(sid).toMatch(/^[0-9a-f]{32}$/);
+    expect(sid).toMatch(/^[0-9a-f]{44}$/);
     expect(sid).not.toBe('forged');
     expect(details?.claimsToAddOrOverride.tenant).toBe('acme');
     expect(details?.claimsToSuppress).toEqual(['email']);
@@ -83,7 +83,7 @@ describe('a chained function that adds claims', () => {
       // Assert
       const details = result.response.claimsAndScopeOverrideDetails;
       const sid = details?.idTokenGeneration.claimsToAddOrOverride.revocation_sid;
-      expect(sid).toMatch(/^[0-9a-f]{32}$/);
+      expect(sid).toMatch(/^[0-9a-f]{44}$/);
       expect(details?.idTokenGeneration.claimsToAddOrOverride.tenant).toBe('acme');
       expect(details?.accessTokenGeneration.claimsToAddOrOverride).toEqual({
         tenant: 'acme',

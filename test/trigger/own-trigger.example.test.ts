@@ -66,7 +66,7 @@ describe('examples/own-trigger', () => {
       // Assert
       const details = result.response.claimsAndScopeOverrideDetails;
       const sid = details?.idTokenGeneration.claimsToAddOrOverride.revocation_sid;
-      expect(sid).toMatch(/^[0-9a-f]{32}$/);
+      expect(sid).toMatch(/^[0-9a-f]{44}$/);
       expect(details?.idTokenGeneration.claimsToAddOrOverride.tenant).toBe('acme');
       expect(details?.accessTokenGeneration.claimsToAddOrOverride).toEqual({
         revocation_sid: sid,
@@ -93,7 +93,7 @@ describe('examples/own-trigger', () => {
       // Assert
       const claims = result.response.claimsOverrideDetails?.claimsToAddOrOverride;
       expect(claims?.tenant).toBe('default');
-      expect(claims?.revocation_sid).toMatch(/^[0-9a-f]{32}$/);
+      expect(claims?.revocation_sid).toMatch(/^[0-9a-f]{44}$/);
       expect(output.json().some((l) => l.message === 'session not recorded; claim injected anyway')).toBe(
         true,
       );

@@ -17,6 +17,7 @@ import { createLogger, type LogLevel, parseLogLevel } from '../adapters/observab
 import type { RevocationReader } from '../core/ports.js';
 import { answer, type Authorizer, type AuthorizerDeps, createAuthorizer } from './authorizer.js';
 import { parseAuthorizerConfig } from './config.js';
+import { contractValue } from '../config/reader.js';
 import { stalenessReader } from './staleness.js';
 import { createDecisionRecorder, type DecisionRecorder, stdoutLineWriter } from './decision-record.js';
 import { parseAuthorizerEvent } from './events.js';
@@ -67,7 +68,7 @@ export function createAuthorizerFromEnvironment(
   }
   const logger = createLogger({ service: SERVICE, level, sink: (line) => write(`${line}\n`) });
   const recorder = createDecisionRecorder({
-    namespace: env.METRICS_NAMESPACE?.trim() || 'CognitoRevocation',
+    namespace: contractValue('authorizer', 'METRICS_NAMESPACE', env),
     service: SERVICE,
     level,
     write,

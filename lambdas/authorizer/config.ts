@@ -2,7 +2,7 @@
  * The authorizer's configuration, parsed from the environment contract (lambdas/config/contract.ts) and nothing
  * else. Every problem is collected and reported at once in a `ConfigError` so an operator fixes them in one go.
  */
-import { isLoopbackHost } from '../adapters/dynamodb/http-client.js';
+import { isPermittedEndpoint } from '../adapters/aws/endpoint.js';
 import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
 import { type EnvironmentReader, readEnvironment } from '../config/reader.js';
 
@@ -74,7 +74,7 @@ function declare(read: EnvironmentReader): AuthorizerConfig {
     } catch {
       read.problem(`JWKS_URI is not a URL: "${jwksUri}"`);
     }
-    if (url && url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    if (url && !isPermittedEndpoint(url)) {
       read.problem(`JWKS_URI must be https (plain http only on a loopback host); got "${url.origin}"`);
     }
   }

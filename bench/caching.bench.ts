@@ -20,7 +20,7 @@
 import { createAuthorizerFromEnvironment } from '../lambdas/authorizer/index.js';
 import { stalenessReader } from '../lambdas/authorizer/staleness.js';
 import { createSignedFlusher } from '../lambdas/adapters/apigateway/authorizer-cache.js';
-import { createSdkHintStore } from '../lambdas/adapters/dynamodb/hint-store.js';
+import { createSdkHintStore } from '../lambdas/adapters/dynamodb/hint-publisher.js';
 import { createSdkStore } from '../lambdas/adapters/dynamodb/sdk-store.js';
 import { createLogger, createMetrics } from '../lambdas/adapters/observability.js';
 import { createAdminOperations } from '../lambdas/admin-signout/operations.js';

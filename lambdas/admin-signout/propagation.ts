@@ -20,7 +20,7 @@ import {
   flusherOptionsFromEnv,
   targetName,
 } from '../adapters/apigateway/authorizer-cache.js';
-import { createSdkHintStore } from '../adapters/dynamodb/hint-store.js';
+import { createSdkHintStore } from '../adapters/dynamodb/hint-publisher.js';
 
 export { NO_PROPAGATION };
 

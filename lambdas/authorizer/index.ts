@@ -6,7 +6,7 @@
  * A configuration problem is logged clearly at the first invocation and every request is denied (never a crash).
  */
 import { createDynamoBlocklistReader } from '../adapters/dynamodb/blocklist-reader.js';
-import { createHttpHintReader } from '../adapters/dynamodb/hint-store.js';
+import { createHttpHintReader } from '../adapters/dynamodb/hint-reader.js';
 import {
   createDynamoHttpClient,
   type DynamoHttpClient,

@@ -6,7 +6,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revocationToItem } from '../../lambdas/adapters/dynamodb/schema.js';
 import type { RevocationEntry } from '../../lambdas/core/revocation.js';
-import { createSdkHintStore } from '../../lambdas/adapters/dynamodb/hint-store.js';
+import { createSdkHintStore } from '../../lambdas/adapters/dynamodb/hint-publisher.js';
 import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { type Handler, loadBundle } from '../support/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';

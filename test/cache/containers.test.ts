@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSdkHintStore } from '../../lambdas/adapters/dynamodb/hint-store.js';
+import { createSdkHintStore } from '../../lambdas/adapters/dynamodb/hint-publisher.js';
 import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import { createLogger, createMetrics } from '../../lambdas/adapters/observability.js';
 import { createAdminOperations } from '../../lambdas/admin-signout/operations.js';

@@ -11,7 +11,7 @@ import {
   flusherOptionsFromEnv,
   parseFlushTargets,
 } from '../../lambdas/adapters/apigateway/authorizer-cache.js';
-import { createSdkHintStore } from '../../lambdas/adapters/dynamodb/hint-store.js';
+import { createSdkHintStore } from '../../lambdas/adapters/dynamodb/hint-publisher.js';
 import { createRevocationPropagation } from '../../lambdas/admin-signout/propagation.js';
 import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 

@@ -1,5 +1,5 @@
 /**
- * Caching that keeps revocation (issue #11) — every figure next to its baseline from the same run.
+ * Caching that keeps revocation — every figure next to its baseline from the same run.
  *
  * 1. Workload figures, SIMULATED on a virtual clock: 10,000 users, Zipf(1.0) requests, 4 containers, one revocation
  *    per second, 30 virtual minutes. The code under test is the shipped staleness cache

@@ -41,7 +41,7 @@ export interface AuthorizerDeps {
   readonly config: AuthorizerConfig;
   readonly reader: RevocationReader;
   readonly verifier: TokenVerifier;
-  /** Revoked-verdict memory (finding 2); one per container by default. */
+  /** Revoked-verdict memory (revoked-memory.ts); one per container by default. */
   readonly revokedMemory?: RevokedMemory;
   /** Writes the one line per decision (decision log + EMF metrics); see decision-record.ts. */
   readonly recorder: DecisionRecorder;

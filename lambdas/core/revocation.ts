@@ -1,7 +1,7 @@
 import { authenticatedAt, isValidId, type TokenFacts } from './token.js';
 
 /**
- * The four revocation scopes (DESIGN §2):
+ * The four revocation scopes, from widest to narrowest:
  * - `user`: "sign out everywhere" — a watermark `notBefore`; tokens authenticated at or before it are revoked.
  * - `origin`: one refresh-token family, keyed by Cognito's `origin_jti`.
  * - `session`: one issuance, keyed by the session id the token trigger injected.

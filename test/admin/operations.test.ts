@@ -361,7 +361,7 @@ describe('revokeSession and revokeToken', () => {
     expect(result).toMatchObject({ ok: false, written: false, error: { code: 'store_error' } });
   });
 
-  it('finding 4: a second revokeToken with a smaller exp does not shorten the revocation', async () => {
+  it('a second revokeToken with a smaller exp does not shorten the revocation', async () => {
     // Arrange
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
     const ops = operations({ now: () => T0 * 1000 });

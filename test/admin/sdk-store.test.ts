@@ -1,6 +1,6 @@
 /**
  * The SDK DynamoDB store against dynalite (table layout v2): session inventory and signout marks, conditional
- * extend-only revocation writes for every scope (finding 4), retries of throttled writes with honest reporting of
+ * extend-only revocation writes for every scope (a weaker request never shortens an entry), retries of throttled writes with honest reporting of
  * what was not written, watermark convergence, the one-Query read of a user's partition and its audit items.
  */
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -355,7 +355,7 @@ describe('readUser and failures', () => {
   });
 });
 
-describe('answers that are not exactly what was asked (finding 5, SDK store)', () => {
+describe('answers that are not exactly what was asked (SDK store)', () => {
   // dynalite only ever answers correctly: a stand-in client returning scripted answers plays the broken table.
   const scripted = (answer: unknown) => ({ send: async () => answer }) as unknown as DynamoDBClient;
   const record = (sessionId: string): SessionRecord => ({

@@ -228,7 +228,7 @@ describe('createAuthorizer', () => {
   });
 });
 
-describe('revoked-verdict memory and fail-open (issue #9 finding 2)', () => {
+describe('revoked-verdict memory and fail-open', () => {
   const revokedEntry = (jti: string, expiresAt = nowSeconds() + 600) => ({
     sub: TEST_SUB,
     scope: 'token' as const,

@@ -197,7 +197,7 @@ describe('allow: every event shape answers in its own format', () => {
     });
   });
 
-  it('AppSync answers always carry ttlOverride: 0, so the API’s cache (300 s by default) never outlives a revocation (#9 finding 6)', async () => {
+  it('AppSync answers always carry ttlOverride: 0, so the API’s cache (300 s by default) never outlives a revocation', async () => {
     // Arrange
     const handler = loadBundle('authorizer', env()).handler;
     // Act

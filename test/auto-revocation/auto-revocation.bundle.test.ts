@@ -1,5 +1,5 @@
 /**
- * Issue #14 "Done when", on the BUILT functions (dist/auto-revocation, dist/authorizer) against dynalite and
+ * Automatic revocation end to end, on the BUILT functions (dist/auto-revocation, dist/authorizer) against dynalite and
  * cognito-local (patched: AdminUserGlobalSignOut and the `status` filter as Cognito has them; `../support/cognito-recorder.ts` records the calls):
  * - fed a CloudTrail AdminDisableUser record in the shape AWS publishes (test/fixtures/cloudtrail), the function
  *   makes the authorizer refuse that user's existing tokens; a redelivered event changes nothing in the table;

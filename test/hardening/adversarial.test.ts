@@ -1,5 +1,5 @@
 /**
- * Adversarial token suite (issue 6 item 1): every case of `test/fixtures/adversarial/cases.json` through the BUILT
+ * Adversarial token suite: every case of `test/fixtures/adversarial/cases.json` through the BUILT
  * authorizer bundle (`dist/authorizer/index.js`) for every event shape — REST TOKEN, REST REQUEST, HTTP API 2.0 and
  * AppSync — against dynalite and a loopback JWKS. Each case's verdict must match, a REST deny must be exactly
  * `Error('Unauthorized')`, the decision log line must give one of the case's expected reasons, and no token may

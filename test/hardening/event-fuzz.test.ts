@@ -1,5 +1,5 @@
 /**
- * Property-based fuzzing of the authorizer's event adapters and handler (issue 6 item 2): random events of every
+ * Property-based fuzzing of the authorizer's event adapters and handler: random events of every
  * shape, random headers and random tokens (genuine, mutated, forged, unsigned, garbage) through the BUILT bundle.
  * Properties: the handler never crashes (REST: only `Error('Unauthorized')` is ever thrown; other shapes never
  * throw), and never allows unless the event carries a genuine, untouched token signed by the pool's key.

@@ -1,5 +1,5 @@
 /**
- * Races and load (issue 6 item 5), with the BUILT authorizer and admin signout bundles against dynalite and
+ * Races and load, with the BUILT authorizer and admin signout bundles against dynalite and
  * cognito-local (patched: AdminUserGlobalSignOut is real; `../support/cognito-recorder.ts` records the calls):
  * - decisions running concurrently with token / session / refresh-family revocations and with a sign-out
  *   everywhere: no revoked token is allowed once its revocation write has returned;

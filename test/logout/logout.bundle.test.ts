@@ -1,5 +1,5 @@
 /**
- * Issue #14 "Done when" for self-service logout, on the BUILT functions (dist/logout behind dist/authorizer)
+ * Self-service logout end to end, on the BUILT functions (dist/logout behind dist/authorizer)
  * against dynalite: the authorizer's answer becomes the logout event's `requestContext.authorizer` exactly as API
  * Gateway passes it (REST proxy: the context keys; HTTP API 2.0: under `lambda`). The logout revokes only the
  * caller's own session — another session of the same user and another user keep working — and, asked for

@@ -1,7 +1,7 @@
 /**
  * Flushing API Gateway's authorizer result cache of one stage, with a SigV4-signed HTTPS request on node:https
  * (the project's own signer, adapters/aws/sigv4.ts) rather than two more AWS SDK clients: docs/dependencies.md
- * has the measured reason (bundle size and cold start of the admin function).
+ * has the measured reason (bundle size and cold start of the revoking functions).
  *
  * - REST API: `FlushStageAuthorizersCache`, `DELETE /restapis/{restapi_id}/stages/{stage_name}/cache/authorizers`
  *   (202 Accepted).

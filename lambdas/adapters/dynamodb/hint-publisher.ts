@@ -22,7 +22,7 @@ export interface SdkHintStoreOptions {
 
 export const DEFAULT_PUBLISH_DEADLINE_MS = 1000;
 
-/** The admin side: publishes hints with the AWS SDK (and can read them, for tests and tools). */
+/** Publishes hints with the AWS SDK (and can read them, for tests and tools). */
 export function createSdkHintStore(options: SdkHintStoreOptions): HintPublisher & HintReader {
   const { client, tableName } = options;
   const publishDeadlineMs = options.publishDeadlineMs ?? DEFAULT_PUBLISH_DEADLINE_MS;

@@ -1,6 +1,6 @@
 /**
  * `RevocationReader` on the AWS SDK: one user's `rev#` range with the same Query and the same strict answer check
- * as the authorizer's lean reader (schema.ts), for the admin side's read-back and `inspect`.
+ * as the authorizer's lean reader (schema.ts), for the revocation service's read-back and `inspect`.
  */
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { RevocationReader, StoreCallOptions } from '../../core/ports.js';

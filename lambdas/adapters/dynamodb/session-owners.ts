@@ -1,5 +1,5 @@
 /**
- * The users with live recorded sessions, for the revocation sweep (issue #14): one paginated `Scan` of the session
+ * The users with live recorded sessions, for the revocation sweep: one paginated `Scan` of the session
  * records (`sk` beginning with `session#`, `expiresAt` in the future), projecting only the partition key and
  * `issuedAt`. The table has no index by session, and the sweep is rare (its schedule) and bounded by the records'
  * TTL; the authorizer never scans. Errors map to `StoreError` like the SDK store's.

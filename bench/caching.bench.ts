@@ -31,9 +31,9 @@ import type { RevocationReader } from '../lambdas/core/ports.js';
 import type { RevocationEntry } from '../lambdas/core/revocation.js';
 import { startApiGateway } from '../local/api-gateway.js';
 import { LOCAL_AWS, startDynalite } from '../local/dynalite.js';
-import { restTokenEvent } from '../test/authorizer/support.js';
-import { startJwksServer } from '../test/support/jwks.js';
-import { signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../test/support/tokens.js';
+import { restTokenEvent } from '../test/fixtures/authorizer-events.js';
+import { startJwksServer } from '../test/fixtures/jwks.js';
+import { signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../test/fixtures/tokens.js';
 
 const USERS = 10_000;
 const CONTAINERS = 4;

@@ -27,7 +27,7 @@ import { lifetimePolicy } from '../../lambdas/core/lifetime.js';
 import type { SessionRecord } from '../../lambdas/core/session.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { closedPortEndpoint } from '../support/network.js';
+import { closedPortEndpoint } from '../fixtures/network.js';
 
 const TABLE = 'blocklist-admin-ops';
 const policy = lifetimePolicy({

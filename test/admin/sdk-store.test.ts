@@ -10,8 +10,8 @@ import { StoreError } from '../../lambdas/core/ports.js';
 import type { RevocationEntry } from '../../lambdas/core/revocation.js';
 import type { SessionRecord } from '../../lambdas/core/session.js';
 import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { closedPortEndpoint, startBlackhole } from '../support/network.js';
-import { type DynamoProxy, startDynamoProxy } from './support/dynamo-proxy.js';
+import { closedPortEndpoint, startBlackhole } from '../fixtures/network.js';
+import { type DynamoProxy, startDynamoProxy } from '../fixtures/dynamo-proxy.js';
 
 const TABLE = 'blocklist-store-test';
 const NOW = Math.floor(Date.now() / 1000);

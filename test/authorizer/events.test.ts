@@ -13,7 +13,7 @@ import {
   restRequestEvent,
   restTokenEvent,
   STAGE_RESOURCE,
-} from './support.js';
+} from '../fixtures/authorizer-events.js';
 
 describe('bearer token extraction', () => {
   it.each([

@@ -22,9 +22,9 @@ import type { HintPublisher } from '../../lambdas/core/hints.js';
 import { lifetimePolicy } from '../../lambdas/core/lifetime.js';
 import { StoreError } from '../../lambdas/core/ports.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { bundleFile, LOCAL_ENV } from '../support/bundles.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
-import { signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../support/tokens.js';
+import { bundleFile, LOCAL_ENV } from '../fixtures/bundles.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
+import { signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../fixtures/tokens.js';
 
 const TABLE = 'containers';
 const S_MS = 1000;

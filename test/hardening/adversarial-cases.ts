@@ -36,7 +36,7 @@ import {
   TEST_ISSUER,
   TEST_SESSION_CLAIM,
   TEST_USER_POOL_ID,
-} from '../support/tokens.js';
+} from '../fixtures/tokens.js';
 
 export const FIXTURE_DIR = resolve(import.meta.dirname, '..', 'fixtures', 'adversarial');
 export const CASES_FILE = join(FIXTURE_DIR, 'cases.json');

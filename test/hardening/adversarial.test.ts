@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
 import {
   buildCases,
   CASES_FILE,
@@ -16,7 +16,7 @@ import {
   expandAuthorization,
   serialise,
 } from './adversarial-cases.js';
-import { type Handler, loadAuthorizer } from '../support/bundles.js';
+import { type Handler, loadAuthorizer } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
 import { SecretWatch } from './support/secrets.js';
 import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js';

@@ -11,10 +11,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type Handler, loadAuthorizer, loadWithEnvironment } from '../support/bundles.js';
+import { type Handler, loadAuthorizer, loadWithEnvironment } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
-import { signAccessToken, signIdToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../support/tokens.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
+import { signAccessToken, signIdToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../fixtures/tokens.js';
 import { type CognitoRecorder, startCognitoRecorder } from '../support/cognito-recorder.js';
 import { invoke, METHOD_ARN } from './support/events.js';
 

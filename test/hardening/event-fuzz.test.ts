@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonKeyProblem, strictJwtProblem } from '../../lambdas/authorizer/strict-jwt.js';
 import { bearerToken, headerValue, parseAuthorizerEvent } from '../../lambdas/authorizer/events.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
 import {
   createSigningKey,
   encodeUnsignedJwt,
@@ -20,8 +20,8 @@ import {
   signJwt,
   TEST_CLIENT_ID,
   TEST_USER_POOL_ID,
-} from '../support/tokens.js';
-import { type Handler, loadAuthorizer } from '../support/bundles.js';
+} from '../fixtures/tokens.js';
+import { type Handler, loadAuthorizer } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
 import { SecretWatch } from './support/secrets.js';
 import { EVENT_SHAPES, type EventShape, eventFor, invoke, isRestShape } from './support/events.js';

@@ -11,11 +11,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type Handler, loadAuthorizer, loadWithEnvironment } from '../support/bundles.js';
+import { type Handler, loadAuthorizer, loadWithEnvironment } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
 import { type CognitoStub, startCognitoStub } from '../support/cognito-stub.js';
-import { closedPortEndpoint } from '../support/network.js';
+import { closedPortEndpoint } from '../fixtures/network.js';
 import {
   nowSeconds,
   signAccessToken,
@@ -23,7 +23,7 @@ import {
   TEST_CLIENT_ID,
   TEST_SUB,
   TEST_USER_POOL_ID,
-} from '../support/tokens.js';
+} from '../fixtures/tokens.js';
 import { eventFor, invoke } from './support/events.js';
 import {
   type Fault,

@@ -14,16 +14,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type Handler, loadAuthorizer, loadWithEnvironment } from '../support/bundles.js';
+import { type Handler, loadAuthorizer, loadWithEnvironment } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
 import {
   nowSeconds,
   signAccessToken,
   signIdToken,
   TEST_CLIENT_ID,
   TEST_USER_POOL_ID,
-} from '../support/tokens.js';
+} from '../fixtures/tokens.js';
 
 const TABLE = 'blocklist-logout';
 const ROUTE_ARN = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/$default/POST/logout';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyEvent, injectSessionClaim, isValidClaimName } from '../../lambdas/token-trigger/events.js';
 import { mintSessionId } from '../../lambdas/token-trigger/trigger.js';
 import { isValidId } from '../../lambdas/core/token.js';
-import { preTokenV1, preTokenV2, SUB, type TriggerOutput } from './fixtures.js';
+import { preTokenV1, preTokenV2, SUB, type TriggerOutput } from '../fixtures/trigger-events.js';
 
 describe('classifyEvent', () => {
   it.each([

@@ -1,6 +1,6 @@
 /**
- * The blocklist table's layout (v2), shared by every adapter (the AWS SDK one and the authorizer's lean one speak the
- * same DynamoDB JSON wire format). Documented in docs/table-schema.md; keep the two in step.
+ * The blocklist table's layout (v2), shared by every adapter (the AWS SDK ones and the authorizer's lean ones speak
+ * the same DynamoDB JSON wire format). Documented in docs/table-schema.md; keep the two in step.
  *
  * Everything about one user is in that user's partition, so the authorizer decides with ONE strongly consistent
  * `Query pk = user#<sub> AND begins_with(sk, "rev#")` — one read unit for any user whose live revocations are under

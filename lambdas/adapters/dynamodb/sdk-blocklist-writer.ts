@@ -69,143 +69,156 @@ async function withRetries<T>(run: () => Promise<T>, policy: WritePolicy, signal
   }
 }
 
-export function createSdkBlocklistWriter(options: SdkWriteOptions): BlocklistWriter {
-  const { client, tableName } = options;
-  const policy = writePolicy(options);
+/** What the write steps share: the table, its client and the retry policy. */
+interface Writer {
+  readonly client: SdkWriteOptions['client'];
+  readonly tableName: string;
+  readonly policy: WritePolicy;
+}
 
-  async function readEntry(key: RevocationKey, opts: StoreCallOptions): Promise<RevocationEntry | undefined> {
-    const out = await send(
+async function readEntry(
+  w: Writer,
+  key: RevocationKey,
+  opts: StoreCallOptions,
+): Promise<RevocationEntry | undefined> {
+  const out = await send(
+    (abortSignal) =>
+      w.client.send(
+        new GetItemCommand({ TableName: w.tableName, Key: revocationItemKey(key), ConsistentRead: true }),
+        { abortSignal },
+      ),
+    opts.signal,
+  );
+  if (out.Item === undefined) return undefined;
+  const asked = revocationItemKey(key);
+  if (out.Item?.[PARTITION_KEY]?.S !== asked.pk.S || out.Item?.[SORT_KEY]?.S !== asked.sk.S)
+    throw new StoreError('malformed', 'GetItem answer holds another item than the one asked');
+  return itemToRevocation(out.Item as Item);
+}
+
+/** The audit item of a write that took effect; best effort (the revocation is in force without it). */
+async function writeAudit(w: Writer, entry: RevocationEntry, opts: StoreCallOptions): Promise<void> {
+  if (!entry.actor && !entry.reason) return;
+  try {
+    await send(
       (abortSignal) =>
-        client.send(
-          new GetItemCommand({ TableName: tableName, Key: revocationItemKey(key), ConsistentRead: true }),
-          { abortSignal },
-        ),
+        w.client.send(new PutItemCommand({ TableName: w.tableName, Item: auditToItem(entry) as never }), {
+          abortSignal,
+        }),
       opts.signal,
     );
-    if (out.Item === undefined) return undefined;
-    const asked = revocationItemKey(key);
-    if (out.Item?.[PARTITION_KEY]?.S !== asked.pk.S || out.Item?.[SORT_KEY]?.S !== asked.sk.S)
-      throw new StoreError('malformed', 'GetItem answer holds another item than the one asked');
-    return itemToRevocation(out.Item as Item);
+  } catch {
+    // The CloudWatch audit line of the operation still records who and why.
   }
+}
 
-  /** The audit item of a write that took effect; best effort (the revocation is in force without it). */
-  async function writeAudit(entry: RevocationEntry, opts: StoreCallOptions): Promise<void> {
-    if (!entry.actor && !entry.reason) return;
-    try {
-      await send(
-        (abortSignal) =>
-          client.send(new PutItemCommand({ TableName: tableName, Item: auditToItem(entry) as never }), {
-            abortSignal,
+/** One conditional, extend-only write of a scoped (origin / session / token) entry. */
+async function extendScoped(w: Writer, entry: RevocationEntry, signal: AbortSignal): Promise<void> {
+  try {
+    await send(
+      (abortSignal) =>
+        w.client.send(
+          new PutItemCommand({
+            TableName: w.tableName,
+            Item: revocationToItem(entry) as never,
+            // A stored entry that lives as long or longer is kept: a second request with a smaller expiry never
+            // shortens a revocation.
+            ConditionExpression: 'attribute_not_exists(#pk) OR #exp < :exp',
+            ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#exp': TTL_ATTRIBUTE },
+            ExpressionAttributeValues: { ':exp': { N: String(Math.floor(entry.expiresAt)) } },
           }),
-        opts.signal,
-      );
-    } catch {
-      // The CloudWatch audit line of the operation still records who and why.
-    }
+          { abortSignal },
+        ),
+      signal,
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) return; // a stronger entry is already stored: revoked as asked
+    throw error;
   }
+  await writeAudit(w, entry, { signal });
+}
 
-  /** One conditional, extend-only write of a scoped (origin / session / token) entry. */
-  async function extendScoped(entry: RevocationEntry, signal: AbortSignal): Promise<void> {
+/**
+ * Raises the user watermark extend-only: one conditional put when the entry dominates what is stored (the usual
+ * case); otherwise read, merge (later `notBefore`, later expiry, independently) and write the merge only if the
+ * stored entry is still the one read, for a few rounds against concurrent raises.
+ */
+async function raiseWatermark(
+  w: Writer,
+  entry: RevocationEntry,
+  opts: StoreCallOptions = {},
+): Promise<RevocationEntry> {
+  if (entry.scope !== 'user' || entry.id !== entry.sub || typeof entry.notBefore !== 'number')
+    throw new StoreError('malformed', 'a watermark is a user-scope entry (id = sub) with notBefore');
+  const n = (v: number) => ({ N: String(Math.floor(v)) });
+  // DynamoDB refuses expression names or values the expression does not use: each condition brings its own.
+  let names: Record<string, string> = { '#pk': PARTITION_KEY, '#nb': 'notBefore', '#exp': TTL_ATTRIBUTE };
+  // First: this entry dominates whatever is stored (the usual case) — one conditional put.
+  let candidate = entry;
+  let condition = 'attribute_not_exists(#pk) OR (#nb <= :nb AND #exp <= :exp)';
+  let values: Record<string, { N: string }> = {
+    ':nb': n(entry.notBefore as number),
+    ':exp': n(entry.expiresAt),
+  };
+  for (let round = 0; round < MAX_WATERMARK_ROUNDS; round++) {
     try {
       await send(
         (abortSignal) =>
-          client.send(
+          w.client.send(
             new PutItemCommand({
-              TableName: tableName,
-              Item: revocationToItem(entry) as never,
-              // A stored entry that lives as long or longer is kept: a second request with a smaller expiry never
-              // shortens a revocation.
-              ConditionExpression: 'attribute_not_exists(#pk) OR #exp < :exp',
-              ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#exp': TTL_ATTRIBUTE },
-              ExpressionAttributeValues: { ':exp': { N: String(Math.floor(entry.expiresAt)) } },
+              TableName: w.tableName,
+              Item: revocationToItem(candidate) as never,
+              ConditionExpression: condition,
+              ExpressionAttributeNames: names,
+              ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
             }),
             { abortSignal },
           ),
-        signal,
+        opts.signal,
       );
+      await writeAudit(w, candidate, opts);
+      return candidate;
     } catch (error) {
-      if (isConditionFailure(error)) return; // a stronger entry is already stored: revoked as asked
-      throw error;
+      if (!isConditionFailure(error)) throw error;
     }
-    await writeAudit(entry, { signal });
-  }
-
-  async function revoke(
-    entries: readonly RevocationEntry[],
-    opts: StoreCallOptions = {},
-  ): Promise<{ unwritten: RevocationKey[] }> {
-    const unwritten: RevocationKey[] = [];
-    // Without a caller deadline, throttled writes are retried for at most DEFAULT_WRITE_DEADLINE_MS.
-    const signal = opts.signal ?? AbortSignal.timeout(DEFAULT_WRITE_DEADLINE_MS);
-    await inParallel(dedupeEntries(entries), policy.concurrency, async (entry) => {
-      try {
-        if (signal.aborted) throw new StoreError('timeout', 'deadline passed');
-        if (entry.scope === 'user') await raiseWatermark(entry, { signal });
-        else await withRetries(() => extendScoped(entry, signal), policy, signal);
-      } catch {
-        unwritten.push({ sub: entry.sub, scope: entry.scope, id: entry.id });
-      }
-    });
-    return { unwritten };
-  }
-
-  async function raiseWatermark(
-    entry: RevocationEntry,
-    opts: StoreCallOptions = {},
-  ): Promise<RevocationEntry> {
-    if (entry.scope !== 'user' || entry.id !== entry.sub || typeof entry.notBefore !== 'number')
-      throw new StoreError('malformed', 'a watermark is a user-scope entry (id = sub) with notBefore');
-    const n = (v: number) => ({ N: String(Math.floor(v)) });
-    // DynamoDB refuses expression names or values the expression does not use: each condition brings its own.
-    let names: Record<string, string> = { '#pk': PARTITION_KEY, '#nb': 'notBefore', '#exp': TTL_ATTRIBUTE };
-    // First: this entry dominates whatever is stored (the usual case) — one conditional put.
-    let candidate = entry;
-    let condition = 'attribute_not_exists(#pk) OR (#nb <= :nb AND #exp <= :exp)';
-    let values: Record<string, { N: string }> = {
-      ':nb': n(entry.notBefore as number),
-      ':exp': n(entry.expiresAt),
-    };
-    for (let round = 0; round < MAX_WATERMARK_ROUNDS; round++) {
-      try {
-        await send(
-          (abortSignal) =>
-            client.send(
-              new PutItemCommand({
-                TableName: tableName,
-                Item: revocationToItem(candidate) as never,
-                ConditionExpression: condition,
-                ExpressionAttributeNames: names,
-                ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
-              }),
-              { abortSignal },
-            ),
-          opts.signal,
-        );
-        await writeAudit(candidate, opts);
-        return candidate;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-      // Something not dominated by the candidate is stored: merge extend-only (later notBefore, later expiry,
-      // independently) and write the merge only if the stored entry is still the one read.
-      const stored = await readEntry(entry, opts);
-      if (!stored) {
-        candidate = entry;
-        condition = 'attribute_not_exists(#pk)';
-        names = { '#pk': PARTITION_KEY };
-        values = {};
-        continue;
-      }
-      const merged = extendEntry(stored, entry);
-      if (dominates(stored, merged)) return stored;
-      candidate = { ...merged, actor: entry.actor, reason: entry.reason };
-      condition = '#nb = :oldnb AND #exp = :oldexp';
-      names = { '#nb': 'notBefore', '#exp': TTL_ATTRIBUTE };
-      values = { ':oldnb': n(stored.notBefore as number), ':oldexp': n(stored.expiresAt) };
+    // Something not dominated by the candidate is stored: merge extend-only (later notBefore, later expiry,
+    // independently) and write the merge only if the stored entry is still the one read.
+    const stored = await readEntry(w, entry, opts);
+    if (!stored) {
+      candidate = entry;
+      condition = 'attribute_not_exists(#pk)';
+      names = { '#pk': PARTITION_KEY };
+      values = {};
+      continue;
     }
-    throw new StoreError('throttled', `watermark still contended after ${MAX_WATERMARK_ROUNDS} rounds`);
+    const merged = extendEntry(stored, entry);
+    if (dominates(stored, merged)) return stored;
+    candidate = { ...merged, actor: entry.actor, reason: entry.reason };
+    condition = '#nb = :oldnb AND #exp = :oldexp';
+    names = { '#nb': 'notBefore', '#exp': TTL_ATTRIBUTE };
+    values = { ':oldnb': n(stored.notBefore as number), ':oldexp': n(stored.expiresAt) };
   }
+  throw new StoreError('throttled', `watermark still contended after ${MAX_WATERMARK_ROUNDS} rounds`);
+}
 
-  return { revoke, raiseWatermark };
+export function createSdkBlocklistWriter(options: SdkWriteOptions): BlocklistWriter {
+  const w: Writer = { client: options.client, tableName: options.tableName, policy: writePolicy(options) };
+  return {
+    async revoke(entries, opts: StoreCallOptions = {}) {
+      const unwritten: RevocationKey[] = [];
+      // Without a caller deadline, throttled writes are retried for at most DEFAULT_WRITE_DEADLINE_MS.
+      const signal = opts.signal ?? AbortSignal.timeout(DEFAULT_WRITE_DEADLINE_MS);
+      await inParallel(dedupeEntries(entries), w.policy.concurrency, async (entry) => {
+        try {
+          if (signal.aborted) throw new StoreError('timeout', 'deadline passed');
+          if (entry.scope === 'user') await raiseWatermark(w, entry, { signal });
+          else await withRetries(() => extendScoped(w, entry, signal), w.policy, signal);
+        } catch {
+          unwritten.push({ sub: entry.sub, scope: entry.scope, id: entry.id });
+        }
+      });
+      return { unwritten };
+    },
+    raiseWatermark: (entry, opts) => raiseWatermark(w, entry, opts),
+  };
 }

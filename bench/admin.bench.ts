@@ -17,7 +17,7 @@ import type { UserDirectory } from '../lambdas/core/directory.js';
 import { DEFAULT_LIFETIME_POLICY } from '../lambdas/core/lifetime.js';
 import type { SessionRecord } from '../lambdas/core/session.js';
 import { LOCAL_AWS, startDynalite } from '../local/dynalite.js';
-import { startDynamoProxy } from '../test/admin/support/dynamo-proxy.js';
+import { startDynamoProxy } from '../test/fixtures/dynamo-proxy.js';
 
 const TABLE = 'bench-admin';
 const RUNS = 7;

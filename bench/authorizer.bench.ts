@@ -34,15 +34,15 @@ import type { RevocationEntry } from '../lambdas/core/revocation.js';
 import { LOCAL_AWS, startDynalite } from '../local/dynalite.js';
 import { BASELINE_COMMIT, buildBaselineAuthorizer } from './baseline-bundle.js';
 import { cpuBreakdown, STEPS } from './decision-breakdown.js';
-import { restTokenEvent } from '../test/authorizer/support.js';
-import { startJwksServer } from '../test/support/jwks.js';
+import { restTokenEvent } from '../test/fixtures/authorizer-events.js';
+import { startJwksServer } from '../test/fixtures/jwks.js';
 import {
   nowSeconds,
   signAccessToken,
   TEST_CLIENT_ID,
   TEST_USER_POOL_ID,
   testJwks,
-} from '../test/support/tokens.js';
+} from '../test/fixtures/tokens.js';
 
 const ROOT = join(__dirname, '..');
 const AUTHORIZER_BUNDLE = join(ROOT, 'dist', 'authorizer', 'index.js');

@@ -1,5 +1,5 @@
 /**
- * Caching that keeps revocation (issue #11) — every figure next to its baseline from the same run.
+ * Caching that keeps revocation — every figure next to its baseline from the same run.
  *
  * 1. Workload figures, SIMULATED on a virtual clock: 10,000 users, Zipf(1.0) requests, 4 containers, one revocation
  *    per second, 30 virtual minutes. The code under test is the shipped staleness cache
@@ -20,7 +20,7 @@
 import { createAuthorizerFromEnvironment } from '../lambdas/authorizer/index.js';
 import { stalenessReader } from '../lambdas/authorizer/staleness.js';
 import { createSignedFlusher } from '../lambdas/adapters/apigateway/authorizer-cache.js';
-import { createSdkHintStore } from '../lambdas/adapters/dynamodb/hint-store.js';
+import { createSdkHintStore } from '../lambdas/adapters/dynamodb/hint-publisher.js';
 import { createSdkStore } from '../lambdas/adapters/dynamodb/sdk-store.js';
 import { createLogger, createMetrics } from '../lambdas/adapters/observability.js';
 import { createAdminOperations } from '../lambdas/admin-signout/operations.js';
@@ -32,9 +32,9 @@ import type { RevocationReader } from '../lambdas/core/ports.js';
 import type { RevocationEntry } from '../lambdas/core/revocation.js';
 import { startApiGateway } from '../local/api-gateway.js';
 import { LOCAL_AWS, startDynalite } from '../local/dynalite.js';
-import { restTokenEvent } from '../test/authorizer/support.js';
-import { startJwksServer } from '../test/support/jwks.js';
-import { signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../test/support/tokens.js';
+import { restTokenEvent } from '../test/fixtures/authorizer-events.js';
+import { startJwksServer } from '../test/fixtures/jwks.js';
+import { signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../test/fixtures/tokens.js';
 
 const USERS = 10_000;
 const CONTAINERS = 4;

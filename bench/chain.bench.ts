@@ -11,8 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startDynalite } from '../local/dynalite.js';
 import { startLambdaEndpoint } from '../local/lambda-endpoint.js';
-import { bundleFile, loadBundle, ROOT } from '../test/support/bundles.js';
-import { preTokenV1, preTokenV2 } from '../test/trigger/fixtures.js';
+import { bundleFile, loadBundle, ROOT } from '../test/fixtures/bundles.js';
+import { preTokenV1, preTokenV2 } from '../test/fixtures/trigger-events.js';
 
 type Handler = (event: unknown) => Promise<unknown>;
 const TABLE = 'bench-chain';

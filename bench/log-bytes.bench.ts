@@ -20,9 +20,9 @@ import { crc32 } from 'node:zlib';
 import { LOCAL_AWS } from '../local/dynalite.js';
 import { BASELINE_COMMIT as BASELINE, buildBaselineAuthorizer } from './baseline-bundle.js';
 import { mintSessionId } from '../lambdas/token-trigger/trigger.js';
-import { restTokenEvent } from '../test/authorizer/support.js';
-import { startJwksServer } from '../test/support/jwks.js';
-import { signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../test/support/tokens.js';
+import { restTokenEvent } from '../test/fixtures/authorizer-events.js';
+import { startJwksServer } from '../test/fixtures/jwks.js';
+import { signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../test/fixtures/tokens.js';
 
 const ROOT = join(__dirname, '..');
 const DECISIONS = Number(process.env.BENCH_LOG_DECISIONS ?? 10_000);

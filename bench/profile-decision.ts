@@ -11,9 +11,9 @@ import { createAuthorizerFromEnvironment } from '../lambdas/authorizer/index.js'
 import { stdoutLineWriter } from '../lambdas/authorizer/decision-record.js';
 import { mintSessionId } from '../lambdas/token-trigger/trigger.js';
 import { LOCAL_AWS } from '../local/dynalite.js';
-import { memoryBlocklist, restTokenEvent } from '../test/authorizer/support.js';
-import { startJwksServer } from '../test/support/jwks.js';
-import { signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../test/support/tokens.js';
+import { memoryBlocklist, restTokenEvent } from '../test/fixtures/authorizer-events.js';
+import { startJwksServer } from '../test/fixtures/jwks.js';
+import { signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../test/fixtures/tokens.js';
 
 const DECISIONS = Number(process.env.PROFILE_DECISIONS ?? 30_000);
 

@@ -33,9 +33,9 @@ import { createAuthorizerFromEnvironment } from '../lambdas/authorizer/index.js'
 import { DEFAULT_LIFETIME_POLICY } from '../lambdas/core/lifetime.js';
 import { mintSessionId } from '../lambdas/token-trigger/trigger.js';
 import { LOCAL_AWS, startDynalite } from '../local/dynalite.js';
-import { restTokenEvent } from '../test/authorizer/support.js';
-import { startJwksServer } from '../test/support/jwks.js';
-import { signAccessToken, signIdToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../test/support/tokens.js';
+import { restTokenEvent } from '../test/fixtures/authorizer-events.js';
+import { startJwksServer } from '../test/fixtures/jwks.js';
+import { signAccessToken, signIdToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../test/fixtures/tokens.js';
 import { v1Item, v1Lookup, v1Session } from './v1-reader.js';
 
 const V2_TABLE = 'bench-units-v2';

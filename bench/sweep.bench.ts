@@ -26,7 +26,7 @@ import { NO_PROPAGATION } from '../lambdas/core/ports.js';
 import { sweep } from '../lambdas/revocation/sweep-operation.js';
 import type { LifetimePolicy } from '../lambdas/core/lifetime.js';
 import { LOCAL_AWS, startDynalite } from '../local/dynalite.js';
-import { startDynamoProxy } from '../test/admin/support/dynamo-proxy.js';
+import { startDynamoProxy } from '../test/fixtures/dynamo-proxy.js';
 import { oldSweep } from './old-sweep.js';
 
 const USERS = 1000;

@@ -7,9 +7,9 @@
  * Run: npm run bench trigger
  */
 import { startDynalite } from '../local/dynalite.js';
-import { loadBundle } from '../test/support/bundles.js';
-import { closedPortEndpoint, startBlackhole } from '../test/support/network.js';
-import { preTokenV1, preTokenV2 } from '../test/trigger/fixtures.js';
+import { loadBundle } from '../test/fixtures/bundles.js';
+import { closedPortEndpoint, startBlackhole } from '../test/fixtures/network.js';
+import { preTokenV1, preTokenV2 } from '../test/fixtures/trigger-events.js';
 
 type Handler = (event: unknown) => Promise<unknown>;
 const TABLE = 'bench-trigger';

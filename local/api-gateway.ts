@@ -34,7 +34,7 @@
  * Each response carries `x-local-authorizer: invoked | cache-hit | skipped` (a diagnostic of this stand-in; API
  * Gateway sends no such header).
  *
- * Control plane (issue #11): the same port answers the two calls that flush a stage's authorizer cache, as the
+ * Control plane: the same port answers the two calls that flush a stage's authorizer cache, as the
  * admin function sends them (SigV4-signed; the stand-in checks that a SigV4 Authorization header is present, not
  * the signature): REST `FlushStageAuthorizersCache` `DELETE /restapis/{id}/stages/{stage}/cache/authorizers` →
  * 202, HTTP API `ResetAuthorizersCache` `DELETE /v2/apis/{id}/stages/{stage}/cache/authorizers` → 204; an unknown
@@ -58,7 +58,7 @@ export interface BackendEvent {
   readonly headers: Readonly<Record<string, string>>;
   /** REST: `{ principalId, ...context }` with string values. HTTP API: `{ lambda: context }`. */
   readonly requestContext: { readonly authorizer: Readonly<Record<string, unknown>> };
-  /** The request body as text ('' when none); the `/logout` route (issue #14) reads it. */
+  /** The request body as text ('' when none); the `/logout` route reads it. */
   readonly body?: string;
 }
 

@@ -489,7 +489,7 @@ export async function cacheBound(
 }
 
 /**
- * Scenario 6 (issue #14): self-service logout. The user presses "log out" on the laptop: `POST /logout` behind the
+ * Scenario 6: self-service logout. The user presses "log out" on the laptop: `POST /logout` behind the
  * authorizer ends that session at the API (its ID and access tokens are refused); the phone keeps working.
  */
 export async function selfServiceLogout(ctx: DemoContext): Promise<Record<string, number>> {

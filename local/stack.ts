@@ -1,7 +1,8 @@
 /**
  * The whole system on loopback, from the shipped bundles: dynalite with the table, a Lambda Invoke endpoint
- * hosting `dist/authorizer`, `dist/token-trigger` and `dist/admin-signout`, cognito-local with the token trigger
- * wired as PreTokenGeneration + PostAuthentication, and the API Gateway stand-in in front of a sample backend.
+ * hosting `dist/authorizer`, `dist/token-trigger`, `dist/admin-signout` and `dist/logout` (not the automatic
+ * revocation function, which EventBridge invokes with CloudTrail events), cognito-local with the token trigger wired as
+ * PreTokenGeneration + PostAuthentication, and the API Gateway stand-in in front of a sample backend.
  * Used by `npm start` (local/start.ts), `npm run demo` (local/demo.ts) and the end-to-end tests.
  *
  * Exported API:
@@ -10,8 +11,8 @@
  *   (extra/overriding authorizer variables), users? (default: DEMO_USER), onLog?(fn, line), onProgress?(step),
  *   distDir? (default `<repo>/dist`) }`.
  *   Throws a one-line error naming what to do when `dist/` is not built, a port is in use, or an emulator fails.
- * - `LocalStack`: `dynamo`, `lambda`, `cognito`, `api`, `tableName`, `functions` (names of the three
- *   functions), `cliEnv()` (environment for running `dist/cli/index.js` against the stack: dummy credentials,
+ * - `LocalStack`: `dynamo`, `lambda`, `cognito`, `api`, `tableName`, `functions` (the names of the four functions
+ *   it hosts), `cliEnv()` (environment for running `dist/cli/index.js` against the stack: dummy credentials,
  *   region, no profile), `stop()` (stops everything, in reverse order; idempotent).
  * - `DEMO_USER`, `FUNCTION_NAMES`, `BUNDLES`.
  */
@@ -32,7 +33,7 @@ export const FUNCTION_NAMES = {
   authorizer: 'cognito-revocation-authorizer',
   tokenTrigger: 'cognito-revocation-token-trigger',
   adminSignout: 'cognito-revocation-admin-signout',
-  /** Self-service logout (issue #14), behind the authorizer at `POST /<api>/logout`. */
+  /** Self-service logout, behind the authorizer at `POST /<api>/logout`. */
   logout: 'cognito-revocation-logout',
 } as const;
 
@@ -206,7 +207,7 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
 
     const api = await startApiGateway({
       ...(options.ports?.api ? { port: options.ports.api } : {}),
-      // `POST /<api>/logout` is the self-service logout (issue #14); every other route the sample backend.
+      // `POST /<api>/logout` is the self-service logout; every other route the sample backend.
       backend: logoutRoute((event) => lambda.invoke(FUNCTION_NAMES.logout, event)),
       invoke: (fn, event) => lambda.invoke(fn, event),
       authorizerFunction: FUNCTION_NAMES.authorizer,
@@ -228,7 +229,7 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
         USER_POOL_ID: cognito.userPoolId,
         REFRESH_TOKEN_LIFETIME_SECONDS: String(REFRESH_DAYS * 86400),
         AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognitoForFunctions,
-        // Issue #11: every revocation flushes the stand-in's authorizer caches, as a deployment lists its stages.
+        // Every revocation flushes the stand-in's authorizer caches, as a deployment lists its stages.
         AWS_ENDPOINT_URL_API_GATEWAY: apiForFunctions,
         CACHE_FLUSH_TARGETS: JSON.stringify([
           { api: 'rest', apiId: api.apiIds['rest-token'], stage: api.stage },
@@ -287,7 +288,7 @@ export function cliEnvironment(lambdaEndpoint: string): Record<string, string> {
 }
 
 /**
- * The stand-in's backend with the self-service logout route (issue #14): `POST …/logout` behind the authorizer is
+ * The stand-in's backend with the self-service logout route: `POST …/logout` behind the authorizer is
  * integrated with the logout function as an API Gateway proxy integration would (REST: payload 1.0, the context in
  * `requestContext.authorizer`; HTTP API: payload 2.0, under `requestContext.authorizer.lambda`); every other route
  * goes to the sample backend.

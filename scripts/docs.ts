@@ -106,7 +106,7 @@ export async function readModuleEnvironment(
     authorizer: pick('authorizer_environment'),
     'token-trigger': pick('token_trigger_environment'),
     'admin-signout': pick('admin_signout_environment'),
-    // Issue #14 (automatic_revocation.tf, logout.tf): functions created only when their feature is on.
+    // automatic_revocation.tf, logout.tf: functions created only when their feature is on.
     'auto-revocation': pick('auto_revocation_environment'),
     logout: pick('logout_environment'),
   };

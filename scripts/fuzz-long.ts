@@ -1,6 +1,6 @@
 /**
  * `npm run fuzz`: the hardening suite's property tests and fuzzers with many more runs than `npm test` and a fresh
- * seed each time (issue 6). Builds the bundles the fuzzers load, then runs vitest with FUZZ_SCALE and FUZZ_SEED;
+ * seed each time. Builds the bundles the fuzzers load, then runs vitest with FUZZ_SCALE and FUZZ_SEED;
  * a failure prints the exact command that replays it.
  *
  *   npm run fuzz                      # scale 20, random seed

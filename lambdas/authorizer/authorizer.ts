@@ -41,7 +41,7 @@ export interface AuthorizerDeps {
   readonly config: AuthorizerConfig;
   readonly reader: RevocationReader;
   readonly verifier: TokenVerifier;
-  /** Revoked-verdict memory (finding 2); one per container by default. */
+  /** Revoked-verdict memory (revoked-memory.ts); one per container by default. */
   readonly revokedMemory?: RevokedMemory;
   /** Counts every decision and writes its log line when it is logged; see decision-record.ts. */
   readonly recorder: DecisionRecorder;

@@ -71,7 +71,7 @@ export function authContextFrom(claims: Claims, facts: TokenFacts): AuthContext 
     clientId,
     tokenUse: tokenUseOf(claims),
     sessionId: facts.sessionId ?? '',
-    // The ids a self-service logout revokes (issue #14): the refresh family, this token and its expiry.
+    // The ids a self-service logout revokes: the refresh family, this token and its expiry.
     originJti: facts.originJti ?? '',
     jti: facts.jti ?? '',
     exp: String(facts.expiresAt),

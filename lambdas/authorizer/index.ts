@@ -6,7 +6,7 @@
  * A configuration problem is logged clearly at the first invocation and every request is denied (never a crash).
  */
 import { createDynamoBlocklistReader } from '../adapters/dynamodb/blocklist-reader.js';
-import { createHttpHintReader } from '../adapters/dynamodb/hint-store.js';
+import { createHttpHintReader } from '../adapters/dynamodb/hint-reader.js';
 import {
   createDynamoHttpClient,
   type DynamoHttpClient,
@@ -17,6 +17,7 @@ import { createLogger, type LogLevel, parseLogLevel } from '../adapters/observab
 import type { RevocationReader } from '../core/ports.js';
 import { answer, type Authorizer, type AuthorizerDeps, createAuthorizer } from './authorizer.js';
 import { type AuthorizerConfig, parseAuthorizerConfig } from './config.js';
+import { contractValue } from '../config/reader.js';
 import { stalenessReader } from './staleness.js';
 import { createDecisionRecorder, type DecisionRecorder, stdoutLineWriter } from './decision-record.js';
 import { parseAuthorizerEvent } from './events.js';
@@ -75,7 +76,7 @@ export function createAuthorizerFromEnvironment(
   }
   // A misconfigured function denies everything, and every deny is logged: the sampling knobs do not matter then.
   const recorder = createDecisionRecorder({
-    namespace: env.METRICS_NAMESPACE?.trim() || 'CognitoRevocation',
+    namespace: contractValue('authorizer', 'METRICS_NAMESPACE', env),
     service: SERVICE,
     level,
     write,

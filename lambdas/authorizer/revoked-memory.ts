@@ -1,5 +1,5 @@
 /**
- * Revoked-verdict memory (issue #9 finding 2): per container, bounded, the live entries that revoked a token.
+ * Revoked-verdict memory: per container, bounded, the live entries that revoked a token.
  *
  * A revocation never un-revokes before its own `expiresAt` (every writer only extends entries), so an entry that
  * revoked one token may be trusted, without reading the store again, until that expiry. A flood of a revoked token

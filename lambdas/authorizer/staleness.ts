@@ -31,7 +31,7 @@ import type { RevocationEntry } from '../core/revocation.js';
 /** The store read the cache wraps: every `rev#` entry of one user in one request. */
 export type UserRevocationReader = RevocationReader;
 
-/** Hint publish deadline (admin side, hint-store.ts) + twice the tolerated skew of any one clock (± 2 s). */
+/** Hint publish deadline (revoking side, adapters/dynamodb/hint-publisher.ts) + twice the tolerated skew of any one clock (± 2 s). */
 export const DEFAULT_HINT_MARGIN_MS = 1000 + 2 * 2000;
 /** Users cached per container; the least recently used are dropped first. */
 export const DEFAULT_MAX_USERS = 20_000;

@@ -29,7 +29,7 @@ import {
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { assertStrictJwt } from './strict-jwt.js';
-import { isLoopbackHost } from '../adapters/dynamodb/http-client.js';
+import { isLoopbackHost } from '../adapters/aws/endpoint.js';
 import type { AuthorizerConfig } from './config.js';
 
 export type Claims = Readonly<Record<string, unknown>>;

@@ -1,8 +1,9 @@
-/** The auto-revocation function's configuration, read from the environment contract in `config/contract.ts`. */
+/** The auto-revocation function's configuration: its variables in `config/contract.ts`, read by `config/reader.ts`. */
+import { type FlushTarget, parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';
 import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
-import { ConfigError, readAdminConfig } from '../admin-signout/config.js';
-import type { FlushTarget } from '../adapters/apigateway/authorizer-cache.js';
-import type { LifetimePolicy } from '../core/lifetime.js';
+import { parseUserPoolId, REFRESH_TOKEN_LIFETIME_RANGE, TOKEN_LIFETIME_RANGE } from '../config/fields.js';
+import { readEnvironment } from '../config/reader.js';
+import { type LifetimePolicy, lifetimePolicy } from '../core/lifetime.js';
 import { parseRevokeOn, type RevokingEventName } from './events.js';
 
 export interface AutoRevocationConfig {
@@ -18,43 +19,34 @@ export interface AutoRevocationConfig {
   readonly metricsNamespace: string;
 }
 
-const SHARED = [
-  'TABLE_NAME',
-  'USER_POOL_ID',
-  'TOKEN_LIFETIME_SECONDS',
-  'REFRESH_TOKEN_LIFETIME_SECONDS',
-  'CACHE_FLUSH_TARGETS',
-  'LOG_LEVEL',
-  'METRICS_NAMESPACE',
-] as const;
-
-/** Parses and validates; throws `ConfigError` naming the variable at fault. */
+/** Parses and validates; throws one `ConfigError` naming every variable at fault. */
 export function readAutoRevocationConfig(env: NodeJS.ProcessEnv = process.env): AutoRevocationConfig {
-  // These mean exactly what they mean for the admin function.
-  const admin = readAdminConfig(Object.fromEntries(SHARED.map((name) => [name, env[name]])));
-  let revokeOn: RevokingEventName[];
-  try {
-    revokeOn = parseRevokeOn(env.REVOKE_ON);
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
-  }
-  const clientIds = (env.CLIENT_IDS ?? '')
+  return readEnvironment('auto-revocation', env, (read) => ({
+    tableName: read.text('TABLE_NAME'),
+    userPoolId: read.parse('USER_POOL_ID', parseUserPoolId, ''),
+    policy: lifetimePolicy({
+      tokenLifetimeSeconds: read.integer('TOKEN_LIFETIME_SECONDS', ...TOKEN_LIFETIME_RANGE),
+      refreshTokenLifetimeSeconds: read.integer(
+        'REFRESH_TOKEN_LIFETIME_SECONDS',
+        ...REFRESH_TOKEN_LIFETIME_RANGE,
+      ),
+    }),
+    revokeOn: read.parse('REVOKE_ON', parseRevokeOn, []),
+    clientIds: read.parse('CLIENT_IDS', parseClientIds, []),
+    flushTargets: read.parse('CACHE_FLUSH_TARGETS', parseFlushTargets, []),
+    logLevel: read.parse('LOG_LEVEL', parseLogLevel, 'info'),
+    metricsNamespace: read.text('METRICS_NAMESPACE'),
+  }));
+}
+
+/** App client ids of this pool, comma-separated (records that name no pool are acted on only through one of them). */
+function parseClientIds(value: string): string[] {
+  const clientIds = value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   const malformed = clientIds.find((c) => !/^[0-9a-zA-Z]{1,128}$/.test(c));
   if (malformed !== undefined)
-    throw new ConfigError(
-      `CLIENT_IDS: "${malformed.slice(0, 64)}" is not an app client id (letters and digits)`,
-    );
-  return {
-    tableName: admin.tableName,
-    userPoolId: admin.userPoolId,
-    policy: admin.policy,
-    revokeOn,
-    clientIds,
-    flushTargets: admin.flushTargets,
-    logLevel: parseLogLevel(env.LOG_LEVEL),
-    metricsNamespace: admin.metricsNamespace,
-  };
+    throw new Error(`CLIENT_IDS: "${malformed.slice(0, 64)}" is not an app client id (letters and digits)`);
+  return clientIds;
 }

@@ -31,8 +31,8 @@ export type CognitoSignOut =
   | 'gone';
 
 /**
- * The Cognito API calls that revoke a user's access, and why. Default set: the first five (issue #14); the others
- * are opt-in through `revoke_on`.
+ * The Cognito API calls that revoke a user's access, and why. Default set: the first five, which every pool
+ * wants; the others are opt-in through `revoke_on`.
  */
 export const REVOKING_EVENTS = {
   /** A disabled user cannot sign in or refresh; tokens already issued must stop too. */

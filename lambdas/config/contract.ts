@@ -165,13 +165,13 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
       name: 'COGNITO_SESSION_MANAGEMENT',
       default: 'false',
       description:
-        '`true` when the pool has Cognito session tracking (Essentials/Plus): `listSessions` shows Cognito’s sessions next to ours and `revokeSession` accepts a Cognito session id (`tkn…`). Issue #14.',
+        '`true` when the pool has Cognito session tracking (Essentials/Plus): `listSessions` shows Cognito’s sessions next to ours and `revokeSession` accepts a Cognito session id (`tkn…`).',
     },
     CACHE_FLUSH_TARGETS,
     LOG_LEVEL,
     METRICS_NAMESPACE,
   ],
-  // Issue #14: created only when automatic revocation is on (`revoke_on` / `revocation_sweep_schedule`).
+  // Created only when automatic revocation is on (`revoke_on` / `revocation_sweep_schedule`).
   'auto-revocation': [
     TABLE_NAME,
     USER_POOL_ID,
@@ -193,7 +193,7 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
     LOG_LEVEL,
     METRICS_NAMESPACE,
   ],
-  // Issue #14: created only when self-service logout is on (`logout`).
+  // Created only when self-service logout is on (`logout`).
   logout: [
     TABLE_NAME,
     TOKEN_LIFETIME_SECONDS,

@@ -1,6 +1,6 @@
 /**
- * The user directory port (the Cognito user pool), used by the admin signout Lambda to resolve a username or `sub`
- * and to revoke refresh tokens. The core owns the interface; `adapters/cognito` implements it.
+ * The user directory port (the Cognito user pool), used by the admin signout and automatic revocation functions to
+ * resolve a username or `sub` and to revoke refresh tokens. The core owns the interface; `adapters/cognito` implements it.
  */
 export interface DirectoryUser {
   readonly username: string;
@@ -68,7 +68,7 @@ export function hasSubShape(value: string): boolean {
 }
 
 /**
- * A user's own tokens at Cognito (self-service logout, issue #14): `RevokeToken` with the refresh token and
+ * A user's own tokens at Cognito (self-service logout): `RevokeToken` with the refresh token and
  * `GlobalSignOut` with the access token. Neither needs IAM: Cognito authorizes them by the token itself. Tokens pass
  * through in memory only; implementations never log them. Rejects with `DirectoryError`.
  */

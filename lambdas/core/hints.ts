@@ -1,8 +1,9 @@
 /**
- * Revocation hints: after every revocation the admin side publishes "user <sub> had something revoked at <t>" into
- * a time-bucketed partition; authorizer containers in staleness mode poll the current bucket(s) and drop what they
- * cached for hinted users (docs/caching.md). This file holds the ports and the pure bucket arithmetic; the DynamoDB
- * adapters live in adapters/dynamodb/hint-store.ts.
+ * Revocation hints: after every revocation the function that made it (admin, logout, automatic revocation)
+ * publishes "user <sub> had something revoked at <t>" into a time-bucketed partition; authorizer containers in staleness mode poll the current bucket(s) and drop what they
+ * cached for hinted users (docs/caching.md). This file holds the ports and the pure bucket arithmetic; the item
+ * format is in adapters/dynamodb/schema.ts, the adapters in adapters/dynamodb/hint-reader.ts (the authorizer's
+ * poll) and hint-publisher.ts.
  */
 import type { StoreCallOptions } from './ports.js';
 

@@ -55,7 +55,7 @@ export interface SessionMark {
   readonly reason?: string | undefined;
 }
 
-/** The session inventory the token trigger writes and the admin Lambda reads. */
+/** The session inventory the token trigger writes and the revoking functions read and mark. */
 export interface SessionInventory {
   record(session: SessionRecord, options?: StoreCallOptions): Promise<void>;
   /** All stored sessions of a user (expired ones included; callers compare `expiresAt`). */
@@ -126,7 +126,7 @@ export class StoreError extends Error {
   }
 }
 
-/** The users that have live recorded sessions (the sweep looks for those that no longer exist; issue #14). */
+/** The users that have live recorded sessions (the sweep looks for those that no longer exist). */
 export interface SessionOwners {
   /** Every user with a session record not expired at `nowSeconds`, with the latest `issuedAt` among them. */
   usersWithLiveSessions(

@@ -2,7 +2,7 @@ import { sessionIssuedAtSeconds } from './session-id.js';
 import { authenticatedAt, isValidId, type TokenFacts } from './token.js';
 
 /**
- * The four revocation scopes:
+ * The four revocation scopes, from widest to narrowest:
  * - `user`: "sign out everywhere" — a watermark `notBefore`; tokens authenticated at or before it are revoked,
  *   and tokens whose time-ordered session id was minted by then (see `watermarkRevokes`).
  * - `origin`: one refresh-token family, keyed by Cognito's `origin_jti`.

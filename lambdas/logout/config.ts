@@ -1,8 +1,9 @@
-/** The logout function's configuration, read from the environment contract in `config/contract.ts`. */
-import { type LifetimePolicy, lifetimePolicy } from '../core/lifetime.js';
+/** The logout function's configuration: its variables in `config/contract.ts`, read by `config/reader.ts`. */
+import { type FlushTarget, parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';
 import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
-import { ConfigError, readFlushTargets } from '../admin-signout/config.js';
-import type { FlushTarget } from '../adapters/apigateway/authorizer-cache.js';
+import { REFRESH_TOKEN_LIFETIME_RANGE, TOKEN_LIFETIME_RANGE } from '../config/fields.js';
+import { readEnvironment } from '../config/reader.js';
+import { type LifetimePolicy, lifetimePolicy } from '../core/lifetime.js';
 
 export interface LogoutConfig {
   readonly tableName: string;
@@ -14,41 +15,20 @@ export interface LogoutConfig {
   readonly metricsNamespace: string;
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value))
-    throw new ConfigError(`${name} must be a whole number of seconds, got "${raw}"`);
-  return value;
-}
-
-/** Parses and validates; throws `ConfigError` naming the variable at fault. */
+/** Parses and validates; throws one `ConfigError` naming every variable at fault. */
 export function readLogoutConfig(env: NodeJS.ProcessEnv = process.env): LogoutConfig {
-  const tableName = env.TABLE_NAME?.trim();
-  if (!tableName) throw new ConfigError('TABLE_NAME is required');
-  let policy: LifetimePolicy;
-  try {
-    const token = integer(env, 'TOKEN_LIFETIME_SECONDS');
-    const refresh = integer(env, 'REFRESH_TOKEN_LIFETIME_SECONDS');
-    policy = lifetimePolicy({
-      ...(token !== undefined ? { tokenLifetimeSeconds: token } : {}),
-      ...(refresh !== undefined ? { refreshTokenLifetimeSeconds: refresh } : {}),
-    });
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError((error as Error).message);
-  }
-  const everywhere = (env.ALLOW_LOGOUT_EVERYWHERE ?? 'true').trim().toLowerCase();
-  if (everywhere !== 'true' && everywhere !== 'false')
-    throw new ConfigError(`ALLOW_LOGOUT_EVERYWHERE must be true or false, got "${everywhere}"`);
-  const flushTargets = readFlushTargets(env.CACHE_FLUSH_TARGETS);
-  return {
-    tableName,
-    policy,
-    flushTargets,
-    allowEverywhere: everywhere === 'true',
-    logLevel: parseLogLevel(env.LOG_LEVEL),
-    metricsNamespace: env.METRICS_NAMESPACE?.trim() || 'CognitoRevocation',
-  };
+  return readEnvironment('logout', env, (read) => ({
+    tableName: read.text('TABLE_NAME'),
+    policy: lifetimePolicy({
+      tokenLifetimeSeconds: read.integer('TOKEN_LIFETIME_SECONDS', ...TOKEN_LIFETIME_RANGE),
+      refreshTokenLifetimeSeconds: read.integer(
+        'REFRESH_TOKEN_LIFETIME_SECONDS',
+        ...REFRESH_TOKEN_LIFETIME_RANGE,
+      ),
+    }),
+    allowEverywhere: read.flag('ALLOW_LOGOUT_EVERYWHERE'),
+    flushTargets: read.parse('CACHE_FLUSH_TARGETS', parseFlushTargets, []),
+    logLevel: read.parse('LOG_LEVEL', parseLogLevel, 'info'),
+    metricsNamespace: read.text('METRICS_NAMESPACE'),
+  }));
 }

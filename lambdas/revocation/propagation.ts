@@ -25,7 +25,7 @@ import {
   flusherOptionsFromEnv,
 } from '../adapters/apigateway/authorizer-cache.js';
 import { createSdkFlushLeaseStore } from '../adapters/dynamodb/flush-lease.js';
-import { createSdkHintStore } from '../adapters/dynamodb/hint-store.js';
+import { createSdkHintStore } from '../adapters/dynamodb/hint-publisher.js';
 import { createFlushCoordinator, type FlushCoordinatorOptions } from './flush-coordinator.js';
 import { createRetryingFlush, type FlushRetryOptions } from './flush-retry.js';
 

@@ -1,6 +1,8 @@
-/** The token trigger's configuration, read from the environment contract in `config/contract.ts`. */
-import { lifetimePolicy, type LifetimePolicy } from '../core/lifetime.js';
+/** The token trigger's configuration: its variables in `config/contract.ts`, read by `config/reader.ts`. */
 import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
+import { TOKEN_LIFETIME_RANGE } from '../config/fields.js';
+import { readEnvironment } from '../config/reader.js';
+import { type LifetimePolicy, lifetimePolicy } from '../core/lifetime.js';
 import { isValidClaimName } from './events.js';
 
 export interface TokenTriggerConfig {
@@ -12,42 +14,25 @@ export interface TokenTriggerConfig {
   readonly metricsNamespace: string;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-/** Parses and validates; throws `ConfigError` naming the variable at fault. */
+/** Parses and validates; throws one `ConfigError` naming every variable at fault. */
 export function readTokenTriggerConfig(env: NodeJS.ProcessEnv = process.env): TokenTriggerConfig {
-  const tableName = env.TABLE_NAME?.trim();
-  if (!tableName) throw new ConfigError('TABLE_NAME is required');
-  const claim = env.SESSION_CLAIM?.trim() || 'revocation_sid';
-  if (!isValidClaimName(claim)) {
-    throw new ConfigError(
-      `SESSION_CLAIM "${claim}" is not a claim the trigger may set (letters, digits, _ : . -; not a standard or cognito: claim)`,
-    );
-  }
-  let policy: LifetimePolicy;
-  try {
-    policy = lifetimePolicy({ tokenLifetimeSeconds: integer(env, 'TOKEN_LIFETIME_SECONDS', 86400, 1, 1e9) });
-  } catch (error) {
-    throw new ConfigError(`TOKEN_LIFETIME_SECONDS: ${(error as Error).message}`);
-  }
-  return {
-    tableName,
-    claim,
-    policy,
-    storeTimeoutMs: integer(env, 'STORE_TIMEOUT_MS', 300, 50, 3000),
-    logLevel: parseLogLevel(env.LOG_LEVEL),
-    metricsNamespace: env.METRICS_NAMESPACE?.trim() || 'CognitoRevocation',
-  };
+  return readEnvironment('token-trigger', env, (read) => {
+    const claim = read.text('SESSION_CLAIM');
+    if (!isValidClaimName(claim)) {
+      read.problem(
+        `SESSION_CLAIM "${claim}" is not a claim the trigger may set (letters, digits, _ : . -; not a standard or cognito: claim)`,
+      );
+    }
+    return {
+      tableName: read.text('TABLE_NAME'),
+      claim,
+      // The trigger never writes a refresh-token entry, so its contract has no refresh lifetime.
+      policy: lifetimePolicy({
+        tokenLifetimeSeconds: read.integer('TOKEN_LIFETIME_SECONDS', ...TOKEN_LIFETIME_RANGE),
+      }),
+      storeTimeoutMs: read.integer('STORE_TIMEOUT_MS', 50, 3000),
+      logLevel: read.parse('LOG_LEVEL', parseLogLevel, 'info'),
+      metricsNamespace: read.text('METRICS_NAMESPACE'),
+    };
+  });
 }

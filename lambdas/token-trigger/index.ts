@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
 import { createLogger, createMetrics } from '../adapters/observability.js';
 import { withChainedTrigger } from './chain.js';
+import { contractValue } from '../config/reader.js';
 import { readTokenTriggerConfig } from './config.js';
 import { createTokenTrigger, type TokenTrigger, type TokenTriggerDeps } from './trigger.js';
 
@@ -25,7 +26,7 @@ export function createHandler(
   } catch (error) {
     const logger = createLogger({ service: SERVICE });
     const metrics = createMetrics({
-      namespace: env.METRICS_NAMESPACE || 'CognitoRevocation',
+      namespace: contractValue('token-trigger', 'METRICS_NAMESPACE', env),
       service: SERVICE,
     });
     const passthrough = async (event: unknown) => {

@@ -1,5 +1,5 @@
 /**
- * Cognito session management merged into the admin operations (issue #14 item 3): listSessions shows Cognito's
+ * Cognito session management merged into the admin operations: listSessions shows Cognito's
  * sessions next to ours, and revoking a Cognito session id (`tkn…`) calls AdminRevokeUserSession and writes the
  * blocklist entries that make the API refuse that session's tokens.
  *

@@ -25,7 +25,7 @@ import type { SessionRecord } from '../../lambdas/core/session.js';
 import { mintSessionId } from '../../lambdas/token-trigger/trigger.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { closedPortEndpoint } from '../support/network.js';
+import { closedPortEndpoint } from '../fixtures/network.js';
 
 const TABLE = 'blocklist-admin-ops';
 const policy = lifetimePolicy({
@@ -416,7 +416,7 @@ describe('revokeSession and revokeToken', () => {
     expect(result).toMatchObject({ ok: false, written: false, error: { code: 'store_error' } });
   });
 
-  it('finding 4: a second revokeToken with a smaller exp does not shorten the revocation', async () => {
+  it('a second revokeToken with a smaller exp does not shorten the revocation', async () => {
     // Arrange
     const store = createSdkStore({ client: dynamo.client, tableName: TABLE });
     const ops = operations({ now: () => T0 * 1000 });

@@ -10,9 +10,9 @@ import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import type { AdminResult, RevokeResult, SignOutResult } from '../../lambdas/revocation/results.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { loadBundle } from '../support/bundles.js';
+import { loadBundle } from '../fixtures/bundles.js';
 import { captureOutput } from '../support/capture.js';
-import { type DynamoProxy, startDynamoProxy } from './support/dynamo-proxy.js';
+import { type DynamoProxy, startDynamoProxy } from '../fixtures/dynamo-proxy.js';
 
 type Handler = (event: unknown, context?: { getRemainingTimeInMillis(): number }) => Promise<AdminResult>;
 const TABLE = 'blocklist-read-back';

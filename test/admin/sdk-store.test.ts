@@ -1,6 +1,6 @@
 /**
  * The SDK DynamoDB store against dynalite (table layout v2): session inventory and signout marks, conditional
- * extend-only revocation writes for every scope (finding 4), retries of throttled writes with honest reporting of
+ * extend-only revocation writes for every scope (a weaker request never shortens an entry), retries of throttled writes with honest reporting of
  * what was not written, watermark convergence, the one-Query read of a user's partition and its audit items.
  */
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -10,8 +10,8 @@ import { StoreError } from '../../lambdas/core/ports.js';
 import type { RevocationEntry } from '../../lambdas/core/revocation.js';
 import type { SessionRecord } from '../../lambdas/core/session.js';
 import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { closedPortEndpoint, startBlackhole } from '../support/network.js';
-import { type DynamoProxy, startDynamoProxy } from './support/dynamo-proxy.js';
+import { closedPortEndpoint, startBlackhole } from '../fixtures/network.js';
+import { type DynamoProxy, startDynamoProxy } from '../fixtures/dynamo-proxy.js';
 
 const TABLE = 'blocklist-store-test';
 const NOW = Math.floor(Date.now() / 1000);
@@ -355,7 +355,7 @@ describe('readUser and failures', () => {
   });
 });
 
-describe('answers that are not exactly what was asked (finding 5, SDK store)', () => {
+describe('answers that are not exactly what was asked (SDK store)', () => {
   // dynalite only ever answers correctly: a stand-in client returning scripted answers plays the broken table.
   const scripted = (answer: unknown) => ({ send: async () => answer }) as unknown as DynamoDBClient;
   const record = (sessionId: string): SessionRecord => ({

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminResult } from '../../lambdas/revocation/results.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { loadBundle } from '../support/bundles.js';
+import { loadBundle } from '../fixtures/bundles.js';
 import { captureOutput } from '../support/capture.js';
 import { type CognitoRecorder, startCognitoRecorder } from '../support/cognito-recorder.js';
 

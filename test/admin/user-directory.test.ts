@@ -14,7 +14,7 @@ import { createCognitoDirectory, toDirectoryError } from '../../lambdas/adapters
 import { DirectoryError, type UserDirectory } from '../../lambdas/core/directory.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { LOCAL_AWS } from '../../local/dynalite.js';
-import { closedPortEndpoint } from '../support/network.js';
+import { closedPortEndpoint } from '../fixtures/network.js';
 
 let cognito: CognitoLocal;
 let directory: UserDirectory;

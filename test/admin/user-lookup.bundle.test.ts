@@ -1,5 +1,5 @@
 /**
- * Issue #9 finding 3 on the built admin bundle (dist/admin-signout), against cognito-local and dynalite, unmocked:
+ * A decoy account, on the built admin bundle (dist/admin-signout), against cognito-local and dynalite, unmocked:
  * a thief registers an account whose username is the victim's `sub`. Every operation that takes a user must refuse
  * the victim's sub as ambiguous (naming both users) and write nothing — before the fix, `signOutUser <sub>` signed
  * the decoy out with `ok: true` while the victim's tokens kept passing.
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminResult } from '../../lambdas/revocation/results.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { loadBundle } from '../support/bundles.js';
+import { loadBundle } from '../fixtures/bundles.js';
 import { captureOutput } from '../support/capture.js';
 
 type Handler = (event: unknown, context?: { getRemainingTimeInMillis(): number }) => Promise<AdminResult>;
@@ -54,7 +54,7 @@ async function itemCount(): Promise<number> {
   return out.Count ?? 0;
 }
 
-describe('a decoy account named after the victim’s sub (finding 3)', () => {
+describe('a decoy account named after the victim’s sub', () => {
   it('the setup is the attack: the decoy’s username is the victim’s sub', () => {
     expect(decoy.username).toBe(victim.sub);
     expect(decoy.sub).not.toBe(victim.sub);

@@ -13,7 +13,7 @@ import { createCognitoVerifier } from '../../lambdas/authorizer/verifier.js';
 import { stalenessReader } from '../../lambdas/authorizer/staleness.js';
 import type { RevocationHint } from '../../lambdas/core/hints.js';
 import { StoreError } from '../../lambdas/core/ports.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
 import {
   createSigningKey,
   nowSeconds,
@@ -23,8 +23,13 @@ import {
   TEST_KID,
   TEST_SUB,
   TEST_USER_POOL_ID,
-} from '../support/tokens.js';
-import { appSyncEvent, httpApiEvent, memoryBlocklist, restTokenEvent } from './support.js';
+} from '../fixtures/tokens.js';
+import {
+  appSyncEvent,
+  httpApiEvent,
+  memoryBlocklist,
+  restTokenEvent,
+} from '../fixtures/authorizer-events.js';
 
 let jwks: JwksServer;
 beforeAll(async () => {
@@ -217,7 +222,7 @@ describe('createAuthorizer', () => {
   });
 });
 
-describe('revoked-verdict memory and fail-open (issue #9 finding 2)', () => {
+describe('revoked-verdict memory and fail-open', () => {
   const revokedEntry = (jti: string, expiresAt = nowSeconds() + 600) => ({
     sub: TEST_SUB,
     scope: 'token' as const,

@@ -6,12 +6,12 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revocationToItem } from '../../lambdas/adapters/dynamodb/schema.js';
 import type { RevocationEntry } from '../../lambdas/core/revocation.js';
-import { createSdkHintStore } from '../../lambdas/adapters/dynamodb/hint-store.js';
+import { createSdkHintStore } from '../../lambdas/adapters/dynamodb/hint-publisher.js';
 import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type Handler, loadBundle } from '../support/bundles.js';
+import { type Handler, loadBundle } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
-import { startBlackhole } from '../support/network.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
+import { startBlackhole } from '../fixtures/network.js';
 import {
   createSigningKey,
   encodeUnsignedJwt,
@@ -27,7 +27,7 @@ import {
   TEST_USER_POOL_ID,
   testJwks,
   testSigningKey,
-} from '../support/tokens.js';
+} from '../fixtures/tokens.js';
 import {
   appSyncEvent,
   httpApiEvent,
@@ -36,7 +36,7 @@ import {
   restRequestEvent,
   restTokenEvent,
   STAGE_RESOURCE,
-} from './support.js';
+} from '../fixtures/authorizer-events.js';
 
 const TABLE = 'blocklist-test';
 let dynamo: LocalDynamo;
@@ -201,7 +201,7 @@ describe('allow: every event shape answers in its own format', () => {
     });
   });
 
-  it('AppSync answers always carry ttlOverride: 0, so the API’s cache (300 s by default) never outlives a revocation (#9 finding 6)', async () => {
+  it('AppSync answers always carry ttlOverride: 0, so the API’s cache (300 s by default) never outlives a revocation', async () => {
     // Arrange
     const handler = loadBundle('authorizer', env()).handler;
     // Act

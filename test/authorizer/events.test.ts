@@ -13,7 +13,7 @@ import {
   restRequestEvent,
   restTokenEvent,
   STAGE_RESOURCE,
-} from './support.js';
+} from '../fixtures/authorizer-events.js';
 
 describe('bearer token extraction', () => {
   it.each([
@@ -151,7 +151,7 @@ describe('responses', () => {
     expect(allowResponse({ ...base, kind: 'unknown' }, 's', context)).toBeUndefined();
   });
 
-  it('AppSync ttlOverride (#9 finding 6): the allow bound from the shaping, clamped to 0–3600; a deny is never cached', () => {
+  it('AppSync ttlOverride: the allow bound from the shaping, clamped to 0–3600; a deny is never cached', () => {
     const base = {
       restStyle: false,
       arn: undefined,

@@ -1,5 +1,5 @@
 /**
- * Issue #14 "Done when", on the BUILT functions (dist/auto-revocation, dist/authorizer) against dynalite and
+ * Automatic revocation end to end, on the BUILT functions (dist/auto-revocation, dist/authorizer) against dynalite and
  * cognito-local (patched: AdminUserGlobalSignOut and the `status` filter as Cognito has them; `../support/cognito-recorder.ts` records the calls):
  * - fed a CloudTrail AdminDisableUser record in the shape AWS publishes (test/fixtures/cloudtrail), the function
  *   makes the authorizer refuse that user's existing tokens; a redelivered event changes nothing in the table;
@@ -17,16 +17,16 @@ import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import type { AutoRevocationResult } from '../../lambdas/auto-revocation/index.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type Handler, loadAuthorizer, loadWithEnvironment } from '../support/bundles.js';
+import { type Handler, loadAuthorizer, loadWithEnvironment } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
 import {
   nowSeconds,
   signAccessToken,
   signIdToken,
   TEST_CLIENT_ID,
   TEST_USER_POOL_ID,
-} from '../support/tokens.js';
+} from '../fixtures/tokens.js';
 import { type CognitoRecorder, startCognitoRecorder } from '../support/cognito-recorder.js';
 
 const TABLE = 'blocklist-auto-revocation';

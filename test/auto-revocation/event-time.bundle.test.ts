@@ -21,17 +21,17 @@ import { decide } from '../../lambdas/core/revocation.js';
 import type { TokenFacts } from '../../lambdas/core/token.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type Handler, loadAuthorizer, loadWithEnvironment } from '../support/bundles.js';
+import { type Handler, loadAuthorizer, loadWithEnvironment } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
 import { type CognitoRecorder, startCognitoRecorder } from '../support/cognito-recorder.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
 import {
   nowSeconds,
   OTHER_CLIENT_ID,
   signAccessToken,
   TEST_CLIENT_ID,
   TEST_USER_POOL_ID,
-} from '../support/tokens.js';
+} from '../fixtures/tokens.js';
 
 const TABLE = 'blocklist-event-time';
 const PASSWORD = 'Event-Passw0rd!long';

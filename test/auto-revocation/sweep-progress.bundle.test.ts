@@ -22,11 +22,11 @@ import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import type { AutoRevocationResult } from '../../lambdas/auto-revocation/index.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type Handler, loadAuthorizer, loadWithEnvironment } from '../support/bundles.js';
+import { type Handler, loadAuthorizer, loadWithEnvironment } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
 import { type CognitoRecorder, startCognitoRecorder } from '../support/cognito-recorder.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
-import { nowSeconds, signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../support/tokens.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
+import { nowSeconds, signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../fixtures/tokens.js';
 
 const TABLE = 'blocklist-sweep-progress';
 const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/orders';

@@ -10,13 +10,12 @@ import {
   createDynamoHttpClient,
   type DynamoHttpClient,
 } from '../../lambdas/adapters/dynamodb/http-client.js';
+import { createSdkHintStore } from '../../lambdas/adapters/dynamodb/hint-publisher.js';
 import {
   createHttpHintReader,
-  createSdkHintStore,
-  hintPartition,
-  hintToItem,
   MAX_HINT_PAGES_PER_BUCKET,
-} from '../../lambdas/adapters/dynamodb/hint-store.js';
+} from '../../lambdas/adapters/dynamodb/hint-reader.js';
+import { hintPartition, hintToItem } from '../../lambdas/adapters/dynamodb/schema.js';
 import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 
 const TABLE = 'hints';

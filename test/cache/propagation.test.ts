@@ -12,7 +12,7 @@ import {
   parseFlushTargets,
 } from '../../lambdas/adapters/apigateway/authorizer-cache.js';
 import { createSdkFlushLeaseStore } from '../../lambdas/adapters/dynamodb/flush-lease.js';
-import { createSdkHintStore } from '../../lambdas/adapters/dynamodb/hint-store.js';
+import { createSdkHintStore } from '../../lambdas/adapters/dynamodb/hint-publisher.js';
 import { createRevocationPropagation } from '../../lambdas/revocation/propagation.js';
 import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 

@@ -8,8 +8,8 @@ import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../../local/lambda-endpoint.js';
-import { signIdToken } from '../support/tokens.js';
-import { bundleFile, ROOT } from '../support/bundles.js';
+import { signIdToken } from '../fixtures/tokens.js';
+import { bundleFile, ROOT } from '../fixtures/bundles.js';
 
 const TABLE = 'blocklist-cli';
 const FUNCTION = 'admin-signout';

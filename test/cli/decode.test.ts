@@ -1,7 +1,7 @@
 /** Unit tests of the CLI's local token decoding (no verification, ids only). */
 import { describe, expect, it } from 'vitest';
 import { decodeTokenIds } from '../../cli/decode.js';
-import { encodeUnsignedJwt, signAccessToken, signIdToken } from '../support/tokens.js';
+import { encodeUnsignedJwt, signAccessToken, signIdToken } from '../fixtures/tokens.js';
 
 describe('decodeTokenIds', () => {
   it('reads the ids of an ID token, including the session claim', () => {

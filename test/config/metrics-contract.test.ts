@@ -17,7 +17,7 @@ import {
   REVOCATION_SCOPES,
   TRIGGER_SOURCES,
 } from '../../lambdas/config/metrics.js';
-import { bundleFile, ROOT } from '../support/bundles.js';
+import { bundleFile, ROOT } from '../fixtures/bundles.js';
 
 /** AWS's own metrics monitoring.tf may name (not emitted by the functions). */
 const AWS_METRICS = new Set(['ApproximateNumberOfMessagesVisible']);

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER, type LocalStack, startStack } from '../../local/stack.js';
-import { ROOT } from '../support/bundles.js';
+import { ROOT } from '../fixtures/bundles.js';
 
 const STAND_IN = join(ROOT, 'test', 'trigger', 'fixtures', 'chained-stand-in.cjs');
 const NAME = 'existing-pre-token-generation';

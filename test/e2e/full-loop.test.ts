@@ -14,7 +14,7 @@ import type { SignOutResult } from '../../lambdas/revocation/results.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../../local/lambda-endpoint.js';
-import { bundleFile } from '../support/bundles.js';
+import { bundleFile } from '../fixtures/bundles.js';
 
 const TABLE = 'blocklist-full-loop';
 const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/pets/42';

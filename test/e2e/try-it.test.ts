@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../support/bundles.js';
+import { ROOT } from '../fixtures/bundles.js';
 
 const SCRIPT = join(ROOT, 'examples', 'complete', 'try-it.sh');
 let bin: string;

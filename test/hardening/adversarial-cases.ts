@@ -1,5 +1,5 @@
 /**
- * The adversarial token suite's generator (issue 6 item 1). Run `npx tsx test/hardening/adversarial-cases.ts` to
+ * The adversarial token suite's generator. Run `npx tsx test/hardening/adversarial-cases.ts` to
  * (re)write `test/fixtures/adversarial/cases.json`; `adversarial.test.ts` checks the file is exactly what this
  * produces, then runs every case through the built authorizer bundle for every event shape.
  *
@@ -36,7 +36,7 @@ import {
   TEST_ISSUER,
   TEST_SESSION_CLAIM,
   TEST_USER_POOL_ID,
-} from '../support/tokens.js';
+} from '../fixtures/tokens.js';
 
 export const FIXTURE_DIR = resolve(import.meta.dirname, '..', 'fixtures', 'adversarial');
 export const CASES_FILE = join(FIXTURE_DIR, 'cases.json');

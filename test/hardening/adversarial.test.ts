@@ -1,5 +1,5 @@
 /**
- * Adversarial token suite (issue 6 item 1): every case of `test/fixtures/adversarial/cases.json` through the BUILT
+ * Adversarial token suite: every case of `test/fixtures/adversarial/cases.json` through the BUILT
  * authorizer bundle (`dist/authorizer/index.js`) for every event shape — REST TOKEN, REST REQUEST, HTTP API 2.0 and
  * AppSync — against dynalite and a loopback JWKS. Each case's verdict must match, a REST deny must be exactly
  * `Error('Unauthorized')`, the decision log line must give one of the case's expected reasons, and no token may
@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
 import {
   buildCases,
   CASES_FILE,
@@ -16,7 +16,7 @@ import {
   expandAuthorization,
   serialise,
 } from './adversarial-cases.js';
-import { type Handler, loadAuthorizer } from '../support/bundles.js';
+import { type Handler, loadAuthorizer } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
 import { SecretWatch } from './support/secrets.js';
 import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js';

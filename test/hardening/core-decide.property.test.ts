@@ -1,5 +1,5 @@
 /**
- * Property tests of the pure revocation decision (issue 6 item 2, core part): `decide` agrees with a
+ * Property tests of the pure revocation decision (the core part of the fuzzing): `decide` agrees with a
  * straightforward reference model over random revocation sets and token claims, and the keys the authorizer
  * fetches (`revocationKeysFor`) are exactly the keys whose entries can revoke.
  */
@@ -19,7 +19,7 @@ import { fuzz } from './support/fuzz.js';
 
 const NOW = 1_800_000_000;
 
-// --- the reference model: written from DESIGN §2, not from the code -------------------------------------------
+// --- the reference model: written from the four scopes' definitions, not from the code ----------------------------
 
 /** 1..256 chars, each printable ASCII other than space. */
 function usableId(value: unknown): value is string {

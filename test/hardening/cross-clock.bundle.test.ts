@@ -1,5 +1,5 @@
 /**
- * Issue #9 finding 7: the real cross-clock margin, pinned on the BUILT bundles (token trigger, admin signout,
+ * The real cross-clock margin, pinned on the BUILT bundles (token trigger, admin signout,
  * authorizer) against dynalite and cognito-local (patched: AdminUserGlobalSignOut is real; `../support/cognito-recorder.ts` records the calls).
  *
  * Cognito's clock running ahead of the admin Lambda's can stamp a sign-in that completed just before the signout
@@ -11,10 +11,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type Handler, loadAuthorizer, loadWithEnvironment } from '../support/bundles.js';
+import { type Handler, loadAuthorizer, loadWithEnvironment } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
-import { signAccessToken, signIdToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../support/tokens.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
+import { signAccessToken, signIdToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../fixtures/tokens.js';
 import { type CognitoRecorder, startCognitoRecorder } from '../support/cognito-recorder.js';
 import { invoke, METHOD_ARN } from './support/events.js';
 
@@ -57,7 +57,7 @@ const restToken = (token: string) => ({
   authorizationToken: `Bearer ${token}`,
 });
 
-describe('cross-clock edge with V1_0 trigger events (finding 7)', () => {
+describe('cross-clock edge with V1_0 trigger events', () => {
   it('a sign-in stamped in the second after the watermark: its ID token is refused by the session entry, its V1 access token (no session claim) passes', async () => {
     // Arrange: the user signs in (V1 trigger: claim in the ID token only), then is signed out everywhere.
     const user = await cognito.createUser('clock', 'Passw0rd!long');

@@ -1,5 +1,5 @@
 /**
- * Property-based fuzzing of the authorizer's event adapters and handler (issue 6 item 2): random events of every
+ * Property-based fuzzing of the authorizer's event adapters and handler: random events of every
  * shape, random headers and random tokens (genuine, mutated, forged, unsigned, garbage) through the BUILT bundle.
  * Properties: the handler never crashes (REST: only `Error('Unauthorized')` is ever thrown; other shapes never
  * throw), and never allows unless the event carries a genuine, untouched token signed by the pool's key.
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonKeyProblem, strictJwtProblem } from '../../lambdas/authorizer/strict-jwt.js';
 import { bearerToken, headerValue, parseAuthorizerEvent } from '../../lambdas/authorizer/events.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
 import {
   createSigningKey,
   encodeUnsignedJwt,
@@ -20,8 +20,8 @@ import {
   signJwt,
   TEST_CLIENT_ID,
   TEST_USER_POOL_ID,
-} from '../support/tokens.js';
-import { type Handler, loadAuthorizer } from '../support/bundles.js';
+} from '../fixtures/tokens.js';
+import { type Handler, loadAuthorizer } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
 import { SecretWatch } from './support/secrets.js';
 import { EVENT_SHAPES, type EventShape, eventFor, invoke, isRestShape } from './support/events.js';

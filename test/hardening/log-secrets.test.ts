@@ -1,5 +1,5 @@
 /**
- * Secrets and logs (issue 6 item 6), and fuzzing of the other two handlers' adapters (item 2): the BUILT token
+ * Secrets and logs, and fuzzing of the other two handlers' adapters: the BUILT token
  * trigger and admin signout bundles receive random events and requests laced with secrets — ID/access tokens,
  * refresh tokens, passwords, full Authorization headers — and must never crash (the trigger always hands Cognito
  * an event back; the admin Lambda always answers a result object) and never write a secret to stdout or stderr.
@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { redact } from '../../lambdas/adapters/observability.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { signAccessToken, signIdToken } from '../support/tokens.js';
-import { type Handler, loadWithEnvironment } from '../support/bundles.js';
+import { signAccessToken, signIdToken } from '../fixtures/tokens.js';
+import { type Handler, loadWithEnvironment } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
 import { SecretWatch } from './support/secrets.js';
 import { injectedSessionClaims, preTokenEvent } from './support/fixtures.js';

@@ -1,5 +1,5 @@
 /**
- * Races and load (issue 6 item 5), with the BUILT authorizer and admin signout bundles against dynalite and
+ * Races and load, with the BUILT authorizer and admin signout bundles against dynalite and
  * cognito-local (patched: AdminUserGlobalSignOut is real; `../support/cognito-recorder.ts` records the calls):
  * - decisions running concurrently with token / session / refresh-family revocations and with a sign-out
  *   everywhere: no revoked token is allowed once its revocation write has returned;
@@ -14,10 +14,10 @@ import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import type { RevocationKey } from '../../lambdas/core/revocation.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type Handler, loadAuthorizer, loadWithEnvironment } from '../support/bundles.js';
+import { type Handler, loadAuthorizer, loadWithEnvironment } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
-import { nowSeconds, signIdToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../support/tokens.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
+import { nowSeconds, signIdToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../fixtures/tokens.js';
 import { type CognitoRecorder, startCognitoRecorder } from '../support/cognito-recorder.js';
 import { EVENT_SHAPES, eventFor, invoke, isRestShape } from './support/events.js';
 import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js';

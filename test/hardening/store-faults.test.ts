@@ -1,21 +1,21 @@
 /**
- * Store faults (issue 6 item 3, issue 9 findings 2 and 5): a fault-injecting proxy in front of dynalite, and a port
+ * Store faults: a fault-injecting proxy in front of dynalite, and a port
  * nothing listens on. The BUILT authorizer fails closed within its configured deadline (elapsed time bounded by
  * STORE_TIMEOUT_MS plus a small margin — a correctness bound, not a benchmark). FAIL_MODE=open allows (flagged:
  * reason `fail_open`, metric `FailOpen`) only for outages (timeout, unavailable): never for throttling (a hot
  * partition is attacker-triggerable), never for an answer that is not exactly what was asked (paginated, without
- * Items, wrong Count, foreign or out-of-range items: finding 5), and never for a token the container already knows
- * is revoked (denied from memory with no store read: finding 2). The BUILT token trigger under the same faults: the
+ * Items, wrong Count, foreign or out-of-range items), and never for a token the container already knows
+ * is revoked (denied from memory with no store read). The BUILT token trigger under the same faults: the
  * session claim is injected, the failure is counted and logged, sign-in proceeds within its deadline.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type Handler, loadAuthorizer, loadWithEnvironment } from '../support/bundles.js';
+import { type Handler, loadAuthorizer, loadWithEnvironment } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
 import { type CognitoStub, startCognitoStub } from '../support/cognito-stub.js';
-import { closedPortEndpoint } from '../support/network.js';
+import { closedPortEndpoint } from '../fixtures/network.js';
 import {
   nowSeconds,
   signAccessToken,
@@ -23,7 +23,7 @@ import {
   TEST_CLIENT_ID,
   TEST_SUB,
   TEST_USER_POOL_ID,
-} from '../support/tokens.js';
+} from '../fixtures/tokens.js';
 import { eventFor, invoke } from './support/events.js';
 import {
   type Fault,
@@ -276,7 +276,7 @@ describe('authorizer under store faults', () => {
     }
   });
 
-  it('finding 5: a Query answer that is not exactly what was asked never reads as "not revoked", in either mode', async () => {
+  it('a Query answer that is not exactly what was asked never reads as "not revoked", in either mode', async () => {
     for (const kind of QUERY_SHAPE_FAULTS) {
       const fresh = await freshRevoked(`shape-${kind}`);
       proxy.set({ kind });
@@ -295,7 +295,7 @@ describe('authorizer under store faults', () => {
     }
   });
 
-  it('finding 2: a flood of a revoked token costs one read per container, then none until the entry expires', async () => {
+  it('a flood of a revoked token costs one read per container, then none until the entry expires', async () => {
     // Arrange: a revoked token neither container has seen
     const fresh = await freshRevoked('flood');
     const queries = () => proxy.stats.byOperation.Query ?? 0;
@@ -315,7 +315,7 @@ describe('authorizer under store faults', () => {
     expect(reads).toBe(2);
   });
 
-  it('finding 2: FAIL_MODE=open denies while the partition is throttled — a known revoked token and an unknown one alike', async () => {
+  it('FAIL_MODE=open denies while the partition is throttled — a known revoked token and an unknown one alike', async () => {
     // Arrange: one revoked token the open container knows, one it has not seen, one valid token
     const known = await freshRevoked('throttled-known');
     expect((await authorize(open, known)).decision).toMatchObject({ reason: 'revoked' });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { jsonKeyProblem, strictJwtProblem } from '../../lambdas/authorizer/strict-jwt.js';
-import { signAccessToken, signIdToken } from '../support/tokens.js';
+import { signAccessToken, signIdToken } from '../fixtures/tokens.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64url');
 const jwt = (header: string, payload: string) => `${b64(header)}.${b64(payload)}.${b64('signature-bytes')}`;

@@ -1,5 +1,5 @@
 /**
- * TTL invariant (issue 6 item 4): over random token lifetimes, clocks and scopes, no revocation entry or session
+ * TTL invariant: over random token lifetimes, clocks and scopes, no revocation entry or session
  * record produced by `lambdas/core/lifetime.ts` expires while a token it covers could still be accepted.
  *
  * The model (times in integer milliseconds of true time; the authorizer's clock is the reference):

@@ -274,7 +274,7 @@ async function recordCalls(): Promise<{ calls: RecordedAwsCall[]; stack: LocalSt
 describe.skipIf(missing !== undefined)('IAM proof: recorded calls against the rendered policies', () => {
   let ws: Workspace;
   let stack: LocalStack | undefined;
-  let calls: Call[] = [];
+  const calls: Call[] = [];
   let policies: Record<string, PolicyDocument> = {};
 
   beforeAll(async () => {

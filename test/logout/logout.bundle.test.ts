@@ -1,5 +1,5 @@
 /**
- * Issue #14 "Done when" for self-service logout, on the BUILT functions (dist/logout behind dist/authorizer)
+ * Self-service logout end to end, on the BUILT functions (dist/logout behind dist/authorizer)
  * against dynalite: the authorizer's answer becomes the logout event's `requestContext.authorizer` exactly as API
  * Gateway passes it (REST proxy: the context keys; HTTP API 2.0: under `lambda`). The logout revokes only the
  * caller's own session — another session of the same user and another user keep working — and, asked for
@@ -14,16 +14,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type Handler, loadAuthorizer, loadWithEnvironment } from '../support/bundles.js';
+import { type Handler, loadAuthorizer, loadWithEnvironment } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
 import {
   nowSeconds,
   signAccessToken,
   signIdToken,
   TEST_CLIENT_ID,
   TEST_USER_POOL_ID,
-} from '../support/tokens.js';
+} from '../fixtures/tokens.js';
 
 const TABLE = 'blocklist-logout';
 const ROUTE_ARN = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/$default/POST/logout';

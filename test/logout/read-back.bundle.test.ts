@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type DynamoProxy, startDynamoProxy } from '../admin/support/dynamo-proxy.js';
-import { type Handler, loadWithEnvironment } from '../support/bundles.js';
+import { type DynamoProxy, startDynamoProxy } from '../fixtures/dynamo-proxy.js';
+import { type Handler, loadWithEnvironment } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
-import { nowSeconds } from '../support/tokens.js';
+import { nowSeconds } from '../fixtures/tokens.js';
 
 const TABLE = 'blocklist-logout-read-back';
 const SUB = 'c0ffee00-0000-4000-8000-000000000003';

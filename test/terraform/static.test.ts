@@ -81,7 +81,7 @@ describe.each(moduleDirs())('module %s', (dir) => {
 });
 
 describe('root module interface', () => {
-  it('has the inputs of issue 4', async () => {
+  it('has the core inputs', async () => {
     // Act
     const names = (await readVariables(ROOT)).map((v) => v.name);
 
@@ -114,7 +114,7 @@ describe('root module interface', () => {
         'table_replicas',
         'tags',
         'name_prefix',
-        // Issue 12: releases and enterprise settings.
+        // Releases and enterprise settings.
         'create',
         's3_existing_package',
         'role_permissions_boundary',
@@ -151,7 +151,7 @@ describe('root module interface', () => {
       'point_in_time_recovery_enabled',
       'deletion_protection_enabled',
       'package_dir',
-      'cognito_session_management', // a bool (issue #14)
+      'cognito_session_management', // a bool
       'create',
       'create_dashboard', // a bool (monitoring.tf)
     ]);
@@ -167,7 +167,7 @@ describe('root module interface', () => {
     expect(unvalidated).toEqual([]);
   });
 
-  it('has the outputs of issue 4', async () => {
+  it('has the core outputs', async () => {
     // Act
     const names = (await readOutputs(ROOT)).map((o) => o.name);
 
@@ -247,7 +247,7 @@ describe('environment contract (lambdas/config/contract.ts)', () => {
 
   it('every function gets its environment from its own local', () => {
     // Arrange
-    // The root's .tf files (the #14 functions are called from automatic_revocation.tf and logout.tf).
+    // The root's .tf files (the opt-in functions are called from automatic_revocation.tf and logout.tf).
     const main = readdirSync(ROOT)
       .filter((f) => f.endsWith('.tf'))
       .map((f) => readFileSync(join(ROOT, f), 'utf8'))
@@ -294,7 +294,7 @@ describe('environment contract (lambdas/config/contract.ts)', () => {
   });
 });
 
-describe('least privilege in the code (issue 6 item 7)', () => {
+describe('least privilege in the code', () => {
   it('no policy statement in iam.tf names a wildcard action or resource', () => {
     // Arrange
     const iam = readFileSync(join(ROOT, 'iam.tf'), 'utf8');

@@ -10,9 +10,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../../local/lambda-endpoint.js';
-import { loadBundle, ROOT } from '../support/bundles.js';
+import { loadBundle, ROOT } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
-import { postAuthentication, preTokenV1, preTokenV2, SUB, type TriggerOutput } from './fixtures.js';
+import {
+  postAuthentication,
+  preTokenV1,
+  preTokenV2,
+  SUB,
+  type TriggerOutput,
+} from '../fixtures/trigger-events.js';
 
 type Handler = (event: unknown) => Promise<TriggerOutput>;
 const TABLE = 'blocklist-chain-test';

@@ -5,7 +5,7 @@ import { classifyEvent, injectSessionClaim, isValidClaimName } from '../../lambd
 import { sessionIssuedAtMs, sessionIssuedAtSeconds } from '../../lambdas/core/session-id.js';
 import { mintSessionId } from '../../lambdas/token-trigger/trigger.js';
 import { isValidId } from '../../lambdas/core/token.js';
-import { preTokenV1, preTokenV2, SUB, type TriggerOutput } from './fixtures.js';
+import { preTokenV1, preTokenV2, SUB, type TriggerOutput } from '../fixtures/trigger-events.js';
 
 describe('classifyEvent', () => {
   it.each([

@@ -12,10 +12,10 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { ROOT, setEnvironment } from '../support/bundles.js';
+import { ROOT, setEnvironment } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
-import { closedPortEndpoint } from '../support/network.js';
-import { preTokenV1, preTokenV2, SUB, type TriggerOutput } from './fixtures.js';
+import { closedPortEndpoint } from '../fixtures/network.js';
+import { preTokenV1, preTokenV2, SUB, type TriggerOutput } from '../fixtures/trigger-events.js';
 
 type Handler = (event: unknown) => Promise<TriggerOutput>;
 const TABLE = 'blocklist-own-trigger';

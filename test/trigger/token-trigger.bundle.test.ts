@@ -8,9 +8,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
 import { DEFAULT_CLOCK_SKEW_SECONDS } from '../../lambdas/core/lifetime.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { loadBundle } from '../support/bundles.js';
+import { loadBundle } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
-import { closedPortEndpoint, startBlackhole } from '../support/network.js';
+import { closedPortEndpoint, startBlackhole } from '../fixtures/network.js';
 import {
   CLIENT_ID,
   postAuthentication,
@@ -19,7 +19,7 @@ import {
   SUB,
   type TriggerOutput,
   USERNAME,
-} from './fixtures.js';
+} from '../fixtures/trigger-events.js';
 
 type Handler = (event: unknown) => Promise<TriggerOutput>;
 const TABLE = 'blocklist-trigger-test';

@@ -1,7 +1,7 @@
 /**
  * Flushing API Gateway's authorizer result cache of one stage, with a SigV4-signed HTTPS request on node:https
- * (the project's own signer, adapters/dynamodb/sigv4.ts) rather than two more AWS SDK clients: docs/dependencies.md
- * has the measured reason (bundle size and cold start of the admin function).
+ * (the project's own signer, adapters/aws/sigv4.ts) rather than two more AWS SDK clients: docs/dependencies.md
+ * has the measured reason (bundle size and cold start of the revoking functions).
  *
  * - REST API: `FlushStageAuthorizersCache`, `DELETE /restapis/{restapi_id}/stages/{stage_name}/cache/authorizers`
  *   (202 Accepted).
@@ -13,8 +13,8 @@
  */
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { isLoopbackHost } from '../dynamodb/http-client.js';
-import { type AwsCredentials, signHeaders } from '../dynamodb/sigv4.js';
+import { awsTargetFromEnv } from '../aws/endpoint.js';
+import { type AwsCredentials, signHeaders } from '../aws/sigv4.js';
 
 export type ApiKind = 'rest' | 'http';
 
@@ -112,35 +112,15 @@ export class FlushConfigError extends Error {
   override readonly name = 'FlushConfigError';
 }
 
-/** Region, endpoint and credentials from the Lambda runtime's variables. */
+const API_GATEWAY = {
+  label: 'API Gateway',
+  hostPrefix: 'apigateway',
+  endpointVariable: 'AWS_ENDPOINT_URL_API_GATEWAY',
+} as const;
+
+/** Region, endpoint and credentials from the Lambda runtime's variables; throws `FlushConfigError`. */
 export function flusherOptionsFromEnv(env: NodeJS.ProcessEnv): SignedFlusherOptions {
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
-  if (!region) throw new FlushConfigError('AWS_REGION is not set');
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey)
-    throw new FlushConfigError('AWS credentials are not set in the environment');
-  const raw =
-    env.AWS_ENDPOINT_URL_API_GATEWAY ||
-    env.AWS_ENDPOINT_URL ||
-    `https://apigateway.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
-  let endpoint: URL;
-  try {
-    endpoint = new URL(raw);
-  } catch {
-    throw new FlushConfigError(`API Gateway endpoint "${raw}" is not a URL`);
-  }
-  if (
-    endpoint.protocol !== 'https:' &&
-    !(endpoint.protocol === 'http:' && isLoopbackHost(endpoint.hostname))
-  ) {
-    throw new FlushConfigError('API Gateway endpoint must be https (plain http only on a loopback host)');
-  }
-  return {
-    region,
-    endpoint,
-    credentials: { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined },
-  };
+  return awsTargetFromEnv(env, API_GATEWAY, (message) => new FlushConfigError(message));
 }
 
 /** Why one flush call failed; `retryable` for throttling (429), 5xx, timeouts and network errors. */

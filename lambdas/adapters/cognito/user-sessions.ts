@@ -1,5 +1,5 @@
 /**
- * Cognito's own session management (user pools with session tracking, Essentials/Plus; issue #14):
+ * Cognito's own session management (user pools with session tracking, Essentials/Plus):
  * `AdminListUserSessions` (device, IP, location, last activity) and `AdminRevokeUserSession`. No emulator implements
  * them (cognito-local 5.3.0 does not); they are tested with aws-sdk-client-mock against the SDK's own shapes.
  * A pool without session tracking answers with an error: mapped to kind `unsupported`.

@@ -1,5 +1,5 @@
 /**
- * A user's own tokens at Cognito (self-service logout, issue #14): `RevokeToken` (refresh token + app client id) and
+ * A user's own tokens at Cognito (self-service logout): `RevokeToken` (refresh token + app client id) and
  * `GlobalSignOut` (access token). Cognito authorizes both by the token itself — no IAM permission, no admin call.
  * The tokens are passed through and never logged; errors are mapped to `DirectoryError` with the token removed.
  */

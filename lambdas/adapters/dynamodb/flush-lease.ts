@@ -14,7 +14,7 @@ import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/cl
 import { EMPTY_FLUSH_LEASE, type FlushLeaseState, type FlushLeaseStore } from '../../core/flush-lease.js';
 import { type StoreCallOptions, StoreError } from '../../core/ports.js';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './schema.js';
-import { toStoreError } from './sdk-store.js';
+import { toStoreError } from './sdk-calls.js';
 
 export const FLUSH_LEASE_PREFIX = 'flush#';
 const LEASE_SORT_KEY = 'lease';

@@ -4,14 +4,14 @@
  * other Lambdas keep the AWS SDK. Why not the SDK here: it more than doubles the authorizer's cold start (figures
  * in docs/authorizer.md).
  *
- * Configuration is the Lambda runtime's: credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
- * AWS_SESSION_TOKEN, region from AWS_REGION (or AWS_DEFAULT_REGION), endpoint from the SDK's standard
+ * Configuration is the Lambda runtime's (adapters/aws/endpoint.ts): the endpoint from the SDK's standard
  * AWS_ENDPOINT_URL_DYNAMODB, then AWS_ENDPOINT_URL, then `https://dynamodb.<region>.amazonaws.com`.
  */
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { StoreError, type StoreErrorKind } from '../../core/ports.js';
-import { type AwsCredentials, signHeaders } from './sigv4.js';
+import { awsTargetFromEnv } from '../aws/endpoint.js';
+import { type AwsCredentials, signHeaders } from '../aws/sigv4.js';
 
 export interface DynamoHttpClientOptions {
   readonly region: string;
@@ -58,45 +58,15 @@ export class StoreConfigError extends Error {
   override readonly name = 'StoreConfigError';
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
+const DYNAMODB = {
+  label: 'DynamoDB',
+  hostPrefix: 'dynamodb',
+  endpointVariable: 'AWS_ENDPOINT_URL_DYNAMODB',
+} as const;
 
 /** Reads region, endpoint and credentials from the Lambda runtime's variables; throws `StoreConfigError`. */
 export function dynamoOptionsFromEnv(env: NodeJS.ProcessEnv): DynamoHttpClientOptions {
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
-  if (!region) throw new StoreConfigError('AWS_REGION is not set (the Lambda runtime always sets it)');
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) {
-    throw new StoreConfigError(
-      'AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are not set (the Lambda runtime sets them from the execution role)',
-    );
-  }
-  const raw =
-    env.AWS_ENDPOINT_URL_DYNAMODB ||
-    env.AWS_ENDPOINT_URL ||
-    `https://dynamodb.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
-  let endpoint: URL;
-  try {
-    endpoint = new URL(raw);
-  } catch {
-    throw new StoreConfigError(`DynamoDB endpoint "${raw}" is not a URL`);
-  }
-  if (
-    endpoint.protocol !== 'https:' &&
-    !(endpoint.protocol === 'http:' && isLoopbackHost(endpoint.hostname))
-  ) {
-    throw new StoreConfigError(
-      `DynamoDB endpoint must be https (plain http only on a loopback host), got "${endpoint.origin}"`,
-    );
-  }
-  return {
-    region,
-    endpoint,
-    credentials: { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined },
-  };
+  return awsTargetFromEnv(env, DYNAMODB, (message) => new StoreConfigError(message));
 }
 
 const RETRYABLE_TYPES: Record<string, StoreErrorKind> = {

@@ -1,6 +1,6 @@
 /**
- * The blocklist table's layout (v2), shared by every adapter (the AWS SDK one and the authorizer's lean one speak the
- * same DynamoDB JSON wire format). Documented in docs/table-schema.md; keep the two in step.
+ * The blocklist table's layout (v2), shared by every adapter (the AWS SDK ones and the authorizer's lean ones speak
+ * the same DynamoDB JSON wire format). Documented in docs/table-schema.md; keep the two in step.
  *
  * Everything about one user is in that user's partition, so the authorizer decides with ONE strongly consistent
  * `Query pk = user#<sub> AND begins_with(sk, "rev#")` — one read unit for any user whose live revocations are under
@@ -13,10 +13,13 @@
  *   user#<sub>     rev#token#<jti>            one token revoked: revokedAt, expiresAt
  *   user#<sub>     session#<sessionId>        session record (token trigger); signout marks it revoked
  *   user#<sub>     audit#<scope>[#<id>]       actor and reason of the revocation (outside the `rev#` range)
+ *   hint#<bucket>  <stamp>#<sub>#<nonce>      revocation hint for authorizers in staleness mode (end of this file)
  *
  * Every item carries `expiresAt` (N, epoch seconds), the table's TTL attribute. Readers ignore items at or past it.
  * `rev#` items hold nothing else than what the decision needs, so that they stay ~100 bytes each.
  */
+import { randomBytes } from 'node:crypto';
+import { HINT_TTL_SECONDS, hintBucket, type RevocationHint } from '../../core/hints.js';
 import {
   REVOCATION_SCOPES,
   type RevocationEntry,
@@ -254,4 +257,104 @@ export function itemToSession(item: Item): SessionRecord {
       ? { revokedAt, actor: readString(item, 'actor', false), reason: readString(item, 'reason', false) }
       : {}),
   };
+}
+
+/*
+ * Revocation hints (docs/caching.md, docs/table-schema.md):
+ *
+ *   pk (S)              sk (S)                                   item
+ *   hint#<bucket>       <epoch-ms, 15 digits>#<sub>#<nonce>     hint, `expiresAt` = stamp + 1 h (TTL)
+ *
+ * `<bucket>` is the minute number since the epoch (`floor(ms / 60000)`). The zero-padded stamp first in the sort key
+ * lets a poll read only the new part of a bucket (`sk >= :from`); the nonce (16 hex digits) keeps two hints of one
+ * user in the same millisecond apart. The authorizer's poll (hint-reader.ts, no AWS SDK) and the revoking
+ * functions' publisher (hint-publisher.ts, AWS SDK) share this format. Answers are validated as strictly as the
+ * revocation reads: anything but exactly the asked partition and range is `StoreError('malformed')`.
+ */
+
+export const HINT_PARTITION_PREFIX = 'hint#';
+const STAMP_DIGITS = 15;
+const SORT_KEY_PATTERN = /^(\d{15})#(.+)#([0-9a-f]{16})$/;
+
+export function hintPartition(bucket: number): string {
+  return `${HINT_PARTITION_PREFIX}${bucket}`;
+}
+
+function stamp(ms: number): string {
+  return String(Math.max(0, Math.floor(ms))).padStart(STAMP_DIGITS, '0');
+}
+
+/** The item of one hint (a fresh nonce each call unless one is given). */
+export function hintToItem(sub: string, atMs: number, nonce = randomBytes(8).toString('hex')): Item {
+  if (!isValidId(sub)) throw new StoreError('unknown', 'hint sub is not a valid id');
+  if (!Number.isSafeInteger(atMs) || atMs < 0) throw new StoreError('unknown', 'hint stamp is not epoch ms');
+  return {
+    [PARTITION_KEY]: { S: hintPartition(hintBucket(atMs)) },
+    [SORT_KEY]: { S: `${stamp(atMs)}#${sub}#${nonce}` },
+    [TTL_ATTRIBUTE]: { N: String(Math.floor(atMs / 1000) + HINT_TTL_SECONDS) },
+  };
+}
+
+/** The Query of one bucket from `fromMs` on (strongly consistent: a hint counts once its write returned). */
+export function hintQuery(tableName: string, bucket: number, fromMs: number, startKey?: unknown) {
+  return {
+    TableName: tableName,
+    KeyConditionExpression: '#pk = :pk AND #sk >= :from',
+    ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+    ExpressionAttributeValues: { ':pk': { S: hintPartition(bucket) }, ':from': { S: stamp(fromMs) } },
+    ConsistentRead: true,
+    ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+  };
+}
+
+const malformed = (detail: string) => new StoreError('malformed', `hint Query answer ${detail}`);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function stringAttribute(item: Record<string, unknown>, name: string): string | undefined {
+  const value = item[name];
+  return isRecord(value) && typeof value.S === 'string' ? value.S : undefined;
+}
+
+/**
+ * Validates one Query page of bucket `bucket` from `fromMs`: `Items` present and a list, `Count` equal to its length,
+ * every item in the asked partition, its sort key well formed, at or after `:from` and inside the bucket, its sub a
+ * valid id. `LastEvaluatedKey`, when present, must be a key of the asked partition. Throws `StoreError('malformed')`.
+ */
+export function parseHintPage(
+  answer: unknown,
+  bucket: number,
+  fromMs: number,
+): { hints: RevocationHint[]; lastKey?: Record<string, unknown> } {
+  if (!isRecord(answer)) throw malformed('is not an object');
+  const { Items: items, Count: count, LastEvaluatedKey: lastKey } = answer;
+  if (!Array.isArray(items)) throw malformed('has no Items list');
+  if (count !== items.length) throw malformed('has a Count that differs from its Items');
+  const partition = hintPartition(bucket);
+  const from = stamp(fromMs);
+  const hints: RevocationHint[] = [];
+  for (const item of items) {
+    if (!isRecord(item)) throw malformed('has an item that is not an object');
+    if (stringAttribute(item, PARTITION_KEY) !== partition)
+      throw malformed('has an item of another partition');
+    const sk = stringAttribute(item, SORT_KEY);
+    const match = sk === undefined ? null : SORT_KEY_PATTERN.exec(sk);
+    if (!match || (sk as string) < from) throw malformed('has an item outside the asked range');
+    const at = Number(match[1]);
+    const sub = match[2] as string;
+    if (hintBucket(at) !== bucket) throw malformed('has a hint stamped outside its bucket');
+    if (!isValidId(sub)) throw malformed('has a hint with an invalid sub');
+    hints.push({ sub, at });
+  }
+  if (lastKey !== undefined) {
+    if (!isRecord(lastKey) || stringAttribute(lastKey, PARTITION_KEY) !== partition) {
+      throw malformed('has a LastEvaluatedKey outside the asked partition');
+    }
+    const sk = stringAttribute(lastKey, SORT_KEY);
+    if (sk === undefined || sk < from) throw malformed('has a LastEvaluatedKey outside the asked range');
+    return { hints, lastKey };
+  }
+  return { hints };
 }

@@ -9,7 +9,7 @@
 import { type DynamoDBClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import { type SessionOwners, StoreError } from '../../core/ports.js';
 import { PARTITION_KEY, SESSION_SORT_PREFIX, SORT_KEY, TTL_ATTRIBUTE } from './schema.js';
-import { toStoreError } from './sdk-store.js';
+import { toStoreError } from './sdk-calls.js';
 
 const USER_PREFIX = 'user#';
 /** Pages per sweep run; a larger table is covered over several runs (each run starts from the beginning). */

@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { StoreError } from '../../core/ports.js';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './schema.js';
-import { toStoreError } from './sdk-store.js';
+import { toStoreError } from './sdk-calls.js';
 
 export const SWEEP_CURSOR_KEY = 'sweep#cursor';
 const CURSOR_TTL_SECONDS = 7 * 24 * 3600;

@@ -3,7 +3,7 @@
  * from each shape's answer: REST denies by throwing exactly `Error('Unauthorized')`, HTTP API 2.0 (simple
  * responses) and AppSync by `{ isAuthorized: false }`.
  */
-import type { Handler } from '../../support/bundles.js';
+import type { Handler } from '../../fixtures/bundles.js';
 
 export type EventShape = 'rest_token' | 'rest_request' | 'http_v2' | 'appsync';
 export const EVENT_SHAPES: readonly EventShape[] = ['rest_token', 'rest_request', 'http_v2', 'appsync'];

@@ -1,5 +1,5 @@
 /**
- * A fault-injecting HTTP proxy on a loopback port in front of dynalite (issue 6 item 3). Point a handler's
+ * A fault-injecting HTTP proxy on a loopback port in front of dynalite. Point a handler's
  * `AWS_ENDPOINT_URL_DYNAMODB` at `proxy.endpoint`; every request is forwarded to dynalite unless a fault applies to
  * its operation (the `X-Amz-Target` header, e.g. `DynamoDB_20120810.BatchGetItem`).
  *
@@ -8,7 +8,7 @@
  * `slow` (forward after `delayMs`), `malformed` (200 with a body that is not JSON), `truncated` (200 whose body stops
  * short of its Content-Length), `wrongShape` (200, valid JSON, an item of the wrong types), `unprocessed` (forwards
  * only part of a batch and answers the rest as `UnprocessedKeys` / `UnprocessedItems`, the way DynamoDB does under
- * load). Query answers that are not exactly what was asked (finding 5): `paginated` (adds `LastEvaluatedKey`),
+ * load). Query answers that are not exactly what was asked: `paginated` (adds `LastEvaluatedKey`),
  * `noItems` (drops `Items`), `wrongCount` (a `Count` that is not the number of items), `foreignItem` (adds an item of
  * another partition), `outsideRange` (adds an item of the asked partition outside the `rev#` range); other operations
  * are forwarded unchanged by these. Responses the proxy rewrites carry a correct `x-amz-crc32`, so only the fault
@@ -61,7 +61,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'outsideRange',
 ];
 
-/** The Query-answer faults (finding 5). */
+/** The Query-answer faults: answers that are not exactly what was asked. */
 export const QUERY_SHAPE_FAULTS: readonly FaultKind[] = [
   'paginated',
   'noItems',

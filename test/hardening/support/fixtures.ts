@@ -1,5 +1,5 @@
 /** Small shared fixtures of the hardening suite: Cognito trigger events and readers of their answers. */
-import { TEST_CLIENT_ID, TEST_SUB, TEST_USER_POOL_ID, TEST_USERNAME } from '../../support/tokens.js';
+import { TEST_CLIENT_ID, TEST_SUB, TEST_USER_POOL_ID, TEST_USERNAME } from '../../fixtures/tokens.js';
 
 /** A PreTokenGeneration event as Cognito sends it, for event version 1, 2 or 3. */
 export function preTokenEvent(version: '1' | '2' | '3', sub = TEST_SUB, username = TEST_USERNAME) {

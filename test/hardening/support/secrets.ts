@@ -1,6 +1,6 @@
 /**
  * Checks captured output (`test/support/capture.ts`) for secrets: tokens, refresh tokens, passwords,
- * Authorization header values (issue 6 item 6).
+ * Authorization header values.
  */
 
 /** Secrets a suite handed to the handlers; none may appear in their output. */

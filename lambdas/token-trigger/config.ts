@@ -12,6 +12,11 @@ export interface TokenTriggerConfig {
   readonly storeTimeoutMs: number;
   readonly logLevel: LogLevel;
   readonly metricsNamespace: string;
+  /**
+   * The chained pre-token-generation function's settings as set (`chain.ts` validates them, so that a bad value
+   * refuses the pre-token events the chain is for instead of disabling the whole trigger).
+   */
+  readonly chain: { readonly CHAINED_TRIGGER_FUNCTION: string; readonly CHAINED_TRIGGER_TIMEOUT_MS: string };
 }
 
 /** Parses and validates; throws one `ConfigError` naming every variable at fault. */
@@ -33,6 +38,10 @@ export function readTokenTriggerConfig(env: NodeJS.ProcessEnv = process.env): To
       storeTimeoutMs: read.integer('STORE_TIMEOUT_MS', 50, 3000),
       logLevel: read.parse('LOG_LEVEL', parseLogLevel, 'info'),
       metricsNamespace: read.text('METRICS_NAMESPACE'),
+      chain: {
+        CHAINED_TRIGGER_FUNCTION: read.text('CHAINED_TRIGGER_FUNCTION'),
+        CHAINED_TRIGGER_TIMEOUT_MS: read.text('CHAINED_TRIGGER_TIMEOUT_MS'),
+      },
     };
   });
 }

@@ -58,7 +58,7 @@ export function createHandler(
     ...overrides,
   });
   // The pool's existing pre-token-generation function, when one is named (CHAINED_TRIGGER_FUNCTION): chain.ts.
-  return withChainedTrigger(env, own, { logger, metrics, claim: config.claim });
+  return withChainedTrigger({ ...env, ...config.chain }, own, { logger, metrics, claim: config.claim });
 }
 
 export const handler: TokenTrigger = createHandler();

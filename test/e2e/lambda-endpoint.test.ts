@@ -53,7 +53,7 @@ describe('Lambda Invoke endpoint', () => {
     expect(a.FunctionError).toBeUndefined();
     expect(decode(a.Payload)).toMatchObject({
       event: { hi: 1 },
-      env: { NAME: 'a', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local' },
+      env: { NAME: 'a', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'LOCALECHOA' },
       functionName: 'echo-a',
     });
     expect(decode(a.Payload).env.AWS_PROFILE).toBeUndefined();

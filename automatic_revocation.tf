@@ -44,13 +44,15 @@ variable "revocation_sweep_schedule" {
   default     = null
 
   validation {
-    condition     = var.revocation_sweep_schedule == null || can(regex("^(rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|cron\\([^)]+\\))$", var.revocation_sweep_schedule))
-    error_message = "revocation_sweep_schedule must be an EventBridge schedule expression: rate(<n> minutes|hours|days) or cron(...)."
+    # EventBridge: "If the value is equal to 1, then the unit must be singular. If the value is greater than 1, the
+    # unit must be plural" (EventBridge user guide, Rate expressions reference).
+    condition     = var.revocation_sweep_schedule == null || can(regex("^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)|cron\\([^)]+\\))$", var.revocation_sweep_schedule))
+    error_message = "revocation_sweep_schedule must be an EventBridge schedule expression: rate(1 minute|hour|day), rate(<n> minutes|hours|days) for n > 1, or cron(...)."
   }
 }
 
 variable "automatic_revocation_retry" {
-  description = "Delivery retries of the event path before an event lands in the dead-letter queue: EventBridge target `maximum_retry_attempts` (0–185) and `maximum_event_age_in_seconds` (60–86400); the function adds Lambda's own 2 asynchronous retries."
+  description = "Delivery retries of the event path before an event lands in the dead-letter queue: EventBridge target `maximum_retry_attempts` (0–185) and `maximum_event_age_in_seconds` (60–86400); the function adds Lambda's own 2 asynchronous retries, within at most 21,600 s (Lambda's maximum event age: a longer value applies to EventBridge's retries only)."
   type = object({
     maximum_retry_attempts       = optional(number, 8)
     maximum_event_age_in_seconds = optional(number, 3600)
@@ -117,7 +119,32 @@ locals {
       actions   = ["sqs:SendMessage"]
       resources = [try(aws_sqs_queue.auto_revocation_dlq[0].arn, "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${var.name_prefix}-auto-revocation-dlq")]
     },
-  ], local.kms_read_write, local.cache_flush_policy_statements) # cache_flush_policy_statements: cache.tf (#11)
+  ], local.kms_read_write, local.dead_letter_key_statements, local.cache_flush_policy_statements)
+
+  # Lambda sends a failed event to the queue with the function's own role: under a customer managed key that
+  # needs the key's data-key actions too (the SQS producer permissions).
+  dead_letter_key_statements = var.dead_letter_queue_kms_key_arn == null ? [] : [{
+    sid       = "EncryptDeadLetters"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.dead_letter_queue_kms_key_arn]
+  }]
+
+  # The statement the dead-letter queue's key policy needs so EventBridge can write failed events to the queue,
+  # limited to this module's rules.
+  dead_letter_key_policy_statement = var.dead_letter_queue_kms_key_arn == null ? null : {
+    Sid       = "EventBridgeDeadLettersOfCognitoRevocation"
+    Effect    = "Allow"
+    Principal = { Service = "events.amazonaws.com" }
+    Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+    Resource  = "*"
+    Condition = { ArnEquals = { "aws:SourceArn" = local.auto_revocation_rule_arns } }
+  }
+
+  # The rules' ARNs, built from their names so they are known at plan.
+  auto_revocation_rule_arns = concat(
+    local.auto_revocation_events ? ["arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name_prefix}-cognito-calls"] : [],
+    local.auto_revocation_sweep ? ["arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name_prefix}-revocation-sweep"] : [],
+  )
 
   # The rule's `detail` filter, as JSON (the two shapes differ in type, so the choice is made on the encoded text).
   auto_revocation_pattern_detail = jsondecode(length(local.auto_revocation_user_calls) == 0 ? jsonencode({
@@ -141,9 +168,11 @@ resource "aws_sqs_queue" "auto_revocation_dlq" {
 
   name                      = "${var.name_prefix}-auto-revocation-dlq"
   message_retention_seconds = 1209600 # 14 days, SQS's maximum: time to investigate and replay.
-  sqs_managed_sse_enabled   = var.kms_key_arn == null ? true : null
-  kms_master_key_id         = var.kms_key_arn
-  tags                      = var.tags
+  # Not kms_key_arn: EventBridge can deliver to a queue under a customer managed key only when that key's policy
+  # allows events.amazonaws.com, which this module cannot see or change; SSE-SQS needs no key policy at all.
+  sqs_managed_sse_enabled = var.dead_letter_queue_kms_key_arn == null ? true : null
+  kms_master_key_id       = var.dead_letter_queue_kms_key_arn
+  tags                    = var.tags
 }
 
 # EventBridge may deliver failed events to the queue only from this module's rules.
@@ -202,9 +231,10 @@ module "auto_revocation" {
 resource "aws_lambda_function_event_invoke_config" "auto_revocation" {
   count = local.auto_revocation_enabled ? 1 : 0
 
-  function_name                = module.auto_revocation[0].function_name
-  maximum_retry_attempts       = 2
-  maximum_event_age_in_seconds = var.automatic_revocation_retry.maximum_event_age_in_seconds
+  function_name          = module.auto_revocation[0].function_name
+  maximum_retry_attempts = 2
+  # Lambda keeps an asynchronous event at most 21,600 s (6 h); EventBridge's own retry window may be longer.
+  maximum_event_age_in_seconds = min(var.automatic_revocation_retry.maximum_event_age_in_seconds, 21600)
 
   destination_config {
     on_failure {
@@ -280,5 +310,7 @@ output "automatic_revocation" {
     sweep_rule_arn = one(aws_cloudwatch_event_rule.revocation_sweep[*].arn)
     sweep_schedule = var.revocation_sweep_schedule
     revoke_on      = var.revoke_on
+    # Add to the policy of dead_letter_queue_kms_key_arn (null with SSE-SQS).
+    dead_letter_queue_key_policy_statement = local.dead_letter_key_policy_statement == null ? null : jsonencode(local.dead_letter_key_policy_statement)
   } : null
 }

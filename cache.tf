@@ -111,3 +111,25 @@ locals {
     resources = local.cache_flush_resources
   }]
 }
+
+################################################################################
+# Plan-time warning
+################################################################################
+
+locals {
+  # APIs whose authorizer caches allows (TTL above 0) with no stage of theirs in the flush lists: a revocation
+  # reaches callers cached there only when their entry expires, up to the TTL later.
+  flushed_rest_api_ids = [for a in values(var.cache_flush_rest_api_stages) : a.rest_api_id]
+  flushed_http_api_ids = [for a in values(var.cache_flush_http_api_stages) : a.api_id]
+  unflushed_cached_apis = concat(
+    [for k, a in var.rest_apis : "rest_apis.${k} (TTL ${a.authorizer_result_ttl_in_seconds} s)" if a.authorizer_result_ttl_in_seconds > 0 && !contains(local.flushed_rest_api_ids, a.rest_api_id)],
+    [for k, a in var.http_apis : "http_apis.${k} (TTL ${a.authorizer_result_ttl_in_seconds} s)" if a.authorizer_result_ttl_in_seconds > 0 && !contains(local.flushed_http_api_ids, a.api_id)],
+  )
+}
+
+check "authorizer_caches_are_flushed" {
+  assert {
+    condition     = !var.create || length(local.unflushed_cached_apis) == 0
+    error_message = "Revocations reach callers of ${join(", ", local.unflushed_cached_apis)} only when API Gateway's cached allow expires: list the stages that serve them in cache_flush_rest_api_stages / cache_flush_http_api_stages (the revoking functions then flush those caches), or set authorizer_result_ttl_in_seconds to 0 (docs/caching.md)."
+  }
+}

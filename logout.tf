@@ -91,8 +91,10 @@ module "logout" {
       source_arn = "arn:${local.partition}:execute-api:${local.region}:${local.account_id}:${try(var.http_apis[k].api_id, "unknown-api")}/*/${local.logout_http_verbs[k]}${local.logout_http_paths[k]}"
     } },
     { for k, r in local.logout_rest_apis : "RestApiLogout-${k}" => {
-      principal  = "apigateway.amazonaws.com"
-      source_arn = "arn:${local.partition}:execute-api:${local.region}:${local.account_id}:${try(var.rest_apis[k].rest_api_id, "unknown-api")}/*/POST/${r.path_part}"
+      principal = "apigateway.amazonaws.com"
+      # The resource's full path (e.g. /v1/logout under a /v1 parent), as API Gateway names the caller: a
+      # permission for /POST/<path_part> alone would not match a nested route, and every logout would fail.
+      source_arn = "arn:${local.partition}:execute-api:${local.region}:${local.account_id}:${try(var.rest_apis[k].rest_api_id, "unknown-api")}/*/POST${aws_api_gateway_resource.logout[k].path}"
     } },
   )
 

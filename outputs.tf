@@ -79,6 +79,15 @@ output "user_pool_arn" {
     condition     = !var.create || var.existing_table_name != null || local.pool_region == local.region
     error_message = "user_pool_id ${var.user_pool_id} is in ${local.pool_region} but the AWS provider deploys to ${local.region}: configure the provider for ${local.pool_region} (or, for a second region that reads the global table of the pool's region, set existing_table_name; see docs/multi-region.md)."
   }
+
+  # A second-region instance (existing_table_name) only verifies tokens. Cognito's CloudTrail events reach
+  # EventBridge only in the pool's region, so its rules would never match; and revocations run in the pool's
+  # region, whose functions can flush only that region's stages, so its flush list would never be used by a
+  # revocation (a logout of its own aside).
+  precondition {
+    condition     = !var.create || local.pool_region == local.region || (length(var.revoke_on) == 0 && var.revocation_sweep_schedule == null && (length(local.cache_flush_targets) == 0 || var.logout != null))
+    error_message = "user_pool_id ${var.user_pool_id} is in ${local.pool_region} but this instance deploys to ${local.region}: revoke_on and revocation_sweep_schedule would never fire here (Cognito's events and users live in ${local.pool_region}), and cache_flush_rest_api_stages / cache_flush_http_api_stages would never be flushed by a revocation (they run in ${local.pool_region}). Set them on the instance in ${local.pool_region}; in this region keep the authorizer cache TTL at 0 or use revocation_staleness_seconds (docs/multi-region.md)."
+  }
 }
 
 ################################################################################

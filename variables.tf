@@ -513,6 +513,17 @@ variable "cloudwatch_logs_kms_key_id" {
   }
 }
 
+variable "dead_letter_queue_kms_key_arn" {
+  description = "KMS key ARN encrypting the automatic revocation's dead-letter queue; `null` (default) uses SQS-managed encryption (SSE-SQS), which EventBridge and Lambda can write to without any key policy. With a customer managed key, add the `automatic_revocation.dead_letter_queue_key_policy_statement` output to that key's policy, or EventBridge cannot deliver failed events to the queue and they are lost (docs/terraform.md). The function's role gets kms:GenerateDataKey and kms:Decrypt on this key only. `kms_key_arn` does not encrypt the queue."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.dead_letter_queue_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.dead_letter_queue_kms_key_arn, "x")))
+    error_message = "dead_letter_queue_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias; or null for SQS-managed encryption."
+  }
+}
+
 variable "point_in_time_recovery_enabled" {
   description = "Point-in-time recovery for the blocklist table (and its replicas)."
   type        = bool

@@ -20,6 +20,14 @@ override_resource {
   }
 }
 
+# API Gateway computes a resource's full path from its parent's: here the parent is the API's root.
+override_resource {
+  target = aws_api_gateway_resource.logout
+  values = {
+    path = "/logout"
+  }
+}
+
 variables {
   user_pool_id = "eu-west-1_AbCdEf123"
   client_ids   = ["4b7kq0mv9n2l3c8d5e6f1g0h2j"]
@@ -87,6 +95,33 @@ run "routes_behind_the_authorizer" {
       METRICS_NAMESPACE              = "CognitoRevocation"
     })
     error_message = "Environment: ${jsonencode(module.logout[0].environment)}"
+  }
+}
+
+# Under a nested parent (/v1) the route is /v1/logout: API Gateway invokes the function as .../POST/v1/logout,
+# so a permission for .../POST/logout would refuse every logout with a 500.
+run "rest_route_under_a_nested_parent" {
+  command = apply
+
+  override_resource {
+    target = aws_api_gateway_resource.logout
+    values = {
+      path = "/v1/logout"
+    }
+  }
+
+  variables {
+    rest_apis = {
+      versioned = { rest_api_id = "k1l2m3n4o5" }
+    }
+    logout = {
+      rest_apis = { versioned = { parent_resource_id = "v1res1" } }
+    }
+  }
+
+  assert {
+    condition     = module.logout[0].permissions["RestApiLogout-versioned"].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:k1l2m3n4o5/*/POST/v1/logout"
+    error_message = "The permission must name the resource's real path: ${module.logout[0].permissions["RestApiLogout-versioned"].source_arn}"
   }
 }
 

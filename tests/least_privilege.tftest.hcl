@@ -84,7 +84,7 @@ run "roles_without_a_customer_managed_key" {
 
   assert {
     condition = alltrue(flatten([
-      for p in values(output.role_policies) : [
+      for p in compact(values(output.role_policies)) : [
         for s in jsondecode(p).Statement : [
           s.Effect == "Allow",
           alltrue([for a in s.Action : !strcontains(a, "*")]),
@@ -152,8 +152,8 @@ run "cache_flush_grants_exactly_the_listed_stage_caches" {
   }
 
   assert {
-    condition     = module.admin_signout.environment["CACHE_FLUSH_TARGETS"] == "[{\"api\":\"rest\",\"apiId\":\"a1b2c3d4e5\",\"stage\":\"prod\"},{\"api\":\"rest\",\"apiId\":\"a1b2c3d4e5\",\"stage\":\"staging\"},{\"api\":\"http\",\"apiId\":\"f6g7h8i9j0\",\"stage\":\"$default\"}]"
-    error_message = "CACHE_FLUSH_TARGETS: ${module.admin_signout.environment["CACHE_FLUSH_TARGETS"]}"
+    condition     = module.function["admin_signout"].environment["CACHE_FLUSH_TARGETS"] == "[{\"api\":\"rest\",\"apiId\":\"a1b2c3d4e5\",\"stage\":\"prod\"},{\"api\":\"rest\",\"apiId\":\"a1b2c3d4e5\",\"stage\":\"staging\"},{\"api\":\"http\",\"apiId\":\"f6g7h8i9j0\",\"stage\":\"$default\"}]"
+    error_message = "CACHE_FLUSH_TARGETS: ${module.function["admin_signout"].environment["CACHE_FLUSH_TARGETS"]}"
   }
 
   assert {

@@ -6,7 +6,7 @@ mock_provider "aws" {
 }
 
 override_resource {
-  target = module.logout[0].aws_lambda_function.this
+  target = module.function["logout"].aws_lambda_function.this
   values = {
     arn        = "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-logout"
     invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-logout/invocations"
@@ -14,7 +14,7 @@ override_resource {
 }
 
 override_resource {
-  target = module.logout[0].aws_cloudwatch_log_group.this
+  target = module.function["logout"].aws_cloudwatch_log_group.this
   values = {
     arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-logout"
   }
@@ -43,7 +43,7 @@ run "off_by_default" {
   command = plan
 
   assert {
-    condition     = output.logout == null && length(module.logout) == 0 && length(aws_apigatewayv2_route.logout) == 0 && length(aws_api_gateway_method.logout) == 0
+    condition     = output.logout == null && !contains(keys(module.function), "logout") && length(aws_apigatewayv2_route.logout) == 0 && length(aws_api_gateway_method.logout) == 0
     error_message = "Nothing of the logout may exist while logout is null."
   }
 }
@@ -69,11 +69,11 @@ run "routes_behind_the_authorizer" {
   }
 
   assert {
-    condition = module.logout[0].permissions == {
+    condition = module.function["logout"].permissions == {
       "HttpApiLogout-catalog" = { principal = "apigateway.amazonaws.com", source_arn = "arn:aws:execute-api:eu-west-1:123456789012:f6g7h8i9j0/*/POST/logout" }
       "RestApiLogout-orders"  = { principal = "apigateway.amazonaws.com", source_arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*/POST/logout" }
     }
-    error_message = "Invoke permissions: ${jsonencode(module.logout[0].permissions)}"
+    error_message = "Invoke permissions: ${jsonencode(module.function["logout"].permissions)}"
   }
 
   assert {
@@ -85,7 +85,7 @@ run "routes_behind_the_authorizer" {
   }
 
   assert {
-    condition = module.logout[0].environment == tomap({
+    condition = module.function["logout"].environment == tomap({
       TABLE_NAME                     = "cognito-revocation-blocklist"
       TOKEN_LIFETIME_SECONDS         = "86400"
       REFRESH_TOKEN_LIFETIME_SECONDS = "315360000"
@@ -94,7 +94,7 @@ run "routes_behind_the_authorizer" {
       LOG_LEVEL                      = "info"
       METRICS_NAMESPACE              = "CognitoRevocation"
     })
-    error_message = "Environment: ${jsonencode(module.logout[0].environment)}"
+    error_message = "Environment: ${jsonencode(module.function["logout"].environment)}"
   }
 }
 
@@ -120,8 +120,8 @@ run "rest_route_under_a_nested_parent" {
   }
 
   assert {
-    condition     = module.logout[0].permissions["RestApiLogout-versioned"].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:k1l2m3n4o5/*/POST/v1/logout"
-    error_message = "The permission must name the resource's real path: ${module.logout[0].permissions["RestApiLogout-versioned"].source_arn}"
+    condition     = module.function["logout"].permissions["RestApiLogout-versioned"].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:k1l2m3n4o5/*/POST/v1/logout"
+    error_message = "The permission must name the resource's real path: ${module.function["logout"].permissions["RestApiLogout-versioned"].source_arn}"
   }
 }
 
@@ -156,8 +156,8 @@ run "logout_flushes_the_listed_stage_caches" {
   }
 
   assert {
-    condition     = module.logout[0].environment["CACHE_FLUSH_TARGETS"] == "[{\"api\":\"http\",\"apiId\":\"f6g7h8i9j0\",\"stage\":\"$default\"}]"
-    error_message = "CACHE_FLUSH_TARGETS: ${module.logout[0].environment["CACHE_FLUSH_TARGETS"]}"
+    condition     = module.function["logout"].environment["CACHE_FLUSH_TARGETS"] == "[{\"api\":\"http\",\"apiId\":\"f6g7h8i9j0\",\"stage\":\"$default\"}]"
+    error_message = "CACHE_FLUSH_TARGETS: ${module.function["logout"].environment["CACHE_FLUSH_TARGETS"]}"
   }
 
   assert {

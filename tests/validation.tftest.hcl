@@ -383,7 +383,7 @@ run "valid_edge_inputs_are_accepted" {
     error_message = "Edge values of the cache TTL range must be accepted and passed through."
   }
   assert {
-    condition     = module.token_trigger.environment["TOKEN_LIFETIME_SECONDS"] == "300"
+    condition     = module.function["token_trigger"].environment["TOKEN_LIFETIME_SECONDS"] == "300"
     error_message = "The minimum token lifetime must be accepted."
   }
 }

@@ -1,5 +1,5 @@
 # One Lambda function with its own role, least-privilege inline policy, log group and invoke permissions.
-# Shared by the authorizer, the token trigger and the admin signout function.
+# The root module calls it once per function (authorizer, token trigger, admin signout, auto-revocation, logout).
 
 locals {
   create = var.create

@@ -244,15 +244,34 @@ describe('environment contract (lambdas/config/contract.ts)', () => {
     expect(read).toEqual(contract);
   });
 
+  it.each(moduleDirs().filter((d) => !d.startsWith('examples/')))(
+    '%s: variables only in variables.tf, outputs only in outputs.tf (standard module structure)',
+    (dir) => {
+      // Arrange
+      const files = readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.tf'));
+
+      // Act: top-level blocks of each kind outside their file.
+      const misplaced = files.flatMap((f) => {
+        const text = readFileSync(join(ROOT, dir, f), 'utf8');
+        return [
+          ...(f !== 'variables.tf' && /^variable\s+"/m.test(text) ? [`${f}: variable`] : []),
+          ...(f !== 'outputs.tf' && /^output\s+"/m.test(text) ? [`${f}: output`] : []),
+        ];
+      });
+
+      // Assert
+      expect(misplaced).toEqual([]);
+    },
+  );
+
   it('every function gets its environment from its own local', () => {
-    // Arrange
-    // The root's .tf files (the #14 functions are called from automatic_revocation.tf and logout.tf).
+    // Arrange: the root's .tf files (local.functions in main.tf names each function's environment local).
     const main = readdirSync(ROOT)
       .filter((f) => f.endsWith('.tf'))
       .map((f) => readFileSync(join(ROOT, f), 'utf8'))
       .join('\n');
 
-    // Act / Assert: the three module calls use the three locals the comparison above reads.
+    // Act / Assert: every function's entry uses the local the comparison above reads.
     for (const fn of FUNCTIONS) {
       const local = `${fn.replace('-', '_')}_environment`;
       expect(main).toMatch(new RegExp(`environment\\s*=\\s*local\\.${local}\\b`));
@@ -287,13 +306,16 @@ describe('environment contract (lambdas/config/contract.ts)', () => {
         .map((arg) => `${name}.${arg}`),
     );
 
-    // Assert
-    expect(calls.map(([name]) => name).sort()).toEqual(FUNCTIONS.map((fn) => fn.replace('-', '_')).sort());
+    // Assert: one call, for_each over local.functions, whose entries (local.all_functions) are the functions.
+    expect(calls.map(([name]) => name)).toEqual(['function']);
+    expect(calls[0]![1].for_each).toBe('${local.functions}');
+    const main = readFileSync(join(ROOT, 'main.tf'), 'utf8');
+    for (const fn of FUNCTIONS) expect(main).toMatch(new RegExp(`^\\s+${fn.replace('-', '_')} = \\{$`, 'm'));
     expect(missing).toEqual([]);
   });
 });
 
-describe('least privilege in the code (issue 6 item 7)', () => {
+describe('least privilege in the code', () => {
   it('no policy statement in iam.tf names a wildcard action or resource', () => {
     // Arrange
     const iam = readFileSync(join(ROOT, 'iam.tf'), 'utf8');

@@ -57,7 +57,7 @@ locals {
     {
       sid       = "DeadLetter"
       actions   = ["sqs:SendMessage"]
-      resources = [try(aws_sqs_queue.auto_revocation_dlq[0].arn, "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${var.name_prefix}-auto-revocation-dlq")]
+      resources = [local.auto_revocation_dlq_arn]
     },
   ], local.kms_read_write, local.dead_letter_key_statements, local.cache_flush_policy_statements)
 
@@ -80,16 +80,19 @@ locals {
     Condition = { ArnEquals = { "aws:SourceArn" = local.auto_revocation_rule_arns } }
   }
 
-  # EventBridge may invoke the function from the module's own rules only.
-  auto_revocation_allowed_triggers = merge(
-    local.auto_revocation_events ? { EventBridgeCognitoCalls = { principal = "events.amazonaws.com", source_arn = aws_cloudwatch_event_rule.cognito_calls[0].arn } } : {},
-    local.auto_revocation_sweep ? { EventBridgeSweep = { principal = "events.amazonaws.com", source_arn = aws_cloudwatch_event_rule.revocation_sweep[0].arn } } : {},
+  # The queue's and the rules' ARNs, built from their names so that every policy naming them is known at plan.
+  auto_revocation_dlq_arn         = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${var.name_prefix}-auto-revocation-dlq"
+  auto_revocation_events_rule_arn = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name_prefix}-cognito-calls"
+  auto_revocation_sweep_rule_arn  = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name_prefix}-revocation-sweep"
+  auto_revocation_rule_arns = concat(
+    local.auto_revocation_events ? [local.auto_revocation_events_rule_arn] : [],
+    local.auto_revocation_sweep ? [local.auto_revocation_sweep_rule_arn] : [],
   )
 
-  # The rules' ARNs, built from their names so they are known at plan.
-  auto_revocation_rule_arns = concat(
-    local.auto_revocation_events ? ["arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name_prefix}-cognito-calls"] : [],
-    local.auto_revocation_sweep ? ["arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name_prefix}-revocation-sweep"] : [],
+  # EventBridge may invoke the function from the module's own rules only.
+  auto_revocation_allowed_triggers = merge(
+    local.auto_revocation_events ? { EventBridgeCognitoCalls = { principal = "events.amazonaws.com", source_arn = local.auto_revocation_events_rule_arn } } : {},
+    local.auto_revocation_sweep ? { EventBridgeSweep = { principal = "events.amazonaws.com", source_arn = local.auto_revocation_sweep_rule_arn } } : {},
   )
 
   # The rule's `detail` filter, as JSON (the two shapes differ in type, so the choice is made on the encoded text).
@@ -133,8 +136,8 @@ resource "aws_sqs_queue_policy" "auto_revocation_dlq" {
       Effect    = "Allow"
       Principal = { Service = "events.amazonaws.com" }
       Action    = "sqs:SendMessage"
-      Resource  = aws_sqs_queue.auto_revocation_dlq[0].arn
-      Condition = { ArnEquals = { "aws:SourceArn" = concat(aws_cloudwatch_event_rule.cognito_calls[*].arn, aws_cloudwatch_event_rule.revocation_sweep[*].arn) } }
+      Resource  = local.auto_revocation_dlq_arn
+      Condition = { ArnEquals = { "aws:SourceArn" = local.auto_revocation_rule_arns } }
     }]
   })
 }

@@ -41,12 +41,13 @@ locals {
 
 locals {
   # APIs whose authorizer caches allows (TTL above 0) with no stage of theirs in the flush lists: a revocation
-  # reaches callers cached there only when their entry expires, up to the TTL later.
+  # reaches callers cached there only when their entry expires, up to the TTL later. (A conditional, not `&&`:
+  # an API without a cache is left out even while its id is unknown at plan.)
   flushed_rest_api_ids = [for a in values(var.cache_flush_rest_api_stages) : a.rest_api_id]
   flushed_http_api_ids = [for a in values(var.cache_flush_http_api_stages) : a.api_id]
   unflushed_cached_apis = concat(
-    [for k, a in var.rest_apis : "rest_apis.${k} (TTL ${a.authorizer_result_ttl_in_seconds} s)" if a.authorizer_result_ttl_in_seconds > 0 && !contains(local.flushed_rest_api_ids, a.rest_api_id)],
-    [for k, a in var.http_apis : "http_apis.${k} (TTL ${a.authorizer_result_ttl_in_seconds} s)" if a.authorizer_result_ttl_in_seconds > 0 && !contains(local.flushed_http_api_ids, a.api_id)],
+    [for k, a in var.rest_apis : "rest_apis.${k} (TTL ${a.authorizer_result_ttl_in_seconds} s)" if a.authorizer_result_ttl_in_seconds > 0 ? !contains(local.flushed_rest_api_ids, a.rest_api_id) : false],
+    [for k, a in var.http_apis : "http_apis.${k} (TTL ${a.authorizer_result_ttl_in_seconds} s)" if a.authorizer_result_ttl_in_seconds > 0 ? !contains(local.flushed_http_api_ids, a.api_id) : false],
   )
 }
 

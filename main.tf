@@ -9,7 +9,8 @@
 #   modules/function         one function with its role, least-privilege policy, log group and permissions
 #   modules/api-authorizers  authorizers on REST/HTTP APIs and the authorizer's scoped invoke permissions
 # The functions differ only in data — environment (locals.tf and the feature files), policy statements (iam.tf)
-# and invoke permissions — so they are one `for_each` over modules/function, keyed by function (local.functions).
+# and invoke permissions — so they are one entry each in local.all_functions, and one `for_each` over
+# modules/function (the token trigger has its own call of the same module: see there).
 
 # Where the module is deployed, known at the first plan (no API call beyond STS GetCallerIdentity), so every
 # ARN the module writes — table, pool, permissions — is known before anything exists.
@@ -83,7 +84,13 @@ locals {
     }
   }
 
-  functions = { for key, fn in local.all_functions : key => fn if fn.enabled }
+  # Every function that is on, except the token trigger (its own call, below). function_modules: every module
+  # instance by the same keys, for the per-function outputs.
+  functions = { for key, fn in local.all_functions : key => fn if fn.enabled && key != "token_trigger" }
+}
+
+locals {
+  function_modules = merge(module.function, { token_trigger = module.token_trigger })
 }
 
 module "function" {
@@ -108,6 +115,10 @@ module "function" {
   tags                           = var.tags
 
   partition                  = local.partition
+  region                     = local.region
+  account_id                 = local.account_id
+  create_role                = var.create_role[each.key]
+  role_arn                   = var.role_arn[each.key]
   role_name                  = local.role_names[each.key]
   role_path                  = var.role_path
   role_permissions_boundary  = var.role_permissions_boundary
@@ -117,16 +128,54 @@ module "function" {
   cloudwatch_logs_kms_key_id = local.logs_kms_key_id
 }
 
+# The token trigger is the one function outside the for_each, for a reason in Terraform's graph: a module call's
+# inputs are evaluated for all its instances together, so an instance depends on every instance's inputs. The user
+# pool takes the trigger's ARN in its lambda_config, and the other functions' inputs name the pool (USER_POOL_ID,
+# the pool's ARN in their policies): with the trigger inside the for_each, a configuration that creates the pool
+# next to this module (examples/complete) would be a dependency cycle. Its own call depends on nothing of the pool
+# but its invoke permission. Its inputs must therefore name only its own locals, never local.all_functions (whose
+# token_trigger entry only describes it for the outputs and the build check).
+module "token_trigger" {
+  source = "./modules/function"
+
+  create                         = var.create
+  name                           = "${var.name_prefix}-token-trigger"
+  description                    = "Pre-token-generation / post-authentication trigger: records sessions, injects the session claim (cognito-revocation)."
+  package_file                   = "${local.package_dir}/token-trigger.zip"
+  s3_existing_package            = lookup(var.s3_existing_package, "token_trigger", null)
+  runtime                        = var.runtime
+  architecture                   = var.architecture
+  memory_size                    = var.memory_size.token_trigger
+  timeout                        = var.timeout_seconds.token_trigger
+  reserved_concurrent_executions = var.reserved_concurrent_executions.token_trigger
+  environment                    = local.token_trigger_environment
+  policy_statements              = local.token_trigger_policy_statements
+  allowed_triggers = {
+    AllowCognitoUserPool = { principal = "cognito-idp.amazonaws.com", source_arn = local.user_pool_arn }
+  }
+  log_retention_in_days = var.log_retention_in_days
+  kms_key_arn           = var.kms_key_arn
+  tags                  = var.tags
+
+  partition                  = local.partition
+  region                     = local.region
+  account_id                 = local.account_id
+  create_role                = var.create_role.token_trigger
+  role_arn                   = var.role_arn.token_trigger
+  role_name                  = local.role_names.token_trigger
+  role_path                  = var.role_path
+  role_permissions_boundary  = var.role_permissions_boundary
+  tracing_mode               = var.tracing_mode
+  vpc_subnet_ids             = var.vpc_subnet_ids
+  vpc_security_group_ids     = var.vpc_security_group_ids
+  cloudwatch_logs_kms_key_id = local.logs_kms_key_id
+}
+
 # Until 0.1.x each function was its own module call. These blocks move existing state to the keyed instances,
-# so upgrading updates nothing and replaces nothing.
+# so upgrading replaces nothing (module.token_trigger keeps its address).
 moved {
   from = module.authorizer
   to   = module.function["authorizer"]
-}
-
-moved {
-  from = module.token_trigger
-  to   = module.function["token_trigger"]
 }
 
 moved {

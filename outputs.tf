@@ -52,18 +52,18 @@ output "authorizer_permission_source_arns" {
 
 output "token_trigger_function_name" {
   description = "Name of the token trigger Lambda function."
-  value       = module.function["token_trigger"].function_name
+  value       = module.token_trigger.function_name
 }
 
 output "token_trigger_function_arn" {
   description = "ARN of the token trigger: the pool's `lambda_config` pre-token-generation (and optionally `post_authentication`) Lambda."
-  value       = module.function["token_trigger"].function_arn
+  value       = module.token_trigger.function_arn
 }
 
 output "pre_token_generation_config" {
   description = "Object to put in the pool's `lambda_config { pre_token_generation_config { ... } }`: `lambda_arn` and `lambda_version` (`pre_token_generation_event_version`)."
   value = var.create ? {
-    lambda_arn     = module.function["token_trigger"].function_arn
+    lambda_arn     = module.token_trigger.function_arn
     lambda_version = var.pre_token_generation_event_version
   } : null
 }
@@ -126,22 +126,22 @@ output "admin_invoke_policy_json" {
 
 output "function_names" {
   description = "Name of each Lambda function, by `authorizer`, `token_trigger`, `admin_signout`, `auto_revocation`, `logout` (null when that function is off)."
-  value       = var.create ? { for key in keys(local.all_functions) : key => contains(keys(module.function), key) ? module.function[key].function_name : null } : {}
+  value       = var.create ? { for key in keys(local.all_functions) : key => contains(keys(local.function_modules), key) ? local.function_modules[key].function_name : null } : {}
 }
 
 output "role_arns" {
   description = "Execution role ARN of each function, by `authorizer`, `token_trigger`, `admin_signout`, `auto_revocation`, `logout` (null when that function is off)."
-  value       = var.create ? { for key in keys(local.all_functions) : key => contains(keys(module.function), key) ? module.function[key].role_arn : null } : {}
+  value       = var.create ? { for key in keys(local.all_functions) : key => contains(keys(local.function_modules), key) ? local.function_modules[key].role_arn : null } : {}
 }
 
 output "role_policies" {
   description = "Inline policy document (JSON) of each function's role, by `authorizer`, `token_trigger`, `admin_signout`, `auto_revocation`, `logout` (null when that function is off): the complete list of what each may do."
-  value       = var.create ? { for key in keys(local.all_functions) : key => contains(keys(module.function), key) ? module.function[key].policy_json : null } : {}
+  value       = var.create ? { for key in keys(local.all_functions) : key => contains(keys(local.function_modules), key) ? local.function_modules[key].policy_json : null } : {}
 }
 
 output "log_group_names" {
   description = "CloudWatch log group of each function, by `authorizer`, `token_trigger`, `admin_signout`, `auto_revocation`, `logout` (null when that function is off)."
-  value       = var.create ? { for key in keys(local.all_functions) : key => contains(keys(module.function), key) ? module.function[key].log_group_name : null } : {}
+  value       = var.create ? { for key in keys(local.all_functions) : key => contains(keys(local.function_modules), key) ? local.function_modules[key].log_group_name : null } : {}
 }
 
 ################################################################################

@@ -585,6 +585,39 @@ variable "create" {
   nullable    = false
 }
 
+variable "create_role" {
+  description = "Per function (`authorizer`, `token_trigger`, `admin_signout`, `auto_revocation`, `logout`): create its execution role with the least-privilege inline policy (default `true`). `false` runs the function with the role given in `role_arn` for that function — for organisations whose IAM is owned by a central team (terraform-aws-lambda's `create_role`). The `role_policies` output is then the policy that role must grant."
+  type = object({
+    authorizer      = optional(bool, true)
+    token_trigger   = optional(bool, true)
+    admin_signout   = optional(bool, true)
+    auto_revocation = optional(bool, true)
+    logout          = optional(bool, true)
+  })
+  default  = {}
+  nullable = false
+}
+
+variable "role_arn" {
+  description = "Per function: ARN of an existing execution role, for each function whose `create_role` is `false` (and only those). The role must trust `lambda.amazonaws.com` and grant that function's `role_policies` document (plus AWSLambdaENIManagementAccess with a VPC, AWSXRayDaemonWriteAccess with tracing); the module creates and attaches nothing for it."
+  type = object({
+    authorizer      = optional(string)
+    token_trigger   = optional(string)
+    admin_signout   = optional(string)
+    auto_revocation = optional(string)
+    logout          = optional(string)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for arn in values(var.role_arn) : arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", coalesce(arn, "x")))])
+    error_message = "role_arn values must be IAM role ARNs (arn:aws:iam::<account>:role/<path><name>)."
+  }
+  # That an ARN is given exactly where create_role is false is checked by modules/function (a precondition: a
+  # validation may not read another variable before Terraform 1.9).
+}
+
 variable "role_path" {
   description = "Path of the execution roles (e.g. `/service/`); `null` (default) is `/`."
   type        = string

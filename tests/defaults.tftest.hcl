@@ -41,7 +41,7 @@ run "environment_of_each_function_is_the_contract" {
   }
 
   assert {
-    condition = module.function["token_trigger"].environment == tomap({
+    condition = module.token_trigger.environment == tomap({
       TABLE_NAME             = "cognito-revocation-blocklist"
       SESSION_CLAIM          = "revocation_sid"
       TOKEN_LIFETIME_SECONDS = "86400"
@@ -49,7 +49,7 @@ run "environment_of_each_function_is_the_contract" {
       LOG_LEVEL              = "info"
       METRICS_NAMESPACE      = "CognitoRevocation"
     })
-    error_message = "Token trigger environment: ${jsonencode(module.function["token_trigger"].environment)}"
+    error_message = "Token trigger environment: ${jsonencode(module.token_trigger.environment)}"
   }
 
   assert {
@@ -106,9 +106,9 @@ run "inputs_reach_the_environment" {
 
   assert {
     condition = (
-      module.function["token_trigger"].environment["SESSION_CLAIM"] == "sid_v2" &&
-      module.function["token_trigger"].environment["TOKEN_LIFETIME_SECONDS"] == "3600" &&
-      module.function["token_trigger"].environment["STORE_TIMEOUT_MS"] == "700" &&
+      module.token_trigger.environment["SESSION_CLAIM"] == "sid_v2" &&
+      module.token_trigger.environment["TOKEN_LIFETIME_SECONDS"] == "3600" &&
+      module.token_trigger.environment["STORE_TIMEOUT_MS"] == "700" &&
       module.function["admin_signout"].environment["TOKEN_LIFETIME_SECONDS"] == "3600" &&
       module.function["admin_signout"].environment["REFRESH_TOKEN_LIFETIME_SECONDS"] == "2592000"
     )
@@ -181,13 +181,13 @@ run "invoke_permissions_are_scoped_to_one_authorizer_or_pool_each" {
   }
 
   assert {
-    condition = jsonencode(module.function["token_trigger"].permissions) == jsonencode({
+    condition = jsonencode(module.token_trigger.permissions) == jsonencode({
       AllowCognitoUserPool = {
         principal  = "cognito-idp.amazonaws.com"
         source_arn = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123"
       }
     })
-    error_message = "The trigger must be invocable by Cognito from this one pool only: ${jsonencode(module.function["token_trigger"].permissions)}"
+    error_message = "The trigger must be invocable by Cognito from this one pool only: ${jsonencode(module.token_trigger.permissions)}"
   }
 
   assert {

@@ -27,7 +27,7 @@ run "enterprise_settings_reach_every_function" {
   }
 
   assert {
-    condition = alltrue([for r in [module.function["authorizer"], module.function["token_trigger"], module.function["admin_signout"]] :
+    condition = alltrue([for r in [module.function["authorizer"], module.token_trigger, module.function["admin_signout"]] :
       length(r.managed_policy_arns) == 2 &&
       r.managed_policy_arns["vpc"] == "arn:aws:iam::aws:policy/service-role/AWSLambdaENIManagementAccess" &&
       r.managed_policy_arns["tracing"] == "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
@@ -36,7 +36,7 @@ run "enterprise_settings_reach_every_function" {
   }
 
   assert {
-    condition     = module.function["authorizer"].role_name == "cognito-revocation-authorizer-eu-west-1" && module.function["token_trigger"].role_name == "cognito-revocation-token-trigger-eu-west-1" && module.function["admin_signout"].role_name == "cognito-revocation-admin-signout-eu-west-1"
+    condition     = module.function["authorizer"].role_name == "cognito-revocation-authorizer-eu-west-1" && module.token_trigger.role_name == "cognito-revocation-token-trigger-eu-west-1" && module.function["admin_signout"].role_name == "cognito-revocation-admin-signout-eu-west-1"
     error_message = "Role names carry the region (IAM names are global; one instance per region must not clash)."
   }
 }

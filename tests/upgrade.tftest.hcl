@@ -141,27 +141,27 @@ run "current_layout_moves_everything" {
 
   assert {
     condition     = module.function["authorizer"].function_arn == "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-authorizer" && module.function["authorizer"].log_group_arn == "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-authorizer" && module.function["authorizer"].role_arn == "arn:aws:iam::123456789012:role/mocked"
-    error_message = "authorizer: the function, its log group and role must be the objects of the old layout (moved), not new ones."
+    error_message = "authorizer: the function, its log group and role must be the objects of the old layout (moved or kept), not new ones."
   }
 
   assert {
-    condition     = module.function["token_trigger"].function_arn == "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-token-trigger" && module.function["token_trigger"].log_group_arn == "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-token-trigger" && module.function["token_trigger"].role_arn == "arn:aws:iam::123456789012:role/mocked"
-    error_message = "token_trigger: the function, its log group and role must be the objects of the old layout (moved), not new ones."
+    condition     = module.token_trigger.function_arn == "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-token-trigger" && module.token_trigger.log_group_arn == "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-token-trigger" && module.token_trigger.role_arn == "arn:aws:iam::123456789012:role/mocked"
+    error_message = "token_trigger: the function, its log group and role must be the objects of the old layout (moved or kept), not new ones."
   }
 
   assert {
     condition     = module.function["admin_signout"].function_arn == "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-admin-signout" && module.function["admin_signout"].log_group_arn == "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-admin-signout" && module.function["admin_signout"].role_arn == "arn:aws:iam::123456789012:role/mocked"
-    error_message = "admin_signout: the function, its log group and role must be the objects of the old layout (moved), not new ones."
+    error_message = "admin_signout: the function, its log group and role must be the objects of the old layout (moved or kept), not new ones."
   }
 
   assert {
     condition     = module.function["auto_revocation"].function_arn == "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-auto-revocation" && module.function["auto_revocation"].log_group_arn == "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-auto-revocation" && module.function["auto_revocation"].role_arn == "arn:aws:iam::123456789012:role/mocked"
-    error_message = "auto_revocation: the function, its log group and role must be the objects of the old layout (moved), not new ones."
+    error_message = "auto_revocation: the function, its log group and role must be the objects of the old layout (moved or kept), not new ones."
   }
 
   assert {
     condition     = module.function["logout"].function_arn == "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-logout" && module.function["logout"].log_group_arn == "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-logout" && module.function["logout"].role_arn == "arn:aws:iam::123456789012:role/mocked"
-    error_message = "logout: the function, its log group and role must be the objects of the old layout (moved), not new ones."
+    error_message = "logout: the function, its log group and role must be the objects of the old layout (moved or kept), not new ones."
   }
 
   assert {

@@ -4,8 +4,18 @@
 locals {
   create = var.create
 
-  # Only the function's own log group: the log group is created here, so no logs:CreateLogGroup.
-  log_group_arn = join("", aws_cloudwatch_log_group.this[*].arn)
+  # The role is this module's unless the caller passes one (create_role = false, role_arn).
+  create_role = local.create && var.create_role
+  role_arn    = var.create_role ? one(aws_iam_role.this[*].arn) : var.role_arn
+
+  # Only the function's own log group: the log group is created here, so no logs:CreateLogGroup. Built from its
+  # name when the region and account are given, so the policy is known at plan (a reviewer and a policy scanner
+  # see every grant before apply); the resource's computed ARN otherwise.
+  log_group_arn = (
+    var.region != null && var.account_id != null
+    ? "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/lambda/${var.name}"
+    : join("", aws_cloudwatch_log_group.this[*].arn)
+  )
   log_statement = {
     Sid      = "WriteOwnLogs"
     Effect   = "Allow"
@@ -48,7 +58,7 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_iam_role" "this" {
-  count = local.create ? 1 : 0
+  count = local.create_role ? 1 : 0
 
   name                 = coalesce(var.role_name, var.name)
   path                 = var.role_path
@@ -67,7 +77,7 @@ resource "aws_iam_role" "this" {
 }
 
 resource "aws_iam_role_policy" "this" {
-  count = local.create ? 1 : 0
+  count = local.create_role ? 1 : 0
 
   name   = "least-privilege"
   role   = aws_iam_role.this[0].id
@@ -75,7 +85,7 @@ resource "aws_iam_role_policy" "this" {
 }
 
 resource "aws_iam_role_policy_attachment" "managed" {
-  for_each = local.create ? local.managed_policy_arns : {}
+  for_each = local.create_role ? local.managed_policy_arns : {}
 
   role       = aws_iam_role.this[0].name
   policy_arn = each.value
@@ -86,7 +96,7 @@ resource "aws_lambda_function" "this" {
 
   function_name                  = var.name
   description                    = var.description
-  role                           = aws_iam_role.this[0].arn
+  role                           = local.role_arn
   handler                        = var.handler
   runtime                        = var.runtime
   architectures                  = [var.architecture]
@@ -130,6 +140,10 @@ resource "aws_lambda_function" "this" {
     precondition {
       condition     = local.uses_s3 || fileexists(var.package_file)
       error_message = "No deployment package at ${var.package_file}: use a release of cognito-revocation (its tag ships the zips), run `npm ci && npm run build` in the checkout, point package_dir at the built zips, or deploy from S3 with s3_existing_package."
+    }
+    precondition {
+      condition     = var.create_role == (var.role_arn == null)
+      error_message = "Set role_arn exactly when create_role is false: the function runs with that role, which must grant what the policy_json output lists (and, with VPC or tracing, the managed policies this module would attach)."
     }
     precondition {
       condition     = (var.vpc_subnet_ids == null) == (var.vpc_security_group_ids == null)

@@ -47,7 +47,7 @@ override_resource {
 }
 
 override_resource {
-  target = module.function["token_trigger"].aws_lambda_function.this
+  target = module.token_trigger.aws_lambda_function.this
   values = {
     arn = "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-token-trigger"
   }
@@ -68,7 +68,7 @@ override_resource {
 }
 
 override_resource {
-  target = module.function["token_trigger"].aws_cloudwatch_log_group.this
+  target = module.token_trigger.aws_cloudwatch_log_group.this
   values = {
     arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-token-trigger"
   }

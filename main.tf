@@ -126,6 +126,7 @@ module "function" {
   vpc_subnet_ids             = var.vpc_subnet_ids
   vpc_security_group_ids     = var.vpc_security_group_ids
   cloudwatch_logs_kms_key_id = local.logs_kms_key_id
+  system_log_level           = var.system_log_level
 }
 
 # The token trigger is the one function outside the for_each, for a reason in Terraform's graph: a module call's
@@ -169,6 +170,7 @@ module "token_trigger" {
   vpc_subnet_ids             = var.vpc_subnet_ids
   vpc_security_group_ids     = var.vpc_security_group_ids
   cloudwatch_logs_kms_key_id = local.logs_kms_key_id
+  system_log_level           = var.system_log_level
 }
 
 # Until 0.1.x each function was its own module call. These blocks move existing state to the keyed instances,

@@ -463,6 +463,18 @@ variable "log_level" {
   }
 }
 
+variable "system_log_level" {
+  description = "Level of Lambda's own log lines for every function (JSON log format): `WARN` (default) keeps the platform's warnings and errors and drops the START, END and REPORT lines of each invocation (INFO); `INFO` brings them back (e.g. to read REPORT durations), `DEBUG` adds the platform's debug events. The functions' own lines are chosen by `log_level` only (docs/terraform.md, \"Logs\")."
+  type        = string
+  default     = "WARN"
+  nullable    = false
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN"], var.system_log_level)
+    error_message = "system_log_level must be DEBUG, INFO or WARN (Lambda's system log levels)."
+  }
+}
+
 variable "metrics_namespace" {
   description = "CloudWatch namespace of the functions' EMF metrics."
   type        = string

@@ -60,3 +60,12 @@ output "permissions" {
   description = "Resource-based invoke permissions, by statement id: principal and source ARN."
   value       = { for k, p in aws_lambda_permission.this : k => { principal = p.principal, source_arn = p.source_arn } }
 }
+
+output "logging_config" {
+  description = "The function's log settings: `log_format`, `system_log_level`, `application_log_level` (null when `create = false`)."
+  value = local.create ? {
+    log_format            = aws_lambda_function.this[0].logging_config[0].log_format
+    system_log_level      = aws_lambda_function.this[0].logging_config[0].system_log_level
+    application_log_level = aws_lambda_function.this[0].logging_config[0].application_log_level
+  } : null
+}

@@ -295,3 +295,15 @@ variable "account_id" {
     error_message = "account_id must be a 12-digit AWS account id or null."
   }
 }
+
+variable "system_log_level" {
+  description = "Level of the platform's own log lines in the JSON log format: `WARN` (default) drops START, END and REPORT (INFO) and keeps warnings and errors; `INFO` keeps them; `DEBUG` adds the platform's debug events."
+  type        = string
+  default     = "WARN"
+  nullable    = false
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN"], var.system_log_level)
+    error_message = "system_log_level must be DEBUG, INFO or WARN (Lambda's system log levels)."
+  }
+}

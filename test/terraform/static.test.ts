@@ -81,7 +81,7 @@ describe.each(moduleDirs())('module %s', (dir) => {
 });
 
 describe('root module interface', () => {
-  it('has the inputs of issue 4', async () => {
+  it('has the documented inputs', async () => {
     // Act
     const names = (await readVariables(ROOT)).map((v) => v.name);
 
@@ -151,8 +151,9 @@ describe('root module interface', () => {
       'point_in_time_recovery_enabled',
       'deletion_protection_enabled',
       'package_dir',
-      'cognito_session_management', // a bool (issue #14)
+      'cognito_session_management', // a bool
       'create',
+      'create_role', // an object of optional bools
     ]);
     const json = await readModuleJson(ROOT);
 
@@ -166,7 +167,7 @@ describe('root module interface', () => {
     expect(unvalidated).toEqual([]);
   });
 
-  it('has the outputs of issue 4', async () => {
+  it('has the documented outputs', async () => {
     // Act
     const names = (await readOutputs(ROOT)).map((o) => o.name);
 
@@ -185,6 +186,10 @@ describe('root module interface', () => {
         'admin_signout_function_name',
         'admin_signout_function_arn',
         'admin_invoke_policy_json',
+        'function_names',
+        'role_arns',
+        'role_policies',
+        'log_group_names',
       ]),
     );
   });

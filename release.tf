@@ -13,7 +13,7 @@ locals {
 
   # Each function's zip, unless it is deployed from S3 (s3_existing_package); the optional functions only when
   # their feature is on (automatic_revocation.tf, logout.tf).
-  package_functions = { for key, fn in local.functions : key => { zip = fn.name, environment = fn.environment } }
+  package_functions = { for key, fn in local.all_functions : key => { zip = fn.name, environment = fn.environment } if fn.enabled }
   local_packages = {
     for key, fn in local.package_functions : fn.zip => fn if !contains(keys(var.s3_existing_package), key)
   }

@@ -1,4 +1,4 @@
-# Issue #14: automatic revocation is opt-in, and when on its role, rule, retries and dead-letter queue are exactly
+# Automatic revocation is opt-in, and when on its role, rule, retries and dead-letter queue are exactly
 # what docs/automatic-revocation.md says.
 
 mock_provider "aws" {
@@ -209,7 +209,7 @@ run "no_session_actions_by_default" {
   }
 }
 
-# Issue #11: an automatic revocation flushes the same listed stage caches as the admin function, with the same
+# An automatic revocation flushes the same listed stage caches as the admin function, with the same
 # grant on exactly those stages' `cache/authorizers` resources.
 run "automatic_revocation_flushes_the_listed_stage_caches" {
   command = apply

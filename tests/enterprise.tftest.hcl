@@ -41,7 +41,7 @@ run "enterprise_settings_reach_every_function" {
   }
 }
 
-# The issue #14 functions (automatic revocation, logout) are switched on separately; they get the same settings.
+# The optional functions (automatic revocation, logout) are switched on separately; they get the same settings.
 run "enterprise_settings_reach_the_optional_functions" {
   command = plan
 

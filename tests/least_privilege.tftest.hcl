@@ -1,4 +1,4 @@
-# Issue 6 item 7: each role's exact actions and resources. No `*` action, no `*` resource: every statement names
+# Each role's exact actions and resources. No `*` action, no `*` resource: every statement names
 # the table, the pool, the key or the function's own log group.
 
 mock_provider "aws" {
@@ -120,7 +120,7 @@ run "roles_with_a_customer_managed_key_get_only_that_key" {
   }
 }
 
-# Issue 11: the admin function flushes API Gateway's authorizer cache of exactly the listed stages — apigateway:DELETE
+# The admin function flushes API Gateway's authorizer cache of exactly the listed stages — apigateway:DELETE
 # on each stage's `cache/authorizers` resource, never the stage itself (DELETE on the stage deletes it), no wildcard.
 run "cache_flush_grants_exactly_the_listed_stage_caches" {
   command = apply

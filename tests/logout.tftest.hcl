@@ -1,4 +1,4 @@
-# Issue #14: self-service logout is opt-in; when on, its routes use this module's authorizer, API Gateway may invoke
+# Self-service logout is opt-in; when on, its routes use this module's authorizer, API Gateway may invoke
 # the function only from those routes, and its role holds no Cognito permission.
 
 mock_provider "aws" {
@@ -145,7 +145,7 @@ run "refuses_an_api_without_the_authorizer" {
   expect_failures = [aws_apigatewayv2_integration.logout]
 }
 
-# Issue #11: a logout is a revocation like any other — the function flushes the same listed stage caches as the
+# A logout is a revocation like any other — the function flushes the same listed stage caches as the
 # admin function, with the same grant on exactly those stages' `cache/authorizers` resources.
 run "logout_flushes_the_listed_stage_caches" {
   command = plan

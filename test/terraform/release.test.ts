@@ -1,5 +1,5 @@
 /**
- * Issue 12, distribution: a release is consumable with no Node toolchain on the Terraform runner.
+ * Distribution: a release is consumable with no Node toolchain on the Terraform runner.
  * In a temporary git repository holding this working tree's files, `scripts/release.mjs` cuts a release (version
  * bump, CHANGELOG, build, a tagged commit that carries the zips). A consumer then plans the module from
  * `git::file://<repo>?ref=<tag>` without `package_dir`; a tag whose package.json names another version than its
@@ -125,7 +125,7 @@ run "plans_from_the_tag" {
   );
 }
 
-describe.skipIf(missing !== undefined)('a release consumed from a git tag (issue 12)', () => {
+describe.skipIf(missing !== undefined)('a release consumed from a git tag', () => {
   let base: string;
   let repo: string;
   let env: NodeJS.ProcessEnv;

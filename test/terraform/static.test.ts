@@ -114,7 +114,7 @@ describe('root module interface', () => {
         'table_replicas',
         'tags',
         'name_prefix',
-        // Issue 12: releases and enterprise settings.
+        // Releases and enterprise settings.
         'create',
         's3_existing_package',
         'role_permissions_boundary',

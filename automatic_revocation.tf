@@ -1,4 +1,4 @@
-# Automatic revocation (issue #14, docs/automatic-revocation.md): revocation that happens by itself.
+# Automatic revocation (docs/automatic-revocation.md): revocation that happens by itself.
 #
 # - Event path (`revoke_on`): an EventBridge rule on the pool's Cognito API calls recorded by CloudTrail
 #   (AdminDisableUser, AdminDeleteUser, ...) invokes the auto-revocation function, which writes the user watermark
@@ -12,64 +12,6 @@
 #
 # Off by default: nothing here is created while `revoke_on` is empty and `revocation_sweep_schedule` is null, nor
 # with `create = false`.
-
-variable "revoke_on" {
-  description = <<-EOT
-    Cognito API calls that revoke the user's tokens automatically (opt-in; empty = off). Recommended:
-    `["AdminDisableUser", "AdminDeleteUser", "AdminResetUserPassword", "AdminSetUserPassword", "AdminUserGlobalSignOut"]`.
-    Also accepted: `AdminRemoveUserFromGroup` (tokens carry `cognito:groups`), `GlobalSignOut`, `DeleteUser`,
-    `ChangePassword`, `ConfirmForgotPassword`. Requires a CloudTrail trail with management events in the pool's region.
-  EOT
-  type        = list(string)
-  default     = []
-  nullable    = false
-
-  validation {
-    condition = alltrue([for e in var.revoke_on : contains([
-      "AdminDisableUser", "AdminDeleteUser", "AdminResetUserPassword", "AdminSetUserPassword", "AdminUserGlobalSignOut",
-      "AdminRemoveUserFromGroup", "GlobalSignOut", "DeleteUser", "ChangePassword", "ConfirmForgotPassword",
-    ], e)])
-    error_message = "revoke_on may hold only AdminDisableUser, AdminDeleteUser, AdminResetUserPassword, AdminSetUserPassword, AdminUserGlobalSignOut, AdminRemoveUserFromGroup, GlobalSignOut, DeleteUser, ChangePassword, ConfirmForgotPassword."
-  }
-
-  validation {
-    condition     = length(distinct(var.revoke_on)) == length(var.revoke_on)
-    error_message = "revoke_on lists an event name twice."
-  }
-}
-
-variable "revocation_sweep_schedule" {
-  description = "EventBridge schedule of the revocation sweep, e.g. `rate(15 minutes)` (null = no sweep). Its interval bounds how late a disabled or deleted user is revoked when the event path cannot see it."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.revocation_sweep_schedule == null || can(regex("^(rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|cron\\([^)]+\\))$", var.revocation_sweep_schedule))
-    error_message = "revocation_sweep_schedule must be an EventBridge schedule expression: rate(<n> minutes|hours|days) or cron(...)."
-  }
-}
-
-variable "automatic_revocation_retry" {
-  description = "Delivery retries of the event path before an event lands in the dead-letter queue: EventBridge target `maximum_retry_attempts` (0–185) and `maximum_event_age_in_seconds` (60–86400); the function adds Lambda's own 2 asynchronous retries."
-  type = object({
-    maximum_retry_attempts       = optional(number, 8)
-    maximum_event_age_in_seconds = optional(number, 3600)
-  })
-  default  = {}
-  nullable = false
-
-  validation {
-    condition     = var.automatic_revocation_retry.maximum_retry_attempts >= 0 && var.automatic_revocation_retry.maximum_retry_attempts <= 185 && var.automatic_revocation_retry.maximum_event_age_in_seconds >= 60 && var.automatic_revocation_retry.maximum_event_age_in_seconds <= 86400
-    error_message = "automatic_revocation_retry: maximum_retry_attempts 0–185, maximum_event_age_in_seconds 60–86400."
-  }
-}
-
-variable "cognito_session_management" {
-  description = "Set to true when the user pool has Cognito session tracking (Essentials/Plus): the admin function then lists Cognito's sessions next to its own and revokes a Cognito session id (`tkn…`) with AdminRevokeUserSession plus blocklist entries (docs/automatic-revocation.md). Adds those two actions on the pool to its role."
-  type        = bool
-  default     = false
-  nullable    = false
-}
 
 locals {
   # The admin function's extra statement for Cognito session management (iam.tf concatenates it).
@@ -116,9 +58,43 @@ locals {
     {
       sid       = "DeadLetter"
       actions   = ["sqs:SendMessage"]
-      resources = [try(aws_sqs_queue.auto_revocation_dlq[0].arn, "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${var.name_prefix}-auto-revocation-dlq")]
+      resources = [local.auto_revocation_dlq_arn]
     },
-  ], local.kms_read_write, local.cache_flush_policy_statements) # cache_flush_policy_statements: cache.tf (#11)
+  ], local.kms_read_write, local.dead_letter_key_statements, local.cache_flush_policy_statements)
+
+  # Lambda sends a failed event to the queue with the function's own role: under a customer managed key that
+  # needs the key's data-key actions too (the SQS producer permissions).
+  dead_letter_key_statements = var.dead_letter_queue_kms_key_arn == null ? [] : [{
+    sid       = "EncryptDeadLetters"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.dead_letter_queue_kms_key_arn]
+  }]
+
+  # The statement the dead-letter queue's key policy needs so EventBridge can write failed events to the queue,
+  # limited to this module's rules.
+  dead_letter_key_policy_statement = var.dead_letter_queue_kms_key_arn == null ? null : {
+    Sid       = "EventBridgeDeadLettersOfCognitoRevocation"
+    Effect    = "Allow"
+    Principal = { Service = "events.amazonaws.com" }
+    Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+    Resource  = "*"
+    Condition = { ArnEquals = { "aws:SourceArn" = local.auto_revocation_rule_arns } }
+  }
+
+  # The queue's and the rules' ARNs, built from their names so that every policy naming them is known at plan.
+  auto_revocation_dlq_arn         = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${var.name_prefix}-auto-revocation-dlq"
+  auto_revocation_events_rule_arn = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name_prefix}-cognito-calls"
+  auto_revocation_sweep_rule_arn  = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name_prefix}-revocation-sweep"
+  auto_revocation_rule_arns = concat(
+    local.auto_revocation_events ? [local.auto_revocation_events_rule_arn] : [],
+    local.auto_revocation_sweep ? [local.auto_revocation_sweep_rule_arn] : [],
+  )
+
+  # EventBridge may invoke the function from the module's own rules only.
+  auto_revocation_allowed_triggers = merge(
+    local.auto_revocation_events ? { EventBridgeCognitoCalls = { principal = "events.amazonaws.com", source_arn = local.auto_revocation_events_rule_arn } } : {},
+    local.auto_revocation_sweep ? { EventBridgeSweep = { principal = "events.amazonaws.com", source_arn = local.auto_revocation_sweep_rule_arn } } : {},
+  )
 
   # The rule's `detail` filter, as JSON (the two shapes differ in type, so the choice is made on the encoded text).
   auto_revocation_pattern_detail = jsondecode(length(local.auto_revocation_user_calls) == 0 ? jsonencode({
@@ -142,9 +118,11 @@ resource "aws_sqs_queue" "auto_revocation_dlq" {
 
   name                      = "${var.name_prefix}-auto-revocation-dlq"
   message_retention_seconds = 1209600 # 14 days, SQS's maximum: time to investigate and replay.
-  sqs_managed_sse_enabled   = var.kms_key_arn == null ? true : null
-  kms_master_key_id         = var.kms_key_arn
-  tags                      = var.tags
+  # Not kms_key_arn: EventBridge can deliver to a queue under a customer managed key only when that key's policy
+  # allows events.amazonaws.com, which this module cannot see or change; SSE-SQS needs no key policy at all.
+  sqs_managed_sse_enabled = var.dead_letter_queue_kms_key_arn == null ? true : null
+  kms_master_key_id       = var.dead_letter_queue_kms_key_arn
+  tags                    = var.tags
 }
 
 # EventBridge may deliver failed events to the queue only from this module's rules.
@@ -159,53 +137,20 @@ resource "aws_sqs_queue_policy" "auto_revocation_dlq" {
       Effect    = "Allow"
       Principal = { Service = "events.amazonaws.com" }
       Action    = "sqs:SendMessage"
-      Resource  = aws_sqs_queue.auto_revocation_dlq[0].arn
-      Condition = { ArnEquals = { "aws:SourceArn" = concat(aws_cloudwatch_event_rule.cognito_calls[*].arn, aws_cloudwatch_event_rule.revocation_sweep[*].arn) } }
+      Resource  = local.auto_revocation_dlq_arn
+      Condition = { ArnEquals = { "aws:SourceArn" = local.auto_revocation_rule_arns } }
     }]
   })
-}
-
-module "auto_revocation" {
-  source = "./modules/function"
-  count  = local.auto_revocation_enabled ? 1 : 0
-
-  create                         = var.create
-  name                           = "${var.name_prefix}-auto-revocation"
-  description                    = "Revokes users on Cognito events (CloudTrail via EventBridge) and by a scheduled sweep (cognito-revocation)."
-  package_file                   = "${local.package_dir}/auto-revocation.zip"
-  s3_existing_package            = lookup(var.s3_existing_package, "auto_revocation", null)
-  runtime                        = var.runtime
-  architecture                   = var.architecture
-  memory_size                    = var.memory_size.auto_revocation
-  timeout                        = var.timeout_seconds.auto_revocation
-  reserved_concurrent_executions = var.reserved_concurrent_executions.auto_revocation
-  environment                    = local.auto_revocation_environment
-  policy_statements              = local.auto_revocation_policy_statements
-  log_retention_in_days          = var.log_retention_in_days
-  kms_key_arn                    = var.kms_key_arn
-  tags                           = var.tags
-  allowed_triggers = merge(
-    local.auto_revocation_events ? { EventBridgeCognitoCalls = { principal = "events.amazonaws.com", source_arn = aws_cloudwatch_event_rule.cognito_calls[0].arn } } : {},
-    local.auto_revocation_sweep ? { EventBridgeSweep = { principal = "events.amazonaws.com", source_arn = aws_cloudwatch_event_rule.revocation_sweep[0].arn } } : {},
-  )
-
-  partition                  = local.partition
-  role_name                  = local.role_names.auto_revocation
-  role_path                  = var.role_path
-  role_permissions_boundary  = var.role_permissions_boundary
-  tracing_mode               = var.tracing_mode
-  vpc_subnet_ids             = var.vpc_subnet_ids
-  vpc_security_group_ids     = var.vpc_security_group_ids
-  cloudwatch_logs_kms_key_id = local.logs_kms_key_id
 }
 
 # Lambda's asynchronous retries (EventBridge invokes asynchronously), then the dead-letter queue.
 resource "aws_lambda_function_event_invoke_config" "auto_revocation" {
   count = local.auto_revocation_enabled ? 1 : 0
 
-  function_name                = module.auto_revocation[0].function_name
-  maximum_retry_attempts       = 2
-  maximum_event_age_in_seconds = var.automatic_revocation_retry.maximum_event_age_in_seconds
+  function_name          = module.function["auto_revocation"].function_name
+  maximum_retry_attempts = 2
+  # Lambda keeps an asynchronous event at most 21,600 s (6 h); EventBridge's own retry window may be longer.
+  maximum_event_age_in_seconds = min(var.automatic_revocation_retry.maximum_event_age_in_seconds, 21600)
 
   destination_config {
     on_failure {
@@ -231,7 +176,7 @@ resource "aws_cloudwatch_event_target" "cognito_calls" {
   count = local.auto_revocation_events ? 1 : 0
 
   rule = aws_cloudwatch_event_rule.cognito_calls[0].name
-  arn  = module.auto_revocation[0].function_arn
+  arn  = module.function["auto_revocation"].function_arn
 
   retry_policy {
     maximum_retry_attempts       = var.automatic_revocation_retry.maximum_retry_attempts
@@ -256,7 +201,7 @@ resource "aws_cloudwatch_event_target" "revocation_sweep" {
   count = local.auto_revocation_sweep ? 1 : 0
 
   rule = aws_cloudwatch_event_rule.revocation_sweep[0].name
-  arn  = module.auto_revocation[0].function_arn
+  arn  = module.function["auto_revocation"].function_arn
 
   retry_policy {
     maximum_retry_attempts       = 2
@@ -266,20 +211,4 @@ resource "aws_cloudwatch_event_target" "revocation_sweep" {
   dead_letter_config {
     arn = aws_sqs_queue.auto_revocation_dlq[0].arn
   }
-}
-
-output "automatic_revocation" {
-  description = "The automatic revocation, when enabled (`revoke_on` or `revocation_sweep_schedule`): function name and ARN, its role policy, the dead-letter queue, the rules. `null` when off."
-  value = local.auto_revocation_enabled ? {
-    function_name  = module.auto_revocation[0].function_name
-    function_arn   = module.auto_revocation[0].function_arn
-    role_policy    = module.auto_revocation[0].policy_json
-    dlq_arn        = aws_sqs_queue.auto_revocation_dlq[0].arn
-    dlq_url        = aws_sqs_queue.auto_revocation_dlq[0].id
-    event_rule_arn = one(aws_cloudwatch_event_rule.cognito_calls[*].arn)
-    event_pattern  = one(aws_cloudwatch_event_rule.cognito_calls[*].event_pattern)
-    sweep_rule_arn = one(aws_cloudwatch_event_rule.revocation_sweep[*].arn)
-    sweep_schedule = var.revocation_sweep_schedule
-    revoke_on      = var.revoke_on
-  } : null
 }

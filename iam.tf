@@ -32,9 +32,9 @@ locals {
 
   # Conditional revocation writes and audit items (PutItem), signout marks on session records (BatchWriteItem),
   # reading a watermark back (GetItem), a user's revocations, audit items and session records (Query), and the
-  # user's sign-out in this one pool. Exactly the
-  # commands lambdas/adapters/dynamodb/sdk-store.ts and lambdas/adapters/cognito send (test/terraform checks the
-  # bundles against these lists).
+  # user's sign-out in this one pool: the commands lambdas/adapters/dynamodb/sdk-store.ts and
+  # lambdas/adapters/cognito send. The lists are kept by hand; tests/least_privilege.tftest.hcl pins them exactly,
+  # and nothing yet compares them with the calls the bundles make.
   admin_signout_policy_statements = concat([
     {
       sid       = "RevokeAndListSessions"
@@ -46,5 +46,5 @@ locals {
       actions   = ["cognito-idp:AdminGetUser", "cognito-idp:AdminUserGlobalSignOut", "cognito-idp:ListUsers"]
       resources = [local.user_pool_arn]
     },
-  ], local.cognito_session_statements, local.kms_read_write, local.cache_flush_policy_statements) # cognito_session_statements: automatic_revocation.tf (#14); cache_flush_policy_statements: cache.tf (#11)
+  ], local.cognito_session_statements, local.kms_read_write, local.cache_flush_policy_statements) # automatic_revocation.tf, cache.tf
 }

@@ -66,7 +66,7 @@ locals {
     USER_POOL_ID                   = var.user_pool_id
     TOKEN_LIFETIME_SECONDS         = tostring(var.token_lifetime_seconds)
     REFRESH_TOKEN_LIFETIME_SECONDS = tostring(var.refresh_token_lifetime_seconds)
-    COGNITO_SESSION_MANAGEMENT     = tostring(var.cognito_session_management) # issue #14, automatic_revocation.tf
+    COGNITO_SESSION_MANAGEMENT     = tostring(var.cognito_session_management) # automatic_revocation.tf
     CACHE_FLUSH_TARGETS            = jsonencode(local.cache_flush_targets)    # cache.tf
     LOG_LEVEL                      = var.log_level
     METRICS_NAMESPACE              = var.metrics_namespace

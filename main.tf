@@ -1,10 +1,16 @@
-# cognito_revocation: a blocklist table, three Lambda functions (authorizer, token trigger, admin signout) and
-# the authorizers on the APIs to protect. Layout:
+# cognito_revocation: a blocklist table, up to five Lambda functions and the authorizers on the APIs to protect.
+#   authorizer       verifies Cognito JWTs and refuses revoked ones (always)
+#   token_trigger    records sessions and injects the session claim (always)
+#   admin_signout    the admin API: sign-out everywhere, revoke a session or a token (always)
+#   auto_revocation  revocation on Cognito events and by a scheduled sweep (`revoke_on`, `revocation_sweep_schedule`)
+#   logout           self-service logout behind the authorizer (`logout`)
+# Layout:
 #   modules/table            the DynamoDB blocklist (TTL, encryption, PITR, replicas)
 #   modules/function         one function with its role, least-privilege policy, log group and permissions
 #   modules/api-authorizers  authorizers on REST/HTTP APIs and the authorizer's scoped invoke permissions
-# The three functions differ only in data — environment (locals.tf) and policy statements (iam.tf) — so they
-# are three instances of modules/function rather than three more modules.
+# The functions differ only in data — environment (locals.tf and the feature files), policy statements (iam.tf)
+# and invoke permissions — so they are one entry each in local.all_functions, and one `for_each` over
+# modules/function (the token trigger has its own call of the same module: see there).
 
 # Where the module is deployed, known at the first plan (no API call beyond STS GetCallerIdentity), so every
 # ARN the module writes — table, pool, permissions — is known before anything exists.
@@ -27,36 +33,109 @@ module "table" {
   tags                           = var.tags
 }
 
-module "authorizer" {
-  source = "./modules/function"
+locals {
+  # What differs between the functions. Each key is also the function's key in every per-function input
+  # (memory_size, timeout_seconds, reserved_concurrent_executions, s3_existing_package) and output (role_arns, ...).
+  all_functions = {
+    authorizer = {
+      enabled     = true
+      name        = "authorizer"
+      description = "Verifies Cognito JWTs and refuses revoked ones (cognito-revocation)."
+      environment = local.authorizer_environment
+      statements  = local.authorizer_policy_statements
+      # API Gateway and AppSync permissions are created by module.api_authorizers, next to the authorizers.
+      allowed_triggers = {}
+    }
+    token_trigger = {
+      enabled     = true
+      name        = "token-trigger"
+      description = "Pre-token-generation / post-authentication trigger: records sessions, injects the session claim (cognito-revocation)."
+      environment = local.token_trigger_environment
+      statements  = local.token_trigger_policy_statements
+      allowed_triggers = {
+        AllowCognitoUserPool = { principal = "cognito-idp.amazonaws.com", source_arn = local.user_pool_arn }
+      }
+    }
+    admin_signout = {
+      enabled     = true
+      name        = "admin-signout"
+      description = "Signs users out everywhere and revokes sessions and tokens; IAM-invoked only (cognito-revocation)."
+      environment = local.admin_signout_environment
+      statements  = local.admin_signout_policy_statements
+      # No resource-based permission: only IAM principals given admin_invoke_policy_json can invoke it.
+      allowed_triggers = {}
+    }
+    auto_revocation = {
+      enabled          = local.auto_revocation_enabled
+      name             = "auto-revocation"
+      description      = "Revokes users on Cognito events (CloudTrail via EventBridge) and by a scheduled sweep (cognito-revocation)."
+      environment      = local.auto_revocation_environment
+      statements       = local.auto_revocation_policy_statements
+      allowed_triggers = local.auto_revocation_allowed_triggers
+    }
+    logout = {
+      enabled     = local.logout_enabled
+      name        = "logout"
+      description = "Self-service logout behind the revocation authorizer: ends the caller's own session(s) (cognito-revocation)."
+      environment = local.logout_environment
+      statements  = local.logout_policy_statements
+      # API Gateway may invoke it only from the logout route of each listed API.
+      allowed_triggers = local.logout_allowed_triggers
+    }
+  }
+
+  # Every function that is on, except the token trigger (its own call, below). function_modules: every module
+  # instance by the same keys, for the per-function outputs.
+  functions = { for key, fn in local.all_functions : key => fn if fn.enabled && key != "token_trigger" }
+}
+
+locals {
+  function_modules = merge(module.function, { token_trigger = module.token_trigger })
+}
+
+module "function" {
+  source   = "./modules/function"
+  for_each = local.functions
 
   create                         = var.create
-  name                           = "${var.name_prefix}-authorizer"
-  description                    = "Verifies Cognito JWTs and refuses revoked ones (cognito-revocation)."
-  package_file                   = "${local.package_dir}/authorizer.zip"
-  s3_existing_package            = lookup(var.s3_existing_package, "authorizer", null)
+  name                           = "${var.name_prefix}-${each.value.name}"
+  description                    = each.value.description
+  package_file                   = "${local.package_dir}/${each.value.name}.zip"
+  s3_existing_package            = lookup(var.s3_existing_package, each.key, null)
   runtime                        = var.runtime
   architecture                   = var.architecture
-  memory_size                    = var.memory_size.authorizer
-  timeout                        = var.timeout_seconds.authorizer
-  reserved_concurrent_executions = var.reserved_concurrent_executions.authorizer
-  environment                    = local.authorizer_environment
-  policy_statements              = local.authorizer_policy_statements
+  memory_size                    = var.memory_size[each.key]
+  timeout                        = var.timeout_seconds[each.key]
+  reserved_concurrent_executions = var.reserved_concurrent_executions[each.key]
+  environment                    = each.value.environment
+  policy_statements              = each.value.statements
+  allowed_triggers               = each.value.allowed_triggers
   log_retention_in_days          = var.log_retention_in_days
   kms_key_arn                    = var.kms_key_arn
   tags                           = var.tags
-  # API Gateway and AppSync permissions are created by module.api_authorizers, next to the authorizers.
 
   partition                  = local.partition
-  role_name                  = local.role_names.authorizer
+  region                     = local.region
+  account_id                 = local.account_id
+  create_role                = var.create_role[each.key]
+  role_arn                   = var.role_arn[each.key]
+  role_name                  = local.role_names[each.key]
   role_path                  = var.role_path
   role_permissions_boundary  = var.role_permissions_boundary
   tracing_mode               = var.tracing_mode
   vpc_subnet_ids             = var.vpc_subnet_ids
   vpc_security_group_ids     = var.vpc_security_group_ids
   cloudwatch_logs_kms_key_id = local.logs_kms_key_id
+  system_log_level           = var.system_log_level
 }
 
+# The token trigger is the one function outside the for_each, for a reason in Terraform's graph: a module call's
+# inputs are evaluated for all its instances together, so an instance depends on every instance's inputs. The user
+# pool takes the trigger's ARN in its lambda_config, and the other functions' inputs name the pool (USER_POOL_ID,
+# the pool's ARN in their policies): with the trigger inside the for_each, a configuration that creates the pool
+# next to this module (examples/complete) would be a dependency cycle. Its own call depends on nothing of the pool
+# but its invoke permission. Its inputs must therefore name only its own locals, never local.all_functions (whose
+# token_trigger entry only describes it for the outputs and the build check).
 module "token_trigger" {
   source = "./modules/function"
 
@@ -72,18 +151,18 @@ module "token_trigger" {
   reserved_concurrent_executions = var.reserved_concurrent_executions.token_trigger
   environment                    = local.token_trigger_environment
   policy_statements              = local.token_trigger_policy_statements
-  log_retention_in_days          = var.log_retention_in_days
-  kms_key_arn                    = var.kms_key_arn
-  tags                           = var.tags
-
   allowed_triggers = {
-    AllowCognitoUserPool = {
-      principal  = "cognito-idp.amazonaws.com"
-      source_arn = local.user_pool_arn
-    }
+    AllowCognitoUserPool = { principal = "cognito-idp.amazonaws.com", source_arn = local.user_pool_arn }
   }
+  log_retention_in_days = var.log_retention_in_days
+  kms_key_arn           = var.kms_key_arn
+  tags                  = var.tags
 
   partition                  = local.partition
+  region                     = local.region
+  account_id                 = local.account_id
+  create_role                = var.create_role.token_trigger
+  role_arn                   = var.role_arn.token_trigger
   role_name                  = local.role_names.token_trigger
   role_path                  = var.role_path
   role_permissions_boundary  = var.role_permissions_boundary
@@ -91,43 +170,36 @@ module "token_trigger" {
   vpc_subnet_ids             = var.vpc_subnet_ids
   vpc_security_group_ids     = var.vpc_security_group_ids
   cloudwatch_logs_kms_key_id = local.logs_kms_key_id
+  system_log_level           = var.system_log_level
 }
 
-module "admin_signout" {
-  source = "./modules/function"
+# Until 0.1.x each function was its own module call. These blocks move existing state to the keyed instances,
+# so upgrading replaces nothing (module.token_trigger keeps its address).
+moved {
+  from = module.authorizer
+  to   = module.function["authorizer"]
+}
 
-  create                         = var.create
-  name                           = "${var.name_prefix}-admin-signout"
-  description                    = "Signs users out everywhere and revokes sessions and tokens; IAM-invoked only (cognito-revocation)."
-  package_file                   = "${local.package_dir}/admin-signout.zip"
-  s3_existing_package            = lookup(var.s3_existing_package, "admin_signout", null)
-  runtime                        = var.runtime
-  architecture                   = var.architecture
-  memory_size                    = var.memory_size.admin_signout
-  timeout                        = var.timeout_seconds.admin_signout
-  reserved_concurrent_executions = var.reserved_concurrent_executions.admin_signout
-  environment                    = local.admin_signout_environment
-  policy_statements              = local.admin_signout_policy_statements
-  log_retention_in_days          = var.log_retention_in_days
-  kms_key_arn                    = var.kms_key_arn
-  tags                           = var.tags
-  # No resource-based permission: only IAM principals given admin_invoke_policy_json can invoke it.
+moved {
+  from = module.admin_signout
+  to   = module.function["admin_signout"]
+}
 
-  partition                  = local.partition
-  role_name                  = local.role_names.admin_signout
-  role_path                  = var.role_path
-  role_permissions_boundary  = var.role_permissions_boundary
-  tracing_mode               = var.tracing_mode
-  vpc_subnet_ids             = var.vpc_subnet_ids
-  vpc_security_group_ids     = var.vpc_security_group_ids
-  cloudwatch_logs_kms_key_id = local.logs_kms_key_id
+moved {
+  from = module.auto_revocation[0]
+  to   = module.function["auto_revocation"]
+}
+
+moved {
+  from = module.logout[0]
+  to   = module.function["logout"]
 }
 
 module "api_authorizers" {
   source = "./modules/api-authorizers"
 
-  function_name           = module.authorizer.function_name
-  invoke_arn              = module.authorizer.invoke_arn
+  function_name           = module.function["authorizer"].function_name
+  invoke_arn              = module.function["authorizer"].invoke_arn
   partition               = local.partition
   region                  = local.region
   account_id              = local.account_id

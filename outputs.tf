@@ -18,17 +18,17 @@ output "table_arn" {
 
 output "authorizer_function_name" {
   description = "Name of the authorizer Lambda function."
-  value       = module.authorizer.function_name
+  value       = module.function["authorizer"].function_name
 }
 
 output "authorizer_function_arn" {
   description = "ARN of the authorizer Lambda function (AppSync `lambda_authorizer_config.authorizer_function_arn`)."
-  value       = module.authorizer.function_arn
+  value       = module.function["authorizer"].function_arn
 }
 
 output "authorizer_invoke_arn" {
   description = "Invoke ARN of the authorizer function: the `authorizer_uri` of authorizers you manage yourself (see `existing_authorizers`)."
-  value       = module.authorizer.invoke_arn
+  value       = module.function["authorizer"].invoke_arn
 }
 
 output "rest_api_authorizer_ids" {
@@ -79,6 +79,15 @@ output "user_pool_arn" {
     condition     = !var.create || var.existing_table_name != null || local.pool_region == local.region
     error_message = "user_pool_id ${var.user_pool_id} is in ${local.pool_region} but the AWS provider deploys to ${local.region}: configure the provider for ${local.pool_region} (or, for a second region that reads the global table of the pool's region, set existing_table_name; see docs/multi-region.md)."
   }
+
+  # A second-region instance (existing_table_name) only verifies tokens. Cognito's CloudTrail events reach
+  # EventBridge only in the pool's region, so its rules would never match; and revocations run in the pool's
+  # region, whose functions can flush only that region's stages, so its flush list would never be used by a
+  # revocation (a logout of its own aside).
+  precondition {
+    condition     = !var.create || local.pool_region == local.region || (length(var.revoke_on) == 0 && var.revocation_sweep_schedule == null && (length(local.cache_flush_targets) == 0 || var.logout != null))
+    error_message = "user_pool_id ${var.user_pool_id} is in ${local.pool_region} but this instance deploys to ${local.region}: revoke_on and revocation_sweep_schedule would never fire here (Cognito's events and users live in ${local.pool_region}), and cache_flush_rest_api_stages / cache_flush_http_api_stages would never be flushed by a revocation (they run in ${local.pool_region}). Set them on the instance in ${local.pool_region}; in this region keep the authorizer cache TTL at 0 or use revocation_staleness_seconds (docs/multi-region.md)."
+  }
 }
 
 ################################################################################
@@ -87,12 +96,12 @@ output "user_pool_arn" {
 
 output "admin_signout_function_name" {
   description = "Name of the admin signout Lambda function (the CLI's `--function`)."
-  value       = module.admin_signout.function_name
+  value       = module.function["admin_signout"].function_name
 }
 
 output "admin_signout_function_arn" {
   description = "ARN of the admin signout Lambda function."
-  value       = module.admin_signout.function_arn
+  value       = module.function["admin_signout"].function_arn
 }
 
 output "admin_invoke_policy_json" {
@@ -103,7 +112,7 @@ output "admin_invoke_policy_json" {
       Sid      = "InvokeCognitoRevocationAdmin"
       Effect   = "Allow"
       Action   = ["lambda:InvokeFunction"]
-      Resource = [module.admin_signout.function_arn]
+      Resource = [module.function["admin_signout"].function_arn]
     }]
   }) : null
 }
@@ -112,29 +121,77 @@ output "admin_invoke_policy_json" {
 # Roles and logs
 ################################################################################
 
+# Keyed by every function (`authorizer`, `token_trigger`, `admin_signout`, `auto_revocation`, `logout`); a function
+# that is off maps to null, so `role_arns.logout` never fails to evaluate. Empty maps with `create = false`.
+
+output "function_names" {
+  description = "Name of each Lambda function, by `authorizer`, `token_trigger`, `admin_signout`, `auto_revocation`, `logout` (null when that function is off)."
+  value       = var.create ? { for key in keys(local.all_functions) : key => contains(keys(local.function_modules), key) ? local.function_modules[key].function_name : null } : {}
+}
+
 output "role_arns" {
-  description = "Execution role ARN of each function, by `authorizer`, `token_trigger`, `admin_signout`."
-  value = var.create ? {
-    authorizer    = module.authorizer.role_arn
-    token_trigger = module.token_trigger.role_arn
-    admin_signout = module.admin_signout.role_arn
-  } : {}
+  description = "Execution role ARN of each function, by `authorizer`, `token_trigger`, `admin_signout`, `auto_revocation`, `logout` (null when that function is off)."
+  value       = var.create ? { for key in keys(local.all_functions) : key => contains(keys(local.function_modules), key) ? local.function_modules[key].role_arn : null } : {}
 }
 
 output "role_policies" {
-  description = "Inline policy document (JSON) of each function's role, by `authorizer`, `token_trigger`, `admin_signout`: the complete list of what each may do."
-  value = var.create ? {
-    authorizer    = module.authorizer.policy_json
-    token_trigger = module.token_trigger.policy_json
-    admin_signout = module.admin_signout.policy_json
-  } : {}
+  description = "Inline policy document (JSON) of each function's role, by `authorizer`, `token_trigger`, `admin_signout`, `auto_revocation`, `logout` (null when that function is off): the complete list of what each may do."
+  value       = var.create ? { for key in keys(local.all_functions) : key => contains(keys(local.function_modules), key) ? local.function_modules[key].policy_json : null } : {}
 }
 
 output "log_group_names" {
-  description = "CloudWatch log group of each function, by `authorizer`, `token_trigger`, `admin_signout`."
-  value = var.create ? {
-    authorizer    = module.authorizer.log_group_name
-    token_trigger = module.token_trigger.log_group_name
-    admin_signout = module.admin_signout.log_group_name
-  } : {}
+  description = "CloudWatch log group of each function, by `authorizer`, `token_trigger`, `admin_signout`, `auto_revocation`, `logout` (null when that function is off)."
+  value       = var.create ? { for key in keys(local.all_functions) : key => contains(keys(local.function_modules), key) ? local.function_modules[key].log_group_name : null } : {}
+}
+
+################################################################################
+# Automatic revocation (automatic_revocation.tf)
+################################################################################
+
+output "automatic_revocation" {
+  description = "The automatic revocation, when enabled (`revoke_on` or `revocation_sweep_schedule`): function name and ARN, its role policy, the dead-letter queue, the rules. `null` when off."
+  value = local.auto_revocation_enabled ? {
+    function_name  = module.function["auto_revocation"].function_name
+    function_arn   = module.function["auto_revocation"].function_arn
+    role_policy    = module.function["auto_revocation"].policy_json
+    dlq_arn        = aws_sqs_queue.auto_revocation_dlq[0].arn
+    dlq_url        = aws_sqs_queue.auto_revocation_dlq[0].id
+    event_rule_arn = one(aws_cloudwatch_event_rule.cognito_calls[*].arn)
+    event_pattern  = one(aws_cloudwatch_event_rule.cognito_calls[*].event_pattern)
+    sweep_rule_arn = one(aws_cloudwatch_event_rule.revocation_sweep[*].arn)
+    sweep_schedule = var.revocation_sweep_schedule
+    revoke_on      = var.revoke_on
+    # Add to the policy of dead_letter_queue_kms_key_arn (null with SSE-SQS).
+    dead_letter_queue_key_policy_statement = local.dead_letter_key_policy_statement == null ? null : jsonencode(local.dead_letter_key_policy_statement)
+  } : null
+}
+
+################################################################################
+# Self-service logout (logout.tf)
+################################################################################
+
+output "logout" {
+  description = "The self-service logout, when enabled: function name and ARN, its role policy, the HTTP API route ids and REST resource ids by API key. `null` when off."
+  value = local.logout_enabled ? {
+    function_name     = module.function["logout"].function_name
+    function_arn      = module.function["logout"].function_arn
+    role_policy       = module.function["logout"].policy_json
+    http_api_routes   = { for k, r in aws_apigatewayv2_route.logout : k => { id = r.id, route_key = r.route_key } }
+    rest_api_resource = { for k, r in aws_api_gateway_resource.logout : k => { id = r.id, path_part = r.path_part } }
+    permissions       = module.function["logout"].permissions
+  } : null
+}
+
+################################################################################
+# Release (release.tf)
+################################################################################
+
+output "module_version" {
+  description = "Version of this module, which is the version of the Lambda zips it deploys (checked at plan against `dist/build.json`)."
+  value       = local.module_version
+
+  precondition {
+    condition     = local.package_problem == null
+    error_message = coalesce(local.package_problem, "-")
+  }
 }

@@ -11,17 +11,9 @@ locals {
   # The module's version is package.json's: one number for the npm build, the zips and the Terraform module.
   module_version = try(jsondecode(file("${path.module}/package.json")).version, null)
 
-  # Each function's zip, unless it is deployed from S3 (s3_existing_package); the issue #14 functions only when
+  # Each function's zip, unless it is deployed from S3 (s3_existing_package); the optional functions only when
   # their feature is on (automatic_revocation.tf, logout.tf).
-  package_functions = merge(
-    {
-      authorizer    = { zip = "authorizer", environment = local.authorizer_environment }
-      token_trigger = { zip = "token-trigger", environment = local.token_trigger_environment }
-      admin_signout = { zip = "admin-signout", environment = local.admin_signout_environment }
-    },
-    local.auto_revocation_enabled ? { auto_revocation = { zip = "auto-revocation", environment = local.auto_revocation_environment } } : {},
-    local.logout_enabled ? { logout = { zip = "logout", environment = local.logout_environment } } : {},
-  )
+  package_functions = { for key, fn in local.all_functions : key => { zip = fn.name, environment = fn.environment } if fn.enabled }
   local_packages = {
     for key, fn in local.package_functions : fn.zip => fn if !contains(keys(var.s3_existing_package), key)
   }
@@ -54,14 +46,4 @@ locals {
     length(local.zip_mismatches) > 0 ? "cognito-revocation: ${join(", ", [for z in local.zip_mismatches : "${z}.zip"])} in ${local.package_dir} is not the zip build.json describes (SHA-256 differs): restore the release's files, or rebuild with `npm ci && npm run build`." :
     null
   )
-}
-
-output "module_version" {
-  description = "Version of this module, which is the version of the Lambda zips it deploys (checked at plan against `dist/build.json`)."
-  value       = local.module_version
-
-  precondition {
-    condition     = local.package_problem == null
-    error_message = coalesce(local.package_problem, "-")
-  }
 }

@@ -463,6 +463,18 @@ variable "log_level" {
   }
 }
 
+variable "system_log_level" {
+  description = "Level of Lambda's own log lines for every function (JSON log format): `WARN` (default) keeps the platform's warnings and errors and drops the START, END and REPORT lines of each invocation (INFO); `INFO` brings them back (e.g. to read REPORT durations), `DEBUG` adds the platform's debug events. The functions' own lines are chosen by `log_level` only (docs/terraform.md, \"Logs\")."
+  type        = string
+  default     = "WARN"
+  nullable    = false
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN"], var.system_log_level)
+    error_message = "system_log_level must be DEBUG, INFO or WARN (Lambda's system log levels)."
+  }
+}
+
 variable "metrics_namespace" {
   description = "CloudWatch namespace of the functions' EMF metrics."
   type        = string
@@ -510,6 +522,17 @@ variable "cloudwatch_logs_kms_key_id" {
   validation {
     condition     = var.cloudwatch_logs_kms_key_id == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.cloudwatch_logs_kms_key_id, "x")))
     error_message = "cloudwatch_logs_kms_key_id must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias; or null."
+  }
+}
+
+variable "dead_letter_queue_kms_key_arn" {
+  description = "KMS key ARN encrypting the automatic revocation's dead-letter queue; `null` (default) uses SQS-managed encryption (SSE-SQS), which EventBridge and Lambda can write to without any key policy. With a customer managed key, add the `automatic_revocation.dead_letter_queue_key_policy_statement` output to that key's policy, or EventBridge cannot deliver failed events to the queue and they are lost (docs/terraform.md). The function's role gets kms:GenerateDataKey and kms:Decrypt on this key only. `kms_key_arn` does not encrypt the queue."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.dead_letter_queue_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.dead_letter_queue_kms_key_arn, "x")))
+    error_message = "dead_letter_queue_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias; or null for SQS-managed encryption."
   }
 }
 
@@ -574,6 +597,39 @@ variable "create" {
   nullable    = false
 }
 
+variable "create_role" {
+  description = "Per function (`authorizer`, `token_trigger`, `admin_signout`, `auto_revocation`, `logout`): create its execution role with the least-privilege inline policy (default `true`). `false` runs the function with the role given in `role_arn` for that function — for organisations whose IAM is owned by a central team (terraform-aws-lambda's `create_role`). The `role_policies` output is then the policy that role must grant."
+  type = object({
+    authorizer      = optional(bool, true)
+    token_trigger   = optional(bool, true)
+    admin_signout   = optional(bool, true)
+    auto_revocation = optional(bool, true)
+    logout          = optional(bool, true)
+  })
+  default  = {}
+  nullable = false
+}
+
+variable "role_arn" {
+  description = "Per function: ARN of an existing execution role, for each function whose `create_role` is `false` (and only those). The role must trust `lambda.amazonaws.com` and grant that function's `role_policies` document (plus AWSLambdaENIManagementAccess with a VPC, AWSXRayDaemonWriteAccess with tracing); the module creates and attaches nothing for it."
+  type = object({
+    authorizer      = optional(string)
+    token_trigger   = optional(string)
+    admin_signout   = optional(string)
+    auto_revocation = optional(string)
+    logout          = optional(string)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for arn in values(var.role_arn) : arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", coalesce(arn, "x")))])
+    error_message = "role_arn values must be IAM role ARNs (arn:aws:iam::<account>:role/<path><name>)."
+  }
+  # That an ARN is given exactly where create_role is false is checked by modules/function (a precondition: a
+  # validation may not read another variable before Terraform 1.9).
+}
+
 variable "role_path" {
   description = "Path of the execution roles (e.g. `/service/`); `null` (default) is `/`."
   type        = string
@@ -613,4 +669,180 @@ variable "tags" {
   type        = map(string)
   default     = {}
   nullable    = false
+}
+
+################################################################################
+# Automatic revocation (automatic_revocation.tf)
+################################################################################
+
+variable "revoke_on" {
+  description = <<-EOT
+    Cognito API calls that revoke the user's tokens automatically (opt-in; empty = off). Recommended:
+    `["AdminDisableUser", "AdminDeleteUser", "AdminResetUserPassword", "AdminSetUserPassword", "AdminUserGlobalSignOut"]`.
+    Also accepted: `AdminRemoveUserFromGroup` (tokens carry `cognito:groups`), `GlobalSignOut`, `DeleteUser`,
+    `ChangePassword`, `ConfirmForgotPassword`. Requires a CloudTrail trail with management events in the pool's region.
+  EOT
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition = alltrue([for e in var.revoke_on : contains([
+      "AdminDisableUser", "AdminDeleteUser", "AdminResetUserPassword", "AdminSetUserPassword", "AdminUserGlobalSignOut",
+      "AdminRemoveUserFromGroup", "GlobalSignOut", "DeleteUser", "ChangePassword", "ConfirmForgotPassword",
+    ], e)])
+    error_message = "revoke_on may hold only AdminDisableUser, AdminDeleteUser, AdminResetUserPassword, AdminSetUserPassword, AdminUserGlobalSignOut, AdminRemoveUserFromGroup, GlobalSignOut, DeleteUser, ChangePassword, ConfirmForgotPassword."
+  }
+
+  validation {
+    condition     = length(distinct(var.revoke_on)) == length(var.revoke_on)
+    error_message = "revoke_on lists an event name twice."
+  }
+}
+
+variable "revocation_sweep_schedule" {
+  description = "EventBridge schedule of the revocation sweep, e.g. `rate(15 minutes)` (null = no sweep). Its interval bounds how late a disabled or deleted user is revoked when the event path cannot see it."
+  type        = string
+  default     = null
+
+  validation {
+    # EventBridge: "If the value is equal to 1, then the unit must be singular. If the value is greater than 1, the
+    # unit must be plural" (EventBridge user guide, Rate expressions reference).
+    condition     = var.revocation_sweep_schedule == null || can(regex("^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)|cron\\([^)]+\\))$", var.revocation_sweep_schedule))
+    error_message = "revocation_sweep_schedule must be an EventBridge schedule expression: rate(1 minute|hour|day), rate(<n> minutes|hours|days) for n > 1, or cron(...)."
+  }
+}
+
+variable "automatic_revocation_retry" {
+  description = "Delivery retries of the event path before an event lands in the dead-letter queue: EventBridge target `maximum_retry_attempts` (0–185) and `maximum_event_age_in_seconds` (60–86400); the function adds Lambda's own 2 asynchronous retries, within at most 21,600 s (Lambda's maximum event age: a longer value applies to EventBridge's retries only)."
+  type = object({
+    maximum_retry_attempts       = optional(number, 8)
+    maximum_event_age_in_seconds = optional(number, 3600)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.automatic_revocation_retry.maximum_retry_attempts >= 0 && var.automatic_revocation_retry.maximum_retry_attempts <= 185 && var.automatic_revocation_retry.maximum_event_age_in_seconds >= 60 && var.automatic_revocation_retry.maximum_event_age_in_seconds <= 86400
+    error_message = "automatic_revocation_retry: maximum_retry_attempts 0–185, maximum_event_age_in_seconds 60–86400."
+  }
+}
+
+variable "cognito_session_management" {
+  description = "Set to true when the user pool has Cognito session tracking (Essentials/Plus): the admin function then lists Cognito's sessions next to its own and revokes a Cognito session id (`tkn…`) with AdminRevokeUserSession plus blocklist entries (docs/automatic-revocation.md). Adds those two actions on the pool to its role."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+################################################################################
+# Caching that keeps revocation (cache.tf)
+################################################################################
+
+variable "revocation_staleness_seconds" {
+  description = "Staleness mode of the authorizer, in seconds (0–10). 0 (default): exact mode, one blocklist read per decision. S > 0: each container caches users' revocation entries, polls the revocation hints at most every S seconds (one read, usually empty) and drops hinted users, so a revocation is enforced at most S seconds after it returned while store reads fall to a few per hundred decisions. See docs/caching.md."
+  type        = number
+  default     = 0
+  nullable    = false
+
+  validation {
+    condition     = var.revocation_staleness_seconds >= 0 && var.revocation_staleness_seconds <= 10 && floor(var.revocation_staleness_seconds) == var.revocation_staleness_seconds
+    error_message = "revocation_staleness_seconds must be a whole number from 0 (exact: a read per decision) to 10. It bounds how late a revocation is enforced; 1 already removes almost every read."
+  }
+}
+
+variable "revocation_max_age_seconds" {
+  description = "Staleness mode: no cached answer is used past this age, in seconds (10–3600, default 600). It bounds the lag of a revocation whose hint could not be written (the admin result then says so), and how often each user is read again."
+  type        = number
+  default     = 600
+  nullable    = false
+
+  validation {
+    condition     = var.revocation_max_age_seconds >= 10 && var.revocation_max_age_seconds <= 3600 && floor(var.revocation_max_age_seconds) == var.revocation_max_age_seconds
+    error_message = "revocation_max_age_seconds must be a whole number from 10 to 3600."
+  }
+}
+
+variable "cache_flush_rest_api_stages" {
+  description = <<-EOT
+    REST API stages whose authorizer result cache the admin function flushes (FlushStageAuthorizersCache) after every
+    revocation, keyed by a short name: `rest_api_id` and `stages` (stage names). List every stage that serves one of
+    this module's authorizers (`rest_apis`) or an `existing_authorizers` one with `authorizer_result_ttl_in_seconds`
+    above 0. The function may flush exactly these stages' authorizer caches and nothing else.
+  EOT
+  type = map(object({
+    rest_api_id = string
+    stages      = list(string)
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for k, a in var.cache_flush_rest_api_stages : can(regex("^[A-Za-z0-9_-]{1,40}$", k)) && can(regex("^[a-z0-9]{10}$", a.rest_api_id))])
+    error_message = "cache_flush_rest_api_stages keys must be 1–40 letters, digits, `-` or `_`, and each rest_api_id the 10-character REST API id (e.g. a1b2c3d4e5), not its name or ARN."
+  }
+
+  validation {
+    condition     = alltrue([for a in var.cache_flush_rest_api_stages : length(a.stages) > 0 && alltrue([for s in a.stages : can(regex("^[A-Za-z0-9_-]{1,128}$", s))])])
+    error_message = "cache_flush_rest_api_stages stages must list at least one stage name of 1–128 letters, digits, `-` or `_` (no wildcards: the IAM grant names each stage)."
+  }
+}
+
+variable "cache_flush_http_api_stages" {
+  description = <<-EOT
+    HTTP API stages whose authorizer result cache the admin function resets (ResetAuthorizersCache) after every
+    revocation, keyed by a short name: `api_id` and `stages` (stage names, `$default` included). List every stage that
+    serves one of this module's authorizers (`http_apis`) or an `existing_authorizers` one with a cache TTL above 0.
+  EOT
+  type = map(object({
+    api_id = string
+    stages = list(string)
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for k, a in var.cache_flush_http_api_stages : can(regex("^[A-Za-z0-9_-]{1,40}$", k)) && can(regex("^[a-z0-9]{10}$", a.api_id))])
+    error_message = "cache_flush_http_api_stages keys must be 1–40 letters, digits, `-` or `_`, and each api_id the 10-character HTTP API id, not its name, endpoint or ARN."
+  }
+
+  validation {
+    condition     = alltrue([for a in var.cache_flush_http_api_stages : length(a.stages) > 0 && alltrue([for s in a.stages : can(regex("^(\\$default|[A-Za-z0-9_-]{1,128})$", s))])])
+    error_message = "cache_flush_http_api_stages stages must list at least one stage: `$default` or a name of 1–128 letters, digits, `-` or `_` (no wildcards)."
+  }
+}
+
+################################################################################
+# Self-service logout (logout.tf)
+################################################################################
+
+variable "logout" {
+  description = <<-EOT
+    Self-service logout route (opt-in; null = off). `http_apis`: keys of `http_apis` (the route uses this module's
+    authorizer on that API), each with an optional `route_key` (default `POST /logout`). `rest_apis`: keys of
+    `rest_apis`, each with the `parent_resource_id` under which to create the resource (e.g. the API's root
+    resource id) and an optional `path_part` (default `logout`); redeploy the REST stage afterwards.
+    `allow_everywhere` (default true) lets a caller end all of their own sessions with `{"everywhere": true}`.
+  EOT
+  type = object({
+    http_apis = optional(map(object({
+      route_key = optional(string, "POST /logout")
+    })), {})
+    rest_apis = optional(map(object({
+      parent_resource_id = string
+      path_part          = optional(string, "logout")
+    })), {})
+    allow_everywhere = optional(bool, true)
+  })
+  default = null
+
+  validation {
+    condition     = var.logout == null || alltrue([for r in values(try(var.logout.http_apis, {})) : can(regex("^(POST|DELETE) /[A-Za-z0-9._~/-]*$", r.route_key))])
+    error_message = "logout.http_apis route_key must be `POST /<path>` or `DELETE /<path>` (no wildcard, no greedy path: the route must reach only the logout)."
+  }
+
+  validation {
+    condition     = var.logout == null || alltrue([for r in values(try(var.logout.rest_apis, {})) : can(regex("^[A-Za-z0-9._~-]{1,64}$", r.path_part)) && can(regex("^[a-z0-9]{6,12}$", r.parent_resource_id))])
+    error_message = "logout.rest_apis: path_part is one path segment (letters, digits, `.`, `_`, `~`, `-`), parent_resource_id the API Gateway resource id (e.g. aws_api_gateway_rest_api.<name>.root_resource_id)."
+  }
 }

@@ -1,4 +1,4 @@
-# Issue #14: automatic revocation is opt-in, and when on its role, rule, retries and dead-letter queue are exactly
+# Automatic revocation is opt-in, and when on its role, rule, retries and dead-letter queue are exactly
 # what docs/automatic-revocation.md says.
 
 mock_provider "aws" {
@@ -28,14 +28,14 @@ override_resource {
 }
 
 override_resource {
-  target = module.auto_revocation[0].aws_lambda_function.this
+  target = module.function["auto_revocation"].aws_lambda_function.this
   values = {
     arn = "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-auto-revocation"
   }
 }
 
 override_resource {
-  target = module.auto_revocation[0].aws_cloudwatch_log_group.this
+  target = module.function["auto_revocation"].aws_cloudwatch_log_group.this
   values = {
     arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-auto-revocation"
   }
@@ -50,7 +50,7 @@ run "off_by_default" {
   command = plan
 
   assert {
-    condition     = output.automatic_revocation == null && length(module.auto_revocation) == 0 && length(aws_cloudwatch_event_rule.cognito_calls) == 0 && length(aws_sqs_queue.auto_revocation_dlq) == 0
+    condition     = output.automatic_revocation == null && !contains(keys(module.function), "auto_revocation") && length(aws_cloudwatch_event_rule.cognito_calls) == 0 && length(aws_sqs_queue.auto_revocation_dlq) == 0
     error_message = "Nothing of the automatic revocation may exist while revoke_on is empty and no sweep is scheduled."
   }
 }
@@ -93,7 +93,7 @@ run "event_path_and_sweep" {
   }
 
   assert {
-    condition = module.auto_revocation[0].environment == tomap({
+    condition = module.function["auto_revocation"].environment == tomap({
       TABLE_NAME                     = "cognito-revocation-blocklist"
       USER_POOL_ID                   = "eu-west-1_AbCdEf123"
       TOKEN_LIFETIME_SECONDS         = "86400"
@@ -104,7 +104,7 @@ run "event_path_and_sweep" {
       LOG_LEVEL                      = "info"
       METRICS_NAMESPACE              = "CognitoRevocation"
     })
-    error_message = "Environment: ${jsonencode(module.auto_revocation[0].environment)}"
+    error_message = "Environment: ${jsonencode(module.function["auto_revocation"].environment)}"
   }
 
   # Least privilege: exactly these actions, each on exactly one named resource.
@@ -196,7 +196,7 @@ run "cognito_session_management_adds_two_actions_on_the_pool" {
   }
 
   assert {
-    condition     = module.admin_signout.environment["COGNITO_SESSION_MANAGEMENT"] == "true"
+    condition     = module.function["admin_signout"].environment["COGNITO_SESSION_MANAGEMENT"] == "true"
     error_message = "The admin function must be told."
   }
 }
@@ -210,7 +210,7 @@ run "no_session_actions_by_default" {
   }
 }
 
-# Issue #11: an automatic revocation flushes the same listed stage caches as the admin function, with the same
+# An automatic revocation flushes the same listed stage caches as the admin function, with the same
 # grant on exactly those stages' `cache/authorizers` resources.
 run "automatic_revocation_flushes_the_listed_stage_caches" {
   command = apply
@@ -221,8 +221,8 @@ run "automatic_revocation_flushes_the_listed_stage_caches" {
   }
 
   assert {
-    condition     = module.auto_revocation[0].environment["CACHE_FLUSH_TARGETS"] == "[{\"api\":\"rest\",\"apiId\":\"a1b2c3d4e5\",\"stage\":\"prod\"}]"
-    error_message = "CACHE_FLUSH_TARGETS: ${module.auto_revocation[0].environment["CACHE_FLUSH_TARGETS"]}"
+    condition     = module.function["auto_revocation"].environment["CACHE_FLUSH_TARGETS"] == "[{\"api\":\"rest\",\"apiId\":\"a1b2c3d4e5\",\"stage\":\"prod\"}]"
+    error_message = "CACHE_FLUSH_TARGETS: ${module.function["auto_revocation"].environment["CACHE_FLUSH_TARGETS"]}"
   }
 
   assert {

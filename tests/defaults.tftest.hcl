@@ -20,7 +20,7 @@ run "environment_of_each_function_is_the_contract" {
   command = apply
 
   assert {
-    condition = module.authorizer.environment == tomap({
+    condition = module.function["authorizer"].environment == tomap({
       USER_POOL_ID                 = "eu-west-1_AbCdEf123"
       CLIENT_IDS                   = "4b7kq0mv9n2l3c8d5e6f1g0h2j,1a2b3c4d5e6f7g8h9i0j1k2l3m"
       TOKEN_USE                    = "any"
@@ -37,7 +37,7 @@ run "environment_of_each_function_is_the_contract" {
       LOG_LEVEL                    = "info"
       METRICS_NAMESPACE            = "CognitoRevocation"
     })
-    error_message = "Authorizer environment: ${jsonencode(module.authorizer.environment)}"
+    error_message = "Authorizer environment: ${jsonencode(module.function["authorizer"].environment)}"
   }
 
   assert {
@@ -55,7 +55,7 @@ run "environment_of_each_function_is_the_contract" {
   }
 
   assert {
-    condition = module.admin_signout.environment == tomap({
+    condition = module.function["admin_signout"].environment == tomap({
       TABLE_NAME                     = "cognito-revocation-blocklist"
       USER_POOL_ID                   = "eu-west-1_AbCdEf123"
       TOKEN_LIFETIME_SECONDS         = "86400"
@@ -65,7 +65,7 @@ run "environment_of_each_function_is_the_contract" {
       LOG_LEVEL                      = "info"
       METRICS_NAMESPACE              = "CognitoRevocation"
     })
-    error_message = "Admin signout environment: ${jsonencode(module.admin_signout.environment)}"
+    error_message = "Admin signout environment: ${jsonencode(module.function["admin_signout"].environment)}"
   }
 }
 
@@ -91,19 +91,19 @@ run "inputs_reach_the_environment" {
 
   assert {
     condition = (
-      module.authorizer.environment["TOKEN_USE"] == "access" &&
-      module.authorizer.environment["FAIL_MODE"] == "open" &&
-      module.authorizer.environment["REVOCATION_STALENESS_SECONDS"] == "1" &&
-      module.authorizer.environment["STORE_TIMEOUT_MS"] == "400" &&
-      module.authorizer.environment["STORE_MAX_ATTEMPTS"] == "3" &&
-      module.authorizer.environment["CONSISTENT_READ"] == "false" &&
-      module.authorizer.environment["SESSION_CLAIM"] == "sid_v2" &&
-      module.authorizer.environment["LOG_LEVEL"] == "warn" &&
-      module.authorizer.environment["METRICS_NAMESPACE"] == "Acme/Revocation" &&
-      module.authorizer.environment["HTTP_API_RESPONSE_MODE"] == "iam" &&
+      module.function["authorizer"].environment["TOKEN_USE"] == "access" &&
+      module.function["authorizer"].environment["FAIL_MODE"] == "open" &&
+      module.function["authorizer"].environment["REVOCATION_STALENESS_SECONDS"] == "1" &&
+      module.function["authorizer"].environment["STORE_TIMEOUT_MS"] == "400" &&
+      module.function["authorizer"].environment["STORE_MAX_ATTEMPTS"] == "3" &&
+      module.function["authorizer"].environment["CONSISTENT_READ"] == "false" &&
+      module.function["authorizer"].environment["SESSION_CLAIM"] == "sid_v2" &&
+      module.function["authorizer"].environment["LOG_LEVEL"] == "warn" &&
+      module.function["authorizer"].environment["METRICS_NAMESPACE"] == "Acme/Revocation" &&
+      module.function["authorizer"].environment["HTTP_API_RESPONSE_MODE"] == "iam" &&
       module.api_authorizers.http_api_authorizers.catalog.enable_simple_responses == false
     )
-    error_message = "Authorizer inputs did not reach its environment: ${jsonencode(module.authorizer.environment)}"
+    error_message = "Authorizer inputs did not reach its environment: ${jsonencode(module.function["authorizer"].environment)}"
   }
 
   assert {
@@ -111,8 +111,8 @@ run "inputs_reach_the_environment" {
       module.token_trigger.environment["SESSION_CLAIM"] == "sid_v2" &&
       module.token_trigger.environment["TOKEN_LIFETIME_SECONDS"] == "3600" &&
       module.token_trigger.environment["STORE_TIMEOUT_MS"] == "700" &&
-      module.admin_signout.environment["TOKEN_LIFETIME_SECONDS"] == "3600" &&
-      module.admin_signout.environment["REFRESH_TOKEN_LIFETIME_SECONDS"] == "2592000"
+      module.function["admin_signout"].environment["TOKEN_LIFETIME_SECONDS"] == "3600" &&
+      module.function["admin_signout"].environment["REFRESH_TOKEN_LIFETIME_SECONDS"] == "2592000"
     )
     error_message = "Lifetimes or session claim did not reach the trigger and admin environments."
   }
@@ -193,7 +193,7 @@ run "invoke_permissions_are_scoped_to_one_authorizer_or_pool_each" {
   }
 
   assert {
-    condition     = length(module.authorizer.permissions) == 0 && length(module.admin_signout.permissions) == 0
+    condition     = length(module.function["authorizer"].permissions) == 0 && length(module.function["admin_signout"].permissions) == 0
     error_message = "The admin function has no resource-based permission; the authorizer's are all in api_authorizers."
   }
 }

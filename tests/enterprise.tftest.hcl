@@ -27,7 +27,7 @@ run "enterprise_settings_reach_every_function" {
   }
 
   assert {
-    condition = alltrue([for r in [module.authorizer, module.token_trigger, module.admin_signout] :
+    condition = alltrue([for r in [module.function["authorizer"], module.token_trigger, module.function["admin_signout"]] :
       length(r.managed_policy_arns) == 2 &&
       r.managed_policy_arns["vpc"] == "arn:aws:iam::aws:policy/service-role/AWSLambdaENIManagementAccess" &&
       r.managed_policy_arns["tracing"] == "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
@@ -36,12 +36,12 @@ run "enterprise_settings_reach_every_function" {
   }
 
   assert {
-    condition     = module.authorizer.role_name == "cognito-revocation-authorizer-eu-west-1" && module.token_trigger.role_name == "cognito-revocation-token-trigger-eu-west-1" && module.admin_signout.role_name == "cognito-revocation-admin-signout-eu-west-1"
+    condition     = module.function["authorizer"].role_name == "cognito-revocation-authorizer-eu-west-1" && module.token_trigger.role_name == "cognito-revocation-token-trigger-eu-west-1" && module.function["admin_signout"].role_name == "cognito-revocation-admin-signout-eu-west-1"
     error_message = "Role names carry the region (IAM names are global; one instance per region must not clash)."
   }
 }
 
-# The issue #14 functions (automatic revocation, logout) are switched on separately; they get the same settings.
+# The optional functions (automatic revocation, logout) are switched on separately; they get the same settings.
 run "enterprise_settings_reach_the_optional_functions" {
   command = plan
 
@@ -64,7 +64,7 @@ run "enterprise_settings_reach_the_optional_functions" {
   }
 
   assert {
-    condition = alltrue([for r in [module.auto_revocation[0], module.logout[0]] :
+    condition = alltrue([for r in [module.function["auto_revocation"], module.function["logout"]] :
       length(r.managed_policy_arns) == 2 &&
       r.managed_policy_arns["vpc"] == "arn:aws:iam::aws:policy/service-role/AWSLambdaENIManagementAccess" &&
       r.managed_policy_arns["tracing"] == "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
@@ -73,7 +73,7 @@ run "enterprise_settings_reach_the_optional_functions" {
   }
 
   assert {
-    condition     = module.auto_revocation[0].role_name == "cognito-revocation-auto-revocation-eu-west-1" && module.logout[0].role_name == "cognito-revocation-logout-eu-west-1"
+    condition     = module.function["auto_revocation"].role_name == "cognito-revocation-auto-revocation-eu-west-1" && module.function["logout"].role_name == "cognito-revocation-logout-eu-west-1"
     error_message = "The auto-revocation and logout role names carry the region too."
   }
 }
@@ -96,7 +96,7 @@ run "enterprise_settings_in_the_resources" {
   # Resources of the child modules are read through their outputs; the function module's own suite
   # (modules/function/tests) checks each argument on the resource itself.
   assert {
-    condition     = module.authorizer.log_group_name == "/aws/lambda/cognito-revocation-authorizer" && output.module_version != null
+    condition     = module.function["authorizer"].log_group_name == "/aws/lambda/cognito-revocation-authorizer" && output.module_version != null
     error_message = "The functions plan with every setting."
   }
 }
@@ -144,7 +144,7 @@ run "create_false_creates_nothing_of_the_optional_functions" {
     logout                    = { http_apis = { catalog = {} } }
   }
   assert {
-    condition     = output.automatic_revocation == null && output.logout == null && length(module.auto_revocation) == 0 && length(module.logout) == 0 && length(aws_sqs_queue.auto_revocation_dlq) == 0 && length(aws_cloudwatch_event_rule.revocation_sweep) == 0 && length(aws_apigatewayv2_route.logout) == 0
+    condition     = output.automatic_revocation == null && output.logout == null && !contains(keys(module.function), "auto_revocation") && !contains(keys(module.function), "logout") && length(aws_sqs_queue.auto_revocation_dlq) == 0 && length(aws_cloudwatch_event_rule.revocation_sweep) == 0 && length(aws_apigatewayv2_route.logout) == 0
     error_message = "create = false: automatic revocation and logout create nothing either."
   }
 }
@@ -163,11 +163,11 @@ run "second_region_instance_reads_the_global_table" {
     error_message = "The table is the local replica of the existing global table."
   }
   assert {
-    condition     = module.authorizer.environment["TABLE_NAME"] == "cognito-revocation-blocklist" && module.authorizer.environment["USER_POOL_ID"] == "us-east-1_AbCdEf123"
+    condition     = module.function["authorizer"].environment["TABLE_NAME"] == "cognito-revocation-blocklist" && module.function["authorizer"].environment["USER_POOL_ID"] == "us-east-1_AbCdEf123"
     error_message = "The authorizer reads the local replica and verifies the pool's tokens."
   }
   assert {
-    condition     = jsondecode(module.authorizer.policy_json).Statement[1].Resource == ["arn:aws:dynamodb:eu-west-1:123456789012:table/cognito-revocation-blocklist"]
+    condition     = jsondecode(module.function["authorizer"].policy_json).Statement[1].Resource == ["arn:aws:dynamodb:eu-west-1:123456789012:table/cognito-revocation-blocklist"]
     error_message = "The authorizer may read the local replica only."
   }
 }

@@ -1,4 +1,4 @@
-# Issue #14: self-service logout is opt-in; when on, its routes use this module's authorizer, API Gateway may invoke
+# Self-service logout is opt-in; when on, its routes use this module's authorizer, API Gateway may invoke
 # the function only from those routes, and its role holds no Cognito permission.
 
 mock_provider "aws" {
@@ -6,7 +6,7 @@ mock_provider "aws" {
 }
 
 override_resource {
-  target = module.logout[0].aws_lambda_function.this
+  target = module.function["logout"].aws_lambda_function.this
   values = {
     arn        = "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-logout"
     invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-logout/invocations"
@@ -14,9 +14,17 @@ override_resource {
 }
 
 override_resource {
-  target = module.logout[0].aws_cloudwatch_log_group.this
+  target = module.function["logout"].aws_cloudwatch_log_group.this
   values = {
     arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-logout"
+  }
+}
+
+# API Gateway computes a resource's full path from its parent's: here the parent is the API's root.
+override_resource {
+  target = aws_api_gateway_resource.logout
+  values = {
+    path = "/logout"
   }
 }
 
@@ -35,7 +43,7 @@ run "off_by_default" {
   command = plan
 
   assert {
-    condition     = output.logout == null && length(module.logout) == 0 && length(aws_apigatewayv2_route.logout) == 0 && length(aws_api_gateway_method.logout) == 0
+    condition     = output.logout == null && !contains(keys(module.function), "logout") && length(aws_apigatewayv2_route.logout) == 0 && length(aws_api_gateway_method.logout) == 0
     error_message = "Nothing of the logout may exist while logout is null."
   }
 }
@@ -61,11 +69,11 @@ run "routes_behind_the_authorizer" {
   }
 
   assert {
-    condition = module.logout[0].permissions == {
+    condition = module.function["logout"].permissions == {
       "HttpApiLogout-catalog" = { principal = "apigateway.amazonaws.com", source_arn = "arn:aws:execute-api:eu-west-1:123456789012:f6g7h8i9j0/*/POST/logout" }
       "RestApiLogout-orders"  = { principal = "apigateway.amazonaws.com", source_arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*/POST/logout" }
     }
-    error_message = "Invoke permissions: ${jsonencode(module.logout[0].permissions)}"
+    error_message = "Invoke permissions: ${jsonencode(module.function["logout"].permissions)}"
   }
 
   assert {
@@ -77,7 +85,7 @@ run "routes_behind_the_authorizer" {
   }
 
   assert {
-    condition = module.logout[0].environment == tomap({
+    condition = module.function["logout"].environment == tomap({
       TABLE_NAME                     = "cognito-revocation-blocklist"
       TOKEN_LIFETIME_SECONDS         = "86400"
       REFRESH_TOKEN_LIFETIME_SECONDS = "315360000"
@@ -86,7 +94,34 @@ run "routes_behind_the_authorizer" {
       LOG_LEVEL                      = "info"
       METRICS_NAMESPACE              = "CognitoRevocation"
     })
-    error_message = "Environment: ${jsonencode(module.logout[0].environment)}"
+    error_message = "Environment: ${jsonencode(module.function["logout"].environment)}"
+  }
+}
+
+# Under a nested parent (/v1) the route is /v1/logout: API Gateway invokes the function as .../POST/v1/logout,
+# so a permission for .../POST/logout would refuse every logout with a 500.
+run "rest_route_under_a_nested_parent" {
+  command = apply
+
+  override_resource {
+    target = aws_api_gateway_resource.logout
+    values = {
+      path = "/v1/logout"
+    }
+  }
+
+  variables {
+    rest_apis = {
+      versioned = { rest_api_id = "k1l2m3n4o5" }
+    }
+    logout = {
+      rest_apis = { versioned = { parent_resource_id = "v1res1" } }
+    }
+  }
+
+  assert {
+    condition     = module.function["logout"].permissions["RestApiLogout-versioned"].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:k1l2m3n4o5/*/POST/v1/logout"
+    error_message = "The permission must name the resource's real path: ${module.function["logout"].permissions["RestApiLogout-versioned"].source_arn}"
   }
 }
 
@@ -110,7 +145,7 @@ run "refuses_an_api_without_the_authorizer" {
   expect_failures = [aws_apigatewayv2_integration.logout]
 }
 
-# Issue #11: a logout is a revocation like any other — the function flushes the same listed stage caches as the
+# A logout is a revocation like any other — the function flushes the same listed stage caches as the
 # admin function, with the same grant on exactly those stages' `cache/authorizers` resources.
 run "logout_flushes_the_listed_stage_caches" {
   command = plan
@@ -121,8 +156,8 @@ run "logout_flushes_the_listed_stage_caches" {
   }
 
   assert {
-    condition     = module.logout[0].environment["CACHE_FLUSH_TARGETS"] == "[{\"api\":\"http\",\"apiId\":\"f6g7h8i9j0\",\"stage\":\"$default\"}]"
-    error_message = "CACHE_FLUSH_TARGETS: ${module.logout[0].environment["CACHE_FLUSH_TARGETS"]}"
+    condition     = module.function["logout"].environment["CACHE_FLUSH_TARGETS"] == "[{\"api\":\"http\",\"apiId\":\"f6g7h8i9j0\",\"stage\":\"$default\"}]"
+    error_message = "CACHE_FLUSH_TARGETS: ${module.function["logout"].environment["CACHE_FLUSH_TARGETS"]}"
   }
 
   assert {

@@ -72,7 +72,7 @@ run "functions_deployed_from_s3_need_no_local_zip" {
     }
   }
   assert {
-    condition     = module.authorizer.function_name == "cognito-revocation-authorizer"
+    condition     = module.function["authorizer"].function_name == "cognito-revocation-authorizer"
     error_message = "Every function deployed from S3: no zip and no manifest needed."
   }
 }
@@ -93,7 +93,7 @@ run "optional_functions_deployed_from_s3_need_no_local_zip" {
     }
   }
   assert {
-    condition     = length(local.local_packages) == 0 && module.logout[0].function_name == "cognito-revocation-logout"
+    condition     = length(local.local_packages) == 0 && module.function["logout"].function_name == "cognito-revocation-logout"
     error_message = "Automatic revocation and logout deployed from S3 too: no zip and no manifest needed."
   }
 }

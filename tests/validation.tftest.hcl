@@ -160,6 +160,9 @@ run "cache_keys_with_the_token_or_no_cache_are_accepted" {
       cached   = { api_id = "f6g7h8i9j0", identity_sources = ["$context.routeKey", "$request.header.Authorization"], authorizer_result_ttl_in_seconds = 300 }
       uncached = { api_id = "f6g7h8i9j0", identity_sources = ["$context.routeKey"] }
     }
+    # Cached authorizers without a flush would (rightly) raise the plan's cache warning.
+    cache_flush_rest_api_stages = { cached = { rest_api_id = "a1b2c3d4e5", stages = ["prod"] } }
+    cache_flush_http_api_stages = { cached = { api_id = "f6g7h8i9j0", stages = ["$default"] } }
   }
   assert {
     condition     = length(module.api_authorizers.rest_api_authorizers) == 3 && length(module.api_authorizers.http_api_authorizers) == 2
@@ -370,13 +373,16 @@ run "log_level_unknown" {
 run "valid_edge_inputs_are_accepted" {
   command = apply
   variables {
-    rest_apis              = { orders = { rest_api_id = "a1b2c3d4e5", type = "REQUEST", identity_source = "method.request.header.Authorization, context.httpMethod", authorizer_result_ttl_in_seconds = 3600 } }
-    http_apis              = { catalog = { api_id = "f6g7h8i9j0", authorizer_result_ttl_in_seconds = 300 } }
-    existing_authorizers   = { legacy = { api_id = "k1l2m3n4o5", authorizer_id = "x9y8z7" } }
-    kms_key_arn            = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
-    table_replicas         = [{ region_name = "eu-central-1", kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/66666666-7777-8888-9999-000000000000" }]
-    memory_size            = { authorizer = 1024 }
-    token_lifetime_seconds = 300
+    rest_apis            = { orders = { rest_api_id = "a1b2c3d4e5", type = "REQUEST", identity_source = "method.request.header.Authorization, context.httpMethod", authorizer_result_ttl_in_seconds = 3600 } }
+    http_apis            = { catalog = { api_id = "f6g7h8i9j0", authorizer_result_ttl_in_seconds = 300 } }
+    existing_authorizers = { legacy = { api_id = "k1l2m3n4o5", authorizer_id = "x9y8z7" } }
+    # These caches are flushed, or the plan's cache warning would be raised.
+    cache_flush_rest_api_stages = { orders = { rest_api_id = "a1b2c3d4e5", stages = ["prod"] } }
+    cache_flush_http_api_stages = { catalog = { api_id = "f6g7h8i9j0", stages = ["$default"] } }
+    kms_key_arn                 = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    table_replicas              = [{ region_name = "eu-central-1", kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/66666666-7777-8888-9999-000000000000" }]
+    memory_size                 = { authorizer = 1024 }
+    token_lifetime_seconds      = 300
   }
   assert {
     condition     = module.api_authorizers.rest_api_authorizers.orders.type == "REQUEST" && module.api_authorizers.rest_api_authorizers.orders.authorizer_result_ttl_in_seconds == 3600 && module.api_authorizers.http_api_authorizers.catalog.authorizer_result_ttl_in_seconds == 300

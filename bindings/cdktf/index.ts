@@ -68,6 +68,24 @@ export interface PerFunction {
   readonly logout?: number;
 }
 
+/** Per-function switch (`create_role`). */
+export interface PerFunctionFlag {
+  readonly authorizer?: boolean;
+  readonly tokenTrigger?: boolean;
+  readonly adminSignout?: boolean;
+  readonly autoRevocation?: boolean;
+  readonly logout?: boolean;
+}
+
+/** Per-function role ARN (`role_arn`). */
+export interface PerFunctionRole {
+  readonly authorizer?: string;
+  readonly tokenTrigger?: string;
+  readonly adminSignout?: string;
+  readonly autoRevocation?: string;
+  readonly logout?: string;
+}
+
 /** A table replica region (`table_replicas` entry). */
 export interface TableReplica {
   readonly regionName: string;
@@ -144,6 +162,14 @@ export interface CognitoRevocationInputs {
   /** The global table another instance (another region) created; see docs/multi-region.md. */
   readonly existingTableName?: string;
   readonly cloudwatchLogsKmsKeyId?: string;
+  /** The dead-letter queue's own KMS key (default: SSE-SQS); see docs/terraform.md. */
+  readonly deadLetterQueueKmsKeyArn?: string;
+  /** Per function: `false` runs it with the role in `roleArn` instead of the module's. */
+  readonly createRole?: PerFunctionFlag;
+  /** Per function: the existing role's ARN where `createRole` is false. */
+  readonly roleArn?: PerFunctionRole;
+  /** Level of Lambda's platform log lines: `WARN` (default), `INFO` or `DEBUG`. */
+  readonly systemLogLevel?: 'DEBUG' | 'INFO' | 'WARN';
   /** `-1` (default) reserves nothing; see the trigger advice in docs/terraform.md. */
   readonly reservedConcurrentExecutions?: PerFunction;
   readonly tracingMode?: 'PassThrough' | 'Active';
@@ -279,6 +305,10 @@ export const VARIABLES: { readonly [K in keyof CognitoRevocationInputs]-?: Varia
   tableReplicas: { name: 'table_replicas', eachItem: TABLE_REPLICA_FIELDS },
   existingTableName: { name: 'existing_table_name' },
   cloudwatchLogsKmsKeyId: { name: 'cloudwatch_logs_kms_key_id' },
+  deadLetterQueueKmsKeyArn: { name: 'dead_letter_queue_kms_key_arn' },
+  createRole: { name: 'create_role', fields: PER_FUNCTION_FIELDS },
+  roleArn: { name: 'role_arn', fields: PER_FUNCTION_FIELDS },
+  systemLogLevel: { name: 'system_log_level' },
   reservedConcurrentExecutions: { name: 'reserved_concurrent_executions', fields: PER_FUNCTION_FIELDS },
   tracingMode: { name: 'tracing_mode' },
   vpcSubnetIds: { name: 'vpc_subnet_ids' },
@@ -329,6 +359,7 @@ export const OUTPUTS = {
   adminSignoutFunctionName: 'admin_signout_function_name',
   adminSignoutFunctionArn: 'admin_signout_function_arn',
   adminInvokePolicyJson: 'admin_invoke_policy_json',
+  functionNames: 'function_names',
   roleArns: 'role_arns',
   rolePolicies: 'role_policies',
   logGroupNames: 'log_group_names',
@@ -478,6 +509,10 @@ export class CognitoRevocation extends Construct {
   /** IAM policy JSON allowing `lambda:InvokeFunction` on the admin function only. */
   get adminInvokePolicyJson(): string {
     return this.str(OUTPUTS.adminInvokePolicyJson);
+  }
+  /** Every function's name by key (`authorizer`, `token_trigger`, …); null for a function that is off. */
+  get functionNames(): Record<string, string> {
+    return this.map(OUTPUTS.functionNames);
   }
   get roleArns(): Record<string, string> {
     return this.map(OUTPUTS.roleArns);

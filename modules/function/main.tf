@@ -1,11 +1,21 @@
 # One Lambda function with its own role, least-privilege inline policy, log group and invoke permissions.
-# Shared by the authorizer, the token trigger and the admin signout function.
+# The root module calls it once per function (authorizer, token trigger, admin signout, auto-revocation, logout).
 
 locals {
   create = var.create
 
-  # Only the function's own log group: the log group is created here, so no logs:CreateLogGroup.
-  log_group_arn = join("", aws_cloudwatch_log_group.this[*].arn)
+  # The role is this module's unless the caller passes one (create_role = false, role_arn).
+  create_role = local.create && var.create_role
+  role_arn    = var.create_role ? one(aws_iam_role.this[*].arn) : var.role_arn
+
+  # Only the function's own log group: the log group is created here, so no logs:CreateLogGroup. Built from its
+  # name when the region and account are given, so the policy is known at plan (a reviewer and a policy scanner
+  # see every grant before apply); the resource's computed ARN otherwise.
+  log_group_arn = (
+    var.region != null && var.account_id != null
+    ? "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/lambda/${var.name}"
+    : join("", aws_cloudwatch_log_group.this[*].arn)
+  )
   log_statement = {
     Sid      = "WriteOwnLogs"
     Effect   = "Allow"
@@ -48,7 +58,7 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_iam_role" "this" {
-  count = local.create ? 1 : 0
+  count = local.create_role ? 1 : 0
 
   name                 = coalesce(var.role_name, var.name)
   path                 = var.role_path
@@ -67,7 +77,7 @@ resource "aws_iam_role" "this" {
 }
 
 resource "aws_iam_role_policy" "this" {
-  count = local.create ? 1 : 0
+  count = local.create_role ? 1 : 0
 
   name   = "least-privilege"
   role   = aws_iam_role.this[0].id
@@ -75,7 +85,7 @@ resource "aws_iam_role_policy" "this" {
 }
 
 resource "aws_iam_role_policy_attachment" "managed" {
-  for_each = local.create ? local.managed_policy_arns : {}
+  for_each = local.create_role ? local.managed_policy_arns : {}
 
   role       = aws_iam_role.this[0].name
   policy_arn = each.value
@@ -86,7 +96,7 @@ resource "aws_lambda_function" "this" {
 
   function_name                  = var.name
   description                    = var.description
-  role                           = aws_iam_role.this[0].arn
+  role                           = local.role_arn
   handler                        = var.handler
   runtime                        = var.runtime
   architectures                  = [var.architecture]
@@ -103,6 +113,19 @@ resource "aws_lambda_function" "this" {
 
   environment {
     variables = var.environment
+  }
+
+  # Lambda's own lines (START, END, REPORT, platform events) are INFO in the JSON format; at WARN only the
+  # platform's warnings and errors remain, which removes three lines per invocation from the log bill. The
+  # functions write one JSON object per line with a "level" key straight to stdout, which Lambda passes through
+  # unchanged in the JSON format and filters by that key ("If the "level" value field is invalid or missing,
+  # Lambda will assign the log output the level INFO", Lambda developer guide, Log-level filtering). The
+  # functions' LOG_LEVEL already chooses their lines, and an EMF document without a level counts as INFO, so the
+  # application level must filter nothing: TRACE, the most verbose.
+  logging_config {
+    log_format            = "JSON"
+    system_log_level      = var.system_log_level
+    application_log_level = "TRACE"
   }
 
   dynamic "tracing_config" {
@@ -130,6 +153,10 @@ resource "aws_lambda_function" "this" {
     precondition {
       condition     = local.uses_s3 || fileexists(var.package_file)
       error_message = "No deployment package at ${var.package_file}: use a release of cognito-revocation (its tag ships the zips), run `npm ci && npm run build` in the checkout, point package_dir at the built zips, or deploy from S3 with s3_existing_package."
+    }
+    precondition {
+      condition     = var.create_role == (var.role_arn == null)
+      error_message = "Set role_arn exactly when create_role is false: the function runs with that role, which must grant what the policy_json output lists (and, with VPC or tracing, the managed policies this module would attach)."
     }
     precondition {
       condition     = (var.vpc_subnet_ids == null) == (var.vpc_security_group_ids == null)

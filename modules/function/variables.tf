@@ -260,3 +260,50 @@ variable "cloudwatch_logs_kms_key_id" {
     error_message = "cloudwatch_logs_kms_key_id must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or null."
   }
 }
+
+variable "create_role" {
+  description = "Create the function's execution role with its least-privilege inline policy (default). `false` uses `role_arn` instead: for organisations whose IAM is owned by a central team (terraform-aws-lambda's `create_role`; it calls the ARN `lambda_role`)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "role_arn" {
+  description = "ARN of an existing execution role, used when `create_role = false` (and only then). It must trust `lambda.amazonaws.com` and grant the `policy_json` output; the module attaches nothing to it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", coalesce(var.role_arn, "x")))
+    error_message = "role_arn must be an IAM role ARN (arn:aws:iam::<account>:role/<path><name>) or null."
+  }
+}
+
+variable "region" {
+  description = "Region of the function, to build its log group ARN at plan (with `account_id`). `null` takes the ARN from the log group resource, known only after apply."
+  type        = string
+  default     = null
+}
+
+variable "account_id" {
+  description = "Account id of the function, to build its log group ARN at plan (with `region`)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.account_id == null || can(regex("^[0-9]{12}$", coalesce(var.account_id, "x")))
+    error_message = "account_id must be a 12-digit AWS account id or null."
+  }
+}
+
+variable "system_log_level" {
+  description = "Level of the platform's own log lines in the JSON log format: `WARN` (default) drops START, END and REPORT (INFO) and keeps warnings and errors; `INFO` keeps them; `DEBUG` adds the platform's debug events."
+  type        = string
+  default     = "WARN"
+  nullable    = false
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN"], var.system_log_level)
+    error_message = "system_log_level must be DEBUG, INFO or WARN (Lambda's system log levels)."
+  }
+}

@@ -81,7 +81,7 @@ describe.each(moduleDirs())('module %s', (dir) => {
 });
 
 describe('root module interface', () => {
-  it('has the core inputs', async () => {
+  it('has the documented inputs', async () => {
     // Act
     const names = (await readVariables(ROOT)).map((v) => v.name);
 
@@ -154,6 +154,7 @@ describe('root module interface', () => {
       'cognito_session_management', // a bool
       'create',
       'create_dashboard', // a bool (monitoring.tf)
+      'create_role', // an object of optional bools
     ]);
     const json = await readModuleJson(ROOT);
 
@@ -167,7 +168,7 @@ describe('root module interface', () => {
     expect(unvalidated).toEqual([]);
   });
 
-  it('has the core outputs', async () => {
+  it('has the documented outputs', async () => {
     // Act
     const names = (await readOutputs(ROOT)).map((o) => o.name);
 
@@ -186,6 +187,10 @@ describe('root module interface', () => {
         'admin_signout_function_name',
         'admin_signout_function_arn',
         'admin_invoke_policy_json',
+        'function_names',
+        'role_arns',
+        'role_policies',
+        'log_group_names',
       ]),
     );
   });
@@ -245,15 +250,34 @@ describe('environment contract (lambdas/config/contract.ts)', () => {
     expect(read).toEqual(contract);
   });
 
+  it.each(moduleDirs().filter((d) => !d.startsWith('examples/')))(
+    '%s: variables only in variables.tf, outputs only in outputs.tf (standard module structure)',
+    (dir) => {
+      // Arrange
+      const files = readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.tf'));
+
+      // Act: top-level blocks of each kind outside their file.
+      const misplaced = files.flatMap((f) => {
+        const text = readFileSync(join(ROOT, dir, f), 'utf8');
+        return [
+          ...(f !== 'variables.tf' && /^variable\s+"/m.test(text) ? [`${f}: variable`] : []),
+          ...(f !== 'outputs.tf' && /^output\s+"/m.test(text) ? [`${f}: output`] : []),
+        ];
+      });
+
+      // Assert
+      expect(misplaced).toEqual([]);
+    },
+  );
+
   it('every function gets its environment from its own local', () => {
-    // Arrange
-    // The root's .tf files (the opt-in functions are called from automatic_revocation.tf and logout.tf).
+    // Arrange: the root's .tf files (local.functions in main.tf names each function's environment local).
     const main = readdirSync(ROOT)
       .filter((f) => f.endsWith('.tf'))
       .map((f) => readFileSync(join(ROOT, f), 'utf8'))
       .join('\n');
 
-    // Act / Assert: the three module calls use the three locals the comparison above reads.
+    // Act / Assert: every function's entry uses the local the comparison above reads.
     for (const fn of FUNCTIONS) {
       const local = `${fn.replace('-', '_')}_environment`;
       expect(main).toMatch(new RegExp(`environment\\s*=\\s*local\\.${local}\\b`));
@@ -288,8 +312,14 @@ describe('environment contract (lambdas/config/contract.ts)', () => {
         .map((arg) => `${name}.${arg}`),
     );
 
-    // Assert
-    expect(calls.map(([name]) => name).sort()).toEqual(FUNCTIONS.map((fn) => fn.replace('-', '_')).sort());
+    // Assert: one for_each call over local.functions, whose entries (local.all_functions) are the functions, and
+    // the token trigger's own call (main.tf says why it cannot be an instance of the for_each).
+    expect(calls.map(([name]) => name).sort()).toEqual(['function', 'token_trigger']);
+    // hcl2json writes an expression as `${…}`.
+    const forEach = String(calls.find(([name]) => name === 'function')![1].for_each);
+    expect(forEach.replace(/^\$\{|\}$/g, '')).toBe('local.functions');
+    const main = readFileSync(join(ROOT, 'main.tf'), 'utf8');
+    for (const fn of FUNCTIONS) expect(main).toMatch(new RegExp(`^\\s+${fn.replace('-', '_')} = \\{$`, 'm'));
     expect(missing).toEqual([]);
   });
 });

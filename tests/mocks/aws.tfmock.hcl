@@ -39,7 +39,7 @@ mock_resource "aws_apigatewayv2_authorizer" {
 }
 
 override_resource {
-  target = module.authorizer.aws_lambda_function.this
+  target = module.function["authorizer"].aws_lambda_function.this
   values = {
     arn        = "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-authorizer"
     invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-authorizer/invocations"
@@ -54,14 +54,14 @@ override_resource {
 }
 
 override_resource {
-  target = module.admin_signout.aws_lambda_function.this
+  target = module.function["admin_signout"].aws_lambda_function.this
   values = {
     arn = "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-admin-signout"
   }
 }
 
 override_resource {
-  target = module.authorizer.aws_cloudwatch_log_group.this
+  target = module.function["authorizer"].aws_cloudwatch_log_group.this
   values = {
     arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-authorizer"
   }
@@ -75,7 +75,7 @@ override_resource {
 }
 
 override_resource {
-  target = module.admin_signout.aws_cloudwatch_log_group.this
+  target = module.function["admin_signout"].aws_cloudwatch_log_group.this
   values = {
     arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-admin-signout"
   }

@@ -1,7 +1,7 @@
 /**
  * Chaining the pool's existing pre-token-generation function: latency the chain adds per token issuance, on the
  * shipped bundle (dist/token-trigger/index.js, in-process) against dynalite, the chained stand-in
- * (test/trigger/fixtures/chained-stand-in.cjs) hosted on the local Lambda Invoke endpoint (HTTP on loopback, a
+ * (test/token-trigger/fixtures/chained-stand-in.cjs) hosted on the local Lambda Invoke endpoint (HTTP on loopback, a
  * worker thread per function). Side by side in the same run: the same bundle without a chained function (the
  * baseline), and a direct Invoke of the stand-in through the endpoint (what the chain cannot go below).
  * Also: a chained function that never answers (the deadline), and the bundle's load time (cold start share).

@@ -1,7 +1,7 @@
 /**
  * A pool that already has a pre-token-generation function adopts the module with one setting
  * (CHAINED_TRIGGER_FUNCTION), end to end on the local stack: cognito-local invokes the token-trigger bundle, which
- * chains a stand-in for the pool's function (test/trigger/fixtures/chained-stand-in.cjs, adding `tenant`); both
+ * chains a stand-in for the pool's function (test/token-trigger/fixtures/chained-stand-in.cjs, adding `tenant`); both
  * claims reach the tokens cognito-local issues, the API accepts them, signing the user out still revokes them, and
  * the stand-in failing fails the sign-in.
  */

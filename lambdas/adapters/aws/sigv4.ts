@@ -2,7 +2,7 @@
  * AWS Signature Version 4 for request headers, with node:crypto only (no SDK: see docs/authorizer.md for why).
  * Implements the header-signing flavour used by JSON-protocol services like DynamoDB: canonical request →
  * string to sign → derived key → signature, and the `Authorization` header. Checked against AWS's published
- * SigV4 test vectors and the SDK's signer (test/authorizer/sigv4.test.ts).
+ * SigV4 test vectors and the SDK's signer (test/adapters/aws/sigv4.test.ts).
  */
 import { createHash, createHmac } from 'node:crypto';
 

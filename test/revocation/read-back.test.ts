@@ -4,11 +4,11 @@
  * missing and until when the exposure lasts. The built functions are covered by the *.bundle tests.
  */
 import { describe, expect, it } from 'vitest';
-import { createLogger, createMetrics } from '../../../lambdas/adapters/observability.js';
-import type { RevocationReader } from '../../../lambdas/core/ports.js';
-import type { RevocationEntry } from '../../../lambdas/core/revocation.js';
-import { watermarkProofs } from '../../../lambdas/revocation/everywhere.js';
-import { type Proof, readBack } from '../../../lambdas/revocation/read-back.js';
+import { createLogger, createMetrics } from '../../lambdas/adapters/observability.js';
+import type { RevocationReader } from '../../lambdas/core/ports.js';
+import type { RevocationEntry } from '../../lambdas/core/revocation.js';
+import { watermarkProofs } from '../../lambdas/revocation/everywhere.js';
+import { type Proof, readBack } from '../../lambdas/revocation/read-back.js';
 
 const NOW = 1_800_000_000;
 const SUB = '11111111-2222-3333-4444-555555555555';

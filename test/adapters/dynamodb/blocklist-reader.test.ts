@@ -7,17 +7,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { crc32 } from 'node:zlib';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoBlocklistReader } from '../../lambdas/adapters/dynamodb/blocklist-reader.js';
+import { createDynamoBlocklistReader } from '../../../lambdas/adapters/dynamodb/blocklist-reader.js';
 import {
   createDynamoHttpClient,
   type DynamoHttpClient,
   dynamoOptionsFromEnv,
   StoreConfigError,
-} from '../../lambdas/adapters/dynamodb/http-client.js';
-import { revocationToItem, sessionToItem } from '../../lambdas/adapters/dynamodb/schema.js';
-import { StoreError } from '../../lambdas/core/ports.js';
-import type { RevocationEntry } from '../../lambdas/core/revocation.js';
-import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
+} from '../../../lambdas/adapters/dynamodb/http-client.js';
+import { revocationToItem, sessionToItem } from '../../../lambdas/adapters/dynamodb/schema.js';
+import { StoreError } from '../../../lambdas/core/ports.js';
+import type { RevocationEntry } from '../../../lambdas/core/revocation.js';
+import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../../local/dynalite.js';
 
 const TABLE = 'blocklist-reader';
 let dynamo: LocalDynamo;
@@ -437,7 +437,7 @@ describe('endpoint and credentials from the Lambda environment', () => {
 
 describe('CRC-32 of answers', () => {
   it('matches node:zlib on random data', async () => {
-    const { crc32: ours } = await import('../../lambdas/adapters/dynamodb/http-client.js');
+    const { crc32: ours } = await import('../../../lambdas/adapters/dynamodb/http-client.js');
     const fc = (await import('fast-check')).default;
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2048 }), (bytes) => {

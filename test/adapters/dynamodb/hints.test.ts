@@ -4,19 +4,19 @@
  * come from a stub `call` that answers like DynamoDB would.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HINT_BUCKET_MS, hintBuckets } from '../../lambdas/core/hints.js';
-import { StoreError } from '../../lambdas/core/ports.js';
+import { HINT_BUCKET_MS, hintBuckets } from '../../../lambdas/core/hints.js';
+import { StoreError } from '../../../lambdas/core/ports.js';
 import {
   createDynamoHttpClient,
   type DynamoHttpClient,
-} from '../../lambdas/adapters/dynamodb/http-client.js';
-import { createSdkHintStore } from '../../lambdas/adapters/dynamodb/hint-publisher.js';
+} from '../../../lambdas/adapters/dynamodb/http-client.js';
+import { createSdkHintStore } from '../../../lambdas/adapters/dynamodb/hint-publisher.js';
 import {
   createHttpHintReader,
   MAX_HINT_PAGES_PER_BUCKET,
-} from '../../lambdas/adapters/dynamodb/hint-reader.js';
-import { hintPartition, hintToItem } from '../../lambdas/adapters/dynamodb/schema.js';
-import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
+} from '../../../lambdas/adapters/dynamodb/hint-reader.js';
+import { hintPartition, hintToItem } from '../../../lambdas/adapters/dynamodb/schema.js';
+import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../../local/dynalite.js';
 
 const TABLE = 'hints';
 let dynamo: LocalDynamo;

@@ -5,9 +5,9 @@
  */
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
-import type { RevocationEntry } from '../../lambdas/core/revocation.js';
-import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
+import { createSdkStore } from '../../../lambdas/adapters/dynamodb/sdk-store.js';
+import type { RevocationEntry } from '../../../lambdas/core/revocation.js';
+import { type LocalDynamo, startDynalite } from '../../../local/dynalite.js';
 
 const TABLE = 'store-changes';
 const NOW = Math.floor(Date.now() / 1000);

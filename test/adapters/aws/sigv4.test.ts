@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { amzDate, signatureFor, signHeaders, signingKey } from '../../lambdas/adapters/aws/sigv4.js';
+import { amzDate, signatureFor, signHeaders, signingKey } from '../../../lambdas/adapters/aws/sigv4.js';
 
 const EXAMPLE = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const AUG_30_2015 = new Date('2015-08-30T12:36:00Z');

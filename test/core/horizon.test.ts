@@ -12,11 +12,11 @@ import {
   nothingLeftToRevoke,
   type SignOutMode,
   watermarkPlan,
-} from '../../../lambdas/core/horizon.js';
-import { lifetimePolicy, userWatermarkExpiry } from '../../../lambdas/core/lifetime.js';
-import { decide, type RevocationEntry } from '../../../lambdas/core/revocation.js';
-import type { TokenFacts } from '../../../lambdas/core/token.js';
-import { fuzz } from '../../hardening/support/fuzz.js';
+} from '../../lambdas/core/horizon.js';
+import { lifetimePolicy, userWatermarkExpiry } from '../../lambdas/core/lifetime.js';
+import { decide, type RevocationEntry } from '../../lambdas/core/revocation.js';
+import type { TokenFacts } from '../../lambdas/core/token.js';
+import { fuzz } from '../hardening/support/fuzz.js';
 
 const SUB = '704b1e47-34fe-40e9-8c41-504997494531';
 const T0 = 1_800_000_000;

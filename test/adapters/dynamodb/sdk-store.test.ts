@@ -5,13 +5,13 @@
  */
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSdkStore } from '../../lambdas/adapters/dynamodb/sdk-store.js';
-import { StoreError } from '../../lambdas/core/ports.js';
-import type { RevocationEntry } from '../../lambdas/core/revocation.js';
-import type { SessionRecord } from '../../lambdas/core/session.js';
-import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { closedPortEndpoint, startBlackhole } from '../fixtures/network.js';
-import { type DynamoProxy, startDynamoProxy } from '../fixtures/dynamo-proxy.js';
+import { createSdkStore } from '../../../lambdas/adapters/dynamodb/sdk-store.js';
+import { StoreError } from '../../../lambdas/core/ports.js';
+import type { RevocationEntry } from '../../../lambdas/core/revocation.js';
+import type { SessionRecord } from '../../../lambdas/core/session.js';
+import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../../../local/dynalite.js';
+import { closedPortEndpoint, startBlackhole } from '../../fixtures/network.js';
+import { type DynamoProxy, startDynamoProxy } from '../../fixtures/dynamo-proxy.js';
 
 const TABLE = 'blocklist-store-test';
 const NOW = Math.floor(Date.now() / 1000);

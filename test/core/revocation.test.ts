@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decide, revocationKeysFor, type RevocationEntry } from '../../../lambdas/core/revocation.js';
-import type { TokenFacts } from '../../../lambdas/core/token.js';
+import { decide, revocationKeysFor, type RevocationEntry } from '../../lambdas/core/revocation.js';
+import type { TokenFacts } from '../../lambdas/core/token.js';
 
 const NOW = 1_800_000_000;
 const token: TokenFacts = {

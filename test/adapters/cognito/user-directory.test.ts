@@ -10,11 +10,14 @@
 import { randomUUID } from 'node:crypto';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCognitoDirectory, toDirectoryError } from '../../lambdas/adapters/cognito/user-directory.js';
-import { DirectoryError, type UserDirectory } from '../../lambdas/core/directory.js';
-import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
-import { LOCAL_AWS } from '../../local/dynalite.js';
-import { closedPortEndpoint } from '../fixtures/network.js';
+import {
+  createCognitoDirectory,
+  toDirectoryError,
+} from '../../../lambdas/adapters/cognito/user-directory.js';
+import { DirectoryError, type UserDirectory } from '../../../lambdas/core/directory.js';
+import { type CognitoLocal, startCognitoLocal } from '../../../local/cognito.js';
+import { LOCAL_AWS } from '../../../local/dynalite.js';
+import { closedPortEndpoint } from '../../fixtures/network.js';
 
 let cognito: CognitoLocal;
 let directory: UserDirectory;

@@ -16,7 +16,7 @@ import { preTokenV1, preTokenV2 } from '../test/fixtures/trigger-events.js';
 
 type Handler = (event: unknown) => Promise<unknown>;
 const TABLE = 'bench-chain';
-const STAND_IN = join(ROOT, 'test', 'trigger', 'fixtures', 'chained-stand-in.cjs');
+const STAND_IN = join(ROOT, 'test', 'token-trigger', 'fixtures', 'chained-stand-in.cjs');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const p99 = (xs: number[]) => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER, type LocalStack, startStack } from '../../local/stack.js';
 import { ROOT } from '../fixtures/bundles.js';
 
-const STAND_IN = join(ROOT, 'test', 'trigger', 'fixtures', 'chained-stand-in.cjs');
+const STAND_IN = join(ROOT, 'test', 'token-trigger', 'fixtures', 'chained-stand-in.cjs');
 const NAME = 'existing-pre-token-generation';
 
 let stack: LocalStack;

@@ -22,7 +22,7 @@ import {
 
 type Handler = (event: unknown) => Promise<TriggerOutput>;
 const TABLE = 'blocklist-chain-test';
-const STAND_IN = join(ROOT, 'test', 'trigger', 'fixtures', 'chained-stand-in.cjs');
+const STAND_IN = join(ROOT, 'test', 'token-trigger', 'fixtures', 'chained-stand-in.cjs');
 const MODES = ['add-claim', 'throw', 'hang', 'garbage'] as const;
 
 let dynamo: LocalDynamo;

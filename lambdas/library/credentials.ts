@@ -10,7 +10,6 @@
  *   the chain, within the store deadline the caller gives.
  * - One resolution at a time (single flight): a burst of first requests costs one call to the chain.
  */
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { AwsCredentials } from '../adapters/dynamodb/sigv4.js';
 
 /** What the SDK's providers resolve to (`AwsCredentialIdentity`); `expiration` absent for long-lived keys. */
@@ -66,9 +65,4 @@ export function credentialHolder(provider: CredentialProvider, clock: () => numb
       return this.current() ?? resolve();
     },
   };
-}
-
-/** The SDK's default chain (a dependency of the package; the library build leaves it external). */
-export function defaultProviderChain(): CredentialProvider {
-  return defaultProvider();
 }

@@ -15,8 +15,8 @@ export { RevocationStoreUnavailableError, TokenClaimsError, TokenRevokedError } 
 export { type ExpressLikeMiddleware, expressRevocation } from './express.js';
 export { type FastifyRevocationOptions, type FastifyRevocationPlugin, fastifyRevocation } from './fastify.js';
 export { RevocationConfigError, type RevocationVerifierOptions } from './options.js';
+export { createRevocationVerifier } from './create.js';
 export {
-  createRevocationVerifier,
   type RevocationVerifier,
   type VerifiedToken,
   type VerifierStats,

@@ -16,7 +16,7 @@ import { createRevokedMemory } from '../authorizer/revoked-memory.js';
 import { type Claims, createCognitoVerifier, type TokenVerifier } from '../authorizer/verifier.js';
 import { StoreError } from '../core/ports.js';
 import { decide, type RevocationEntry } from '../core/revocation.js';
-import { credentialHolder, defaultProviderChain } from './credentials.js';
+import { type CredentialProvider, credentialHolder } from './credentials.js';
 import { RevocationStoreUnavailableError, TokenClaimsError, TokenRevokedError } from './errors.js';
 import { resolveOptions, type RevocationVerifierOptions } from './options.js';
 import { createLibraryStore } from './store.js';
@@ -58,14 +58,18 @@ export interface VerifierParts {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-export function createRevocationVerifier(
-  options: RevocationVerifierOptions,
+/**
+ * The verifier with the credentials given (the package's `createRevocationVerifier`, create.ts, adds the SDK's
+ * default chain; the Lambda endpoints hand the runtime's variables and so do not bundle the chain).
+ */
+export function buildRevocationVerifier(
+  options: RevocationVerifierOptions & { readonly credentials: CredentialProvider },
   parts: VerifierParts = {},
 ): RevocationVerifier {
   const { config, region, endpoint } = resolveOptions(options, parts.env ?? process.env);
   const clock = options.clock ?? Date.now;
   const counts = { decisions: 0, storeRoundTrips: 0, cacheHits: 0, revokedFromMemory: 0 };
-  const holder = credentialHolder(options.credentials ?? defaultProviderChain(), clock);
+  const holder = credentialHolder(options.credentials, clock);
   const store = createLibraryStore(config, { region, endpoint }, holder, clock, {
     onRoundTrip: () => counts.storeRoundTrips++,
     onCacheHit: () => counts.cacheHits++,

@@ -124,7 +124,7 @@ export async function loadAuthorizer(env: Record<string, string | undefined>): P
 
 /** Loads the token trigger or admin bundle with `env` set; the environment stays set until `restore()`. */
 export function loadWithEnvironment(
-  fn: 'token-trigger' | 'admin-signout' | 'auto-revocation' | 'logout',
+  fn: 'token-trigger' | 'admin-signout' | 'auto-revocation' | 'logout' | 'introspection' | 'token-revocation',
   env: Record<string, string | undefined>,
 ): { handler: Handler; restore: () => void } {
   const restore = setEnvironment(env);

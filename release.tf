@@ -21,6 +21,8 @@ locals {
     },
     local.auto_revocation_enabled ? { auto_revocation = { zip = "auto-revocation", environment = local.auto_revocation_environment } } : {},
     local.logout_enabled ? { logout = { zip = "logout", environment = local.logout_environment } } : {},
+    local.introspection_enabled ? { introspection = { zip = "introspection", environment = local.introspection_environment } } : {},
+    local.token_revocation_enabled ? { token_revocation = { zip = "token-revocation", environment = local.token_revocation_environment } } : {},
   )
   local_packages = {
     for key, fn in local.package_functions : fn.zip => fn if !contains(keys(var.s3_existing_package), key)

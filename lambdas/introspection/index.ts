@@ -27,12 +27,13 @@ const runtimeCredentials = (env: NodeJS.ProcessEnv) => async () => ({
 });
 
 export function createHandler(env: NodeJS.ProcessEnv = process.env): Handler {
-  const logger = createLogger({ service: SERVICE });
+  let logger = createLogger({ service: SERVICE });
   let verifier: RevocationVerifier;
   let config: ReturnType<typeof readIntrospectionConfig>;
   let checkCaller: ReturnType<typeof callerCheck>;
   try {
     config = readIntrospectionConfig(env);
+    logger = createLogger({ service: SERVICE, level: config.logLevel });
     verifier = buildRevocationVerifier(
       { ...config.verifier, credentials: runtimeCredentials(env) },
       { env },

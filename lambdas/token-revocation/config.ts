@@ -4,6 +4,7 @@ import { type LifetimePolicy, lifetimePolicy } from '../core/lifetime.js';
 import { readFlushTargets } from '../admin-signout/config.js';
 import type { FlushTarget } from '../adapters/apigateway/authorizer-cache.js';
 import { type CallerConfig, readCallerConfig } from '../library/endpoint-config.js';
+import type { LogLevel } from '../adapters/observability.js';
 
 export interface TokenRevocationConfig extends CallerConfig {
   /** Which tokens are this pool's: pool, app clients, session claim, JWKS override (the authorizer's rules). */
@@ -11,12 +12,15 @@ export interface TokenRevocationConfig extends CallerConfig {
   readonly tableName: string;
   readonly policy: LifetimePolicy;
   readonly flushTargets: readonly FlushTarget[];
+  readonly logLevel: LogLevel;
+  readonly metricsNamespace: string;
 }
 
 export function readTokenRevocationConfig(env: NodeJS.ProcessEnv): TokenRevocationConfig {
   const problems: string[] = [];
-  const callers = readCallerConfig(env, problems);
+  const callers = readCallerConfig({ clientIds: env.CALLER_CLIENT_IDS, scope: env.CALLER_SCOPE }, problems);
   let tokens: TokenRevocationConfig['tokens'] | undefined;
+  let logLevel: LogLevel | undefined;
   try {
     const parsed = parseAuthorizerConfig({
       USER_POOL_ID: env.USER_POOL_ID,
@@ -27,6 +31,7 @@ export function readTokenRevocationConfig(env: NodeJS.ProcessEnv): TokenRevocati
       LOG_LEVEL: env.LOG_LEVEL,
     });
     tokens = { ...parsed, tokenUse: 'any' };
+    logLevel = parsed.logLevel;
   } catch (error) {
     if (error instanceof ConfigError) problems.push(...error.problems);
     else throw error;
@@ -50,5 +55,13 @@ export function readTokenRevocationConfig(env: NodeJS.ProcessEnv): TokenRevocati
     problems.push(error instanceof Error ? error.message : String(error));
   }
   if (problems.length || !tokens || !policy) throw new ConfigError(problems);
-  return { ...callers, tokens, tableName: env.TABLE_NAME?.trim() ?? '', policy, flushTargets };
+  return {
+    ...callers,
+    tokens,
+    tableName: env.TABLE_NAME?.trim() ?? '',
+    policy,
+    flushTargets,
+    logLevel: logLevel ?? 'info',
+    metricsNamespace: env.METRICS_NAMESPACE?.trim() || 'CognitoRevocation',
+  };
 }

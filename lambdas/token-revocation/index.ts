@@ -27,12 +27,13 @@ export type TokenRevocationOverrides = Partial<Pick<RevocationDeps, LogoutDeps>>
 const done = () => json(200, {}, { 'cache-control': 'no-store' });
 
 export function createHandler(env: NodeJS.ProcessEnv = process.env, overrides: TokenRevocationOverrides = {}): Handler {
-  const logger = overrides.logger ?? createLogger({ service: SERVICE });
+  let logger = overrides.logger ?? createLogger({ service: SERVICE });
   const dynamo = new DynamoDBClient({});
   let config: ReturnType<typeof readTokenRevocationConfig>;
   let propagation: ReturnType<typeof propagationFromEnvironment>;
   try {
     config = readTokenRevocationConfig(env);
+    logger = overrides.logger ?? createLogger({ service: SERVICE, level: config.logLevel });
     propagation = propagationFromEnvironment(env, dynamo, config.tableName, config.flushTargets);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -60,7 +61,7 @@ export function createHandler(env: NodeJS.ProcessEnv = process.env, overrides: T
     },
     clock: clock ?? Date.now,
     logger,
-    metrics: metrics ?? createMetrics({ namespace: env.METRICS_NAMESPACE?.trim() || 'CognitoRevocation', service: SERVICE }),
+    metrics: metrics ?? createMetrics({ namespace: config.metricsNamespace, service: SERVICE }),
   };
   const verifier = createCognitoVerifier(config.tokens);
   const checkCaller = callerCheck({

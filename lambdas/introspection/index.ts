@@ -15,6 +15,7 @@ import { RevocationStoreUnavailableError } from '../library/errors.js';
 import { buildRevocationVerifier, type RevocationVerifier } from '../library/verifier.js';
 import { activeAnswer, inactiveAnswer } from './answer.js';
 import { readIntrospectionConfig } from './config.js';
+import { checkForEnvoy, extAuthzHeaders } from './ext-authz.js';
 
 const SERVICE = 'introspection';
 export type Handler = (event: unknown) => Promise<FunctionUrlResponse>;
@@ -52,6 +53,9 @@ export function createHandler(env: NodeJS.ProcessEnv = process.env): Handler {
     };
   }
   return async (event) => {
+    // Envoy's ext_authz checks come under their own path prefix (ext-authz.ts); everything else is RFC 7662.
+    const envoy = extAuthzHeaders(event);
+    if (envoy) return checkForEnvoy(envoy, checkCaller, verifier);
     let request: ReturnType<typeof parseFormRequest>;
     try {
       request = parseFormRequest(event);

@@ -147,3 +147,33 @@ describe('RFC 7662 introspection', () => {
     expect(JSON.parse(open.body)).toMatchObject({ active: true });
   });
 });
+
+describe("Envoy's ext_authz (HTTP service) under /ext-authz", () => {
+  const check = (handler: Handler, headers: Record<string, string>) =>
+    handler({
+      version: '2.0',
+      rawPath: '/ext-authz/orders/42',
+      headers,
+      requestContext: { http: { method: 'GET', path: '/ext-authz/orders/42' } },
+    }) as Promise<UrlResponse>;
+
+  it('200 with the identity headers; 401 once revoked; 403 without the caller header', async () => {
+    // Arrange
+    const sub = 'c0c0c0c0-0000-4000-8000-000000000004';
+    const token = track(signAccessToken({ sub, jti: 'envoy-jti' }));
+    const caller = `Bearer ${callerToken(INTROSPECT_SCOPE)}`;
+    await withFunction({}, async (handler) => {
+      // Act
+      const ok = await check(handler, { authorization: `Bearer ${token}`, 'x-revocation-caller': caller });
+      await revoke(dynamo, { sub, scope: 'token', id: 'envoy-jti' });
+      const revoked = await check(handler, { authorization: `Bearer ${token}`, 'x-revocation-caller': caller });
+      const noCaller = await check(handler, { authorization: `Bearer ${token}` });
+      // Assert
+      expect(ok.statusCode).toBe(200);
+      expect(ok.headers['x-auth-sub']).toBe(sub);
+      expect(revoked.statusCode).toBe(401);
+      expect(revoked.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+      expect(noCaller.statusCode).toBe(403);
+    });
+  });
+});

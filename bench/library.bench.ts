@@ -18,7 +18,13 @@ import { join } from 'node:path';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { LOCAL_AWS, startDynalite } from '../local/dynalite.js';
 import { startJwksServer } from '../test/support/jwks.js';
-import { nowSeconds, signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID, testJwks } from '../test/support/tokens.js';
+import {
+  nowSeconds,
+  signAccessToken,
+  TEST_CLIENT_ID,
+  TEST_USER_POOL_ID,
+  testJwks,
+} from '../test/support/tokens.js';
 import type * as Library from '../lambdas/library/index.js';
 
 const ROOT = join(__dirname, '..');
@@ -69,7 +75,11 @@ async function main() {
   };
 
   // 1 + 2: CPU per decision and reads per decision, staleness mode.
-  const bare = CognitoJwtVerifier.create({ userPoolId: TEST_USER_POOL_ID, clientId: [TEST_CLIENT_ID], tokenUse: null });
+  const bare = CognitoJwtVerifier.create({
+    userPoolId: TEST_USER_POOL_ID,
+    clientId: [TEST_CLIENT_ID],
+    tokenUse: null,
+  });
   bare.cacheJwks(testJwks() as never);
   const stale = lib.createRevocationVerifier({ ...options, stalenessSeconds: 10, maxAgeSeconds: 300 });
   for (let i = 0; i < WARMUP; i++) {
@@ -146,7 +156,9 @@ async function main() {
   await dynamo.stop();
 
   const f = (n: number, d = 1) => n.toFixed(d);
-  console.log(`library benchmark (Node ${process.version}, ${ROUNDS} rounds × ${ITERATIONS} decisions, ${pool.length} users)`);
+  console.log(
+    `library benchmark (Node ${process.version}, ${ROUNDS} rounds × ${ITERATIONS} decisions, ${pool.length} users)`,
+  );
   console.log('');
   console.log('| measure | baseline | library | ratio |');
   console.log('|---|---|---|---|');
@@ -159,7 +171,8 @@ async function main() {
   console.log(
     `| introspection endpoint latency (ms, median of ${LATENCY_REQUESTS}) | library exact verify() ${f(median(exactMs), 2)} | ${f(median(introMs), 2)} | ${f(median(introMs) / median(exactMs), 2)}× |`,
   );
-  if (inactive > 0) throw new Error(`${inactive} introspection answers were not active: the benchmark is broken`);
+  if (inactive > 0)
+    throw new Error(`${inactive} introspection answers were not active: the benchmark is broken`);
   if (nowSeconds() <= 0) throw new Error('clock');
 }
 

@@ -112,7 +112,9 @@ async function buildLibrary() {
     { stdio: 'inherit' },
   );
   if (result.status !== 0) throw new Error('build: declarations of the library failed');
-  console.log(`built lib            ${(readFileSync(join(outdir, 'index.js')).length / 1024).toFixed(1).padStart(7)} KiB  + types`);
+  console.log(
+    `built lib            ${(readFileSync(join(outdir, 'index.js')).length / 1024).toFixed(1).padStart(7)} KiB  + types`,
+  );
 }
 
 async function main() {

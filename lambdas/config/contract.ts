@@ -65,7 +65,8 @@ const USER_POOL_ID: EnvVarSpec = {
 
 const CALLER_CLIENT_IDS: EnvVarSpec = {
   name: 'CALLER_CLIENT_IDS',
-  description: 'Comma-separated Cognito M2M app client ids allowed to call the endpoint (client-credentials tokens).',
+  description:
+    'Comma-separated Cognito M2M app client ids allowed to call the endpoint (client-credentials tokens).',
 };
 const CALLER_SCOPE: EnvVarSpec = {
   name: 'CALLER_SCOPE',
@@ -203,7 +204,8 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
     {
       name: 'FAIL_MODE',
       default: 'closed',
-      description: '`closed`: a store outage answers 503; `open`: outages (not throttling) answer by the JWT alone.',
+      description:
+        '`closed`: a store outage answers 503; `open`: outages (not throttling) answer by the JWT alone.',
     },
     {
       name: 'STORE_TIMEOUT_MS',

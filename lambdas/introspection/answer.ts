@@ -12,14 +12,19 @@ import type { VerifiedToken } from '../library/verifier.js';
 import { type FunctionUrlResponse, json } from '../library/function-url.js';
 
 export function cacheControl(stalenessSeconds: number, nowSeconds: number, exp?: number): string {
-  const left = exp === undefined ? stalenessSeconds : Math.min(stalenessSeconds, Math.max(0, exp - nowSeconds));
+  const left =
+    exp === undefined ? stalenessSeconds : Math.min(stalenessSeconds, Math.max(0, exp - nowSeconds));
   return left > 0 ? `private, max-age=${left}` : 'no-store';
 }
 
 const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-export function activeAnswer(token: VerifiedToken, stalenessSeconds: number, nowSeconds: number): FunctionUrlResponse {
+export function activeAnswer(
+  token: VerifiedToken,
+  stalenessSeconds: number,
+  nowSeconds: number,
+): FunctionUrlResponse {
   const c = token.claims;
   const body: Record<string, unknown> = {
     active: true,

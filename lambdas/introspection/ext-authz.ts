@@ -17,13 +17,16 @@ import type { RevocationVerifier } from '../library/verifier.js';
 
 export const EXT_AUTHZ_PREFIX = '/ext-authz';
 
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The request's path when it is an ext_authz check (function URL payload 2.0), else undefined. */
 export function extAuthzHeaders(event: unknown): Record<string, string> | undefined {
   if (!isRecord(event)) return undefined;
-  const http = isRecord(event.requestContext) && isRecord(event.requestContext.http) ? event.requestContext.http : {};
-  const path = typeof http.path === 'string' ? http.path : typeof event.rawPath === 'string' ? event.rawPath : '';
+  const http =
+    isRecord(event.requestContext) && isRecord(event.requestContext.http) ? event.requestContext.http : {};
+  const path =
+    typeof http.path === 'string' ? http.path : typeof event.rawPath === 'string' ? event.rawPath : '';
   if (path !== EXT_AUTHZ_PREFIX && !path.startsWith(`${EXT_AUTHZ_PREFIX}/`)) return undefined;
   const headers: Record<string, string> = {};
   if (isRecord(event.headers))

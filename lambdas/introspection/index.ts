@@ -10,7 +10,12 @@
  */
 import { createLogger } from '../adapters/observability.js';
 import { callerCheck } from '../library/caller.js';
-import { FormRequestError, type FunctionUrlResponse, oauthError, parseFormRequest } from '../library/function-url.js';
+import {
+  FormRequestError,
+  type FunctionUrlResponse,
+  oauthError,
+  parseFormRequest,
+} from '../library/function-url.js';
 import { RevocationStoreUnavailableError } from '../library/errors.js';
 import { buildRevocationVerifier, type RevocationVerifier } from '../library/verifier.js';
 import { activeAnswer, inactiveAnswer } from './answer.js';
@@ -35,10 +40,7 @@ export function createHandler(env: NodeJS.ProcessEnv = process.env): Handler {
   try {
     config = readIntrospectionConfig(env);
     logger = createLogger({ service: SERVICE, level: config.logLevel });
-    verifier = buildRevocationVerifier(
-      { ...config.verifier, credentials: runtimeCredentials(env) },
-      { env },
-    );
+    verifier = buildRevocationVerifier({ ...config.verifier, credentials: runtimeCredentials(env) }, { env });
     checkCaller = callerCheck({
       userPoolId: config.userPoolId,
       clientIds: config.callerClientIds,
@@ -67,8 +69,16 @@ export function createHandler(env: NodeJS.ProcessEnv = process.env): Handler {
     if (!caller) {
       logger.info('introspection refused', { reason: 'caller_not_allowed' });
       return {
-        ...oauthError(401, 'invalid_client', 'a Cognito M2M access token with the introspection scope is required'),
-        headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'www-authenticate': 'Bearer' },
+        ...oauthError(
+          401,
+          'invalid_client',
+          'a Cognito M2M access token with the introspection scope is required',
+        ),
+        headers: {
+          'content-type': 'application/json',
+          'cache-control': 'no-store',
+          'www-authenticate': 'Bearer',
+        },
       };
     }
     const token = request.form.get('token');
@@ -76,14 +86,23 @@ export function createHandler(env: NodeJS.ProcessEnv = process.env): Handler {
     const now = Math.floor(Date.now() / 1000);
     try {
       const verified = await verifier.verify(token);
-      logger.info('introspection', { caller: caller.clientId, active: true, sub: verified.sub, failOpen: verified.failOpen });
+      logger.info('introspection', {
+        caller: caller.clientId,
+        active: true,
+        sub: verified.sub,
+        failOpen: verified.failOpen,
+      });
       return activeAnswer(verified, config.stalenessSeconds, now);
     } catch (error) {
       if (error instanceof RevocationStoreUnavailableError) {
         logger.warn('introspection: store unavailable', { caller: caller.clientId, errorKind: error.kind });
         return oauthError(503, 'temporarily_unavailable', 'token revocation could not be checked');
       }
-      logger.info('introspection', { caller: caller.clientId, active: false, reason: error instanceof Error ? error.name : 'unknown' });
+      logger.info('introspection', {
+        caller: caller.clientId,
+        active: false,
+        reason: error instanceof Error ? error.name : 'unknown',
+      });
       return inactiveAnswer(config.stalenessSeconds, now);
     }
   };

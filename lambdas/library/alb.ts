@@ -47,7 +47,9 @@ export function albAuthenticator(options: AlbAuthenticatorOptions): Authenticato
   const albVerifier = options.albKeysUri
     ? AlbJwtVerifier.create(properties, {
         // The override accepts plain http only on a loopback host, like the authorizer's JWKS override.
-        jwksCache: new AlbJwksCache({ fetcher: { fetch: (uri: string) => overrideJwksFetcher(uri).fetch(uri) } }),
+        jwksCache: new AlbJwksCache({
+          fetcher: { fetch: (uri: string) => overrideJwksFetcher(uri).fetch(uri) },
+        }),
       })
     : AlbJwtVerifier.create(properties);
   return {
@@ -55,7 +57,10 @@ export function albAuthenticator(options: AlbAuthenticatorOptions): Authenticato
       const data = header(headers['x-amzn-oidc-data']);
       const access = header(headers['x-amzn-oidc-accesstoken']);
       if (!data || !access) throw new MissingTokenError('the ALB authentication headers are');
-      const [claims, verified] = await Promise.all([albVerifier.verify(data), options.verifier.verify(access)]);
+      const [claims, verified] = await Promise.all([
+        albVerifier.verify(data),
+        options.verifier.verify(access),
+      ]);
       if (claims.sub !== verified.sub) throw new AlbIdentityMismatchError();
       return verified;
     },

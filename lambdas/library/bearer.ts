@@ -32,7 +32,10 @@ export function refusalFor(error: unknown): Refusal {
   return {
     status: 401,
     headers: { 'www-authenticate': 'Bearer error="invalid_token"', 'cache-control': 'no-store' },
-    body: { error: 'invalid_token', error_description: 'the access token is missing, invalid, expired or revoked' },
+    body: {
+      error: 'invalid_token',
+      error_description: 'the access token is missing, invalid, expired or revoked',
+    },
   };
 }
 

@@ -11,5 +11,8 @@ export function createRevocationVerifier(
   options: RevocationVerifierOptions,
   parts: VerifierParts = {},
 ): RevocationVerifier {
-  return buildRevocationVerifier({ ...options, credentials: options?.credentials ?? defaultProvider() }, parts);
+  return buildRevocationVerifier(
+    { ...options, credentials: options?.credentials ?? defaultProvider() },
+    parts,
+  );
 }

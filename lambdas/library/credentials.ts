@@ -32,7 +32,10 @@ export const REFRESH_BEFORE_MS = 5 * 60_000;
 /** A held set is no longer used this close to its expiry (clock skew towards AWS). */
 const USABLE_UNTIL_MS = 30_000;
 
-export function credentialHolder(provider: CredentialProvider, clock: () => number = Date.now): CredentialHolder {
+export function credentialHolder(
+  provider: CredentialProvider,
+  clock: () => number = Date.now,
+): CredentialHolder {
   let held: ResolvedCredentials | undefined;
   let inflight: Promise<AwsCredentials> | undefined;
 

@@ -19,10 +19,12 @@ export function readCallerConfig(
     .split(',')
     .map((c) => c.trim())
     .filter((c) => c !== '');
-  if (callerClientIds.length === 0) problems.push('CALLER_CLIENT_IDS is required (the M2M app clients that may call)');
+  if (callerClientIds.length === 0)
+    problems.push('CALLER_CLIENT_IDS is required (the M2M app clients that may call)');
   const bad = callerClientIds.filter((c) => !CLIENT_ID.test(c));
   if (bad.length) problems.push(`CALLER_CLIENT_IDS has invalid app client ids: ${bad.join(', ')}`);
   const callerScope = raw.scope?.trim() ?? '';
-  if (!SCOPE.test(callerScope)) problems.push('CALLER_SCOPE must be one OAuth scope (e.g. cognito-revocation/introspect)');
+  if (!SCOPE.test(callerScope))
+    problems.push('CALLER_SCOPE must be one OAuth scope (e.g. cognito-revocation/introspect)');
   return { callerClientIds, callerScope };
 }

@@ -40,7 +40,10 @@ export function expressRevocation(
       },
       (error: unknown) => {
         const refusal = refusalFor(error);
-        res.status(refusal.status).set({ ...refusal.headers }).json(refusal.body);
+        res
+          .status(refusal.status)
+          .set({ ...refusal.headers })
+          .json(refusal.body);
       },
     );
   };

@@ -34,9 +34,11 @@ export interface FastifyLikeInstance {
   ): unknown;
 }
 
-export interface FastifyRevocationPlugin {
-  (instance: FastifyLikeInstance, options: FastifyRevocationOptions, done: (error?: Error) => void): void;
-}
+export type FastifyRevocationPlugin = (
+  instance: FastifyLikeInstance,
+  options: FastifyRevocationOptions,
+  done: (error?: Error) => void,
+) => void;
 
 export const fastifyRevocation: FastifyRevocationPlugin = (instance, options, done) => {
   if (!options?.verifier) {
@@ -50,7 +52,10 @@ export const fastifyRevocation: FastifyRevocationPlugin = (instance, options, do
       request.auth = await authenticator.authenticate(request.headers);
     } catch (error) {
       const refusal = refusalFor(error);
-      return reply.code(refusal.status).headers({ ...refusal.headers }).send(refusal.body);
+      return reply
+        .code(refusal.status)
+        .headers({ ...refusal.headers })
+        .send(refusal.body);
     }
     return undefined;
   });

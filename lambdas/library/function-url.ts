@@ -29,11 +29,13 @@ export class FormRequestError extends Error {
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export function parseFormRequest(event: unknown): FormRequest {
   if (!isRecord(event)) throw new FormRequestError(400, 'not an HTTP request');
-  const http = isRecord(event.requestContext) && isRecord(event.requestContext.http) ? event.requestContext.http : {};
+  const http =
+    isRecord(event.requestContext) && isRecord(event.requestContext.http) ? event.requestContext.http : {};
   const method = typeof http.method === 'string' ? http.method.toUpperCase() : '';
   const headers: Record<string, string> = {};
   if (isRecord(event.headers))
@@ -60,7 +62,11 @@ export function json(
   body: unknown,
   headers: Record<string, string> = { 'cache-control': 'no-store' },
 ): FunctionUrlResponse {
-  return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 /** RFC 6749 §5.2-style error answer; never cached. */

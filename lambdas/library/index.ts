@@ -16,10 +16,10 @@ export { type ExpressLikeMiddleware, expressRevocation } from './express.js';
 export { type FastifyRevocationOptions, type FastifyRevocationPlugin, fastifyRevocation } from './fastify.js';
 export { RevocationConfigError, type RevocationVerifierOptions } from './options.js';
 export { createRevocationVerifier } from './create.js';
-export {
-  type RevocationVerifier,
-  type VerifiedToken,
-  type VerifierStats,
+export type {
+  RevocationVerifier,
+  VerifiedToken,
+  VerifierStats,
 } from './verifier.js';
 // aws-jwt-verify's refusals, for `instanceof` checks without a second import path.
 export {

@@ -83,7 +83,8 @@ export interface ResolvedOptions {
 }
 
 export function resolveOptions(options: RevocationVerifierOptions, env: NodeJS.ProcessEnv): ResolvedOptions {
-  if (options === null || typeof options !== 'object') throw new RevocationConfigError(['options are required']);
+  if (options === null || typeof options !== 'object')
+    throw new RevocationConfigError(['options are required']);
   const clientIds = Array.isArray(options.clientId) ? options.clientId.join(',') : text(options.clientId);
   const asEnv: Record<string, string | undefined> = {
     USER_POOL_ID: text(options.userPoolId),

@@ -6,7 +6,7 @@
 import { createDynamoBlocklistReader } from '../adapters/dynamodb/blocklist-reader.js';
 import { createHttpHintReader } from '../adapters/dynamodb/hint-store.js';
 import { createDynamoHttpClient, type DynamoHttpClient } from '../adapters/dynamodb/http-client.js';
-import { type AuthorizerConfig } from '../authorizer/config.js';
+import type { AuthorizerConfig } from '../authorizer/config.js';
 import { stalenessReader } from '../authorizer/staleness.js';
 import { type RevocationReader, StoreError } from '../core/ports.js';
 import type { CredentialHolder } from './credentials.js';
@@ -23,7 +23,10 @@ export interface StoreCounters {
  * for the provider chain within the call's own deadline — a chain that cannot answer is a store failure like any
  * other (`timeout` past the deadline; `denied` when it fails: a fault to fix, never an outage fail-open may cover).
  */
-function credentialedClient(inner: DynamoHttpClient, holder: CredentialHolder): Pick<DynamoHttpClient, 'call'> {
+function credentialedClient(
+  inner: DynamoHttpClient,
+  holder: CredentialHolder,
+): Pick<DynamoHttpClient, 'call'> {
   return {
     call<T>(operation: string, input: unknown, signal?: AbortSignal, timeoutMs?: number): Promise<T> {
       if (holder.current()) return inner.call<T>(operation, input, signal, timeoutMs);
@@ -39,12 +42,15 @@ function credentialedClient(inner: DynamoHttpClient, holder: CredentialHolder): 
         holder.get().then(
           () => {
             if (timer !== undefined) clearTimeout(timer);
-            const left = timeoutMs === undefined ? undefined : Math.max(1, timeoutMs - (performance.now() - started));
+            const left =
+              timeoutMs === undefined ? undefined : Math.max(1, timeoutMs - (performance.now() - started));
             inner.call<T>(operation, input, signal, left).then(resolve, reject);
           },
           (error: unknown) => {
             if (timer !== undefined) clearTimeout(timer);
-            reject(new StoreError('denied', `no AWS credentials from the provider chain: ${describe(error)}`));
+            reject(
+              new StoreError('denied', `no AWS credentials from the provider chain: ${describe(error)}`),
+            );
           },
         );
       });

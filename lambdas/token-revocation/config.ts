@@ -8,7 +8,10 @@ import type { LogLevel } from '../adapters/observability.js';
 
 export interface TokenRevocationConfig extends CallerConfig {
   /** Which tokens are this pool's: pool, app clients, session claim, JWKS override (the authorizer's rules). */
-  readonly tokens: Pick<AuthorizerConfig, 'userPoolId' | 'clientIds' | 'tokenUse' | 'jwksUri' | 'sessionClaim'>;
+  readonly tokens: Pick<
+    AuthorizerConfig,
+    'userPoolId' | 'clientIds' | 'tokenUse' | 'jwksUri' | 'sessionClaim'
+  >;
   readonly tableName: string;
   readonly policy: LifetimePolicy;
   readonly flushTargets: readonly FlushTarget[];

@@ -13,7 +13,13 @@ import { createLogger, createMetrics } from '../adapters/observability.js';
 import { propagationFromEnvironment } from '../admin-signout/propagation.js';
 import { createCognitoVerifier } from '../authorizer/verifier.js';
 import { callerCheck } from '../library/caller.js';
-import { FormRequestError, type FunctionUrlResponse, json, oauthError, parseFormRequest } from '../library/function-url.js';
+import {
+  FormRequestError,
+  type FunctionUrlResponse,
+  json,
+  oauthError,
+  parseFormRequest,
+} from '../library/function-url.js';
 import type { RevocationContext, RevocationDeps } from '../revocation/context.js';
 import { logout, type LogoutDeps } from '../revocation/logout.js';
 import { readTokenRevocationConfig } from './config.js';
@@ -26,7 +32,10 @@ export type TokenRevocationOverrides = Partial<Pick<RevocationDeps, LogoutDeps>>
 
 const done = () => json(200, {}, { 'cache-control': 'no-store' });
 
-export function createHandler(env: NodeJS.ProcessEnv = process.env, overrides: TokenRevocationOverrides = {}): Handler {
+export function createHandler(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: TokenRevocationOverrides = {},
+): Handler {
   let logger = overrides.logger ?? createLogger({ service: SERVICE });
   const dynamo = new DynamoDBClient({});
   let config: ReturnType<typeof readTokenRevocationConfig>;
@@ -83,17 +92,33 @@ export function createHandler(env: NodeJS.ProcessEnv = process.env, overrides: T
     if (!caller) {
       logger.info('token revocation refused', { reason: 'caller_not_allowed' });
       return {
-        ...oauthError(401, 'invalid_client', 'a Cognito M2M access token with the revocation scope is required'),
-        headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'www-authenticate': 'Bearer' },
+        ...oauthError(
+          401,
+          'invalid_client',
+          'a Cognito M2M access token with the revocation scope is required',
+        ),
+        headers: {
+          'content-type': 'application/json',
+          'cache-control': 'no-store',
+          'www-authenticate': 'Bearer',
+        },
       };
     }
     const now = Math.floor(ctx.clock() / 1000);
-    const what = await classify(request.form, verifier, config.tokens.clientIds, config.tokens.sessionClaim, now);
+    const what = await classify(
+      request.form,
+      verifier,
+      config.tokens.clientIds,
+      config.tokens.sessionClaim,
+      now,
+    );
     switch (what.kind) {
       case 'invalid':
         return oauthError(400, what.error, what.message);
       case 'nothing':
-        logger.info('token revocation: not a live token of this pool; nothing to do', { caller: caller.clientId });
+        logger.info('token revocation: not a live token of this pool; nothing to do', {
+          caller: caller.clientId,
+        });
         return done();
       case 'refresh':
         try {
@@ -107,7 +132,10 @@ export function createHandler(env: NodeJS.ProcessEnv = process.env, overrides: T
             logger.warn('token revocation: Cognito unavailable', { caller: caller.clientId, error: name });
             return oauthError(503, 'temporarily_unavailable', 'Cognito could not be reached; retry');
           }
-          logger.info('token revocation: Cognito refused the refresh token', { caller: caller.clientId, error: name });
+          logger.info('token revocation: Cognito refused the refresh token', {
+            caller: caller.clientId,
+            error: name,
+          });
           return done();
         }
       case 'jwt': {

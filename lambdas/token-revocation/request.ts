@@ -17,7 +17,11 @@ export type RevocationRequest =
   | { readonly kind: 'jwt'; readonly facts: TokenFacts; readonly claims: Claims }
   | { readonly kind: 'refresh'; readonly token: string; readonly clientId: string }
   | { readonly kind: 'nothing' }
-  | { readonly kind: 'invalid'; readonly error: 'invalid_request' | 'unsupported_token_type'; readonly message: string };
+  | {
+      readonly kind: 'invalid';
+      readonly error: 'invalid_request' | 'unsupported_token_type';
+      readonly message: string;
+    };
 
 /** Cognito's access and ID tokens are JWS (3 segments); its refresh tokens are JWE (5 segments). */
 const isJws = (token: string) => token.split('.').length === 3;
@@ -30,7 +34,8 @@ export async function classify(
   nowSeconds: number,
 ): Promise<RevocationRequest> {
   const token = form.get('token');
-  if (!token) return { kind: 'invalid', error: 'invalid_request', message: 'the "token" parameter is required' };
+  if (!token)
+    return { kind: 'invalid', error: 'invalid_request', message: 'the "token" parameter is required' };
   const hint = form.get('token_type_hint');
   if (hint !== undefined && !['access_token', 'refresh_token', 'id_token'].includes(hint))
     return { kind: 'invalid', error: 'unsupported_token_type', message: 'token_type_hint is not supported' };

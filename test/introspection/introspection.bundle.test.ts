@@ -9,9 +9,22 @@ import { type Handler, loadWithEnvironment } from '../support/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
 import { type JwksServer, startJwksServer } from '../support/jwks.js';
 import { startBlackhole } from '../support/network.js';
-import { nowSeconds, signAccessToken, signIdToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../support/tokens.js';
+import {
+  nowSeconds,
+  signAccessToken,
+  signIdToken,
+  TEST_CLIENT_ID,
+  TEST_USER_POOL_ID,
+} from '../support/tokens.js';
 import { revoke, TABLE } from '../library/support.js';
-import { CALLER_CLIENT_ID, callerToken, formEvent, INTROSPECT_SCOPE, REVOKE_SCOPE, type UrlResponse } from './support.js';
+import {
+  CALLER_CLIENT_ID,
+  callerToken,
+  formEvent,
+  INTROSPECT_SCOPE,
+  REVOKE_SCOPE,
+  type UrlResponse,
+} from './support.js';
 
 let dynamo: LocalDynamo;
 let jwks: JwksServer;
@@ -37,7 +50,10 @@ function env(overrides: Record<string, string> = {}) {
 }
 
 /** A fresh container of the built function with `overrides`; the environment stays set while it is used. */
-async function withFunction<T>(overrides: Record<string, string>, run: (h: Handler) => Promise<T>): Promise<T> {
+async function withFunction<T>(
+  overrides: Record<string, string>,
+  run: (h: Handler) => Promise<T>,
+): Promise<T> {
   const fn = loadWithEnvironment('introspection', env(overrides));
   try {
     return await run(fn.handler);
@@ -94,7 +110,10 @@ describe('RFC 7662 introspection', () => {
       const expired = await introspect(handler, track(signAccessToken({ exp: nowSeconds() - 5 })));
       const forged = await introspect(handler, 'eyJhbGciOiJub25lIn0.e30.');
       const foreign = await introspect(handler, track(signAccessToken({ client_id: 'someoneelse12345' })));
-      const id = await introspect(handler, track(signIdToken({ sub: 'c0c0c0c0-0000-4000-8000-000000000002' })));
+      const id = await introspect(
+        handler,
+        track(signIdToken({ sub: 'c0c0c0c0-0000-4000-8000-000000000002' })),
+      );
       // Assert
       for (const r of [expired, forged, foreign]) expect(JSON.parse(r.body)).toEqual({ active: false });
       expect(JSON.parse(id.body)).toMatchObject({ active: true, token_use: 'id' });
@@ -106,10 +125,16 @@ describe('RFC 7662 introspection', () => {
       const token = track(signAccessToken());
       // Act
       const wrongScope = await introspect(handler, token, callerToken(REVOKE_SCOPE));
-      const otherClient = await introspect(handler, token, callerToken(INTROSPECT_SCOPE, 'notallowed0123456789'));
+      const otherClient = await introspect(
+        handler,
+        token,
+        callerToken(INTROSPECT_SCOPE, 'notallowed0123456789'),
+      );
       const userToken = await introspect(handler, token, token);
       const none = (await handler(formEvent({ token }))) as UrlResponse;
-      const get = (await handler(formEvent({ token }, `Bearer ${callerToken(INTROSPECT_SCOPE)}`, 'GET'))) as UrlResponse;
+      const get = (await handler(
+        formEvent({ token }, `Bearer ${callerToken(INTROSPECT_SCOPE)}`, 'GET'),
+      )) as UrlResponse;
       // Assert
       for (const r of [wrongScope, otherClient, userToken, none]) {
         expect(r.statusCode).toBe(401);
@@ -136,7 +161,9 @@ describe('RFC 7662 introspection', () => {
     const hole = await startBlackhole();
     const token = track(signAccessToken({ sub: 'c0c0c0c0-0000-4000-8000-000000000003' }));
     // Act
-    const closed = await withFunction({ AWS_ENDPOINT_URL_DYNAMODB: hole.endpoint }, (h) => introspect(h, token));
+    const closed = await withFunction({ AWS_ENDPOINT_URL_DYNAMODB: hole.endpoint }, (h) =>
+      introspect(h, token),
+    );
     const open = await withFunction({ AWS_ENDPOINT_URL_DYNAMODB: hole.endpoint, FAIL_MODE: 'open' }, (h) =>
       introspect(h, token),
     );
@@ -166,7 +193,10 @@ describe("Envoy's ext_authz (HTTP service) under /ext-authz", () => {
       // Act
       const ok = await check(handler, { authorization: `Bearer ${token}`, 'x-revocation-caller': caller });
       await revoke(dynamo, { sub, scope: 'token', id: 'envoy-jti' });
-      const revoked = await check(handler, { authorization: `Bearer ${token}`, 'x-revocation-caller': caller });
+      const revoked = await check(handler, {
+        authorization: `Bearer ${token}`,
+        'x-revocation-caller': caller,
+      });
       const noCaller = await check(handler, { authorization: `Bearer ${token}` });
       // Assert
       expect(ok.statusCode).toBe(200);

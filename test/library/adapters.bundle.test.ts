@@ -45,7 +45,11 @@ describe('Express middleware', () => {
     const verifier = lib.createRevocationVerifier(verifierOptions(dynamo, jwks.uri));
     const hole = await startBlackhole();
     const down = lib.createRevocationVerifier(
-      verifierOptions(dynamo, jwks.uri, { endpoint: hole.endpoint, storeTimeoutMs: 100, storeMaxAttempts: 1 }),
+      verifierOptions(dynamo, jwks.uri, {
+        endpoint: hole.endpoint,
+        storeTimeoutMs: 100,
+        storeMaxAttempts: 1,
+      }),
     );
     const app = express();
     app.get('/down', lib.expressRevocation(down) as express.RequestHandler, (_req, res) => {
@@ -94,7 +98,9 @@ describe('Fastify plugin', () => {
     app.get('/public', async () => ({ public: true }));
     await app.register(async (scope) => {
       await scope.register(lib.fastifyRevocation as never, { verifier });
-      scope.get('/me', async (request) => ({ sub: (request as unknown as { auth: { sub: string } }).auth.sub }));
+      scope.get('/me', async (request) => ({
+        sub: (request as unknown as { auth: { sub: string } }).auth.sub,
+      }));
     });
     const sub = freshSub();
     const token = signAccessToken({ sub, jti: 'fastify-jti' });
@@ -102,8 +108,16 @@ describe('Fastify plugin', () => {
     const open = await app.inject({ method: 'GET', url: '/public' });
     const ok = await app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${token}` } });
     await revoke(dynamo, { sub, scope: 'token', id: 'fastify-jti' });
-    const revoked = await app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${token}` } });
-    const forged = await app.inject({ method: 'GET', url: '/me', headers: { authorization: 'Bearer a.b.c' } });
+    const revoked = await app.inject({
+      method: 'GET',
+      url: '/me',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const forged = await app.inject({
+      method: 'GET',
+      url: '/me',
+      headers: { authorization: 'Bearer a.b.c' },
+    });
     // Assert
     expect(open.statusCode).toBe(200);
     expect(ok.statusCode).toBe(200);
@@ -117,7 +131,8 @@ describe('Fastify plugin', () => {
 });
 
 describe('ALB helper', () => {
-  const ALB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/my-alb/1234567890abcdef';
+  const ALB_ARN =
+    'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/my-alb/1234567890abcdef';
   const kid = randomUUID();
   const albKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   let keys: Server;
@@ -129,7 +144,9 @@ describe('ALB helper', () => {
     const exp = nowSeconds() + 60;
     const header = { alg: 'ES256', kid, signer, iss: TEST_ISSUER, client: TEST_CLIENT_ID, exp, typ: 'JWT' };
     const input = `${b64(header)}.${b64({ sub, username: 'alice', exp, iss: TEST_ISSUER })}`;
-    const signature = createSign('SHA256').update(input).sign({ key: albKey.privateKey, dsaEncoding: 'ieee-p1363' });
+    const signature = createSign('SHA256')
+      .update(input)
+      .sign({ key: albKey.privateKey, dsaEncoding: 'ieee-p1363' });
     return `${input}.${signature.toString('base64url')}`;
   }
 
@@ -166,10 +183,14 @@ describe('ALB helper', () => {
     const sub = freshSub();
     const access = signAccessToken({ sub, jti: 'alb-jti' });
     const call = (headers: Record<string, string>) => fetch(`${base}/me`, { headers });
-    const other = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/other/fedcba0987654321';
+    const other =
+      'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/other/fedcba0987654321';
     // Act
     const ok = await call({ 'x-amzn-oidc-data': albData(sub), 'x-amzn-oidc-accesstoken': access });
-    const foreign = await call({ 'x-amzn-oidc-data': albData(sub, other), 'x-amzn-oidc-accesstoken': access });
+    const foreign = await call({
+      'x-amzn-oidc-data': albData(sub, other),
+      'x-amzn-oidc-accesstoken': access,
+    });
     const mixed = await call({ 'x-amzn-oidc-data': albData(freshSub()), 'x-amzn-oidc-accesstoken': access });
     const noData = await call({ 'x-amzn-oidc-accesstoken': access });
     await revoke(dynamo, { sub, scope: 'token', id: 'alb-jti' });

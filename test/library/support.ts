@@ -42,7 +42,11 @@ export function countingProvider(expiresInMs?: number, clock: () => number = Dat
   return provider;
 }
 
-export function verifierOptions(dynamo: LocalDynamo, jwksUri: string, overrides: Record<string, unknown> = {}) {
+export function verifierOptions(
+  dynamo: LocalDynamo,
+  jwksUri: string,
+  overrides: Record<string, unknown> = {},
+) {
   return {
     userPoolId: TEST_USER_POOL_ID,
     clientId: TEST_CLIENT_ID,

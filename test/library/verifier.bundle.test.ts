@@ -8,7 +8,14 @@ import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { type JwksServer, startJwksServer } from '../support/jwks.js';
 import { closedPortEndpoint, startBlackhole } from '../support/network.js';
 import { nowSeconds, signAccessToken, signIdToken, OTHER_CLIENT_ID } from '../support/tokens.js';
-import { countingProvider, type LibraryModule, loadLibrary, revoke, TABLE, verifierOptions } from './support.js';
+import {
+  countingProvider,
+  type LibraryModule,
+  loadLibrary,
+  revoke,
+  TABLE,
+  verifierOptions,
+} from './support.js';
 
 let lib: LibraryModule;
 let dynamo: LocalDynamo;
@@ -70,7 +77,9 @@ describe('exact mode', () => {
     // Arrange
     const verifier = lib.createRevocationVerifier(verifierOptions(dynamo, jwks.uri));
     // Act
-    const expired = await verifier.verify(signAccessToken({ exp: nowSeconds() - 60 })).catch((e: unknown) => e);
+    const expired = await verifier
+      .verify(signAccessToken({ exp: nowSeconds() - 60 }))
+      .catch((e: unknown) => e);
     const otherClient = await verifier
       .verify(signAccessToken({ client_id: OTHER_CLIENT_ID }))
       .catch((e: unknown) => e);
@@ -87,7 +96,11 @@ describe('exact mode', () => {
     // Act
     const error = (() => {
       try {
-        lib.createRevocationVerifier({ ...verifierOptions(dynamo, jwks.uri), userPoolId: 'nope', storeTimeoutMs: 1 });
+        lib.createRevocationVerifier({
+          ...verifierOptions(dynamo, jwks.uri),
+          userPoolId: 'nope',
+          storeTimeoutMs: 1,
+        });
       } catch (e) {
         return e;
       }
@@ -130,7 +143,11 @@ describe('store down: the fail mode', () => {
     // Arrange
     const hole = await startBlackhole();
     const verifier = lib.createRevocationVerifier(
-      verifierOptions(dynamo, jwks.uri, { endpoint: hole.endpoint, storeTimeoutMs: 100, storeMaxAttempts: 1 }),
+      verifierOptions(dynamo, jwks.uri, {
+        endpoint: hole.endpoint,
+        storeTimeoutMs: 100,
+        storeMaxAttempts: 1,
+      }),
     );
     // Act
     const error = await verifier.verify(signAccessToken({ sub: freshSub() })).catch((e: unknown) => e);
@@ -144,7 +161,11 @@ describe('store down: the fail mode', () => {
   it('open: an unreachable store accepts the token and says so', async () => {
     // Arrange
     const verifier = lib.createRevocationVerifier(
-      verifierOptions(dynamo, jwks.uri, { endpoint: await closedPortEndpoint(), failMode: 'open', storeTimeoutMs: 200 }),
+      verifierOptions(dynamo, jwks.uri, {
+        endpoint: await closedPortEndpoint(),
+        failMode: 'open',
+        storeTimeoutMs: 200,
+      }),
     );
     const sub = freshSub();
     // Act
@@ -166,7 +187,11 @@ describe('store down: the fail mode', () => {
     // Act
     const error = await verifier.verify(signAccessToken({ sub: freshSub() })).catch((e: unknown) => e);
     // Assert
-    expect(error).toMatchObject({ name: 'RevocationStoreUnavailableError', kind: 'denied', failMode: 'open' });
+    expect(error).toMatchObject({
+      name: 'RevocationStoreUnavailableError',
+      kind: 'denied',
+      failMode: 'open',
+    });
     verifier.close();
   });
 });
@@ -177,7 +202,9 @@ describe('credentials', () => {
     let now = Date.now();
     const clock = () => now;
     const provider = countingProvider(15 * 60_000, clock);
-    const verifier = lib.createRevocationVerifier(verifierOptions(dynamo, jwks.uri, { credentials: provider, clock }));
+    const verifier = lib.createRevocationVerifier(
+      verifierOptions(dynamo, jwks.uri, { credentials: provider, clock }),
+    );
     const token = signAccessToken({ sub: freshSub() });
     // Act
     await Promise.all(Array.from({ length: 5 }, () => verifier.verify(token)));

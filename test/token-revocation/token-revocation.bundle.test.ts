@@ -15,8 +15,21 @@ import { type Handler, loadWithEnvironment } from '../support/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
 import { type JwksServer, startJwksServer } from '../support/jwks.js';
 import { closedPortEndpoint } from '../support/network.js';
-import { nowSeconds, signAccessToken, signIdToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../support/tokens.js';
-import { CALLER_CLIENT_ID, callerToken, formEvent, INTROSPECT_SCOPE, REVOKE_SCOPE, type UrlResponse } from '../introspection/support.js';
+import {
+  nowSeconds,
+  signAccessToken,
+  signIdToken,
+  TEST_CLIENT_ID,
+  TEST_USER_POOL_ID,
+} from '../support/tokens.js';
+import {
+  CALLER_CLIENT_ID,
+  callerToken,
+  formEvent,
+  INTROSPECT_SCOPE,
+  REVOKE_SCOPE,
+  type UrlResponse,
+} from '../introspection/support.js';
 import { type LibraryModule, loadLibrary, TABLE, verifierOptions } from '../library/support.js';
 
 let dynamo: LocalDynamo;
@@ -43,7 +56,10 @@ function env(overrides: Record<string, string> = {}) {
   };
 }
 
-async function withFunction<T>(overrides: Record<string, string>, run: (h: Handler) => Promise<T>): Promise<T> {
+async function withFunction<T>(
+  overrides: Record<string, string>,
+  run: (h: Handler) => Promise<T>,
+): Promise<T> {
   const fn = loadWithEnvironment('token-revocation', env(overrides));
   try {
     return await run(fn.handler);
@@ -122,7 +138,9 @@ describe('RFC 7009 token revocation', () => {
     const noClient = await withFunction({}, (h) => post(h, { token: REFRESH }));
     // Assert
     expect(ok.statusCode).toBe(200);
-    expect(cognitoCalls).toEqual([{ target: 'RevokeToken', body: { Token: REFRESH, ClientId: TEST_CLIENT_ID } }]);
+    expect(cognitoCalls).toEqual([
+      { target: 'RevokeToken', body: { Token: REFRESH, ClientId: TEST_CLIENT_ID } },
+    ]);
     expect(noClient.statusCode).toBe(400);
   });
 
@@ -147,7 +165,9 @@ describe('RFC 7009 token revocation', () => {
     const down = await closedPortEndpoint();
     // Act
     const answer = await withFunction({ AWS_ENDPOINT_URL_DYNAMODB: down }, (h) =>
-      post(h, { token: signAccessToken({ sub: 'd0d0d0d0-0000-4000-8000-000000000003', jti: 'rfc7009-down' }) }),
+      post(h, {
+        token: signAccessToken({ sub: 'd0d0d0d0-0000-4000-8000-000000000003', jti: 'rfc7009-down' }),
+      }),
     );
     // Assert
     expect(answer.statusCode).toBe(503);

@@ -64,7 +64,7 @@ describe('cdktf binding in step with the module', () => {
       expect(Object.values(fields ?? {}).sort(), spec.name).toEqual(objectFields(type));
       checked++;
     }
-    expect(checked).toBe(12); // + s3_existing_package, reserved_concurrent_executions (#12), automatic_revocation_retry, logout (#14), cache_flush_rest_api_stages, cache_flush_http_api_stages (#11)
+    expect(checked).toBe(14); // + s3_existing_package, reserved_concurrent_executions (#12), automatic_revocation_retry, logout (#14), cache_flush_rest_api_stages, cache_flush_http_api_stages (#11), introspection, token_revocation
   });
 
   it('has one getter per output of outputs.tf', async () => {

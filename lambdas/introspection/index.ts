@@ -11,6 +11,7 @@
 import { createLogger } from '../adapters/observability.js';
 import { callerCheck } from '../library/caller.js';
 import {
+  callerRefused,
   FormRequestError,
   type FunctionUrlResponse,
   oauthError,
@@ -68,18 +69,7 @@ export function createHandler(env: NodeJS.ProcessEnv = process.env): Handler {
     const caller = await checkCaller(request.headers.authorization);
     if (!caller) {
       logger.info('introspection refused', { reason: 'caller_not_allowed' });
-      return {
-        ...oauthError(
-          401,
-          'invalid_client',
-          'a Cognito M2M access token with the introspection scope is required',
-        ),
-        headers: {
-          'content-type': 'application/json',
-          'cache-control': 'no-store',
-          'www-authenticate': 'Bearer',
-        },
-      };
+      return callerRefused('a Cognito M2M access token with the introspection scope is required');
     }
     const token = request.form.get('token');
     if (!token) return oauthError(400, 'invalid_request', 'the "token" parameter is required');

@@ -73,3 +73,9 @@ export function json(
 export function oauthError(statusCode: number, error: string, description: string): FunctionUrlResponse {
   return json(statusCode, { error, error_description: description }, { 'cache-control': 'no-store' });
 }
+
+/** 401 for a caller without the endpoint's M2M token and scope (RFC 6750 §3: `WWW-Authenticate: Bearer`). */
+export function callerRefused(description: string): FunctionUrlResponse {
+  const answer = oauthError(401, 'invalid_client', description);
+  return { ...answer, headers: { ...answer.headers, 'www-authenticate': 'Bearer' } };
+}

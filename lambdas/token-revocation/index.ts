@@ -14,23 +14,22 @@ import { propagationFromEnvironment } from '../admin-signout/propagation.js';
 import { createCognitoVerifier } from '../authorizer/verifier.js';
 import { callerCheck } from '../library/caller.js';
 import {
+  callerRefused,
   FormRequestError,
   type FunctionUrlResponse,
-  json,
   oauthError,
   parseFormRequest,
 } from '../library/function-url.js';
 import type { RevocationContext, RevocationDeps } from '../revocation/context.js';
-import { logout, type LogoutDeps } from '../revocation/logout.js';
+import type { LogoutDeps } from '../revocation/logout.js';
 import { readTokenRevocationConfig } from './config.js';
+import { act } from './act.js';
 import { classify } from './request.js';
 
 const SERVICE = 'token-revocation';
 export type Handler = (event: unknown) => Promise<FunctionUrlResponse>;
 export type TokenRevocationOverrides = Partial<Pick<RevocationDeps, LogoutDeps>> &
   Partial<Pick<RevocationContext, 'logger' | 'metrics' | 'clock'>>;
-
-const done = () => json(200, {}, { 'cache-control': 'no-store' });
 
 export function createHandler(
   env: NodeJS.ProcessEnv = process.env,
@@ -91,18 +90,7 @@ export function createHandler(
     const caller = await checkCaller(request.headers.authorization);
     if (!caller) {
       logger.info('token revocation refused', { reason: 'caller_not_allowed' });
-      return {
-        ...oauthError(
-          401,
-          'invalid_client',
-          'a Cognito M2M access token with the revocation scope is required',
-        ),
-        headers: {
-          'content-type': 'application/json',
-          'cache-control': 'no-store',
-          'www-authenticate': 'Bearer',
-        },
-      };
+      return callerRefused('a Cognito M2M access token with the revocation scope is required');
     }
     const now = Math.floor(ctx.clock() / 1000);
     const what = await classify(
@@ -112,45 +100,7 @@ export function createHandler(
       config.tokens.sessionClaim,
       now,
     );
-    switch (what.kind) {
-      case 'invalid':
-        return oauthError(400, what.error, what.message);
-      case 'nothing':
-        logger.info('token revocation: not a live token of this pool; nothing to do', {
-          caller: caller.clientId,
-        });
-        return done();
-      case 'refresh':
-        try {
-          await ctx.deps.tokens?.revokeRefreshToken(what.token, what.clientId);
-          logger.info('token revocation: refresh token revoked at Cognito', { caller: caller.clientId });
-          return done();
-        } catch (error) {
-          const name = error instanceof Error ? error.message.split(':')[0] : 'unknown';
-          // An invalid or unknown refresh token is not an error (RFC 7009 §2.2); Cognito unreachable is.
-          if (/unavailable|throttl|timeout/i.test(String((error as { kind?: string }).kind ?? ''))) {
-            logger.warn('token revocation: Cognito unavailable', { caller: caller.clientId, error: name });
-            return oauthError(503, 'temporarily_unavailable', 'Cognito could not be reached; retry');
-          }
-          logger.info('token revocation: Cognito refused the refresh token', {
-            caller: caller.clientId,
-            error: name,
-          });
-          return done();
-        }
-      case 'jwt': {
-        const { facts } = what;
-        const result = await logout(ctx, {
-          actor: { kind: 'self-service', sub: facts.sub },
-          evidence: { jti: facts.jti, exp: facts.expiresAt },
-          everywhere: false,
-          credentials: {},
-        });
-        logger.info('token revocation', { caller: caller.clientId, sub: facts.sub, ok: result.ok });
-        if (result.ok) return done();
-        return oauthError(503, 'temporarily_unavailable', 'the revocation could not be stored; retry');
-      }
-    }
+    return act(ctx, what, caller.clientId);
   };
 }
 

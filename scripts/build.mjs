@@ -5,6 +5,7 @@
 // checks at plan time. Same sources and lockfile in, byte-identical zips and build.json out (docs/releasing.md).
 // `--out=<dir>` builds somewhere else than dist/ (scripts/check-dist.mjs compares such a build with dist/).
 // CommonJS because an ESM bundle that includes the AWS SDK fails with "Dynamic require of node:https".
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -17,7 +18,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outArg = process.argv.slice(2).find((a) => a.startsWith('--out='));
 const dist = outArg ? resolve(outArg.slice('--out='.length)) : join(root, 'dist');
 
-export const FUNCTIONS = ['authorizer', 'token-trigger', 'admin-signout', 'auto-revocation', 'logout'];
+export const FUNCTIONS = [
+  'authorizer',
+  'token-trigger',
+  'admin-signout',
+  'auto-revocation',
+  'logout',
+  'introspection',
+  'token-revocation',
+];
 
 const common = {
   bundle: true,
@@ -58,9 +67,60 @@ function readPrevious(file) {
   }
 }
 
+/**
+ * The package's main export (docs/library.md): dist/lib/index.js, CommonJS, its dependencies left to the
+ * installing application's node_modules (not bundled), and its declarations (dist/lib/types) emitted by tsc from
+ * the same sources. Not a Lambda: no zip, not in build.json.
+ */
+async function buildLibrary() {
+  const outdir = join(dist, 'lib');
+  mkdirSync(outdir, { recursive: true });
+  const tmpfile = join(outdir, `.index.${process.pid}.js`);
+  await build({
+    ...common,
+    entryPoints: [join(root, 'lambdas', 'library', 'index.ts')],
+    outfile: tmpfile,
+    packages: 'external',
+    minify: false,
+    metafile: false,
+  });
+  renameSync(tmpfile, join(outdir, 'index.js'));
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const result = spawnSync(
+    process.execPath,
+    [
+      tsc,
+      '--ignoreConfig',
+      '--declaration',
+      '--emitDeclarationOnly',
+      '--skipLibCheck',
+      '--strict',
+      '--target',
+      'es2022',
+      '--module',
+      'preserve',
+      '--moduleResolution',
+      'bundler',
+      '--types',
+      'node',
+      '--rootDir',
+      join(root, 'lambdas'),
+      '--outDir',
+      join(outdir, 'types'),
+      join(root, 'lambdas', 'library', 'index.ts'),
+    ],
+    { stdio: 'inherit' },
+  );
+  if (result.status !== 0) throw new Error('build: declarations of the library failed');
+  console.log(
+    `built lib            ${(readFileSync(join(outdir, 'index.js')).length / 1024).toFixed(1).padStart(7)} KiB  + types`,
+  );
+}
+
 async function main() {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-  const targets = only.length ? only : [...FUNCTIONS, 'cli'];
+  const targets = (only.length ? only : [...FUNCTIONS, 'cli', 'lib']).filter((t) => t !== 'lib');
+  const withLibrary = only.length === 0 || only.includes('lib');
   mkdirSync(dist, { recursive: true });
   const reportFile = join(dist, 'build.json');
   const previous = readPrevious(reportFile);
@@ -112,6 +172,7 @@ async function main() {
   const manifest = buildManifest({ version, environment, zips });
   writeFileSync(`${reportFile}.${process.pid}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(`${reportFile}.${process.pid}.tmp`, reportFile);
+  if (withLibrary) await buildLibrary();
   for (const l of report) {
     console.log(
       `built ${l.name.padEnd(14)} ${(l.bundleBytes / 1024).toFixed(1).padStart(7)} KiB` +

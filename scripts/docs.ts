@@ -108,6 +108,8 @@ export async function readModuleEnvironment(
     'admin-signout': pick('admin_signout_environment'),
     // automatic_revocation.tf, logout.tf: functions created only when their feature is on.
     'auto-revocation': pick('auto_revocation_environment'),
+    introspection: pick('introspection_environment'),
+    'token-revocation': pick('token_revocation_environment'),
     logout: pick('logout_environment'),
   };
 }

@@ -122,6 +122,27 @@ export interface LogoutRoutes {
   readonly allowEverywhere?: boolean;
 }
 
+/** The RFC 7662 introspection endpoint (docs/introspection.md). */
+export interface IntrospectionEndpoint {
+  readonly callerClientIds: string[];
+  readonly callerScope?: string;
+  readonly failMode?: 'closed' | 'open';
+  readonly stalenessSeconds?: number;
+  readonly storeTimeoutMs?: number;
+  readonly memorySize?: number;
+  readonly timeoutSeconds?: number;
+  readonly reservedConcurrentExecutions?: number;
+}
+
+/** The RFC 7009 revocation endpoint (docs/introspection.md). */
+export interface TokenRevocationEndpoint {
+  readonly callerClientIds: string[];
+  readonly callerScope?: string;
+  readonly memorySize?: number;
+  readonly timeoutSeconds?: number;
+  readonly reservedConcurrentExecutions?: number;
+}
+
 export interface CognitoRevocationInputs {
   readonly userPoolId: string;
   readonly clientIds: string[];
@@ -186,6 +207,8 @@ export interface CognitoRevocationInputs {
   readonly automaticRevocationRetry?: AutomaticRevocationRetry;
   readonly cognitoSessionManagement?: boolean;
   readonly logout?: LogoutRoutes;
+  readonly introspection?: IntrospectionEndpoint;
+  readonly tokenRevocation?: TokenRevocationEndpoint;
 }
 
 export interface CognitoRevocationProps extends CognitoRevocationInputs {
@@ -340,6 +363,29 @@ export const VARIABLES: { readonly [K in keyof CognitoRevocationInputs]-?: Varia
     },
     nestedMaps: ['http_apis', 'rest_apis'],
   },
+  introspection: {
+    name: 'introspection',
+    fields: {
+      callerClientIds: 'caller_client_ids',
+      callerScope: 'caller_scope',
+      failMode: 'fail_mode',
+      stalenessSeconds: 'staleness_seconds',
+      storeTimeoutMs: 'store_timeout_ms',
+      memorySize: 'memory_size',
+      timeoutSeconds: 'timeout_seconds',
+      reservedConcurrentExecutions: 'reserved_concurrent_executions',
+    },
+  },
+  tokenRevocation: {
+    name: 'token_revocation',
+    fields: {
+      callerClientIds: 'caller_client_ids',
+      callerScope: 'caller_scope',
+      memorySize: 'memory_size',
+      timeoutSeconds: 'timeout_seconds',
+      reservedConcurrentExecutions: 'reserved_concurrent_executions',
+    },
+  },
 };
 
 /** Every output getter → its Terraform output. */
@@ -365,6 +411,8 @@ export const OUTPUTS = {
   logGroupNames: 'log_group_names',
   automaticRevocation: 'automatic_revocation',
   logout: 'logout',
+  introspection: 'introspection',
+  tokenRevocation: 'token_revocation',
   moduleVersion: 'module_version',
 } as const;
 
@@ -530,6 +578,14 @@ export class CognitoRevocation extends Construct {
   /** Issue #14: the self-service logout (function, role policy, routes), or null when off. */
   get logout(): unknown {
     return this.module.get(OUTPUTS.logout);
+  }
+  /** The RFC 7662 introspection endpoint (URL, function, role policy), or null when off. */
+  get introspection(): unknown {
+    return this.module.get(OUTPUTS.introspection);
+  }
+  /** The RFC 7009 revocation endpoint (URL, function, role policy), or null when off. */
+  get tokenRevocation(): unknown {
+    return this.module.get(OUTPUTS.tokenRevocation);
   }
   /** Version of the module and of the zips it deploys. */
   get moduleVersion(): string {

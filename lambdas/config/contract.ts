@@ -12,7 +12,14 @@ export interface EnvVarSpec {
   readonly description: string;
 }
 
-export type FunctionName = 'authorizer' | 'token-trigger' | 'admin-signout' | 'auto-revocation' | 'logout';
+export type FunctionName =
+  | 'authorizer'
+  | 'token-trigger'
+  | 'admin-signout'
+  | 'auto-revocation'
+  | 'logout'
+  | 'introspection'
+  | 'token-revocation';
 
 const TABLE_NAME: EnvVarSpec = {
   name: 'TABLE_NAME',
@@ -54,6 +61,16 @@ const CACHE_FLUSH_TARGETS: EnvVarSpec = {
 const USER_POOL_ID: EnvVarSpec = {
   name: 'USER_POOL_ID',
   description: 'The Cognito user pool id, e.g. `eu-west-1_AbCdEf123`.',
+};
+
+const CALLER_CLIENT_IDS: EnvVarSpec = {
+  name: 'CALLER_CLIENT_IDS',
+  description:
+    'Comma-separated Cognito M2M app client ids allowed to call the endpoint (client-credentials tokens).',
+};
+const CALLER_SCOPE: EnvVarSpec = {
+  name: 'CALLER_SCOPE',
+  description: 'The OAuth scope the caller must hold.',
 };
 
 export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> = {
@@ -205,6 +222,50 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
         'Whether a caller may ask to end all of their own sessions (`{"everywhere": true}`); `false` limits logout to the calling session.',
     },
     CACHE_FLUSH_TARGETS,
+    LOG_LEVEL,
+    METRICS_NAMESPACE,
+  ],
+  // Created only when the RFC 7662 introspection endpoint is on (`introspection`, introspection.tf).
+  introspection: [
+    USER_POOL_ID,
+    { name: 'CLIENT_IDS', description: 'Comma-separated app client ids whose tokens may be introspected.' },
+    TABLE_NAME,
+    SESSION_CLAIM,
+    {
+      name: 'FAIL_MODE',
+      default: 'closed',
+      description:
+        '`closed`: a store outage answers 503; `open`: outages (not throttling) answer by the JWT alone.',
+    },
+    {
+      name: 'STORE_TIMEOUT_MS',
+      default: '800',
+      description: 'Deadline for one revocation lookup, all attempts included (50–5000 ms).',
+    },
+    {
+      name: 'REVOCATION_STALENESS_SECONDS',
+      default: '0',
+      description:
+        'The bound S (0–10): answers carry `Cache-Control: private, max-age=S` (0: `no-store`); the function itself reads exactly.',
+    },
+    CALLER_CLIENT_IDS,
+    { ...CALLER_SCOPE, description: 'The scope the caller’s M2M access token must hold to introspect.' },
+    { name: 'JWKS_URI', default: '', description: 'JWKS download URL override (emulators, tests only).' },
+    LOG_LEVEL,
+    METRICS_NAMESPACE,
+  ],
+  // Created only when the RFC 7009 revocation endpoint is on (`token_revocation`, token_revocation.tf).
+  'token-revocation': [
+    USER_POOL_ID,
+    { name: 'CLIENT_IDS', description: 'Comma-separated app client ids whose tokens may be revoked.' },
+    TABLE_NAME,
+    SESSION_CLAIM,
+    TOKEN_LIFETIME_SECONDS,
+    REFRESH_TOKEN_LIFETIME_SECONDS,
+    CALLER_CLIENT_IDS,
+    { ...CALLER_SCOPE, description: 'The scope the caller’s M2M access token must hold to revoke tokens.' },
+    CACHE_FLUSH_TARGETS,
+    { name: 'JWKS_URI', default: '', description: 'JWKS download URL override (emulators, tests only).' },
     LOG_LEVEL,
     METRICS_NAMESPACE,
   ],

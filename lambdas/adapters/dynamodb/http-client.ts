@@ -16,7 +16,11 @@ import { type AwsCredentials, signHeaders } from '../aws/sigv4.js';
 export interface DynamoHttpClientOptions {
   readonly region: string;
   readonly endpoint: URL;
-  readonly credentials: AwsCredentials;
+  /**
+   * Static credentials (the Lambda runtime's), or a function answering the current ones at signing time — the
+   * library's refreshing holder (lambdas/library/credentials.ts), which keeps the request path synchronous.
+   */
+  readonly credentials: AwsCredentials | (() => AwsCredentials);
   /** Injected clock for signing (tests); defaults to the system clock. */
   readonly now?: () => Date;
 }
@@ -143,7 +147,12 @@ export function createDynamoHttpClient(options: DynamoHttpClientOptions): Dynamo
           },
           body,
         },
-        { region, service: 'dynamodb', credentials, date: now() },
+        {
+          region,
+          service: 'dynamodb',
+          credentials: typeof credentials === 'function' ? credentials() : credentials,
+          date: now(),
+        },
       );
       let settled = false;
       let timer: NodeJS.Timeout | undefined;

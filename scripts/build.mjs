@@ -17,7 +17,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outArg = process.argv.slice(2).find((a) => a.startsWith('--out='));
 const dist = outArg ? resolve(outArg.slice('--out='.length)) : join(root, 'dist');
 
-export const FUNCTIONS = ['authorizer', 'token-trigger', 'admin-signout', 'auto-revocation', 'logout'];
+export const FUNCTIONS = [
+  'authorizer',
+  'token-trigger',
+  'admin-signout',
+  'auto-revocation',
+  'logout',
+  'shared-signals',
+  'global-token-revocation',
+];
 
 const common = {
   bundle: true,

@@ -109,6 +109,9 @@ export async function readModuleEnvironment(
     // Issue #14 (automatic_revocation.tf, logout.tf): functions created only when their feature is on.
     'auto-revocation': pick('auto_revocation_environment'),
     logout: pick('logout_environment'),
+    // shared_signals.tf, global_token_revocation.tf: created only when their feature is on.
+    'shared-signals': pick('shared_signals_environment'),
+    'global-token-revocation': pick('global_token_revocation_environment'),
   };
 }
 

@@ -35,13 +35,27 @@ export interface SweepActor {
   readonly reason: string;
 }
 
-export type Actor = AdminActor | SelfServiceActor | EventActor | SweepActor;
+/**
+ * An upstream identity provider (a Shared Signals transmitter, a Global Token Revocation caller): its signed request
+ * was verified against the configured issuer and keys; the subject is the one its signed claims name, resolved to a
+ * user of this pool (federated identity, unique email), never a username the caller chooses freely.
+ */
+export interface IdentityProviderActor {
+  readonly kind: 'identity-provider';
+  /** `<door>:<issuer>` (e.g. `ssf:https://idp.example.com`); the issuer is the verified one. */
+  readonly name: string;
+  /** The signal (event type or request) that caused the revocation. */
+  readonly reason: string;
+}
+
+export type Actor = AdminActor | SelfServiceActor | EventActor | SweepActor | IdentityProviderActor;
 
 /** The `actor` string recorded on entries and in the audit line (unchanged from the results' `actor` field). */
 export function actorName(actor: Actor): string {
   switch (actor.kind) {
     case 'admin':
     case 'event':
+    case 'identity-provider':
       return actor.name;
     case 'self-service':
       return `self:${actor.sub}`;
@@ -119,7 +133,7 @@ export interface RevokeCognitoSessionInput {
 
 /** Revoke a user everywhere because of an event or the sweep; idempotent on redelivery. */
 export interface RevokeUserInput {
-  readonly actor: EventActor | SweepActor | AdminActor;
+  readonly actor: EventActor | SweepActor | AdminActor | IdentityProviderActor;
   readonly subject: NamedUser | UserBySub;
   readonly evidence: {
     /** `call`: AdminUserGlobalSignOut; `done`: the event was one (never called again); `gone`: user deleted. */

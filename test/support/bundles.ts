@@ -56,6 +56,15 @@ const BUNDLE_VARIABLES = [
   'REFRESH_TOKEN_LIFETIME_SECONDS',
   'REVOKE_ON',
   'ALLOW_LOGOUT_EVERYWHERE',
+  'UPSTREAM_ISSUER',
+  'UPSTREAM_AUDIENCE',
+  'UPSTREAM_JWKS_URI',
+  'UPSTREAM_METADATA_URL',
+  'UPSTREAM_ALGORITHMS',
+  'UPSTREAM_PROVIDER_NAME',
+  'MAX_BODY_BYTES',
+  'SET_MAX_AGE_SECONDS',
+  'REQUIRED_SCOPE',
   'LOG_LEVEL',
   'METRICS_NAMESPACE',
   'AWS_DEFAULT_REGION',
@@ -124,7 +133,7 @@ export async function loadAuthorizer(env: Record<string, string | undefined>): P
 
 /** Loads the token trigger or admin bundle with `env` set; the environment stays set until `restore()`. */
 export function loadWithEnvironment(
-  fn: 'token-trigger' | 'admin-signout' | 'auto-revocation' | 'logout',
+  fn: 'token-trigger' | 'admin-signout' | 'auto-revocation' | 'logout' | 'shared-signals' | 'global-token-revocation',
   env: Record<string, string | undefined>,
 ): { handler: Handler; restore: () => void } {
   const restore = setEnvironment(env);

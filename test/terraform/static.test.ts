@@ -254,7 +254,7 @@ describe('environment contract (lambdas/config/contract.ts)', () => {
 
     // Act / Assert: the three module calls use the three locals the comparison above reads.
     for (const fn of FUNCTIONS) {
-      const local = `${fn.replace('-', '_')}_environment`;
+      const local = `${fn.replaceAll('-', '_')}_environment`;
       expect(main).toMatch(new RegExp(`environment\\s*=\\s*local\\.${local}\\b`));
     }
   });
@@ -288,7 +288,7 @@ describe('environment contract (lambdas/config/contract.ts)', () => {
     );
 
     // Assert
-    expect(calls.map(([name]) => name).sort()).toEqual(FUNCTIONS.map((fn) => fn.replace('-', '_')).sort());
+    expect(calls.map(([name]) => name).sort()).toEqual(FUNCTIONS.map((fn) => fn.replaceAll('-', '_')).sort());
     expect(missing).toEqual([]);
   });
 });

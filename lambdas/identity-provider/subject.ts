@@ -60,7 +60,9 @@ function simple(value: unknown): SubjectId {
 
 /** Parses one subject identifier; throws `SubjectError` naming what is wrong. */
 export function parseSubject(value: unknown): ParsedSubject {
-  if (value && typeof value === 'object' && (value as { format?: unknown }).format === 'complex') {
+  // Earlier CAEP drafts (and Okta's published examples) write a complex subject without `"format": "complex"`.
+  const v0 = value as { format?: unknown; user?: unknown } | null;
+  if (v0 && typeof v0 === 'object' && (v0.format === 'complex' || (v0.format === undefined && v0.user !== undefined))) {
     const v = value as Record<string, unknown>;
     if (v.user === undefined) throw new SubjectError('a complex subject needs a "user" member to name the user');
     const session = v.session as Record<string, unknown> | undefined;

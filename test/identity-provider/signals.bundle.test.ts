@@ -23,7 +23,7 @@ import { type Handler, loadAuthorizer, loadWithEnvironment } from '../support/bu
 import { type Capture, captureOutput } from '../support/capture.js';
 import { type JwksServer, startJwksServer } from '../support/jwks.js';
 import { nowSeconds, signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../support/tokens.js';
-import { startTransmitter, type Transmitter } from '../support/transmitter.js';
+import { startTransmitter, type Transmitter } from '../../local/transmitter.js';
 
 const TABLE = 'blocklist-signals';
 const PASSWORD = 'Signal-Passw0rd!long';

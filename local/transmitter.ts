@@ -1,5 +1,5 @@
 /**
- * A stand-in for an upstream identity provider (a Shared Signals transmitter, a Global Token Revocation caller) that
+ * A stand-in for an upstream identity provider, for the tests and the demo (a Shared Signals transmitter, a Global Token Revocation caller) that
  * signs with `jose` — a JOSE library independent of this project's code and of aws-jwt-verify, so a test that passes
  * proves the receiver verifies what a real signer produces, not what our own code expects. It serves its metadata
  * (`/.well-known/ssf-configuration`, `/.well-known/oauth-authorization-server`) and JWKS on a loopback port.

@@ -9,7 +9,10 @@
  * warm median.
  * Run: npm run bench signals
  */
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { deploySignalDoor } from '../local/demo-signals.js';
 import { startStack } from '../local/stack.js';
 
@@ -41,13 +44,19 @@ async function main() {
       }),
     );
     await cognito.client.send(
-      new AdminSetUserPasswordCommand({ UserPoolId: cognito.userPoolId, Username: username, Password: PASSWORD, Permanent: true }),
+      new AdminSetUserPasswordCommand({
+        UserPoolId: cognito.userPoolId,
+        Username: username,
+        Password: PASSWORD,
+        Permanent: true,
+      }),
     );
     const tokens = await cognito.signIn(username, PASSWORD);
     return { username, email, tokens };
   }
   const status = async (token: string) =>
-    (await fetch(`${stack.api.urls.restToken}/hello`, { headers: { Authorization: `Bearer ${token}` } })).status;
+    (await fetch(`${stack.api.urls.restToken}/hello`, { headers: { Authorization: `Bearer ${token}` } }))
+      .status;
   /** Milliseconds from `start` until the API refuses `token` (polled back to back). */
   async function until401(token: string, start: number): Promise<number> {
     for (;;) {
@@ -83,16 +92,25 @@ async function main() {
         reason: 'bench',
       });
       if (i > 0) adminAnswers.push(performance.now() - t1);
-      if (!(res.payload as { ok?: boolean } | null)?.ok) throw new Error(`admin signout failed: ${JSON.stringify(res.payload)}`);
+      if (!(res.payload as { ok?: boolean } | null)?.ok)
+        throw new Error(`admin signout failed: ${JSON.stringify(res.payload)}`);
       const adminMs = await until401(b.tokens.accessToken, t1);
       if (i > 0) admin.push(adminMs);
     }
     console.log(`signal → 401, ${RUNS} runs (warm receiver), fresh user each run`);
-    console.log(`  Shared Signals SET pushed → first 401   median ${median(signal).toFixed(0)} ms   (min ${Math.min(...signal).toFixed(0)}, max ${Math.max(...signal).toFixed(0)})`);
-    console.log(`  baseline: admin signOutUser → first 401  median ${median(admin).toFixed(0)} ms   (min ${Math.min(...admin).toFixed(0)}, max ${Math.max(...admin).toFixed(0)})`);
-    console.log(`  of which the answer: receiver 202 median ${median(answers).toFixed(0)} ms, admin result median ${median(adminAnswers).toFixed(0)} ms (the revocation, its read-back and propagation happen before either answers)`);
+    console.log(
+      `  Shared Signals SET pushed → first 401   median ${median(signal).toFixed(0)} ms   (min ${Math.min(...signal).toFixed(0)}, max ${Math.max(...signal).toFixed(0)})`,
+    );
+    console.log(
+      `  baseline: admin signOutUser → first 401  median ${median(admin).toFixed(0)} ms   (min ${Math.min(...admin).toFixed(0)}, max ${Math.max(...admin).toFixed(0)})`,
+    );
+    console.log(
+      `  of which the answer: receiver 202 median ${median(answers).toFixed(0)} ms, admin result median ${median(adminAnswers).toFixed(0)} ms (the revocation, its read-back and propagation happen before either answers)`,
+    );
     console.log(`  ratio signal / admin: ${(median(signal) / median(admin)).toFixed(2)}`);
-    console.log(`  first signal of a cold receiver container (bundle load, metadata + JWKS fetch): ${cold.toFixed(0)} ms`);
+    console.log(
+      `  first signal of a cold receiver container (bundle load, metadata + JWKS fetch): ${cold.toFixed(0)} ms`,
+    );
     console.log('  without the receiver the token is accepted until it expires (token lifetime 3600 s here)');
   } finally {
     await door.stop();

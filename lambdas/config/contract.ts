@@ -63,12 +63,12 @@ const USER_POOL_ID: EnvVarSpec = {
   description: 'The Cognito user pool id, e.g. `eu-west-1_AbCdEf123`.',
 };
 
-
 // The upstream identity provider of the Shared Signals receiver and the Global Token Revocation endpoint.
 const UPSTREAM: readonly EnvVarSpec[] = [
   {
     name: 'UPSTREAM_ISSUER',
-    description: 'Issuer of the upstream identity provider (the `iss` its SETs or bearer tokens carry, exactly).',
+    description:
+      'Issuer of the upstream identity provider (the `iss` its SETs or bearer tokens carry, exactly).',
   },
   {
     name: 'UPSTREAM_AUDIENCE',
@@ -88,7 +88,8 @@ const UPSTREAM: readonly EnvVarSpec[] = [
   {
     name: 'UPSTREAM_ALGORITHMS',
     default: 'RS256,ES256',
-    description: 'Comma-separated signature algorithms accepted (RS*, PS*, ES*, EdDSA; never `none` or HMAC).',
+    description:
+      'Comma-separated signature algorithms accepted (RS*, PS*, ES*, EdDSA; never `none` or HMAC).',
   },
   {
     name: 'UPSTREAM_PROVIDER_NAME',
@@ -235,7 +236,8 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
     {
       name: 'SET_MAX_AGE_SECONDS',
       default: '900',
-      description: 'SETs issued longer ago than this are refused (60–86400); each `jti` is remembered this long.',
+      description:
+        'SETs issued longer ago than this are refused (60–86400); each `jti` is remembered this long.',
     },
     CACHE_FLUSH_TARGETS,
     LOG_LEVEL,

@@ -26,7 +26,9 @@ const NAMES = [
 ] as const;
 
 /** Parses and validates; throws `ConfigError` naming the variable at fault. */
-export function readGlobalTokenRevocationConfig(all: NodeJS.ProcessEnv = process.env): GlobalTokenRevocationConfig {
+export function readGlobalTokenRevocationConfig(
+  all: NodeJS.ProcessEnv = process.env,
+): GlobalTokenRevocationConfig {
   const env = Object.fromEntries(NAMES.map((name) => [name, all[name]]));
   const upstream = readUpstreamConfig(env, 'oauth-authorization-server');
   const requiredScope = env.REQUIRED_SCOPE?.trim() ?? '';

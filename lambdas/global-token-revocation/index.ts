@@ -12,9 +12,19 @@
  */
 import { createLogger } from '../adapters/observability.js';
 import { createDoor, type DoorOverrides, findUser, revokeEverywhere } from '../identity-provider/door.js';
-import { HttpRequestError, type HttpResponse, mediaType, readHttpRequest, respond } from '../identity-provider/http.js';
+import {
+  HttpRequestError,
+  type HttpResponse,
+  mediaType,
+  readHttpRequest,
+  respond,
+} from '../identity-provider/http.js';
 import { describeSubject } from '../identity-provider/subject.js';
-import { createUpstreamVerifier, type UpstreamVerifier, VerifyFailure } from '../identity-provider/verifier.js';
+import {
+  createUpstreamVerifier,
+  type UpstreamVerifier,
+  VerifyFailure,
+} from '../identity-provider/verifier.js';
 import { type GlobalTokenRevocationConfig, readGlobalTokenRevocationConfig } from './config.js';
 import { bearerToken, GtrRequestError, parseRequestBody, scopesOf } from './request.js';
 
@@ -68,7 +78,8 @@ export function createHandler(
   return async (event, context) => {
     const started = ctx.clock();
     const remaining = context?.getRemainingTimeInMillis?.();
-    const deadlineAt = remaining !== undefined ? Date.now() + Math.max(0, remaining - REPORT_MARGIN_MS) : undefined;
+    const deadlineAt =
+      remaining !== undefined ? Date.now() + Math.max(0, remaining - REPORT_MARGIN_MS) : undefined;
     let request: ReturnType<typeof readHttpRequest>;
     try {
       request = readHttpRequest(event, config.maxBodyBytes);
@@ -85,7 +96,8 @@ export function createHandler(
     try {
       claims = await verifier.verify(token);
     } catch (error) {
-      const failure = error instanceof VerifyFailure ? error : new VerifyFailure('unavailable', 'verification failed');
+      const failure =
+        error instanceof VerifyFailure ? error : new VerifyFailure('unavailable', 'verification failed');
       if (failure.kind === 'unavailable') {
         logger.warn('bearer token not verified: keys unavailable', { error: failure.message });
         return problem(503, 'temporarily_unavailable', 'the provider’s keys could not be fetched');
@@ -95,7 +107,12 @@ export function createHandler(
     }
     if (!scopesOf(claims).includes(config.requiredScope)) {
       logger.info('revocation request refused', { status: 403, reason: 'scope', caller: claims.sub });
-      return problem(403, 'insufficient_scope', 'the token lacks the required scope', challenge('insufficient_scope'));
+      return problem(
+        403,
+        'insufficient_scope',
+        'the token lacks the required scope',
+        challenge('insufficient_scope'),
+      );
     }
     if (mediaType(request.headers) !== 'application/json')
       return problem(400, 'invalid_request', 'the body must be application/json');

@@ -21,7 +21,8 @@ export function parseRequestBody(body: string): ParsedSubject {
   } catch {
     throw new GtrRequestError('the body is not JSON');
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new GtrRequestError('the body must be a JSON object');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new GtrRequestError('the body must be a JSON object');
   const subId = (value as { sub_id?: unknown }).sub_id;
   if (subId === undefined) throw new GtrRequestError('the body needs "sub_id"');
   try {

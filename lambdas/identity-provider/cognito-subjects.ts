@@ -83,14 +83,21 @@ export function createSubjectResolver(options: SubjectResolverOptions): SubjectR
 
   async function federated(sub: string): Promise<SubjectMatch> {
     if (!providerName)
-      return { kind: 'refused', reason: 'iss_sub subjects need the provider name of the upstream provider configured' };
+      return {
+        kind: 'refused',
+        reason: 'iss_sub subjects need the provider name of the upstream provider configured',
+      };
     const username = `${providerName}_${sub}`;
     const found = await getUser(username);
     const userSub = attribute(found?.UserAttributes, 'sub');
-    if (!found?.Username || !userSub) return { kind: 'none', reason: 'no federated user of the provider has that subject' };
+    if (!found?.Username || !userSub)
+      return { kind: 'none', reason: 'no federated user of the provider has that subject' };
     // The username alone could be a native user someone named after it; the identities attribute is Cognito's own.
     if (!hasIdentity(found.UserAttributes, providerName, sub))
-      return { kind: 'none', reason: 'the user with that name has no identity of the provider with that subject' };
+      return {
+        kind: 'none',
+        reason: 'the user with that name has no identity of the provider with that subject',
+      };
     return { kind: 'user', username: found.Username, sub: userSub };
   }
 
@@ -99,7 +106,8 @@ export function createSubjectResolver(options: SubjectResolverOptions): SubjectR
     const users = (await listBy('email', email)).filter(
       (u) => attribute(u.Attributes, 'email')?.toLowerCase() === email.toLowerCase(),
     );
-    if (users.length > 1) return { kind: 'ambiguous', reason: 'more than one user has that email: nothing done' };
+    if (users.length > 1)
+      return { kind: 'ambiguous', reason: 'more than one user has that email: nothing done' };
     const [user] = users;
     const sub = attribute(user?.Attributes, 'sub');
     if (!user?.Username || !sub) return { kind: 'none', reason: 'no user has that email' };
@@ -112,7 +120,10 @@ export function createSubjectResolver(options: SubjectResolverOptions): SubjectR
     const byName = await getUser(id);
     const nameSub = byName?.Username === id ? attribute(byName.UserAttributes, 'sub') : undefined;
     if (subMatch && nameSub && nameSub !== id)
-      return { kind: 'ambiguous', reason: 'the id is one user’s sub and another user’s username: nothing done' };
+      return {
+        kind: 'ambiguous',
+        reason: 'the id is one user’s sub and another user’s username: nothing done',
+      };
     if (subMatch?.Username) return { kind: 'user', username: subMatch.Username, sub: id };
     if (byName?.Username && nameSub) return { kind: 'user', username: byName.Username, sub: nameSub };
     return { kind: 'none', reason: 'no user has that id (as sub or username)' };

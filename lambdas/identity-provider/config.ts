@@ -10,7 +10,10 @@ import { wellKnownUrl } from './verifier.js';
 export { ConfigError };
 
 export interface UpstreamConfig {
-  readonly admin: Pick<AdminConfig, 'tableName' | 'userPoolId' | 'policy' | 'flushTargets' | 'logLevel' | 'metricsNamespace'>;
+  readonly admin: Pick<
+    AdminConfig,
+    'tableName' | 'userPoolId' | 'policy' | 'flushTargets' | 'logLevel' | 'metricsNamespace'
+  >;
   readonly issuer: string;
   readonly audience: readonly string[];
   readonly jwksUri?: string | undefined;
@@ -31,9 +34,26 @@ const SHARED = [
 ] as const;
 
 /** What aws-jwt-verify verifies: RSA and EC signatures and EdDSA. Never `none`, never an HMAC with a shared secret. */
-const SUPPORTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+const SUPPORTED_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
 
-export function integerVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+export function integerVar(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -72,7 +92,9 @@ export function readUpstreamConfig(env: NodeJS.ProcessEnv, metadata: string): Up
   }
   const providerName = env.UPSTREAM_PROVIDER_NAME?.trim() || undefined;
   if (providerName && providerName.length > 32)
-    throw new ConfigError('UPSTREAM_PROVIDER_NAME is a Cognito identity provider name (at most 32 characters)');
+    throw new ConfigError(
+      'UPSTREAM_PROVIDER_NAME is a Cognito identity provider name (at most 32 characters)',
+    );
   return {
     admin,
     issuer,

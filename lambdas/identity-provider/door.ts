@@ -87,7 +87,9 @@ export async function findUser(door: Door, subject: SubjectId): Promise<SubjectO
     const reason = error instanceof DirectoryError ? `cognito ${error.kind}` : 'lookup failed';
     return { kind: 'unavailable', reason };
   }
-  return match.kind === 'user' ? { kind: 'user', username: match.username, sub: match.sub } : { kind: 'unmatched', match };
+  return match.kind === 'user'
+    ? { kind: 'user', username: match.username, sub: match.sub }
+    : { kind: 'unmatched', match };
 }
 
 /** The user revoked everywhere through the service; `ok` only when the read-back proved it in force. */

@@ -27,24 +27,29 @@ export function getBytes(target: string): Promise<ArrayBuffer> {
   const url = checkedUrl(target, 'upstream document URL');
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<ArrayBuffer>((resolve, reject) => {
-    const req = send(url, { method: 'GET', timeout: TIMEOUT_MS, headers: { accept: 'application/json' } }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_DOCUMENT_BYTES) req.destroy(new Error(`fetch ${url.origin}${url.pathname}: answer too large`));
-        else chunks.push(chunk);
-      });
-      res.on('error', reject);
-      res.on('end', () => {
-        if (res.statusCode !== 200) {
-          reject(new Error(`fetch ${url.origin}${url.pathname}: HTTP ${res.statusCode}`));
-          return;
-        }
-        const body = Buffer.concat(chunks);
-        resolve(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
-      });
-    });
+    const req = send(
+      url,
+      { method: 'GET', timeout: TIMEOUT_MS, headers: { accept: 'application/json' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_DOCUMENT_BYTES)
+            req.destroy(new Error(`fetch ${url.origin}${url.pathname}: answer too large`));
+          else chunks.push(chunk);
+        });
+        res.on('error', reject);
+        res.on('end', () => {
+          if (res.statusCode !== 200) {
+            reject(new Error(`fetch ${url.origin}${url.pathname}: HTTP ${res.statusCode}`));
+            return;
+          }
+          const body = Buffer.concat(chunks);
+          resolve(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`fetch ${url.origin}${url.pathname}: timed out`)));
     req.on('error', reject);
     req.end();
@@ -54,7 +59,8 @@ export function getBytes(target: string): Promise<ArrayBuffer> {
 export async function getJson(target: string): Promise<Record<string, unknown>> {
   const text = Buffer.from(await getBytes(target)).toString('utf8');
   const value = JSON.parse(text) as unknown;
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('fetch: answer is not a JSON object');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new Error('fetch: answer is not a JSON object');
   return value as Record<string, unknown>;
 }
 

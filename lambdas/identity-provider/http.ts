@@ -36,7 +36,8 @@ export function readHttpRequest(event: unknown, maxBodyBytes: number): HttpReque
   };
   const method = String(e.requestContext?.http?.method ?? e.httpMethod ?? '').toUpperCase();
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(e.headers ?? {})) if (typeof v === 'string') headers[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(e.headers ?? {}))
+    if (typeof v === 'string') headers[k.toLowerCase()] = v;
   const raw = typeof e.body === 'string' ? e.body : '';
   // Base64 is 4/3 of the bytes: refuse before decoding anything larger than the limit allows.
   const limit = e.isBase64Encoded === true ? Math.ceil((maxBodyBytes * 4) / 3) + 4 : maxBodyBytes;
@@ -52,7 +53,11 @@ export function mediaType(headers: Readonly<Record<string, string>>): string {
   return (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
-export function respond(statusCode: number, body?: unknown, headers: Record<string, string> = {}): HttpResponse {
+export function respond(
+  statusCode: number,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): HttpResponse {
   return {
     statusCode,
     headers: {

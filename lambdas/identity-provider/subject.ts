@@ -30,10 +30,13 @@ const MAX_FIELD = 512;
 
 function field(value: Record<string, unknown>, name: string): string {
   const v = value[name];
-  if (typeof v !== 'string' || v.length === 0) throw new SubjectError(`subject "${name}" must be a non-empty string`);
-  if (v.length > MAX_FIELD) throw new SubjectError(`subject "${name}" is longer than ${MAX_FIELD} characters`);
+  if (typeof v !== 'string' || v.length === 0)
+    throw new SubjectError(`subject "${name}" must be a non-empty string`);
+  if (v.length > MAX_FIELD)
+    throw new SubjectError(`subject "${name}" is longer than ${MAX_FIELD} characters`);
   // Control characters never belong in an identifier and would corrupt a ListUsers filter or a log line.
-  if (/[\u0000-\u001f\u007f]/.test(v)) throw new SubjectError(`subject "${name}" contains control characters`);
+  if ([...v].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
+    throw new SubjectError(`subject "${name}" contains control characters`);
   return v;
 }
 
@@ -46,7 +49,8 @@ function simple(value: unknown): SubjectId {
       return { format: 'iss_sub', iss: field(v, 'iss'), sub: field(v, 'sub') };
     case 'email': {
       const email = field(v, 'email');
-      if (!/^[^\s@"\\]+@[^\s@"\\]+$/.test(email)) throw new SubjectError('subject "email" is not an email address');
+      if (!/^[^\s@"\\]+@[^\s@"\\]+$/.test(email))
+        throw new SubjectError('subject "email" is not an email address');
       return { format: 'email', email };
     }
     case 'opaque':
@@ -62,13 +66,19 @@ function simple(value: unknown): SubjectId {
 export function parseSubject(value: unknown): ParsedSubject {
   // Earlier CAEP drafts (and Okta's published examples) write a complex subject without `"format": "complex"`.
   const v0 = value as { format?: unknown; user?: unknown } | null;
-  if (v0 && typeof v0 === 'object' && (v0.format === 'complex' || (v0.format === undefined && v0.user !== undefined))) {
+  if (
+    v0 &&
+    typeof v0 === 'object' &&
+    (v0.format === 'complex' || (v0.format === undefined && v0.user !== undefined))
+  ) {
     const v = value as Record<string, unknown>;
-    if (v.user === undefined) throw new SubjectError('a complex subject needs a "user" member to name the user');
+    if (v.user === undefined)
+      throw new SubjectError('a complex subject needs a "user" member to name the user');
     const session = v.session as Record<string, unknown> | undefined;
     let sessionId: string | undefined;
     if (session !== undefined) {
-      if (!session || typeof session !== 'object') throw new SubjectError('complex subject "session" must be an object');
+      if (!session || typeof session !== 'object')
+        throw new SubjectError('complex subject "session" must be an object');
       const id = session.id ?? session.sub ?? session.sid;
       if (typeof id === 'string' && id.length <= MAX_FIELD) sessionId = id;
     }
@@ -80,5 +90,9 @@ export function parseSubject(value: unknown): ParsedSubject {
 /** The subject for logs: its format, and the upstream `iss` for `iss_sub` (never an email address). */
 export function describeSubject(subject: ParsedSubject): Record<string, unknown> {
   const { user } = subject;
-  return { format: user.format, ...(user.format === 'iss_sub' ? { iss: user.iss } : {}), session: !!subject.session };
+  return {
+    format: user.format,
+    ...(user.format === 'iss_sub' ? { iss: user.iss } : {}),
+    session: !!subject.session,
+  };
 }

@@ -55,7 +55,12 @@ export class VerifyFailure extends Error {
   }
 }
 
-export type VerifiedPayload = Record<string, unknown> & { iss: string; iat?: number; exp?: number; jti?: string };
+export type VerifiedPayload = Record<string, unknown> & {
+  iss: string;
+  iat?: number;
+  exp?: number;
+  jti?: string;
+};
 
 export interface UpstreamVerifier {
   /** Resolves the payload, or rejects with `VerifyFailure`. The token never appears in an error message. */
@@ -77,11 +82,15 @@ function typeOf(header: Record<string, unknown>): string | undefined {
 function classify(error: unknown): VerifyFailure {
   if (error instanceof VerifyFailure) return error;
   const message = error instanceof Error ? error.message.slice(0, 200) : 'verification failed';
-  if (error instanceof JwtInvalidSignatureError) return new VerifyFailure('signature', 'signature does not verify');
+  if (error instanceof JwtInvalidSignatureError)
+    return new VerifyFailure('signature', 'signature does not verify');
   if (error instanceof JwtInvalidSignatureAlgorithmError) return new VerifyFailure('algorithm', message);
-  if (error instanceof JwtInvalidIssuerError) return new VerifyFailure('issuer', 'issuer is not the configured one');
-  if (error instanceof JwtInvalidAudienceError) return new VerifyFailure('audience', 'audience is not this receiver');
-  if (error instanceof JwtExpiredError || error instanceof JwtNotBeforeError) return new VerifyFailure('expired', message);
+  if (error instanceof JwtInvalidIssuerError)
+    return new VerifyFailure('issuer', 'issuer is not the configured one');
+  if (error instanceof JwtInvalidAudienceError)
+    return new VerifyFailure('audience', 'audience is not this receiver');
+  if (error instanceof JwtExpiredError || error instanceof JwtNotBeforeError)
+    return new VerifyFailure('expired', message);
   if (
     error instanceof KidNotFoundInJwksError ||
     error instanceof JwtWithoutValidKidError ||
@@ -122,7 +131,9 @@ export function createUpstreamVerifier(config: UpstreamVerifierConfig): Upstream
     if (config.jwksUri) return build(config.jwksUri);
     const metadata = await getJson(config.metadataUrl);
     if (metadata.issuer !== config.issuer)
-      throw new Error(`the metadata document names issuer ${String(metadata.issuer)}, not the configured one`);
+      throw new Error(
+        `the metadata document names issuer ${String(metadata.issuer)}, not the configured one`,
+      );
     if (typeof metadata.jwks_uri !== 'string') throw new Error('the metadata document has no jwks_uri');
     return build(metadata.jwks_uri);
   }

@@ -9,20 +9,27 @@
  * written then. `503` when the keys or the table could not be reached, or the revocation is not proven: the claim on
  * the `jti` is released so the transmitter's retry is acted on. A token never reaches a log.
  */
-import { createLogger } from '../adapters/observability.js';
+import { createLogger, type Logger } from '../adapters/observability.js';
 import { ConfigError } from '../identity-provider/config.js';
 import { createDoor, type DoorOverrides, findUser, revokeEverywhere } from '../identity-provider/door.js';
-import { HttpRequestError, type HttpResponse, mediaType, readHttpRequest, respond } from '../identity-provider/http.js';
+import {
+  HttpRequestError,
+  type HttpResponse,
+  mediaType,
+  readHttpRequest,
+  respond,
+} from '../identity-provider/http.js';
 import { createReplayGuard, type ReplayGuard } from '../identity-provider/replay.js';
 import { describeSubject } from '../identity-provider/subject.js';
 import {
   createUpstreamVerifier,
   type UpstreamVerifier,
+  type VerifiedPayload,
   VerifyFailure,
   type VerifyFailureKind,
 } from '../identity-provider/verifier.js';
 import { readSharedSignalsConfig, type SharedSignalsConfig } from './config.js';
-import { readSet, SetError } from './events.js';
+import { readSet, SetError, type SetRequest } from './events.js';
 
 const SERVICE = 'shared-signals';
 const REPORT_MARGIN_MS = 1000;
@@ -49,6 +56,54 @@ const VERIFY_ERRORS: Record<Exclude<VerifyFailureKind, 'unavailable'>, SetErrorC
   audience: 'invalid_audience',
   expired: 'invalid_request',
 };
+
+/** Reads, verifies and parses the SET of one request; a refusal is the answer to send (nothing written yet). */
+async function readVerifiedSet(
+  event: unknown,
+  config: SharedSignalsConfig,
+  verifier: UpstreamVerifier,
+  logger: Logger,
+  now: number,
+): Promise<HttpResponse | { payload: VerifiedPayload; set: SetRequest }> {
+  let token: string;
+  try {
+    const request = readHttpRequest(event, config.maxBodyBytes);
+    if (request.method !== 'POST') return respond(405, undefined, { allow: 'POST' });
+    if (mediaType(request.headers) !== SET_MEDIA_TYPE)
+      return refuse('invalid_request', `the body must be one SET as ${SET_MEDIA_TYPE}`);
+    token = request.body.trim();
+  } catch (error) {
+    const message = error instanceof HttpRequestError ? error.message : 'not an HTTP request';
+    logger.info('SET refused', { err: 'invalid_request', description: message });
+    return refuse('invalid_request', message);
+  }
+  let payload: VerifiedPayload;
+  try {
+    payload = await verifier.verify(token);
+  } catch (error) {
+    const failure =
+      error instanceof VerifyFailure ? error : new VerifyFailure('unavailable', 'verification failed');
+    if (failure.kind === 'unavailable') {
+      logger.warn('SET not verified: keys unavailable', { error: failure.message });
+      return respond(503, {
+        err: 'temporarily_unavailable',
+        description: 'the transmitter’s keys could not be fetched',
+      });
+    }
+    const err = VERIFY_ERRORS[failure.kind];
+    logger.info('SET refused', { err, description: failure.message });
+    return refuse(err, failure.message);
+  }
+  let set: SetRequest;
+  try {
+    set = readSet(payload, now, config.maxAgeSeconds);
+  } catch (error) {
+    const description = error instanceof SetError ? error.message : 'the SET cannot be read';
+    logger.info('SET refused', { err: 'invalid_request', description, jti: payload.jti });
+    return refuse('invalid_request', description);
+  }
+  return { payload, set };
+}
 
 export interface SharedSignalsOverrides extends DoorOverrides {
   readonly verifier?: UpstreamVerifier;
@@ -88,41 +143,12 @@ export function createHandler(
   return async (event, context) => {
     const started = ctx.clock();
     const remaining = context?.getRemainingTimeInMillis?.();
-    const deadlineAt = remaining !== undefined ? Date.now() + Math.max(0, remaining - REPORT_MARGIN_MS) : undefined;
-    let token: string;
-    try {
-      const request = readHttpRequest(event, config.maxBodyBytes);
-      if (request.method !== 'POST') return respond(405, undefined, { allow: 'POST' });
-      if (mediaType(request.headers) !== SET_MEDIA_TYPE)
-        return refuse('invalid_request', `the body must be one SET as ${SET_MEDIA_TYPE}`);
-      token = request.body.trim();
-    } catch (error) {
-      const message = error instanceof HttpRequestError ? error.message : 'not an HTTP request';
-      logger.info('SET refused', { err: 'invalid_request', description: message });
-      return refuse('invalid_request', message);
-    }
-    let payload: Awaited<ReturnType<UpstreamVerifier['verify']>>;
-    try {
-      payload = await verifier.verify(token);
-    } catch (error) {
-      const failure = error instanceof VerifyFailure ? error : new VerifyFailure('unavailable', 'verification failed');
-      if (failure.kind === 'unavailable') {
-        logger.warn('SET not verified: keys unavailable', { error: failure.message });
-        return respond(503, { err: 'temporarily_unavailable', description: 'the transmitter’s keys could not be fetched' });
-      }
-      const err = VERIFY_ERRORS[failure.kind];
-      logger.info('SET refused', { err, description: failure.message });
-      return refuse(err, failure.message);
-    }
+    const deadlineAt =
+      remaining !== undefined ? Date.now() + Math.max(0, remaining - REPORT_MARGIN_MS) : undefined;
     const now = Math.floor(ctx.clock() / 1000);
-    let set: ReturnType<typeof readSet>;
-    try {
-      set = readSet(payload, now, config.maxAgeSeconds);
-    } catch (error) {
-      const description = error instanceof SetError ? error.message : 'the SET cannot be read';
-      logger.info('SET refused', { err: 'invalid_request', description, jti: payload.jti });
-      return refuse('invalid_request', description);
-    }
+    const read = await readVerifiedSet(event, config, verifier, logger, now);
+    if ('statusCode' in read) return read;
+    const { payload, set } = read;
     if (set.kind === 'verification') {
       logger.info('SET accepted', { event: 'verification', jti: set.jti, iss: payload.iss });
       return respond(202);
@@ -131,7 +157,10 @@ export function createHandler(
     const logged = { jti: set.jti, event: set.reason, subject: describeSubject(set.subject) };
     if (found.kind === 'unavailable') {
       logger.warn('SET not acted on: user lookup unavailable', { ...logged, error: found.reason });
-      return respond(503, { err: 'temporarily_unavailable', description: 'the user directory could not be reached' });
+      return respond(503, {
+        err: 'temporarily_unavailable',
+        description: 'the user directory could not be reached',
+      });
     }
     if (found.kind === 'unmatched') {
       logger.info('SET refused', { ...logged, err: 'invalid_request', match: found.match.kind });
@@ -144,7 +173,10 @@ export function createHandler(
       claimed = await replay.claim(payload.iss, set.jti, now, Math.max(expiresAt, now + 60));
     } catch (error) {
       logger.warn('SET not acted on: replay store unavailable', { ...logged, error });
-      return respond(503, { err: 'temporarily_unavailable', description: 'the receiver’s store could not be reached' });
+      return respond(503, {
+        err: 'temporarily_unavailable',
+        description: 'the receiver’s store could not be reached',
+      });
     }
     if (!claimed) {
       logger.info('SET refused', { ...logged, err: 'invalid_request', description: 'replayed jti' });
@@ -161,8 +193,15 @@ export function createHandler(
       return respond(202);
     }
     await replay.release(payload.iss, set.jti);
-    logger.warn('SET not acted on: revocation not proven', { ...logged, sub: found.sub, error: result.error });
-    return respond(503, { err: 'temporarily_unavailable', description: 'the revocation could not be proven in force' });
+    logger.warn('SET not acted on: revocation not proven', {
+      ...logged,
+      sub: found.sub,
+      error: result.error,
+    });
+    return respond(503, {
+      err: 'temporarily_unavailable',
+      description: 'the revocation could not be proven in force',
+    });
   };
 }
 

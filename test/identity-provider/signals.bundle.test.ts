@@ -33,7 +33,6 @@ const GTR_AUDIENCE = 'https://api.example.com/global-token-revocation';
 const GTR_SCOPE = 'global_token_revocation';
 const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/orders';
 const SET_TYPE = 'application/secevent+jwt';
-const SESSION_REVOKED = 'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
 
 let dynamo: LocalDynamo;
 let cognito: CognitoLocal;
@@ -87,7 +86,15 @@ async function revokeGlobally(body: unknown, token?: string): Promise<HttpAnswer
 /** A fixture SET addressed to this receiver, issued now, with a fresh jti and `subject` as its `sub_id`. */
 function setFrom(name: string, subject: unknown, overrides: Fixture = {}): Fixture {
   const set = fixture(name);
-  return { ...set, iss: transmitter.issuer, aud: SSF_AUDIENCE, iat: nowSeconds(), jti: randomUUID(), sub_id: subject, ...overrides };
+  return {
+    ...set,
+    iss: transmitter.issuer,
+    aud: SSF_AUDIENCE,
+    iat: nowSeconds(),
+    jti: randomUUID(),
+    sub_id: subject,
+    ...overrides,
+  };
 }
 
 const issSub = (sub: string) => ({ format: 'iss_sub', iss: transmitter.issuer, sub });
@@ -117,7 +124,14 @@ async function tableState(): Promise<string> {
 /** A federated user as Cognito creates it at the first sign-in through the provider. */
 async function federatedUser(upstreamSub: string) {
   const identities = JSON.stringify([
-    { userId: upstreamSub, providerName: PROVIDER, providerType: 'OIDC', issuer: null, primary: 'true', dateCreated: '1700000000000' },
+    {
+      userId: upstreamSub,
+      providerName: PROVIDER,
+      providerType: 'OIDC',
+      issuer: null,
+      primary: 'true',
+      dateCreated: '1700000000000',
+    },
   ]);
   return cognito.createUser(`${PROVIDER}_${upstreamSub}`, PASSWORD, { identities });
 }
@@ -188,8 +202,13 @@ describe('Shared Signals receiver: a SET turns into 401s', () => {
     // Arrange
     const lee = await federatedUser('lee@example.com');
     const kim = await cognito.createUser('kim', PASSWORD, { email: 'kim@example.com' });
-    const change = await transmitter.signSet(setFrom('caep-credential-change.json', issSub('lee@example.com')), { alg: 'ES256' });
-    const disabled = await transmitter.signSet(setFrom('risc-account-disabled.json', email('kim@example.com')));
+    const change = await transmitter.signSet(
+      setFrom('caep-credential-change.json', issSub('lee@example.com')),
+      { alg: 'ES256' },
+    );
+    const disabled = await transmitter.signSet(
+      setFrom('risc-account-disabled.json', email('kim@example.com')),
+    );
 
     // Act
     const answers = [await push(change), await push(disabled)];
@@ -226,24 +245,68 @@ describe('Shared Signals receiver: refusals write nothing and answer 400 with th
   const good = () => setFrom('caep-session-revoked-complex.json', issSub('victim@example.com'));
   const cases: [string, () => Promise<string> | string, string][] = [
     ['bad signature', () => transmitter.signSet(good(), { foreignKey: true }), 'invalid_key'],
-    ['wrong issuer', () => transmitter.signSet({ ...good(), iss: 'https://other-idp.example.com' }), 'invalid_issuer'],
-    ['wrong audience', () => transmitter.signSet({ ...good(), aud: 'https://another-receiver.example.com' }), 'invalid_audience'],
-    ['expired (exp passed)', () => transmitter.signSet({ ...good(), exp: nowSeconds() - 120 }), 'invalid_request'],
+    [
+      'wrong issuer',
+      () => transmitter.signSet({ ...good(), iss: 'https://other-idp.example.com' }),
+      'invalid_issuer',
+    ],
+    [
+      'wrong audience',
+      () => transmitter.signSet({ ...good(), aud: 'https://another-receiver.example.com' }),
+      'invalid_audience',
+    ],
+    [
+      'expired (exp passed)',
+      () => transmitter.signSet({ ...good(), exp: nowSeconds() - 120 }),
+      'invalid_request',
+    ],
     ['too old (iat)', () => transmitter.signSet({ ...good(), iat: nowSeconds() - 3600 }), 'invalid_request'],
-    ['not a SET (typ of an access token)', () => transmitter.signSet(good(), { typ: 'at+jwt' }), 'invalid_request'],
+    [
+      'not a SET (typ of an access token)',
+      () => transmitter.signSet(good(), { typ: 'at+jwt' }),
+      'invalid_request',
+    ],
     [
       'unknown event type',
       () => {
         const set = good();
-        set.events = { 'https://schemas.openid.net/secevent/caep/event-type/assurance-level-change': { namespace: 'NIST-AAL', current_level: 'nist-aal1' } };
+        set.events = {
+          'https://schemas.openid.net/secevent/caep/event-type/assurance-level-change': {
+            namespace: 'NIST-AAL',
+            current_level: 'nist-aal1',
+          },
+        };
         return transmitter.signSet(set);
       },
       'invalid_request',
     ],
-    ['a subject matching two users', () => transmitter.signSet(setFrom('risc-account-disabled.json', email('twin@example.com'))), 'invalid_request'],
-    ['a subject matching no user', () => transmitter.signSet(setFrom('risc-account-disabled.json', email('nobody@example.com'))), 'invalid_request'],
-    ['another issuer’s subject', () => transmitter.signSet(setFrom('caep-credential-change.json', { format: 'iss_sub', iss: 'https://other-idp.example.com', sub: 'victim@example.com' })), 'invalid_request'],
-    ['an oversized body', async () => `${await transmitter.signSet(good())}${' '.repeat(5000)}`, 'invalid_request'],
+    [
+      'a subject matching two users',
+      () => transmitter.signSet(setFrom('risc-account-disabled.json', email('twin@example.com'))),
+      'invalid_request',
+    ],
+    [
+      'a subject matching no user',
+      () => transmitter.signSet(setFrom('risc-account-disabled.json', email('nobody@example.com'))),
+      'invalid_request',
+    ],
+    [
+      'another issuer’s subject',
+      () =>
+        transmitter.signSet(
+          setFrom('caep-credential-change.json', {
+            format: 'iss_sub',
+            iss: 'https://other-idp.example.com',
+            sub: 'victim@example.com',
+          }),
+        ),
+      'invalid_request',
+    ],
+    [
+      'an oversized body',
+      async () => `${await transmitter.signSet(good())}${' '.repeat(5000)}`,
+      'invalid_request',
+    ],
   ];
 
   /** What the description must say, where the error code alone does not tell the refusals apart. */
@@ -268,7 +331,10 @@ describe('Shared Signals receiver: refusals write nothing and answer 400 with th
 
     // Assert
     expect(answer.statusCode).toBe(400);
-    expect(JSON.parse(answer.body)).toMatchObject({ err, description: expect.stringMatching(DESCRIPTIONS[name] ?? /./) });
+    expect(JSON.parse(answer.body)).toMatchObject({
+      err,
+      description: expect.stringMatching(DESCRIPTIONS[name] ?? /./),
+    });
     expect(await tableState()).toBe(before);
     expect(await verdict(tokenOf(victim.sub))).toBe('allow');
   });
@@ -284,7 +350,9 @@ describe('Shared Signals receiver: refusals write nothing and answer 400 with th
   it('a replayed jti: the first copy revokes (202), the second is refused and writes nothing', async () => {
     // Arrange
     const user = await federatedUser('replayed@example.com');
-    const set = await transmitter.signSet(setFrom('caep-session-revoked-complex.json', issSub('replayed@example.com')));
+    const set = await transmitter.signSet(
+      setFrom('caep-session-revoked-complex.json', issSub('replayed@example.com')),
+    );
     expect((await push(set)).statusCode).toBe(202);
     const before = await tableState();
 
@@ -293,7 +361,10 @@ describe('Shared Signals receiver: refusals write nothing and answer 400 with th
 
     // Assert
     expect(again.statusCode).toBe(400);
-    expect(JSON.parse(again.body)).toEqual({ err: 'invalid_request', description: 'this SET (jti) was already received' });
+    expect(JSON.parse(again.body)).toEqual({
+      err: 'invalid_request',
+      description: 'this SET (jti) was already received',
+    });
     expect(await tableState()).toBe(before);
     expect(await verdict(tokenOf(user.sub))).toBe('deny');
   });
@@ -302,7 +373,15 @@ describe('Shared Signals receiver: refusals write nothing and answer 400 with th
 describe('Global Token Revocation endpoint', () => {
   const bearer = (overrides: Fixture = {}, options = {}) =>
     transmitter.signBearer(
-      { iss: transmitter.issuer, aud: GTR_AUDIENCE, sub: 'okta-client', scope: `${GTR_SCOPE} other`, iat: nowSeconds(), exp: nowSeconds() + 300, ...overrides },
+      {
+        iss: transmitter.issuer,
+        aud: GTR_AUDIENCE,
+        sub: 'okta-client',
+        scope: `${GTR_SCOPE} other`,
+        iat: nowSeconds(),
+        exp: nowSeconds() + 300,
+        ...overrides,
+      },
       options,
     );
 
@@ -345,11 +424,23 @@ describe('Global Token Revocation endpoint', () => {
       ['wrong audience', async () => [target, await bearer({ aud: 'https://elsewhere.example.com' })], 401],
       ['expired', async () => [target, await bearer({ exp: nowSeconds() - 120 })], 401],
       ['missing scope', async () => [target, await bearer({ scope: 'openid profile' })], 403],
-      ['unsupported subject format', async () => [{ sub_id: { format: 'phone_number', phone_number: '+12065550100' } }, await bearer()], 400],
+      [
+        'unsupported subject format',
+        async () => [{ sub_id: { format: 'phone_number', phone_number: '+12065550100' } }, await bearer()],
+        400,
+      ],
       ['malformed body', async () => ['{"sub_id":', await bearer()], 400],
       ['an oversized body', async () => [{ ...target, pad: 'x'.repeat(5000) }, await bearer()], 400],
-      ['a subject matching no user (the draft’s opaque example)', async () => [fixture('gtr-opaque.json'), await bearer()], 404],
-      ['a subject matching two users', async () => [{ sub_id: { format: 'email', email: 'gtr-twin@example.com' } }, await bearer()], 422],
+      [
+        'a subject matching no user (the draft’s opaque example)',
+        async () => [fixture('gtr-opaque.json'), await bearer()],
+        404,
+      ],
+      [
+        'a subject matching two users',
+        async () => [{ sub_id: { format: 'email', email: 'gtr-twin@example.com' } }, await bearer()],
+        422,
+      ],
     ];
 
     it.each(cases)('%s → %i', async (_name, make, status) => {

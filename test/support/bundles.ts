@@ -133,7 +133,13 @@ export async function loadAuthorizer(env: Record<string, string | undefined>): P
 
 /** Loads the token trigger or admin bundle with `env` set; the environment stays set until `restore()`. */
 export function loadWithEnvironment(
-  fn: 'token-trigger' | 'admin-signout' | 'auto-revocation' | 'logout' | 'shared-signals' | 'global-token-revocation',
+  fn:
+    | 'token-trigger'
+    | 'admin-signout'
+    | 'auto-revocation'
+    | 'logout'
+    | 'shared-signals'
+    | 'global-token-revocation',
   env: Record<string, string | undefined>,
 ): { handler: Handler; restore: () => void } {
   const restore = setEnvironment(env);

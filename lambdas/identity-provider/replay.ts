@@ -3,9 +3,10 @@
  * table until the SET would be refused as too old anyway, so a SET is acted on at most once. The item
  * (docs/table-schema.md) is outside every user partition and outside the `rev#` range the authorizer reads:
  *
- *   pk `set#<sha256(iss \n jti), hex>`   sk `jti`   iss, receivedAt, expiresAt (TTL)
+ *   pk `set#<sha256 of the JSON array [iss, jti], hex>`   sk `jti`   iss, receivedAt, expiresAt (TTL)
  *
- * The id is hashed so that any `jti` the transmitter chooses (length, characters) makes a valid, fixed-size key.
+ * The pair is hashed so that any `jti` the transmitter chooses (length, characters) makes a valid, fixed-size key;
+ * hashing it as a JSON array keeps every two different pairs apart (a separator character would not).
  * Claimed with a conditional PutItem before the revocation; released (DeleteItem) when the revocation failed, so the
  * transmitter's retry is not refused as a replay.
  */
@@ -25,7 +26,7 @@ export interface ReplayGuard {
 }
 
 export function replayKey(iss: string, jti: string) {
-  const digest = createHash('sha256').update(`${iss}\n${jti}`).digest('hex');
+  const digest = createHash('sha256').update(JSON.stringify([iss, jti])).digest('hex');
   return { pk: { S: `set#${digest}` }, sk: { S: 'jti' } };
 }
 

@@ -443,20 +443,23 @@ describe('Global Token Revocation endpoint', () => {
       ],
     ];
 
-    it.each(cases)('%s → %i', async (_name, make, status) => {
-      // Arrange
-      const [body, token] = await make();
-      const before = await tableState();
+    it.each(cases.map(([name, make, status]) => [`${name} → ${status}`, make, status] as const))(
+      '%s',
+      async (_name, make, status) => {
+        // Arrange
+        const [body, token] = await make();
+        const before = await tableState();
 
-      // Act
-      const answer = await revokeGlobally(body, token);
+        // Act
+        const answer = await revokeGlobally(body, token);
 
-      // Assert
-      expect(answer.statusCode).toBe(status);
-      if (status === 401) expect(answer.headers['www-authenticate']).toMatch(/^Bearer/);
-      expect(await tableState()).toBe(before);
-      expect(await verdict(tokenOf(bystander.sub))).toBe('allow');
-    });
+        // Assert
+        expect(answer.statusCode).toBe(status);
+        if (status === 401) expect(answer.headers['www-authenticate']).toMatch(/^Bearer/);
+        expect(await tableState()).toBe(before);
+        expect(await verdict(tokenOf(bystander.sub))).toBe('allow');
+      },
+    );
   });
 });
 

@@ -11,7 +11,15 @@ import { type BuildManifest, environmentContract } from '../../scripts/manifest.
 import { deterministicZip } from '../../scripts/zip.mjs';
 
 const root = join(__dirname, '..', '..');
-const FUNCTIONS = ['authorizer', 'token-trigger', 'admin-signout', 'auto-revocation', 'logout'];
+const FUNCTIONS = [
+  'authorizer',
+  'token-trigger',
+  'admin-signout',
+  'auto-revocation',
+  'logout',
+  'shared-signals',
+  'global-token-revocation',
+];
 
 /** Minimal reader of our own zips: local header → name, compressed data → inflated content. */
 function readZip(zip: Buffer): Map<string, Buffer> {

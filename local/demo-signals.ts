@@ -5,7 +5,7 @@
  * revoked" (local/demo.ts) and by bench/signals.bench.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { bundlePath } from './lambda-endpoint.js';
+import { assertBundlesBuilt, bundlePath } from './lambda-endpoint.js';
 import type { LocalStack } from './stack.js';
 import { startTransmitter, type Transmitter } from './transmitter.js';
 
@@ -22,6 +22,7 @@ export interface SignalDoor {
 
 /** Starts a transmitter and deploys the receiver configured for it (same table, pool and cache flushes as the admin). */
 export async function deploySignalDoor(stack: LocalStack): Promise<SignalDoor> {
+  assertBundlesBuilt(['shared-signals']);
   const transmitter = await startTransmitter();
   stack.lambda.deploy({
     name: SIGNALS_FUNCTION,

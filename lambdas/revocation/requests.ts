@@ -6,7 +6,9 @@
  * - self-service (logout): the caller is the token the authorizer verified; the subject is always that token's own
  *   `sub`, the evidence its own ids — nothing in a request body can name another user or session;
  * - event (CloudTrail record): the subject comes from the record, the evidence is what Cognito did and when;
- * - sweep (schedule): the subject comes from the pool's own listing, the evidence is since when it was true.
+ * - sweep (schedule): the subject comes from the pool's own listing, the evidence is since when it was true;
+ * - identity-provider (Shared Signals, Global Token Revocation): a request signed by the configured upstream provider;
+ *   the subject is the one its signed claims name, tied to exactly one user of the pool, revoked as of now.
  */
 import type { CognitoSignOutMode } from './results.js';
 

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bearerToken, parseRequestBody, scopesOf } from '../../lambdas/global-token-revocation/request.js';
+import { HttpRequestError, readHttpRequest } from '../../lambdas/identity-provider/http.js';
 import { replayKey } from '../../lambdas/identity-provider/replay.js';
 import { parseSubject, SubjectError } from '../../lambdas/identity-provider/subject.js';
 import { wellKnownUrl } from '../../lambdas/identity-provider/verifier.js';
@@ -138,5 +139,40 @@ describe('metadata, bearer tokens, scopes, replay keys', () => {
   it('keeps (iss, jti) pairs apart whatever they contain', () => {
     expect(replayKey('a', 'b\nc').pk.S).not.toBe(replayKey('a\nb', 'c').pk.S);
     expect(replayKey('a', 'x'.repeat(256)).pk.S).toMatch(/^set#[0-9a-f]{64}$/);
+  });
+});
+
+describe('the HTTP request as API Gateway or a function URL delivers it', () => {
+  it('decodes a base64 body (HTTP APIs encode non-text media types such as application/secevent+jwt)', () => {
+    const request = readHttpRequest(
+      {
+        requestContext: { http: { method: 'post' } },
+        headers: { 'Content-Type': 'application/secevent+jwt' },
+        body: Buffer.from('a.b.c').toString('base64'),
+        isBase64Encoded: true,
+      },
+      1024,
+    );
+    expect(request).toEqual({
+      method: 'POST',
+      headers: { 'content-type': 'application/secevent+jwt' },
+      body: 'a.b.c',
+    });
+  });
+
+  it('reads a REST API (payload 1.0) event', () => {
+    expect(readHttpRequest({ httpMethod: 'POST', headers: null, body: 'x' }, 1024)).toEqual({
+      method: 'POST',
+      headers: {},
+      body: 'x',
+    });
+  });
+
+  it.each([
+    ['a plain body', { body: 'x'.repeat(1025) }],
+    ['a base64 body', { body: Buffer.from('x'.repeat(1025)).toString('base64'), isBase64Encoded: true }],
+    ['multi-byte characters', { body: 'é'.repeat(600) }],
+  ])('refuses %s over the limit before parsing it', (_name, event) => {
+    expect(() => readHttpRequest({ httpMethod: 'POST', ...event }, 1024)).toThrow(HttpRequestError);
   });
 });

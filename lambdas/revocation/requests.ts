@@ -67,8 +67,7 @@ export function actorName(actor: Actor): string {
 }
 
 export function actorReason(actor: Actor, everywhere = false): string {
-  if (actor.kind === 'self-service')
-    return everywhere ? 'self-service logout everywhere' : 'self-service logout';
+  if (actor.kind === 'self-service') return everywhere ? 'self-service logout everywhere' : 'self-service logout';
   return actor.reason;
 }
 
@@ -167,8 +166,5 @@ export interface LogoutInput {
   readonly evidence: PresentedToken;
   readonly everywhere: boolean;
   /** In memory only, never logged: handed to Cognito (RevokeToken, GlobalSignOut with `everywhere`). */
-  readonly credentials: {
-    readonly refreshToken?: string | undefined;
-    readonly accessToken?: string | undefined;
-  };
+  readonly credentials: { readonly refreshToken?: string | undefined; readonly accessToken?: string | undefined };
 }

@@ -335,8 +335,8 @@ variable "s3_existing_package" {
   nullable = false
 
   validation {
-    condition     = alltrue([for k, p in var.s3_existing_package : contains(["authorizer", "token_trigger", "admin_signout", "auto_revocation", "logout"], k) && can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", p.bucket)) && length(p.key) > 0 && endswith(p.key, ".zip")])
-    error_message = "s3_existing_package keys must be authorizer, token_trigger, admin_signout, auto_revocation or logout; each value a bucket name (not an ARN or s3:// URL) and the key of a .zip object."
+    condition     = alltrue([for k, p in var.s3_existing_package : contains(["authorizer", "token_trigger", "admin_signout", "auto_revocation", "logout", "shared_signals", "global_token_revocation"], k) && can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", p.bucket)) && length(p.key) > 0 && endswith(p.key, ".zip")])
+    error_message = "s3_existing_package keys must be authorizer, token_trigger, admin_signout, auto_revocation, logout, shared_signals or global_token_revocation; each value a bucket name (not an ARN or s3:// URL) and the key of a .zip object."
   }
 }
 

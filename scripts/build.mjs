@@ -26,6 +26,8 @@ export const FUNCTIONS = [
   'logout',
   'introspection',
   'token-revocation',
+  'shared-signals',
+  'global-token-revocation',
 ];
 
 const common = {

@@ -111,6 +111,9 @@ export async function readModuleEnvironment(
     introspection: pick('introspection_environment'),
     'token-revocation': pick('token_revocation_environment'),
     logout: pick('logout_environment'),
+    // shared_signals.tf, global_token_revocation.tf: created only when their feature is on.
+    'shared-signals': pick('shared_signals_environment'),
+    'global-token-revocation': pick('global_token_revocation_environment'),
   };
 }
 

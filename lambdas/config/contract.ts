@@ -19,7 +19,9 @@ export type FunctionName =
   | 'auto-revocation'
   | 'logout'
   | 'introspection'
-  | 'token-revocation';
+  | 'token-revocation'
+  | 'shared-signals'
+  | 'global-token-revocation';
 
 const TABLE_NAME: EnvVarSpec = {
   name: 'TABLE_NAME',
@@ -72,6 +74,46 @@ const CALLER_SCOPE: EnvVarSpec = {
   name: 'CALLER_SCOPE',
   description: 'The OAuth scope the caller must hold.',
 };
+// The upstream identity provider of the Shared Signals receiver and the Global Token Revocation endpoint.
+const UPSTREAM: readonly EnvVarSpec[] = [
+  {
+    name: 'UPSTREAM_ISSUER',
+    description:
+      'Issuer of the upstream identity provider (the `iss` its SETs or bearer tokens carry, exactly).',
+  },
+  {
+    name: 'UPSTREAM_AUDIENCE',
+    description: 'Comma-separated audiences accepted in the `aud` of its SETs or bearer tokens.',
+  },
+  {
+    name: 'UPSTREAM_JWKS_URI',
+    default: '',
+    description: 'Its JWKS (https). Empty: the `jwks_uri` of its metadata document.',
+  },
+  {
+    name: 'UPSTREAM_METADATA_URL',
+    default: '',
+    description:
+      'Its metadata document. Empty: `/.well-known/ssf-configuration` (Shared Signals) or `/.well-known/oauth-authorization-server` (Global Token Revocation) of the issuer.',
+  },
+  {
+    name: 'UPSTREAM_ALGORITHMS',
+    default: 'RS256,ES256',
+    description:
+      'Comma-separated signature algorithms accepted (RS*, PS*, ES*, EdDSA; never `none` or HMAC).',
+  },
+  {
+    name: 'UPSTREAM_PROVIDER_NAME',
+    default: '',
+    description:
+      'The provider’s name in the user pool: an `iss_sub` subject names the federated user `<name>_<sub>` with that identity. Empty: `iss_sub` subjects are refused.',
+  },
+  {
+    name: 'MAX_BODY_BYTES',
+    default: '16384',
+    description: 'Largest request body accepted (1024–262144); larger ones are refused before parsing.',
+  },
+];
 
 export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> = {
   authorizer: [
@@ -266,6 +308,35 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
     { ...CALLER_SCOPE, description: 'The scope the caller’s M2M access token must hold to revoke tokens.' },
     CACHE_FLUSH_TARGETS,
     { name: 'JWKS_URI', default: '', description: 'JWKS download URL override (emulators, tests only).' },
+  // Created only when the Shared Signals receiver is on (`shared_signals`); docs/shared-signals.md.
+  'shared-signals': [
+    TABLE_NAME,
+    USER_POOL_ID,
+    TOKEN_LIFETIME_SECONDS,
+    REFRESH_TOKEN_LIFETIME_SECONDS,
+    ...UPSTREAM,
+    {
+      name: 'SET_MAX_AGE_SECONDS',
+      default: '900',
+      description:
+        'SETs issued longer ago than this are refused (60–86400); each `jti` is remembered this long.',
+    },
+    CACHE_FLUSH_TARGETS,
+    LOG_LEVEL,
+    METRICS_NAMESPACE,
+  ],
+  // Created only when Global Token Revocation is on (`global_token_revocation`); docs/global-token-revocation.md.
+  'global-token-revocation': [
+    TABLE_NAME,
+    USER_POOL_ID,
+    TOKEN_LIFETIME_SECONDS,
+    REFRESH_TOKEN_LIFETIME_SECONDS,
+    ...UPSTREAM,
+    {
+      name: 'REQUIRED_SCOPE',
+      description: 'The scope the caller’s bearer token must carry (`scope` or `scp`).',
+    },
+    CACHE_FLUSH_TARGETS,
     LOG_LEVEL,
     METRICS_NAMESPACE,
   ],

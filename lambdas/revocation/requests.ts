@@ -6,7 +6,9 @@
  * - self-service (logout): the caller is the token the authorizer verified; the subject is always that token's own
  *   `sub`, the evidence its own ids — nothing in a request body can name another user or session;
  * - event (CloudTrail record): the subject comes from the record, the evidence is what Cognito did and when;
- * - sweep (schedule): the subject comes from the pool's own listing, the evidence is since when it was true.
+ * - sweep (schedule): the subject comes from the pool's own listing, the evidence is since when it was true;
+ * - identity-provider (Shared Signals, Global Token Revocation): a request signed by the configured upstream provider;
+ *   the subject is the one its signed claims name, tied to exactly one user of the pool, revoked as of now.
  */
 import type { CognitoSignOutMode } from './results.js';
 
@@ -35,13 +37,27 @@ export interface SweepActor {
   readonly reason: string;
 }
 
-export type Actor = AdminActor | SelfServiceActor | EventActor | SweepActor;
+/**
+ * An upstream identity provider (a Shared Signals transmitter, a Global Token Revocation caller): its signed request
+ * was verified against the configured issuer and keys; the subject is the one its signed claims name, resolved to a
+ * user of this pool (federated identity, unique email), never a username the caller chooses freely.
+ */
+export interface IdentityProviderActor {
+  readonly kind: 'identity-provider';
+  /** `<door>:<issuer>` (e.g. `ssf:https://idp.example.com`); the issuer is the verified one. */
+  readonly name: string;
+  /** The signal (event type or request) that caused the revocation. */
+  readonly reason: string;
+}
+
+export type Actor = AdminActor | SelfServiceActor | EventActor | SweepActor | IdentityProviderActor;
 
 /** The `actor` string recorded on entries and in the audit line (unchanged from the results' `actor` field). */
 export function actorName(actor: Actor): string {
   switch (actor.kind) {
     case 'admin':
     case 'event':
+    case 'identity-provider':
       return actor.name;
     case 'self-service':
       return `self:${actor.sub}`;
@@ -120,7 +136,7 @@ export interface RevokeCognitoSessionInput {
 
 /** Revoke a user everywhere because of an event or the sweep; idempotent on redelivery. */
 export interface RevokeUserInput {
-  readonly actor: EventActor | SweepActor | AdminActor;
+  readonly actor: EventActor | SweepActor | AdminActor | IdentityProviderActor;
   readonly subject: NamedUser | UserBySub;
   readonly evidence: {
     /** `call`: AdminUserGlobalSignOut; `done`: the event was one (never called again); `gone`: user deleted. */

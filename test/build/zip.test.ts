@@ -19,6 +19,8 @@ const FUNCTIONS = [
   'logout',
   'introspection',
   'token-revocation',
+  'shared-signals',
+  'global-token-revocation',
 ];
 
 /** Minimal reader of our own zips: local header → name, compressed data → inflated content. */

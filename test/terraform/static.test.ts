@@ -279,7 +279,7 @@ describe('environment contract (lambdas/config/contract.ts)', () => {
 
     // Act / Assert: every function's entry uses the local the comparison above reads.
     for (const fn of FUNCTIONS) {
-      const local = `${fn.replace('-', '_')}_environment`;
+      const local = `${fn.replaceAll('-', '_')}_environment`;
       expect(main).toMatch(new RegExp(`environment\\s*=\\s*local\\.${local}\\b`));
     }
   });

@@ -17,14 +17,14 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { LOCAL_AWS, startDynalite } from '../local/dynalite.js';
-import { startJwksServer } from '../test/support/jwks.js';
+import { startJwksServer } from '../test/fixtures/jwks.js';
 import {
   nowSeconds,
   signAccessToken,
   TEST_CLIENT_ID,
   TEST_USER_POOL_ID,
   testJwks,
-} from '../test/support/tokens.js';
+} from '../test/fixtures/tokens.js';
 import type * as Library from '../lambdas/library/index.js';
 
 const ROOT = join(__dirname, '..');

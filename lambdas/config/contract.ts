@@ -308,6 +308,9 @@ export const ENVIRONMENT: Readonly<Record<FunctionName, readonly EnvVarSpec[]>> 
     { ...CALLER_SCOPE, description: 'The scope the caller’s M2M access token must hold to revoke tokens.' },
     CACHE_FLUSH_TARGETS,
     { name: 'JWKS_URI', default: '', description: 'JWKS download URL override (emulators, tests only).' },
+    LOG_LEVEL,
+    METRICS_NAMESPACE,
+  ],
   // Created only when the Shared Signals receiver is on (`shared_signals`); docs/shared-signals.md.
   'shared-signals': [
     TABLE_NAME,

@@ -3,7 +3,12 @@
  * the admin function reads them, plus the upstream provider (issuer, audience, keys, algorithms, provider name) and
  * the body limit. Each door's own config adds what only it needs.
  */
-import { type AdminConfig, ConfigError, readAdminConfig } from '../admin-signout/config.js';
+import { parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';
+import { parseLogLevel } from '../adapters/observability.js';
+import type { AdminConfig } from '../admin-signout/config.js';
+import { parseUserPoolId, REFRESH_TOKEN_LIFETIME_RANGE, TOKEN_LIFETIME_RANGE } from '../config/fields.js';
+import { ConfigError, type EnvironmentReader } from '../config/reader.js';
+import { lifetimePolicy } from '../core/lifetime.js';
 import { checkedUrl } from './fetch.js';
 import { wellKnownUrl } from './verifier.js';
 
@@ -23,15 +28,6 @@ export interface UpstreamConfig {
   readonly maxBodyBytes: number;
 }
 
-const SHARED = [
-  'TABLE_NAME',
-  'USER_POOL_ID',
-  'TOKEN_LIFETIME_SECONDS',
-  'REFRESH_TOKEN_LIFETIME_SECONDS',
-  'CACHE_FLUSH_TARGETS',
-  'LOG_LEVEL',
-  'METRICS_NAMESPACE',
-] as const;
 
 /** What aws-jwt-verify verifies: RSA and EC signatures and EdDSA. Never `none`, never an HMAC with a shared secret. */
 const SUPPORTED_ALGORITHMS = [
@@ -47,21 +43,6 @@ const SUPPORTED_ALGORITHMS = [
   'EdDSA',
 ];
 
-export function integerVar(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  return value;
-}
-
 function list(raw: string | undefined): string[] {
   return (raw ?? '')
     .split(',')
@@ -69,40 +50,52 @@ function list(raw: string | undefined): string[] {
     .filter(Boolean);
 }
 
-/** Parses and validates; throws `ConfigError` naming the variable at fault. `metadata`: the well-known name. */
-export function readUpstreamConfig(env: NodeJS.ProcessEnv, metadata: string): UpstreamConfig {
-  const admin = readAdminConfig(Object.fromEntries(SHARED.map((name) => [name, env[name]])));
-  const issuer = env.UPSTREAM_ISSUER?.trim() ?? '';
-  if (!issuer) throw new ConfigError('UPSTREAM_ISSUER is required');
-  const audience = list(env.UPSTREAM_AUDIENCE);
-  if (audience.length === 0) throw new ConfigError('UPSTREAM_AUDIENCE is required');
-  const jwksUri = env.UPSTREAM_JWKS_URI?.trim() || undefined;
-  const algorithms = list(env.UPSTREAM_ALGORITHMS || 'RS256,ES256');
+/** The upstream settings both doors share, declared over the one environment reader (`config/reader.ts`). */
+export function declareUpstream(read: EnvironmentReader, metadata: string): UpstreamConfig {
+  const issuer = read.text('UPSTREAM_ISSUER');
+  const audience = list(read.text('UPSTREAM_AUDIENCE'));
+  if (read.isSet('UPSTREAM_AUDIENCE') && audience.length === 0)
+    read.problem('UPSTREAM_AUDIENCE lists no audience');
+  const jwksUri = read.text('UPSTREAM_JWKS_URI') || undefined;
+  const algorithms = list(read.text('UPSTREAM_ALGORITHMS'));
   for (const alg of algorithms)
     if (!SUPPORTED_ALGORITHMS.includes(alg))
-      throw new ConfigError(`UPSTREAM_ALGORITHMS: "${alg}" is not one of ${SUPPORTED_ALGORITHMS.join(', ')}`);
-  let metadataUrl: string;
+      read.problem(`UPSTREAM_ALGORITHMS: "${alg}" is not one of ${SUPPORTED_ALGORITHMS.join(', ')}`);
+  let metadataUrl = '';
   try {
-    checkedUrl(issuer, 'UPSTREAM_ISSUER');
-    metadataUrl = env.UPSTREAM_METADATA_URL?.trim() || wellKnownUrl(issuer, metadata);
-    checkedUrl(metadataUrl, 'UPSTREAM_METADATA_URL');
+    if (issuer) {
+      checkedUrl(issuer, 'UPSTREAM_ISSUER');
+      metadataUrl = read.text('UPSTREAM_METADATA_URL') || wellKnownUrl(issuer, metadata);
+      checkedUrl(metadataUrl, 'UPSTREAM_METADATA_URL');
+    }
     if (jwksUri) checkedUrl(jwksUri, 'UPSTREAM_JWKS_URI');
   } catch (error) {
-    throw new ConfigError((error as Error).message);
+    read.problem((error as Error).message);
   }
-  const providerName = env.UPSTREAM_PROVIDER_NAME?.trim() || undefined;
+  const providerName = read.text('UPSTREAM_PROVIDER_NAME') || undefined;
   if (providerName && providerName.length > 32)
-    throw new ConfigError(
-      'UPSTREAM_PROVIDER_NAME is a Cognito identity provider name (at most 32 characters)',
-    );
+    read.problem('UPSTREAM_PROVIDER_NAME is a Cognito identity provider name (at most 32 characters)');
   return {
-    admin,
+    admin: {
+      tableName: read.text('TABLE_NAME'),
+      userPoolId: read.parse('USER_POOL_ID', parseUserPoolId, ''),
+      policy: lifetimePolicy({
+        tokenLifetimeSeconds: read.integer('TOKEN_LIFETIME_SECONDS', ...TOKEN_LIFETIME_RANGE),
+        refreshTokenLifetimeSeconds: read.integer(
+          'REFRESH_TOKEN_LIFETIME_SECONDS',
+          ...REFRESH_TOKEN_LIFETIME_RANGE,
+        ),
+      }),
+      flushTargets: read.parse('CACHE_FLUSH_TARGETS', parseFlushTargets, []),
+      logLevel: read.parse('LOG_LEVEL', parseLogLevel, 'info'),
+      metricsNamespace: read.text('METRICS_NAMESPACE'),
+    },
     issuer,
     audience,
     jwksUri,
     metadataUrl,
     algorithms,
     providerName,
-    maxBodyBytes: integerVar(env, 'MAX_BODY_BYTES', 16_384, 1024, 262_144),
+    maxBodyBytes: read.integer('MAX_BODY_BYTES', 1024, 262_144),
   };
 }

@@ -10,7 +10,7 @@ import { createCognitoDirectory } from '../adapters/cognito/user-directory.js';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
 import { createLogger, createMetrics, type Logger } from '../adapters/observability.js';
 // Propagation moves into the revocation service (lambdas/revocation/propagation.ts) with its flush rewrite.
-import { propagationFromEnvironment } from '../admin-signout/propagation.js';
+import { propagationFromEnvironment } from '../revocation/propagation.js';
 import { DirectoryError } from '../core/directory.js';
 import type { RevocationContext, RevocationDeps } from '../revocation/context.js';
 import type { FailedResult, RevokeUserResult } from '../revocation/results.js';

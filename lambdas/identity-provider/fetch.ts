@@ -5,7 +5,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { isLoopbackHost } from '../adapters/dynamodb/http-client.js';
+import { isLoopbackHost } from '../adapters/aws/endpoint.js';
 
 const MAX_DOCUMENT_BYTES = 64 * 1024;
 const TIMEOUT_MS = 3000;

@@ -1,5 +1,5 @@
 /** The introspection function's configuration: the verifier's (the authorizer's rules) and its callers'. */
-import { ConfigError } from '../authorizer/config.js';
+import { ConfigError } from '../config/reader.js';
 import { type CallerConfig, readCallerConfig } from '../library/endpoint-config.js';
 import type { RevocationVerifierOptions } from '../library/options.js';
 import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
@@ -26,7 +26,7 @@ export function readIntrospectionConfig(env: NodeJS.ProcessEnv): IntrospectionCo
   } catch (error) {
     problems.push((error as Error).message);
   }
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length) throw new ConfigError('introspection', problems);
   const optional = (name: string) => env[name]?.trim() || undefined;
   const userPoolId = env.USER_POOL_ID?.trim() ?? '';
   const verifier: RevocationVerifierOptions = {

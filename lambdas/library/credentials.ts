@@ -10,7 +10,7 @@
  *   the chain, within the store deadline the caller gives.
  * - One resolution at a time (single flight): a burst of first requests costs one call to the chain.
  */
-import type { AwsCredentials } from '../adapters/dynamodb/sigv4.js';
+import type { AwsCredentials } from '../adapters/aws/sigv4.js';
 
 /** What the SDK's providers resolve to (`AwsCredentialIdentity`); `expiration` absent for long-lived keys. */
 export interface ResolvedCredentials extends AwsCredentials {

@@ -4,7 +4,7 @@
  * rather than the Lambda runtime's variables. One client per verifier, kept alive: no client per request.
  */
 import { createDynamoBlocklistReader } from '../adapters/dynamodb/blocklist-reader.js';
-import { createHttpHintReader } from '../adapters/dynamodb/hint-store.js';
+import { createHttpHintReader } from '../adapters/dynamodb/hint-reader.js';
 import { createDynamoHttpClient, type DynamoHttpClient } from '../adapters/dynamodb/http-client.js';
 import type { AuthorizerConfig } from '../authorizer/config.js';
 import { stalenessReader } from '../authorizer/staleness.js';

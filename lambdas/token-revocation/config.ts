@@ -1,8 +1,8 @@
 /** The token revocation function's configuration, read from the environment contract (config/contract.ts). */
-import { type AuthorizerConfig, ConfigError, parseAuthorizerConfig } from '../authorizer/config.js';
+import { type AuthorizerConfig, parseAuthorizerConfig } from '../authorizer/config.js';
+import { ConfigError } from '../config/reader.js';
 import { type LifetimePolicy, lifetimePolicy } from '../core/lifetime.js';
-import { readFlushTargets } from '../admin-signout/config.js';
-import type { FlushTarget } from '../adapters/apigateway/authorizer-cache.js';
+import { type FlushTarget, parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';
 import { type CallerConfig, readCallerConfig } from '../library/endpoint-config.js';
 import type { LogLevel } from '../adapters/observability.js';
 
@@ -53,11 +53,11 @@ export function readTokenRevocationConfig(env: NodeJS.ProcessEnv): TokenRevocati
   }
   let flushTargets: readonly FlushTarget[] = [];
   try {
-    flushTargets = readFlushTargets(env.CACHE_FLUSH_TARGETS);
+    flushTargets = parseFlushTargets(env.CACHE_FLUSH_TARGETS?.trim() || '[]');
   } catch (error) {
     problems.push(error instanceof Error ? error.message : String(error));
   }
-  if (problems.length || !tokens || !policy) throw new ConfigError(problems);
+  if (problems.length || !tokens || !policy) throw new ConfigError('token-revocation', problems);
   return {
     ...callers,
     tokens,

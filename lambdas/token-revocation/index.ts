@@ -10,7 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createUserTokens } from '../adapters/cognito/user-tokens.js';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
 import { createLogger, createMetrics } from '../adapters/observability.js';
-import { propagationFromEnvironment } from '../admin-signout/propagation.js';
+import { propagationFromEnvironment } from '../revocation/propagation.js';
 import { createCognitoVerifier } from '../authorizer/verifier.js';
 import { callerCheck } from '../library/caller.js';
 import {

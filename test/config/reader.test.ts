@@ -5,7 +5,11 @@ import { readAutoRevocationConfig } from '../../lambdas/auto-revocation/config.j
 import { parseRevokeOn } from '../../lambdas/auto-revocation/events.js';
 import { ENVIRONMENT, type FunctionName } from '../../lambdas/config/contract.js';
 import { ConfigError, contractValue, readEnvironment } from '../../lambdas/config/reader.js';
+import { readGlobalTokenRevocationConfig } from '../../lambdas/global-token-revocation/config.js';
+import { readIntrospectionConfig } from '../../lambdas/introspection/config.js';
 import { readLogoutConfig } from '../../lambdas/logout/config.js';
+import { readSharedSignalsConfig } from '../../lambdas/shared-signals/config.js';
+import { readTokenRevocationConfig } from '../../lambdas/token-revocation/config.js';
 import { readTokenTriggerConfig } from '../../lambdas/token-trigger/config.js';
 
 /** Each function's config reader and the least environment it accepts (its required variables). */
@@ -27,6 +31,45 @@ const READERS: Record<
     required: { TABLE_NAME: 'revocations', USER_POOL_ID: 'eu-west-1_AbCdEf123' },
   },
   logout: { read: readLogoutConfig, required: { TABLE_NAME: 'revocations' } },
+  introspection: {
+    read: readIntrospectionConfig,
+    required: {
+      USER_POOL_ID: 'eu-west-1_AbCdEf123',
+      CLIENT_IDS: 'client1',
+      TABLE_NAME: 'revocations',
+      CALLER_CLIENT_IDS: 'caller1',
+      CALLER_SCOPE: 'revocation/introspect',
+    },
+  },
+  'token-revocation': {
+    read: readTokenRevocationConfig,
+    required: {
+      USER_POOL_ID: 'eu-west-1_AbCdEf123',
+      CLIENT_IDS: 'client1',
+      TABLE_NAME: 'revocations',
+      CALLER_CLIENT_IDS: 'caller1',
+      CALLER_SCOPE: 'revocation/revoke',
+    },
+  },
+  'shared-signals': {
+    read: readSharedSignalsConfig,
+    required: {
+      TABLE_NAME: 'revocations',
+      USER_POOL_ID: 'eu-west-1_AbCdEf123',
+      UPSTREAM_ISSUER: 'https://idp.example.com',
+      UPSTREAM_AUDIENCE: 'https://api.example.com',
+    },
+  },
+  'global-token-revocation': {
+    read: readGlobalTokenRevocationConfig,
+    required: {
+      TABLE_NAME: 'revocations',
+      USER_POOL_ID: 'eu-west-1_AbCdEf123',
+      UPSTREAM_ISSUER: 'https://idp.example.com',
+      UPSTREAM_AUDIENCE: 'https://api.example.com',
+      REQUIRED_SCOPE: 'logout',
+    },
+  },
 };
 
 const FUNCTIONS = Object.keys(ENVIRONMENT) as FunctionName[];

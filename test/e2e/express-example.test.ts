@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_AWS } from '../../local/dynalite.js';
 import { DEMO_USER, FUNCTION_NAMES, type LocalStack, startStack } from '../../local/stack.js';
-import { ROOT } from '../support/bundles.js';
+import { ROOT } from '../fixtures/bundles.js';
 
 let stack: LocalStack;
 let example: ChildProcess;

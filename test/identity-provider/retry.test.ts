@@ -14,7 +14,7 @@ import { createHandler } from '../../lambdas/shared-signals/index.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { startTransmitter, type Transmitter } from '../../local/transmitter.js';
-import { setEnvironment } from '../support/bundles.js';
+import { setEnvironment } from '../fixtures/bundles.js';
 
 const TABLE = 'blocklist-signals-retry';
 const AUDIENCE = 'https://api.example.com/ssf';

@@ -19,10 +19,10 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type Handler, loadAuthorizer, loadWithEnvironment } from '../support/bundles.js';
+import { type Handler, loadAuthorizer, loadWithEnvironment } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
-import { nowSeconds, signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../support/tokens.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
+import { nowSeconds, signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../fixtures/tokens.js';
 import { startTransmitter, type Transmitter } from '../../local/transmitter.js';
 
 const TABLE = 'blocklist-signals';

@@ -5,17 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type Handler, loadWithEnvironment } from '../support/bundles.js';
+import { type Handler, loadWithEnvironment } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
-import { startBlackhole } from '../support/network.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
+import { startBlackhole } from '../fixtures/network.js';
 import {
   nowSeconds,
   signAccessToken,
   signIdToken,
   TEST_CLIENT_ID,
   TEST_USER_POOL_ID,
-} from '../support/tokens.js';
+} from '../fixtures/tokens.js';
 import { revoke, TABLE } from '../library/support.js';
 import {
   CALLER_CLIENT_ID,

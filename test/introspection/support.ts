@@ -1,5 +1,5 @@
 /** Function URL events (payload 2.0) and the M2M caller tokens the OAuth endpoints' tests send. */
-import { signAccessToken } from '../support/tokens.js';
+import { signAccessToken } from '../fixtures/tokens.js';
 
 export const CALLER_CLIENT_ID = 'm2mcaller0123456789abcdefg';
 export const INTROSPECT_SCOPE = 'cognito-revocation/introspect';

@@ -11,9 +11,9 @@ import express from 'express';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
-import { startBlackhole } from '../support/network.js';
-import { nowSeconds, signAccessToken, TEST_CLIENT_ID, TEST_ISSUER } from '../support/tokens.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
+import { startBlackhole } from '../fixtures/network.js';
+import { nowSeconds, signAccessToken, TEST_CLIENT_ID, TEST_ISSUER } from '../fixtures/tokens.js';
 import { type LibraryModule, loadLibrary, revoke, TABLE, verifierOptions } from './support.js';
 
 let lib: LibraryModule;

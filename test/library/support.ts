@@ -6,13 +6,13 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { createSdkHintStore } from '../../lambdas/adapters/dynamodb/hint-store.js';
+import { createSdkHintStore } from '../../lambdas/adapters/dynamodb/hint-publisher.js';
 import { revocationToItem } from '../../lambdas/adapters/dynamodb/schema.js';
 import type { RevocationEntry } from '../../lambdas/core/revocation.js';
 import type * as Library from '../../lambdas/library/index.js';
 import { LOCAL_AWS, type LocalDynamo } from '../../local/dynalite.js';
 import { assertBundlesBuilt, ROOT } from '../../local/lambda-endpoint.js';
-import { nowSeconds, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../support/tokens.js';
+import { nowSeconds, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../fixtures/tokens.js';
 
 export type LibraryModule = typeof Library;
 

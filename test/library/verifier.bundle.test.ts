@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
-import { closedPortEndpoint, startBlackhole } from '../support/network.js';
-import { nowSeconds, signAccessToken, signIdToken, OTHER_CLIENT_ID } from '../support/tokens.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
+import { closedPortEndpoint, startBlackhole } from '../fixtures/network.js';
+import { nowSeconds, signAccessToken, signIdToken, OTHER_CLIENT_ID } from '../fixtures/tokens.js';
 import {
   countingProvider,
   type LibraryModule,

@@ -11,17 +11,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
-import { type Handler, loadWithEnvironment } from '../support/bundles.js';
+import { type Handler, loadWithEnvironment } from '../fixtures/bundles.js';
 import { type Capture, captureOutput } from '../support/capture.js';
-import { type JwksServer, startJwksServer } from '../support/jwks.js';
-import { closedPortEndpoint } from '../support/network.js';
+import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
+import { closedPortEndpoint } from '../fixtures/network.js';
 import {
   nowSeconds,
   signAccessToken,
   signIdToken,
   TEST_CLIENT_ID,
   TEST_USER_POOL_ID,
-} from '../support/tokens.js';
+} from '../fixtures/tokens.js';
 import {
   CALLER_CLIENT_ID,
   callerToken,

@@ -9,66 +9,6 @@
 #
 # Off by default (`global_token_revocation = null`); nothing with `create = false`.
 
-variable "global_token_revocation" {
-  description = <<-EOT
-    Global Token Revocation endpoint (opt-in; null = off). The calling provider: `issuer` (exactly the `iss` of its
-    bearer tokens), `audience` (their `aud`), `scope` (the scope they must carry, in `scope` or `scp`), and its keys —
-    `jwks_uri`, or by default the `jwks_uri` of `<issuer>/.well-known/oauth-authorization-server` (or
-    `metadata_url`). `algorithms` accepted (default RS256, ES256). `provider_name`: the provider's name in the user
-    pool, to tie `iss_sub` subjects to federated users (null: such subjects are refused). The route: `http_apis`
-    (keys of `http_apis`, optional `route_key`, default `POST /global-token-revocation`) and/or `rest_apis` (keys of
-    `rest_apis`, `parent_resource_id`, optional `path_part`, default `global-token-revocation`; redeploy the REST
-    stage afterwards); neither uses an authorizer. `memory_size`, `timeout`, `reserved_concurrent_executions` size
-    the function.
-  EOT
-  type = object({
-    issuer                         = string
-    audience                       = list(string)
-    scope                          = string
-    jwks_uri                       = optional(string)
-    metadata_url                   = optional(string)
-    algorithms                     = optional(list(string), ["RS256", "ES256"])
-    provider_name                  = optional(string)
-    max_body_bytes                 = optional(number, 16384)
-    memory_size                    = optional(number, 256)
-    timeout                        = optional(number, 15)
-    reserved_concurrent_executions = optional(number, 10)
-    http_apis = optional(map(object({
-      route_key = optional(string, "POST /global-token-revocation")
-    })), {})
-    rest_apis = optional(map(object({
-      parent_resource_id = string
-      path_part          = optional(string, "global-token-revocation")
-    })), {})
-  })
-  default = null
-
-  validation {
-    condition     = var.global_token_revocation == null || (can(regex("^https://", try(var.global_token_revocation.issuer, ""))) && length(try(var.global_token_revocation.audience, [])) > 0 && alltrue([for u in compact([try(var.global_token_revocation.jwks_uri, null), try(var.global_token_revocation.metadata_url, null)]) : can(regex("^https://", u))]))
-    error_message = "global_token_revocation: issuer, jwks_uri and metadata_url must be https URLs, and audience must name at least one audience."
-  }
-
-  validation {
-    condition     = var.global_token_revocation == null || alltrue([for a in try(var.global_token_revocation.algorithms, []) : contains(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"], a)])
-    error_message = "global_token_revocation.algorithms: RS256/384/512, PS256/384/512, ES256/384/512 or EdDSA (never none or an HMAC)."
-  }
-
-  validation {
-    condition     = var.global_token_revocation == null || (can(regex("^[\\x21\\x23-\\x5b\\x5d-\\x7e]+$", try(var.global_token_revocation.scope, ""))) && try(var.global_token_revocation.max_body_bytes, 16384) >= 1024 && try(var.global_token_revocation.max_body_bytes, 16384) <= 262144 && try(var.global_token_revocation.timeout, 15) >= 3 && try(var.global_token_revocation.timeout, 15) <= 29)
-    error_message = "global_token_revocation: scope is one scope token (no spaces or quotes), max_body_bytes 1024–262144, timeout 3–29 (behind API Gateway)."
-  }
-
-  validation {
-    condition     = var.global_token_revocation == null || alltrue([for r in values(try(var.global_token_revocation.http_apis, {})) : can(regex("^POST /[A-Za-z0-9._~/-]*$", r.route_key))])
-    error_message = "global_token_revocation.http_apis route_key must be `POST /<path>` (no wildcard, no greedy path: the route must reach only the endpoint)."
-  }
-
-  validation {
-    condition     = var.global_token_revocation == null || alltrue([for r in values(try(var.global_token_revocation.rest_apis, {})) : can(regex("^[A-Za-z0-9._~-]{1,64}$", r.path_part)) && can(regex("^[a-z0-9]{6,12}$", r.parent_resource_id))])
-    error_message = "global_token_revocation.rest_apis: path_part is one path segment, parent_resource_id the API Gateway resource id."
-  }
-}
-
 locals {
   global_token_revocation_enabled   = var.create && var.global_token_revocation != null
   global_token_revocation_http_apis = local.global_token_revocation_enabled ? var.global_token_revocation.http_apis : {}
@@ -214,14 +154,3 @@ resource "aws_api_gateway_integration" "global_token_revocation" {
   uri                     = module.global_token_revocation[0].invoke_arn
 }
 
-output "global_token_revocation" {
-  description = "The Global Token Revocation endpoint, when enabled: function name and ARN, its role policy, the HTTP API route ids and REST resource ids by API key, its invoke permissions. `null` when off."
-  value = local.global_token_revocation_enabled ? {
-    function_name     = module.global_token_revocation[0].function_name
-    function_arn      = module.global_token_revocation[0].function_arn
-    role_policy       = module.global_token_revocation[0].policy_json
-    http_api_routes   = { for k, r in aws_apigatewayv2_route.global_token_revocation : k => { id = r.id, route_key = r.route_key } }
-    rest_api_resource = { for k, r in aws_api_gateway_resource.global_token_revocation : k => { id = r.id, path_part = r.path_part } }
-    permissions       = module.global_token_revocation[0].permissions
-  } : null
-}

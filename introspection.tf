@@ -6,36 +6,6 @@
 #
 # Off by default (`introspection = null`); nothing with `create = false`.
 
-variable "introspection" {
-  description = <<-EOT
-    RFC 7662 introspection endpoint (opt-in; null = off). `caller_client_ids`: the M2M app clients (client-credentials
-    grant) allowed to call; `caller_scope`: the resource-server scope their token must hold. `staleness_seconds` (0–10):
-    answers carry `Cache-Control: private, max-age=S` (0: `no-store`). `fail_mode`: `closed` answers 503 when the table
-    cannot answer, `open` answers by the JWT alone during an outage.
-  EOT
-  type = object({
-    caller_client_ids              = list(string)
-    caller_scope                   = optional(string, "cognito-revocation/introspect")
-    fail_mode                      = optional(string, "closed")
-    staleness_seconds              = optional(number, 0)
-    store_timeout_ms               = optional(number, 800)
-    memory_size                    = optional(number, 256)
-    timeout_seconds                = optional(number, 5)
-    reserved_concurrent_executions = optional(number, 50)
-  })
-  default = null
-
-  validation {
-    condition     = var.introspection == null || (length(try(var.introspection.caller_client_ids, [])) > 0 && alltrue([for c in try(var.introspection.caller_client_ids, []) : can(regex("^[\\w+]{1,128}$", c))]))
-    error_message = "introspection.caller_client_ids lists at least one app client id (the M2M clients allowed to introspect)."
-  }
-
-  validation {
-    condition     = var.introspection == null || (contains(["closed", "open"], try(var.introspection.fail_mode, "closed")) && try(var.introspection.staleness_seconds, 0) >= 0 && try(var.introspection.staleness_seconds, 0) <= 10 && try(var.introspection.store_timeout_ms, 800) >= 50 && try(var.introspection.store_timeout_ms, 800) <= 5000)
-    error_message = "introspection: fail_mode closed or open, staleness_seconds 0–10, store_timeout_ms 50–5000."
-  }
-}
-
 locals {
   introspection_enabled = var.create && var.introspection != null
 
@@ -114,12 +84,3 @@ resource "aws_lambda_permission" "introspection_url" {
   function_url_auth_type = "NONE"
 }
 
-output "introspection" {
-  description = "The RFC 7662 introspection endpoint, when enabled: its URL, function name and ARN, and its role policy. `null` when off."
-  value = local.introspection_enabled ? {
-    url           = aws_lambda_function_url.introspection[0].function_url
-    function_name = module.introspection[0].function_name
-    function_arn  = module.introspection[0].function_arn
-    role_policy   = module.introspection[0].policy_json
-  } : null
-}

@@ -50,6 +50,8 @@ locals {
     JWKS_URI                     = "" # Cognito's own JWKS; overridden only by emulators and tests.
     LOG_LEVEL                    = var.log_level
     METRICS_NAMESPACE            = var.metrics_namespace
+    DECISION_LOG_SAMPLE_RATE     = tostring(var.decision_log_sample_rate)
+    METRICS_FLUSH_DECISIONS      = tostring(var.metrics_flush_decisions)
   }
   token_trigger_environment = {
     TABLE_NAME                 = local.table_name

@@ -3,48 +3,6 @@
 # contract; test/config/metrics-contract.test.ts fails when this file names one that is not. What each alarm means
 # and what to do: docs/operations.md.
 
-variable "alarm_sns_topic_arn" {
-  description = "SNS topic that receives the module's CloudWatch alarms (ALARM and OK). `null` (default): no alarms are created. The alarms: fail-open decisions, blocklist store errors, refused or failed authorizer-cache flushes, unwritten revocation hints, token-trigger errors, a failing chained trigger (when chained), messages in the automatic revocation's dead-letter queue and an incomplete sweep (when those are on). See docs/operations.md."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.alarm_sns_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$", var.alarm_sns_topic_arn))
-    error_message = "alarm_sns_topic_arn must be an SNS topic ARN, e.g. arn:aws:sns:eu-west-1:123456789012:ops-alerts."
-  }
-}
-
-variable "alarm_period_seconds" {
-  description = "Evaluation period of the alarms in seconds (60, 300, 900 or 3600). Each alarm fires on one period with a non-zero count (store errors: above `alarm_store_error_threshold`)."
-  type        = number
-  default     = 300
-  nullable    = false
-
-  validation {
-    condition     = contains([60, 300, 900, 3600], var.alarm_period_seconds)
-    error_message = "alarm_period_seconds must be 60, 300, 900 or 3600."
-  }
-}
-
-variable "alarm_store_error_threshold" {
-  description = "Blocklist store errors per period above which the store-error alarm fires (0 = any). Each one is a denied request (or an allowed one with `fail_mode = \"open\"`)."
-  type        = number
-  default     = 0
-  nullable    = false
-
-  validation {
-    condition     = var.alarm_store_error_threshold >= 0
-    error_message = "alarm_store_error_threshold must be 0 or more."
-  }
-}
-
-variable "create_dashboard" {
-  description = "Create a CloudWatch dashboard `<name_prefix>-revocation`: decisions by reason, refused tokens by revocation scope, blocklist latency percentiles, cache flushes and hints, sessions recorded, cold starts."
-  type        = bool
-  default     = false
-  nullable    = false
-}
-
 locals {
   alarms_enabled = var.create && var.alarm_sns_topic_arn != null
 
@@ -205,9 +163,9 @@ resource "aws_cloudwatch_metric_alarm" "dead_letter_queue" {
 }
 
 locals {
-  dashboard_log_groups = compact([
-    module.authorizer.log_group_name, module.token_trigger.log_group_name, module.admin_signout.log_group_name,
-  ])
+  dashboard_log_groups = compact(flatten([
+    [for key, m in local.function_modules : m.log_group_name],
+  ]))
   dashboard_widget = {
     type   = "metric"
     width  = 12
@@ -299,16 +257,3 @@ resource "aws_cloudwatch_dashboard" "this" {
   dashboard_body = local.dashboard_body
 }
 
-output "alarm_arns" {
-  description = "ARN of each CloudWatch alarm the module created, by name suffix (`fail-open`, `store-errors`, `cache-flush-failed`, `hint-unwritten`, `trigger-errors`, `chained-trigger-failed`, `revocation-dead-letters`, `sweep-incomplete`). Empty when `alarm_sns_topic_arn` is null."
-  value = merge(
-    { for k, a in aws_cloudwatch_metric_alarm.single : k => a.arn },
-    { for k, a in aws_cloudwatch_metric_alarm.summed : k => a.arn },
-    { for a in aws_cloudwatch_metric_alarm.dead_letter_queue : "revocation-dead-letters" => a.arn },
-  )
-}
-
-output "dashboard_name" {
-  description = "Name of the CloudWatch dashboard, when `create_dashboard` is true; null otherwise."
-  value       = one(aws_cloudwatch_dashboard.this[*].dashboard_name)
-}

@@ -195,3 +195,70 @@ output "module_version" {
     error_message = coalesce(local.package_problem, "-")
   }
 }
+
+output "trigger_chain" {
+  description = "The chained pre-token-generation function, when set: its ARN, the deadline and the extra policy (JSON) on the token trigger's role. `null` when no function is chained."
+  value = var.create && local.trigger_chained ? {
+    function_arn = var.chained_pre_token_generation_function_arn
+    timeout_ms   = var.chained_trigger_timeout_ms
+    policy_json  = local.trigger_chain_policy_json
+  } : null
+}
+
+output "alarm_arns" {
+  description = "ARN of each CloudWatch alarm the module created, by name suffix (`fail-open`, `store-errors`, `cache-flush-failed`, `hint-unwritten`, `trigger-errors`, `chained-trigger-failed`, `revocation-dead-letters`, `sweep-incomplete`). Empty when `alarm_sns_topic_arn` is null."
+  value = merge(
+    { for k, a in aws_cloudwatch_metric_alarm.single : k => a.arn },
+    { for k, a in aws_cloudwatch_metric_alarm.summed : k => a.arn },
+    { for a in aws_cloudwatch_metric_alarm.dead_letter_queue : "revocation-dead-letters" => a.arn },
+  )
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard, when `create_dashboard` is true; null otherwise."
+  value       = one(aws_cloudwatch_dashboard.this[*].dashboard_name)
+}
+
+output "introspection" {
+  description = "The RFC 7662 introspection endpoint, when enabled: its URL, function name and ARN, and its role policy. `null` when off."
+  value = local.introspection_enabled ? {
+    url           = aws_lambda_function_url.introspection[0].function_url
+    function_name = module.introspection[0].function_name
+    function_arn  = module.introspection[0].function_arn
+    role_policy   = module.introspection[0].policy_json
+  } : null
+}
+
+output "token_revocation" {
+  description = "The RFC 7009 revocation endpoint, when enabled: its URL, function name and ARN, and its role policy. `null` when off."
+  value = local.token_revocation_enabled ? {
+    url           = aws_lambda_function_url.token_revocation[0].function_url
+    function_name = module.token_revocation[0].function_name
+    function_arn  = module.token_revocation[0].function_arn
+    role_policy   = module.token_revocation[0].policy_json
+  } : null
+}
+
+output "shared_signals" {
+  description = "The Shared Signals receiver, when enabled: function name and ARN, its role policy, the HTTP API route ids and REST resource ids by API key, its invoke permissions. `null` when off."
+  value = local.shared_signals_enabled ? {
+    function_name     = module.shared_signals[0].function_name
+    function_arn      = module.shared_signals[0].function_arn
+    role_policy       = module.shared_signals[0].policy_json
+    http_api_routes   = { for k, r in aws_apigatewayv2_route.shared_signals : k => { id = r.id, route_key = r.route_key } }
+    rest_api_resource = { for k, r in aws_api_gateway_resource.shared_signals : k => { id = r.id, path_part = r.path_part } }
+    permissions       = module.shared_signals[0].permissions
+  } : null
+}
+
+output "global_token_revocation" {
+  description = "The Global Token Revocation endpoint, when enabled: function name and ARN, its role policy, the HTTP API route ids and REST resource ids by API key, its invoke permissions. `null` when off."
+  value = local.global_token_revocation_enabled ? {
+    function_name     = module.global_token_revocation[0].function_name
+    function_arn      = module.global_token_revocation[0].function_arn
+    role_policy       = module.global_token_revocation[0].policy_json
+    http_api_routes   = { for k, r in aws_apigatewayv2_route.global_token_revocation : k => { id = r.id, route_key = r.route_key } }
+    rest_api_resource = { for k, r in aws_api_gateway_resource.global_token_revocation : k => { id = r.id, path_part = r.path_part } }
+    permissions       = module.global_token_revocation[0].permissions
+  } : null
+}

@@ -9,65 +9,6 @@
 #
 # Off by default (`shared_signals = null`); nothing with `create = false`.
 
-variable "shared_signals" {
-  description = <<-EOT
-    Shared Signals receiver (opt-in; null = off). The transmitter: `issuer` (exactly the `iss` of its SETs),
-    `audience` (the `aud` values its stream uses for this receiver), and its keys — `jwks_uri`, or by default the
-    `jwks_uri` of `<issuer>/.well-known/ssf-configuration` (or `metadata_url`). `algorithms` accepted (default RS256,
-    ES256). `provider_name`: the provider's name in the user pool, to tie `iss_sub` subjects to federated users
-    (null: such subjects are refused). SETs older than `set_max_age_seconds` are refused. The route: `http_apis`
-    (keys of `http_apis`, optional `route_key`, default `POST /ssf/events`) and/or `rest_apis` (keys of `rest_apis`,
-    `parent_resource_id`, optional `path_part`, default `ssf-events`; redeploy the REST stage afterwards); neither
-    uses an authorizer. `memory_size`, `timeout`, `reserved_concurrent_executions` size the function.
-  EOT
-  type = object({
-    issuer                         = string
-    audience                       = list(string)
-    jwks_uri                       = optional(string)
-    metadata_url                   = optional(string)
-    algorithms                     = optional(list(string), ["RS256", "ES256"])
-    provider_name                  = optional(string)
-    set_max_age_seconds            = optional(number, 900)
-    max_body_bytes                 = optional(number, 16384)
-    memory_size                    = optional(number, 256)
-    timeout                        = optional(number, 15)
-    reserved_concurrent_executions = optional(number, 10)
-    http_apis = optional(map(object({
-      route_key = optional(string, "POST /ssf/events")
-    })), {})
-    rest_apis = optional(map(object({
-      parent_resource_id = string
-      path_part          = optional(string, "ssf-events")
-    })), {})
-  })
-  default = null
-
-  validation {
-    condition     = var.shared_signals == null || (can(regex("^https://", try(var.shared_signals.issuer, ""))) && length(try(var.shared_signals.audience, [])) > 0 && alltrue([for u in compact([try(var.shared_signals.jwks_uri, null), try(var.shared_signals.metadata_url, null)]) : can(regex("^https://", u))]))
-    error_message = "shared_signals: issuer, jwks_uri and metadata_url must be https URLs, and audience must name at least one audience."
-  }
-
-  validation {
-    condition     = var.shared_signals == null || alltrue([for a in try(var.shared_signals.algorithms, []) : contains(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"], a)])
-    error_message = "shared_signals.algorithms: RS256/384/512, PS256/384/512, ES256/384/512 or EdDSA (never none or an HMAC)."
-  }
-
-  validation {
-    condition     = var.shared_signals == null || (try(var.shared_signals.set_max_age_seconds, 900) >= 60 && try(var.shared_signals.set_max_age_seconds, 900) <= 86400 && try(var.shared_signals.max_body_bytes, 16384) >= 1024 && try(var.shared_signals.max_body_bytes, 16384) <= 262144 && try(var.shared_signals.timeout, 15) >= 3 && try(var.shared_signals.timeout, 15) <= 29)
-    error_message = "shared_signals: set_max_age_seconds 60–86400, max_body_bytes 1024–262144, timeout 3–29 (behind API Gateway)."
-  }
-
-  validation {
-    condition     = var.shared_signals == null || alltrue([for r in values(try(var.shared_signals.http_apis, {})) : can(regex("^POST /[A-Za-z0-9._~/-]*$", r.route_key))])
-    error_message = "shared_signals.http_apis route_key must be `POST /<path>` (no wildcard, no greedy path: the route must reach only the receiver)."
-  }
-
-  validation {
-    condition     = var.shared_signals == null || alltrue([for r in values(try(var.shared_signals.rest_apis, {})) : can(regex("^[A-Za-z0-9._~-]{1,64}$", r.path_part)) && can(regex("^[a-z0-9]{6,12}$", r.parent_resource_id))])
-    error_message = "shared_signals.rest_apis: path_part is one path segment, parent_resource_id the API Gateway resource id."
-  }
-}
-
 locals {
   shared_signals_enabled   = var.create && var.shared_signals != null
   shared_signals_http_apis = local.shared_signals_enabled ? var.shared_signals.http_apis : {}
@@ -214,14 +155,3 @@ resource "aws_api_gateway_integration" "shared_signals" {
   uri                     = module.shared_signals[0].invoke_arn
 }
 
-output "shared_signals" {
-  description = "The Shared Signals receiver, when enabled: function name and ARN, its role policy, the HTTP API route ids and REST resource ids by API key, its invoke permissions. `null` when off."
-  value = local.shared_signals_enabled ? {
-    function_name     = module.shared_signals[0].function_name
-    function_arn      = module.shared_signals[0].function_arn
-    role_policy       = module.shared_signals[0].policy_json
-    http_api_routes   = { for k, r in aws_apigatewayv2_route.shared_signals : k => { id = r.id, route_key = r.route_key } }
-    rest_api_resource = { for k, r in aws_api_gateway_resource.shared_signals : k => { id = r.id, path_part = r.path_part } }
-    permissions       = module.shared_signals[0].permissions
-  } : null
-}

@@ -5,26 +5,6 @@
 #
 # Off by default (`token_revocation = null`); nothing with `create = false`.
 
-variable "token_revocation" {
-  description = <<-EOT
-    RFC 7009 revocation endpoint (opt-in; null = off). `caller_client_ids`: the M2M app clients allowed to call;
-    `caller_scope`: the resource-server scope their token must hold.
-  EOT
-  type = object({
-    caller_client_ids              = list(string)
-    caller_scope                   = optional(string, "cognito-revocation/revoke")
-    memory_size                    = optional(number, 256)
-    timeout_seconds                = optional(number, 10)
-    reserved_concurrent_executions = optional(number, 20)
-  })
-  default = null
-
-  validation {
-    condition     = var.token_revocation == null || (length(try(var.token_revocation.caller_client_ids, [])) > 0 && alltrue([for c in try(var.token_revocation.caller_client_ids, []) : can(regex("^[\\w+]{1,128}$", c))]))
-    error_message = "token_revocation.caller_client_ids lists at least one app client id (the M2M clients allowed to revoke)."
-  }
-}
-
 locals {
   token_revocation_enabled = var.create && var.token_revocation != null
 
@@ -102,12 +82,3 @@ resource "aws_lambda_permission" "token_revocation_url" {
   function_url_auth_type = "NONE"
 }
 
-output "token_revocation" {
-  description = "The RFC 7009 revocation endpoint, when enabled: its URL, function name and ARN, and its role policy. `null` when off."
-  value = local.token_revocation_enabled ? {
-    url           = aws_lambda_function_url.token_revocation[0].function_url
-    function_name = module.token_revocation[0].function_name
-    function_arn  = module.token_revocation[0].function_arn
-    role_policy   = module.token_revocation[0].policy_json
-  } : null
-}

@@ -4,29 +4,6 @@
 # answers (the named function wins, except on the session claim) and fails the sign-in when the named function
 # fails (docs/token-trigger.md, "Pools that already have a trigger").
 
-variable "chained_pre_token_generation_function_arn" {
-  description = "ARN of the pool's existing pre-token-generation Lambda function (optionally with a version or alias), which the module's token trigger invokes with the same event and whose answer it merges with its own: its overrides win, except on the session claim; its failure fails the sign-in. The token trigger's role gets `lambda:InvokeFunction` on exactly this ARN. `null` (default): no chaining."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.chained_pre_token_generation_function_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:(\\$LATEST|[A-Za-z0-9_-]{1,128}))?$", var.chained_pre_token_generation_function_arn))
-    error_message = "chained_pre_token_generation_function_arn must be a Lambda function ARN, e.g. arn:aws:lambda:eu-west-1:123456789012:function:my-pre-token-trigger (a version or alias suffix is allowed)."
-  }
-}
-
-variable "chained_trigger_timeout_ms" {
-  description = "Deadline for the chained function's answer, in milliseconds (100–4500). Cognito waits 5 s for the whole trigger, so this plus `trigger_store_timeout_ms` must stay at or below 4500; past it the sign-in fails."
-  type        = number
-  default     = 3000
-  nullable    = false
-
-  validation {
-    condition     = var.chained_trigger_timeout_ms >= 100 && var.chained_trigger_timeout_ms <= 4500 && floor(var.chained_trigger_timeout_ms) == var.chained_trigger_timeout_ms
-    error_message = "chained_trigger_timeout_ms must be a whole number between 100 and 4500."
-  }
-}
-
 locals {
   trigger_chained = var.chained_pre_token_generation_function_arn != null
 
@@ -62,11 +39,3 @@ resource "aws_iam_role_policy" "trigger_chain" {
   }
 }
 
-output "trigger_chain" {
-  description = "The chained pre-token-generation function, when set: its ARN, the deadline and the extra policy (JSON) on the token trigger's role. `null` when no function is chained."
-  value = var.create && local.trigger_chained ? {
-    function_arn = var.chained_pre_token_generation_function_arn
-    timeout_ms   = var.chained_trigger_timeout_ms
-    policy_json  = local.trigger_chain_policy_json
-  } : null
-}

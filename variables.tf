@@ -846,3 +846,261 @@ variable "logout" {
     error_message = "logout.rest_apis: path_part is one path segment (letters, digits, `.`, `_`, `~`, `-`), parent_resource_id the API Gateway resource id (e.g. aws_api_gateway_rest_api.<name>.root_resource_id)."
   }
 }
+
+variable "chained_pre_token_generation_function_arn" {
+  description = "ARN of the pool's existing pre-token-generation Lambda function (optionally with a version or alias), which the module's token trigger invokes with the same event and whose answer it merges with its own: its overrides win, except on the session claim; its failure fails the sign-in. The token trigger's role gets `lambda:InvokeFunction` on exactly this ARN. `null` (default): no chaining."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.chained_pre_token_generation_function_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:(\\$LATEST|[A-Za-z0-9_-]{1,128}))?$", var.chained_pre_token_generation_function_arn))
+    error_message = "chained_pre_token_generation_function_arn must be a Lambda function ARN, e.g. arn:aws:lambda:eu-west-1:123456789012:function:my-pre-token-trigger (a version or alias suffix is allowed)."
+  }
+}
+
+variable "chained_trigger_timeout_ms" {
+  description = "Deadline for the chained function's answer, in milliseconds (100–4500). Cognito waits 5 s for the whole trigger, so this plus `trigger_store_timeout_ms` must stay at or below 4500; past it the sign-in fails."
+  type        = number
+  default     = 3000
+  nullable    = false
+
+  validation {
+    condition     = var.chained_trigger_timeout_ms >= 100 && var.chained_trigger_timeout_ms <= 4500 && floor(var.chained_trigger_timeout_ms) == var.chained_trigger_timeout_ms
+    error_message = "chained_trigger_timeout_ms must be a whole number between 100 and 4500."
+  }
+}
+
+variable "alarm_sns_topic_arn" {
+  description = "SNS topic that receives the module's CloudWatch alarms (ALARM and OK). `null` (default): no alarms are created. The alarms: fail-open decisions, blocklist store errors, refused or failed authorizer-cache flushes, unwritten revocation hints, token-trigger errors, a failing chained trigger (when chained), messages in the automatic revocation's dead-letter queue and an incomplete sweep (when those are on). See docs/operations.md."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_sns_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$", var.alarm_sns_topic_arn))
+    error_message = "alarm_sns_topic_arn must be an SNS topic ARN, e.g. arn:aws:sns:eu-west-1:123456789012:ops-alerts."
+  }
+}
+
+variable "alarm_period_seconds" {
+  description = "Evaluation period of the alarms in seconds (60, 300, 900 or 3600). Each alarm fires on one period with a non-zero count (store errors: above `alarm_store_error_threshold`)."
+  type        = number
+  default     = 300
+  nullable    = false
+
+  validation {
+    condition     = contains([60, 300, 900, 3600], var.alarm_period_seconds)
+    error_message = "alarm_period_seconds must be 60, 300, 900 or 3600."
+  }
+}
+
+variable "alarm_store_error_threshold" {
+  description = "Blocklist store errors per period above which the store-error alarm fires (0 = any). Each one is a denied request (or an allowed one with `fail_mode = \"open\"`)."
+  type        = number
+  default     = 0
+  nullable    = false
+
+  validation {
+    condition     = var.alarm_store_error_threshold >= 0
+    error_message = "alarm_store_error_threshold must be 0 or more."
+  }
+}
+
+variable "create_dashboard" {
+  description = "Create a CloudWatch dashboard `<name_prefix>-revocation`: decisions by reason, refused tokens by revocation scope, blocklist latency percentiles, cache flushes and hints, sessions recorded, cold starts."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "introspection" {
+  description = <<-EOT
+    RFC 7662 introspection endpoint (opt-in; null = off). `caller_client_ids`: the M2M app clients (client-credentials
+    grant) allowed to call; `caller_scope`: the resource-server scope their token must hold. `staleness_seconds` (0–10):
+    answers carry `Cache-Control: private, max-age=S` (0: `no-store`). `fail_mode`: `closed` answers 503 when the table
+    cannot answer, `open` answers by the JWT alone during an outage.
+  EOT
+  type = object({
+    caller_client_ids              = list(string)
+    caller_scope                   = optional(string, "cognito-revocation/introspect")
+    fail_mode                      = optional(string, "closed")
+    staleness_seconds              = optional(number, 0)
+    store_timeout_ms               = optional(number, 800)
+    memory_size                    = optional(number, 256)
+    timeout_seconds                = optional(number, 5)
+    reserved_concurrent_executions = optional(number, 50)
+  })
+  default = null
+
+  validation {
+    condition     = var.introspection == null || (length(try(var.introspection.caller_client_ids, [])) > 0 && alltrue([for c in try(var.introspection.caller_client_ids, []) : can(regex("^[\\w+]{1,128}$", c))]))
+    error_message = "introspection.caller_client_ids lists at least one app client id (the M2M clients allowed to introspect)."
+  }
+
+  validation {
+    condition     = var.introspection == null || (contains(["closed", "open"], try(var.introspection.fail_mode, "closed")) && try(var.introspection.staleness_seconds, 0) >= 0 && try(var.introspection.staleness_seconds, 0) <= 10 && try(var.introspection.store_timeout_ms, 800) >= 50 && try(var.introspection.store_timeout_ms, 800) <= 5000)
+    error_message = "introspection: fail_mode closed or open, staleness_seconds 0–10, store_timeout_ms 50–5000."
+  }
+}
+
+variable "token_revocation" {
+  description = <<-EOT
+    RFC 7009 revocation endpoint (opt-in; null = off). `caller_client_ids`: the M2M app clients allowed to call;
+    `caller_scope`: the resource-server scope their token must hold.
+  EOT
+  type = object({
+    caller_client_ids              = list(string)
+    caller_scope                   = optional(string, "cognito-revocation/revoke")
+    memory_size                    = optional(number, 256)
+    timeout_seconds                = optional(number, 10)
+    reserved_concurrent_executions = optional(number, 20)
+  })
+  default = null
+
+  validation {
+    condition     = var.token_revocation == null || (length(try(var.token_revocation.caller_client_ids, [])) > 0 && alltrue([for c in try(var.token_revocation.caller_client_ids, []) : can(regex("^[\\w+]{1,128}$", c))]))
+    error_message = "token_revocation.caller_client_ids lists at least one app client id (the M2M clients allowed to revoke)."
+  }
+}
+
+variable "shared_signals" {
+  description = <<-EOT
+    Shared Signals receiver (opt-in; null = off). The transmitter: `issuer` (exactly the `iss` of its SETs),
+    `audience` (the `aud` values its stream uses for this receiver), and its keys — `jwks_uri`, or by default the
+    `jwks_uri` of `<issuer>/.well-known/ssf-configuration` (or `metadata_url`). `algorithms` accepted (default RS256,
+    ES256). `provider_name`: the provider's name in the user pool, to tie `iss_sub` subjects to federated users
+    (null: such subjects are refused). SETs older than `set_max_age_seconds` are refused. The route: `http_apis`
+    (keys of `http_apis`, optional `route_key`, default `POST /ssf/events`) and/or `rest_apis` (keys of `rest_apis`,
+    `parent_resource_id`, optional `path_part`, default `ssf-events`; redeploy the REST stage afterwards); neither
+    uses an authorizer. `memory_size`, `timeout`, `reserved_concurrent_executions` size the function.
+  EOT
+  type = object({
+    issuer                         = string
+    audience                       = list(string)
+    jwks_uri                       = optional(string)
+    metadata_url                   = optional(string)
+    algorithms                     = optional(list(string), ["RS256", "ES256"])
+    provider_name                  = optional(string)
+    set_max_age_seconds            = optional(number, 900)
+    max_body_bytes                 = optional(number, 16384)
+    memory_size                    = optional(number, 256)
+    timeout                        = optional(number, 15)
+    reserved_concurrent_executions = optional(number, 10)
+    http_apis = optional(map(object({
+      route_key = optional(string, "POST /ssf/events")
+    })), {})
+    rest_apis = optional(map(object({
+      parent_resource_id = string
+      path_part          = optional(string, "ssf-events")
+    })), {})
+  })
+  default = null
+
+  validation {
+    condition     = var.shared_signals == null || (can(regex("^https://", try(var.shared_signals.issuer, ""))) && length(try(var.shared_signals.audience, [])) > 0 && alltrue([for u in compact([try(var.shared_signals.jwks_uri, null), try(var.shared_signals.metadata_url, null)]) : can(regex("^https://", u))]))
+    error_message = "shared_signals: issuer, jwks_uri and metadata_url must be https URLs, and audience must name at least one audience."
+  }
+
+  validation {
+    condition     = var.shared_signals == null || alltrue([for a in try(var.shared_signals.algorithms, []) : contains(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"], a)])
+    error_message = "shared_signals.algorithms: RS256/384/512, PS256/384/512, ES256/384/512 or EdDSA (never none or an HMAC)."
+  }
+
+  validation {
+    condition     = var.shared_signals == null || (try(var.shared_signals.set_max_age_seconds, 900) >= 60 && try(var.shared_signals.set_max_age_seconds, 900) <= 86400 && try(var.shared_signals.max_body_bytes, 16384) >= 1024 && try(var.shared_signals.max_body_bytes, 16384) <= 262144 && try(var.shared_signals.timeout, 15) >= 3 && try(var.shared_signals.timeout, 15) <= 29)
+    error_message = "shared_signals: set_max_age_seconds 60–86400, max_body_bytes 1024–262144, timeout 3–29 (behind API Gateway)."
+  }
+
+  validation {
+    condition     = var.shared_signals == null || alltrue([for r in values(try(var.shared_signals.http_apis, {})) : can(regex("^POST /[A-Za-z0-9._~/-]*$", r.route_key))])
+    error_message = "shared_signals.http_apis route_key must be `POST /<path>` (no wildcard, no greedy path: the route must reach only the receiver)."
+  }
+
+  validation {
+    condition     = var.shared_signals == null || alltrue([for r in values(try(var.shared_signals.rest_apis, {})) : can(regex("^[A-Za-z0-9._~-]{1,64}$", r.path_part)) && can(regex("^[a-z0-9]{6,12}$", r.parent_resource_id))])
+    error_message = "shared_signals.rest_apis: path_part is one path segment, parent_resource_id the API Gateway resource id."
+  }
+}
+
+variable "global_token_revocation" {
+  description = <<-EOT
+    Global Token Revocation endpoint (opt-in; null = off). The calling provider: `issuer` (exactly the `iss` of its
+    bearer tokens), `audience` (their `aud`), `scope` (the scope they must carry, in `scope` or `scp`), and its keys —
+    `jwks_uri`, or by default the `jwks_uri` of `<issuer>/.well-known/oauth-authorization-server` (or
+    `metadata_url`). `algorithms` accepted (default RS256, ES256). `provider_name`: the provider's name in the user
+    pool, to tie `iss_sub` subjects to federated users (null: such subjects are refused). The route: `http_apis`
+    (keys of `http_apis`, optional `route_key`, default `POST /global-token-revocation`) and/or `rest_apis` (keys of
+    `rest_apis`, `parent_resource_id`, optional `path_part`, default `global-token-revocation`; redeploy the REST
+    stage afterwards); neither uses an authorizer. `memory_size`, `timeout`, `reserved_concurrent_executions` size
+    the function.
+  EOT
+  type = object({
+    issuer                         = string
+    audience                       = list(string)
+    scope                          = string
+    jwks_uri                       = optional(string)
+    metadata_url                   = optional(string)
+    algorithms                     = optional(list(string), ["RS256", "ES256"])
+    provider_name                  = optional(string)
+    max_body_bytes                 = optional(number, 16384)
+    memory_size                    = optional(number, 256)
+    timeout                        = optional(number, 15)
+    reserved_concurrent_executions = optional(number, 10)
+    http_apis = optional(map(object({
+      route_key = optional(string, "POST /global-token-revocation")
+    })), {})
+    rest_apis = optional(map(object({
+      parent_resource_id = string
+      path_part          = optional(string, "global-token-revocation")
+    })), {})
+  })
+  default = null
+
+  validation {
+    condition     = var.global_token_revocation == null || (can(regex("^https://", try(var.global_token_revocation.issuer, ""))) && length(try(var.global_token_revocation.audience, [])) > 0 && alltrue([for u in compact([try(var.global_token_revocation.jwks_uri, null), try(var.global_token_revocation.metadata_url, null)]) : can(regex("^https://", u))]))
+    error_message = "global_token_revocation: issuer, jwks_uri and metadata_url must be https URLs, and audience must name at least one audience."
+  }
+
+  validation {
+    condition     = var.global_token_revocation == null || alltrue([for a in try(var.global_token_revocation.algorithms, []) : contains(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"], a)])
+    error_message = "global_token_revocation.algorithms: RS256/384/512, PS256/384/512, ES256/384/512 or EdDSA (never none or an HMAC)."
+  }
+
+  validation {
+    condition     = var.global_token_revocation == null || (can(regex("^[\\x21\\x23-\\x5b\\x5d-\\x7e]+$", try(var.global_token_revocation.scope, ""))) && try(var.global_token_revocation.max_body_bytes, 16384) >= 1024 && try(var.global_token_revocation.max_body_bytes, 16384) <= 262144 && try(var.global_token_revocation.timeout, 15) >= 3 && try(var.global_token_revocation.timeout, 15) <= 29)
+    error_message = "global_token_revocation: scope is one scope token (no spaces or quotes), max_body_bytes 1024–262144, timeout 3–29 (behind API Gateway)."
+  }
+
+  validation {
+    condition     = var.global_token_revocation == null || alltrue([for r in values(try(var.global_token_revocation.http_apis, {})) : can(regex("^POST /[A-Za-z0-9._~/-]*$", r.route_key))])
+    error_message = "global_token_revocation.http_apis route_key must be `POST /<path>` (no wildcard, no greedy path: the route must reach only the endpoint)."
+  }
+
+  validation {
+    condition     = var.global_token_revocation == null || alltrue([for r in values(try(var.global_token_revocation.rest_apis, {})) : can(regex("^[A-Za-z0-9._~-]{1,64}$", r.path_part)) && can(regex("^[a-z0-9]{6,12}$", r.parent_resource_id))])
+    error_message = "global_token_revocation.rest_apis: path_part is one path segment, parent_resource_id the API Gateway resource id."
+  }
+}
+
+variable "decision_log_sample_rate" {
+  description = "Share of allowed decisions the authorizer writes a log line for (0–1; default 0.01). Every deny, store error, fail-open and configuration problem is always logged; at `log_level = \"debug\"` every allow is. Counters are aggregated into one EMF document per container (docs/authorizer.md)."
+  type        = number
+  default     = 0.01
+  nullable    = false
+
+  validation {
+    condition     = var.decision_log_sample_rate >= 0 && var.decision_log_sample_rate <= 1
+    error_message = "decision_log_sample_rate must be between 0 and 1 (0.01 logs one allow in a hundred)."
+  }
+}
+
+variable "metrics_flush_decisions" {
+  description = "The authorizer writes its aggregated metrics document after at most this many decisions (1–1000), and at the latest with the first decision 60 s after the previous one."
+  type        = number
+  default     = 1000
+  nullable    = false
+
+  validation {
+    condition     = var.metrics_flush_decisions >= 1 && var.metrics_flush_decisions <= 1000 && floor(var.metrics_flush_decisions) == var.metrics_flush_decisions
+    error_message = "metrics_flush_decisions must be a whole number from 1 to 1000."
+  }
+}

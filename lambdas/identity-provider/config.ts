@@ -28,7 +28,6 @@ export interface UpstreamConfig {
   readonly maxBodyBytes: number;
 }
 
-
 /** What aws-jwt-verify verifies: RSA and EC signatures and EdDSA. Never `none`, never an HMAC with a shared secret. */
 const SUPPORTED_ALGORITHMS = [
   'RS256',

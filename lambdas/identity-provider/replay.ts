@@ -26,7 +26,9 @@ export interface ReplayGuard {
 }
 
 export function replayKey(iss: string, jti: string) {
-  const digest = createHash('sha256').update(JSON.stringify([iss, jti])).digest('hex');
+  const digest = createHash('sha256')
+    .update(JSON.stringify([iss, jti]))
+    .digest('hex');
   return { pk: { S: `set#${digest}` }, sk: { S: 'jti' } };
 }
 

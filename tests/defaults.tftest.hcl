@@ -36,6 +36,8 @@ run "environment_of_each_function_is_the_contract" {
       JWKS_URI                     = ""
       LOG_LEVEL                    = "info"
       METRICS_NAMESPACE            = "CognitoRevocation"
+      DECISION_LOG_SAMPLE_RATE     = "0.01"
+      METRICS_FLUSH_DECISIONS      = "1000"
     })
     error_message = "Authorizer environment: ${jsonencode(module.function["authorizer"].environment)}"
   }

@@ -28,3 +28,38 @@ override_resource {
   }
 }
 
+variables {
+  user_pool_id = "eu-west-1_AbCdEf123"
+  client_ids   = ["4b7kq0mv9n2l3c8d5e6f1g0h2j"]
+  rest_apis = {
+    orders = { rest_api_id = "a1b2c3d4e5", authorizer_result_ttl_in_seconds = 300 }
+  }
+  http_apis = {
+    catalog = { api_id = "f6g7h8i9j0" }
+  }
+  cache_flush_rest_api_stages = { orders = { rest_api_id = "a1b2c3d4e5", stages = ["prod"] } }
+  cache_flush_http_api_stages = { catalog = { api_id = "f6g7h8i9j0", stages = ["$default"] } }
+  revoke_on                   = ["AdminDisableUser", "AdminDeleteUser", "AdminUserGlobalSignOut"]
+  revocation_sweep_schedule   = "rate(15 minutes)"
+  cognito_session_management  = true
+  logout = {
+    http_apis = { catalog = {} }
+    rest_apis = { orders = { parent_resource_id = "root12" } }
+  }
+}
+
+run "every_function_on" {
+  command = apply
+
+  assert {
+    condition     = length(output.role_policies) >= 5
+    error_message = "Every function must have a policy: ${jsonencode(keys(output.role_policies))}"
+  }
+
+  assert {
+    condition = alltrue(flatten([for p in values(output.role_policies) : [
+      for s in jsondecode(p).Statement : !contains(flatten([s.Action]), "*") && !contains(flatten([s.Resource]), "*")
+    ]]))
+    error_message = "No statement may grant every action or every resource."
+  }
+}

@@ -143,6 +143,32 @@ export interface TokenRevocationEndpoint {
   readonly reservedConcurrentExecutions?: number;
 }
 
+/** An upstream identity provider's door: the Shared Signals receiver or Global Token Revocation (docs/shared-signals.md). */
+interface UpstreamDoor {
+  readonly issuer: string;
+  readonly audience: string[];
+  readonly jwksUri?: string;
+  readonly metadataUrl?: string;
+  readonly algorithms?: string[];
+  readonly providerName?: string;
+  readonly maxBodyBytes?: number;
+  readonly memorySize?: number;
+  readonly timeout?: number;
+  readonly reservedConcurrentExecutions?: number;
+  readonly httpApis?: Record<string, { readonly routeKey?: string }>;
+  readonly restApis?: Record<string, { readonly parentResourceId: string; readonly pathPart?: string }>;
+}
+
+/** The Shared Signals receiver (docs/shared-signals.md). */
+export interface SharedSignalsReceiver extends UpstreamDoor {
+  readonly setMaxAgeSeconds?: number;
+}
+
+/** The Global Token Revocation endpoint (docs/global-token-revocation.md). */
+export interface GlobalTokenRevocationEndpoint extends UpstreamDoor {
+  readonly scope: string;
+}
+
 export interface CognitoRevocationInputs {
   readonly userPoolId: string;
   readonly clientIds: string[];
@@ -201,7 +227,7 @@ export interface CognitoRevocationInputs {
   readonly create?: boolean;
   readonly namePrefix?: string;
   readonly tags?: Record<string, string>;
-  /** Issue #14 (docs/automatic-revocation.md, docs/logout.md). */
+  /** Automatic revocation and self-service logout (docs/automatic-revocation.md, docs/logout.md). */
   readonly revokeOn?: string[];
   readonly revocationSweepSchedule?: string;
   readonly automaticRevocationRetry?: AutomaticRevocationRetry;
@@ -209,6 +235,16 @@ export interface CognitoRevocationInputs {
   readonly logout?: LogoutRoutes;
   readonly introspection?: IntrospectionEndpoint;
   readonly tokenRevocation?: TokenRevocationEndpoint;
+  readonly sharedSignals?: SharedSignalsReceiver;
+  readonly globalTokenRevocation?: GlobalTokenRevocationEndpoint;
+  readonly chainedPreTokenGenerationFunctionArn?: string;
+  readonly chainedTriggerTimeoutMs?: number;
+  readonly alarmSnsTopicArn?: string;
+  readonly alarmPeriodSeconds?: number;
+  readonly alarmStoreErrorThreshold?: number;
+  readonly createDashboard?: boolean;
+  readonly decisionLogSampleRate?: number;
+  readonly metricsFlushDecisions?: number;
 }
 
 export interface CognitoRevocationProps extends CognitoRevocationInputs {
@@ -386,6 +422,58 @@ export const VARIABLES: { readonly [K in keyof CognitoRevocationInputs]-?: Varia
       reservedConcurrentExecutions: 'reserved_concurrent_executions',
     },
   },
+  sharedSignals: {
+    name: 'shared_signals',
+    fields: {
+      issuer: 'issuer',
+      audience: 'audience',
+      jwksUri: 'jwks_uri',
+      metadataUrl: 'metadata_url',
+      algorithms: 'algorithms',
+      providerName: 'provider_name',
+      maxBodyBytes: 'max_body_bytes',
+      memorySize: 'memory_size',
+      timeout: 'timeout',
+      reservedConcurrentExecutions: 'reserved_concurrent_executions',
+      httpApis: 'http_apis',
+      restApis: 'rest_apis',
+      routeKey: 'route_key',
+      parentResourceId: 'parent_resource_id',
+      pathPart: 'path_part',
+      setMaxAgeSeconds: 'set_max_age_seconds',
+    },
+    nestedMaps: ['http_apis', 'rest_apis'],
+  },
+  globalTokenRevocation: {
+    name: 'global_token_revocation',
+    fields: {
+      issuer: 'issuer',
+      audience: 'audience',
+      jwksUri: 'jwks_uri',
+      metadataUrl: 'metadata_url',
+      algorithms: 'algorithms',
+      providerName: 'provider_name',
+      maxBodyBytes: 'max_body_bytes',
+      memorySize: 'memory_size',
+      timeout: 'timeout',
+      reservedConcurrentExecutions: 'reserved_concurrent_executions',
+      httpApis: 'http_apis',
+      restApis: 'rest_apis',
+      routeKey: 'route_key',
+      parentResourceId: 'parent_resource_id',
+      pathPart: 'path_part',
+      scope: 'scope',
+    },
+    nestedMaps: ['http_apis', 'rest_apis'],
+  },
+  chainedPreTokenGenerationFunctionArn: { name: 'chained_pre_token_generation_function_arn' },
+  chainedTriggerTimeoutMs: { name: 'chained_trigger_timeout_ms' },
+  alarmSnsTopicArn: { name: 'alarm_sns_topic_arn' },
+  alarmPeriodSeconds: { name: 'alarm_period_seconds' },
+  alarmStoreErrorThreshold: { name: 'alarm_store_error_threshold' },
+  createDashboard: { name: 'create_dashboard' },
+  decisionLogSampleRate: { name: 'decision_log_sample_rate' },
+  metricsFlushDecisions: { name: 'metrics_flush_decisions' },
 };
 
 /** Every output getter → its Terraform output. */
@@ -413,6 +501,11 @@ export const OUTPUTS = {
   logout: 'logout',
   introspection: 'introspection',
   tokenRevocation: 'token_revocation',
+  sharedSignals: 'shared_signals',
+  globalTokenRevocation: 'global_token_revocation',
+  triggerChain: 'trigger_chain',
+  alarmArns: 'alarm_arns',
+  dashboardName: 'dashboard_name',
   moduleVersion: 'module_version',
 } as const;
 
@@ -575,7 +668,7 @@ export class CognitoRevocation extends Construct {
   get automaticRevocation(): unknown {
     return this.module.get(OUTPUTS.automaticRevocation);
   }
-  /** Issue #14: the self-service logout (function, role policy, routes), or null when off. */
+  /** The self-service logout (function, role policy, routes), or null when off. */
   get logout(): unknown {
     return this.module.get(OUTPUTS.logout);
   }
@@ -586,6 +679,26 @@ export class CognitoRevocation extends Construct {
   /** The RFC 7009 revocation endpoint (URL, function, role policy), or null when off. */
   get tokenRevocation(): unknown {
     return this.module.get(OUTPUTS.tokenRevocation);
+  }
+  /** The Shared Signals receiver (route, function, role policy), or null when off. */
+  get sharedSignals(): unknown {
+    return this.module.get(OUTPUTS.sharedSignals);
+  }
+  /** The Global Token Revocation endpoint (route, function, role policy), or null when off. */
+  get globalTokenRevocation(): unknown {
+    return this.module.get(OUTPUTS.globalTokenRevocation);
+  }
+  /** The chained pre-token-generation function, or null when none is chained. */
+  get triggerChain(): unknown {
+    return this.module.get(OUTPUTS.triggerChain);
+  }
+  /** The CloudWatch alarms by name (empty without an SNS topic). */
+  get alarmArns(): unknown {
+    return this.module.get(OUTPUTS.alarmArns);
+  }
+  /** The CloudWatch dashboard's name, or null. */
+  get dashboardName(): unknown {
+    return this.module.get(OUTPUTS.dashboardName);
   }
   /** Version of the module and of the zips it deploys. */
   get moduleVersion(): string {

@@ -182,7 +182,11 @@ describe.skipIf(missing !== undefined)('a release consumed from a git tag', () =
         'dist/authorizer.zip',
         'dist/auto-revocation.zip',
         'dist/build.json',
+        'dist/global-token-revocation.zip',
+        'dist/introspection.zip',
         'dist/logout.zip',
+        'dist/shared-signals.zip',
+        'dist/token-revocation.zip',
         'dist/token-trigger.zip',
       ]);
       expect(inBranch).toBe('');

@@ -18,7 +18,7 @@
  * Run: npm run bench caching   (builds first)
  */
 import { createAuthorizerFromEnvironment } from '../lambdas/authorizer/index.js';
-import { stalenessReader } from '../lambdas/authorizer/staleness.js';
+import { stalenessReader } from '../lambdas/verification/staleness.js';
 import { createSignedFlusher } from '../lambdas/adapters/apigateway/authorizer-cache.js';
 import { createSdkHintStore } from '../lambdas/adapters/dynamodb/hint-publisher.js';
 import { createSdkStore } from '../lambdas/adapters/dynamodb/sdk-store.js';

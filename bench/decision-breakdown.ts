@@ -14,13 +14,13 @@
  * - log: `DecisionRecorder.record` at the shipped defaults (1 % of allows logged, one EMF document per 1,000),
  *   writing into the same drained pipe as the full decision.
  */
-import { authContextFrom, tokenFactsFrom } from '../lambdas/authorizer/claims.js';
+import { authContextFrom, tokenFactsFrom } from '../lambdas/verification/claims.js';
 import { createDecisionRecorder } from '../lambdas/authorizer/decision-record.js';
 import { parseAuthorizerEvent } from '../lambdas/authorizer/events.js';
 import { allowResponse, type Shaping } from '../lambdas/authorizer/responses.js';
-import { createRevokedMemory } from '../lambdas/authorizer/revoked-memory.js';
-import { strictJwtProblem } from '../lambdas/authorizer/strict-jwt.js';
-import type { Claims } from '../lambdas/authorizer/verifier.js';
+import { createRevokedMemory } from '../lambdas/verification/revoked-memory.js';
+import { strictJwtProblem } from '../lambdas/verification/strict-jwt.js';
+import type { Claims } from '../lambdas/verification/verifier.js';
 import type { RevocationReader } from '../lambdas/core/ports.js';
 import { decide, type RevocationEntry } from '../lambdas/core/revocation.js';
 import type { TokenFacts } from '../lambdas/core/token.js';

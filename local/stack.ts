@@ -220,6 +220,26 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
     progress(`API Gateway stand-in ${api.endpoint}`);
     const apiForFunctions = await functionsReach(api.endpoint);
 
+    // The stages a deployment lists for its revoking functions to flush after every revocation (CACHE_FLUSH_TARGETS).
+    const flushTargets = JSON.stringify([
+      { api: 'rest', apiId: api.apiIds['rest-token'], stage: api.stage },
+      { api: 'rest', apiId: api.apiIds['rest-request'], stage: api.stage },
+      { api: 'http', apiId: api.apiIds.http, stage: api.stage },
+    ]);
+    // The logout function again, now that the stand-in's stages exist: it flushes them too.
+    lambda.deploy({
+      name: FUNCTION_NAMES.logout,
+      bundle: bundlePath('logout', options.distDir),
+      env: {
+        ...common,
+        REFRESH_TOKEN_LIFETIME_SECONDS: String(REFRESH_DAYS * 86400),
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognitoForFunctions,
+        AWS_ENDPOINT_URL_API_GATEWAY: apiForFunctions,
+        CACHE_FLUSH_TARGETS: flushTargets,
+      },
+      timeoutMs: 10_000,
+    });
+
     // Deployed after the API stand-in: it flushes the stand-in's caches (CACHE_FLUSH_TARGETS).
     lambda.deploy({
       name: FUNCTION_NAMES.adminSignout,
@@ -231,11 +251,7 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
         AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognitoForFunctions,
         // Every revocation flushes the stand-in's authorizer caches, as a deployment lists its stages.
         AWS_ENDPOINT_URL_API_GATEWAY: apiForFunctions,
-        CACHE_FLUSH_TARGETS: JSON.stringify([
-          { api: 'rest', apiId: api.apiIds['rest-token'], stage: api.stage },
-          { api: 'rest', apiId: api.apiIds['rest-request'], stage: api.stage },
-          { api: 'http', apiId: api.apiIds.http, stage: api.stage },
-        ]),
+        CACHE_FLUSH_TARGETS: flushTargets,
       },
       timeoutMs: 30_000,
     });

@@ -28,6 +28,13 @@ override_resource {
   }
 }
 
+override_resource {
+  target = module.function["auto_revocation"].aws_lambda_function.this
+  values = {
+    arn = "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-auto-revocation"
+  }
+}
+
 variables {
   user_pool_id = "eu-west-1_AbCdEf123"
   client_ids   = ["4b7kq0mv9n2l3c8d5e6f1g0h2j"]

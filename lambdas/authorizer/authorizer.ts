@@ -5,15 +5,16 @@
  * in-memory ones. Every decision is counted in the container's EMF metrics; denies, errors and a sample of allows
  * also write a log line (decision-record.ts); neither ever holds a token or a header.
  */
-import { type RevocationReader, StoreError, type StoreErrorKind } from '../core/ports.js';
+import { type RevocationReader, StoreError } from '../core/ports.js';
 import { decide, type RevocationEntry, type RevocationScope } from '../core/revocation.js';
-import { authContextFrom, tokenFactsFrom, tokenUseOf } from './claims.js';
-import type { AuthorizerConfig } from './config.js';
+import { FAIL_OPEN_KINDS } from '../verification/fail-open.js';
+import { authContextFrom, tokenFactsFrom, tokenUseOf } from '../verification/claims.js';
+import type { AuthorizerConfig } from '../verification/config.js';
 import type { DecisionRecorder } from './decision-record.js';
 import { type AuthorizerRequest, parseAuthorizerEvent } from './events.js';
-import { createRevokedMemory, type RevokedMemory } from './revoked-memory.js';
+import { createRevokedMemory, type RevokedMemory } from '../verification/revoked-memory.js';
 import { allowResponse, type AuthContext, denyResponse, type Shaping } from './responses.js';
-import { rejectionReason, type TokenRejection, type TokenVerifier } from './verifier.js';
+import { rejectionReason, type TokenRejection, type TokenVerifier } from '../verification/verifier.js';
 
 export type DecisionReason =
   | 'valid'
@@ -57,13 +58,6 @@ interface Prefetch {
   readonly answer: Promise<{ entries: RevocationEntry[] } | { error: unknown }>;
 }
 
-/**
- * Store failures that fail-open (opt-in) may answer with an allow: outages only — the table not answering in time or
- * not reachable. Throttling is NOT an outage: every token of a user reads the same partition, so anyone holding one
- * of the user's tokens (a revoked one included) can drive it hot; an attacker must not be able to switch revocation
- * off by flooding. A malformed answer or denied access is a fault to fix, not an outage either. docs/security.md.
- */
-export const FAIL_OPEN_KINDS: ReadonlySet<StoreErrorKind | 'unknown'> = new Set(['timeout', 'unavailable']);
 
 /** Records the decision (metrics, and a log line when logged) and answers in the event's own shape. */
 export function answer(

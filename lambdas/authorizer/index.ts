@@ -16,16 +16,16 @@ import type { HintReader } from '../core/hints.js';
 import { createLogger, type LogLevel, parseLogLevel } from '../adapters/observability.js';
 import type { RevocationReader } from '../core/ports.js';
 import { answer, type Authorizer, type AuthorizerDeps, createAuthorizer } from './authorizer.js';
-import { type AuthorizerConfig, parseAuthorizerConfig } from './config.js';
+import { type AuthorizerConfig, parseAuthorizerConfig } from '../verification/config.js';
 import { contractValue } from '../config/reader.js';
-import { stalenessReader } from './staleness.js';
+import { stalenessReader } from '../verification/staleness.js';
 import { createDecisionRecorder, type DecisionRecorder, stdoutLineWriter } from './decision-record.js';
 import { parseAuthorizerEvent } from './events.js';
-import { createCognitoVerifier } from './verifier.js';
+import { createCognitoVerifier } from '../verification/verifier.js';
 
 export { createAuthorizer } from './authorizer.js';
 export type { Authorizer, AuthorizerDeps } from './authorizer.js';
-export { parseAuthorizerConfig } from './config.js';
+export { parseAuthorizerConfig } from '../verification/config.js';
 export { createDecisionRecorder, stdoutLineWriter } from './decision-record.js';
 
 const SERVICE = 'authorizer';

@@ -19,7 +19,9 @@
  */
 import type { EventKind } from './events.js';
 
-export type AuthContext = Readonly<Record<string, string | number | boolean>>;
+import type { AuthContext } from '../verification/claims.js';
+
+export type { AuthContext };
 
 export interface PolicyResponse {
   principalId: string;

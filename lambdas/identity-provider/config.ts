@@ -3,22 +3,26 @@
  * the admin function reads them, plus the upstream provider (issuer, audience, keys, algorithms, provider name) and
  * the body limit. Each door's own config adds what only it needs.
  */
-import { parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';
-import { parseLogLevel } from '../adapters/observability.js';
-import type { AdminConfig } from '../admin-signout/config.js';
+import { type FlushTarget, parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';
+import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
 import { parseUserPoolId, REFRESH_TOKEN_LIFETIME_RANGE, TOKEN_LIFETIME_RANGE } from '../config/fields.js';
 import { ConfigError, type EnvironmentReader } from '../config/reader.js';
-import { lifetimePolicy } from '../core/lifetime.js';
+import { type LifetimePolicy, lifetimePolicy } from '../core/lifetime.js';
 import { checkedUrl } from './fetch.js';
 import { wellKnownUrl } from './verifier.js';
 
 export { ConfigError };
 
 export interface UpstreamConfig {
-  readonly admin: Pick<
-    AdminConfig,
-    'tableName' | 'userPoolId' | 'policy' | 'flushTargets' | 'logLevel' | 'metricsNamespace'
-  >;
+  /** The pool and table, read as the admin function reads them. */
+  readonly admin: {
+    readonly tableName: string;
+    readonly userPoolId: string;
+    readonly policy: LifetimePolicy;
+    readonly flushTargets: readonly FlushTarget[];
+    readonly logLevel: LogLevel;
+    readonly metricsNamespace: string;
+  };
   readonly issuer: string;
   readonly audience: readonly string[];
   readonly jwksUri?: string | undefined;

@@ -9,7 +9,7 @@
  */
 import { AlbJwtVerifier } from 'aws-jwt-verify';
 import { AlbJwksCache } from 'aws-jwt-verify/alb-cache';
-import { overrideJwksFetcher } from '../authorizer/verifier.js';
+import { overrideJwksFetcher } from '../verification/verifier.js';
 import { type Authenticator, MissingTokenError } from './authenticator.js';
 import type { RevocationVerifier } from './verifier.js';
 

@@ -7,8 +7,8 @@
  */
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { overrideJwksFetcher } from '../authorizer/verifier.js';
-import { assertStrictJwt } from '../authorizer/strict-jwt.js';
+import { overrideJwksFetcher } from '../verification/verifier.js';
+import { assertStrictJwt } from '../verification/strict-jwt.js';
 import { bearerToken } from './bearer.js';
 
 export interface CallerOptions {

@@ -3,7 +3,7 @@
  * (store deadline, attempts, fail mode, staleness bounds — lambdas/config/contract.ts) as the Lambda authorizer, so
  * a service and an API behind API Gateway configured alike decide alike.
  */
-import { type AuthorizerConfig, ConfigError, parseAuthorizerConfig } from '../authorizer/config.js';
+import { type AuthorizerConfig, ConfigError, parseAuthorizerConfig } from '../verification/config.js';
 import { dynamoOptionsFromEnv, StoreConfigError } from '../adapters/dynamodb/http-client.js';
 import type { CredentialProvider } from './credentials.js';
 

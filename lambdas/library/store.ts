@@ -6,8 +6,8 @@
 import { createDynamoBlocklistReader } from '../adapters/dynamodb/blocklist-reader.js';
 import { createHttpHintReader } from '../adapters/dynamodb/hint-reader.js';
 import { createDynamoHttpClient, type DynamoHttpClient } from '../adapters/dynamodb/http-client.js';
-import type { AuthorizerConfig } from '../authorizer/config.js';
-import { stalenessReader } from '../authorizer/staleness.js';
+import type { AuthorizerConfig } from '../verification/config.js';
+import { stalenessReader } from '../verification/staleness.js';
 import { type RevocationReader, StoreError } from '../core/ports.js';
 import type { CredentialHolder } from './credentials.js';
 

@@ -9,11 +9,11 @@
  * (with the scope that revoked); `RevocationStoreUnavailableError` when the store failed and the fail mode refused;
  * `TokenClaimsError` for a verified token whose claims the check cannot use.
  */
-import { FAIL_OPEN_KINDS } from '../authorizer/authorizer.js';
-import { authContextFrom, tokenFactsFrom, tokenUseOf } from '../authorizer/claims.js';
-import type { AuthContext } from '../authorizer/responses.js';
-import { createRevokedMemory } from '../authorizer/revoked-memory.js';
-import { type Claims, createCognitoVerifier, type TokenVerifier } from '../authorizer/verifier.js';
+import { FAIL_OPEN_KINDS } from '../verification/fail-open.js';
+import { authContextFrom, tokenFactsFrom, tokenUseOf } from '../verification/claims.js';
+import type { AuthContext } from '../verification/claims.js';
+import { createRevokedMemory } from '../verification/revoked-memory.js';
+import { type Claims, createCognitoVerifier, type TokenVerifier } from '../verification/verifier.js';
 import { StoreError } from '../core/ports.js';
 import { decide, type RevocationEntry } from '../core/revocation.js';
 import { type CredentialProvider, credentialHolder } from './credentials.js';

@@ -1,5 +1,5 @@
 /** The token revocation function's configuration, read from the environment contract (config/contract.ts). */
-import { type AuthorizerConfig, parseAuthorizerConfig } from '../authorizer/config.js';
+import { type AuthorizerConfig, parseAuthorizerConfig } from '../verification/config.js';
 import { ConfigError } from '../config/reader.js';
 import { type LifetimePolicy, lifetimePolicy } from '../core/lifetime.js';
 import { type FlushTarget, parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';

@@ -11,7 +11,7 @@ import { createUserTokens } from '../adapters/cognito/user-tokens.js';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
 import { createLogger, createMetrics } from '../adapters/observability.js';
 import { propagationFromEnvironment } from '../revocation/propagation.js';
-import { createCognitoVerifier } from '../authorizer/verifier.js';
+import { createCognitoVerifier } from '../verification/verifier.js';
 import { callerCheck } from '../library/caller.js';
 import {
   callerRefused,

@@ -9,8 +9,8 @@
  *   Cognito's encrypted token — docs/introspection.md says what that leaves open and how to close it.
  * - a token that is invalid, expired, or not this pool's: nothing to do, 200 (RFC 7009 §2.2).
  */
-import type { Claims, TokenVerifier } from '../authorizer/verifier.js';
-import { tokenFactsFrom } from '../authorizer/claims.js';
+import type { Claims, TokenVerifier } from '../verification/verifier.js';
+import { tokenFactsFrom } from '../verification/claims.js';
 import type { TokenFacts } from '../core/token.js';
 
 export type RevocationRequest =

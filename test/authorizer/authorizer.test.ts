@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthorizer } from '../../lambdas/authorizer/authorizer.js';
-import { parseAuthorizerConfig } from '../../lambdas/authorizer/config.js';
+import { parseAuthorizerConfig } from '../../lambdas/verification/config.js';
 import { createDecisionRecorder, stdoutLineWriter } from '../../lambdas/authorizer/decision-record.js';
-import { createCognitoVerifier } from '../../lambdas/authorizer/verifier.js';
-import { stalenessReader } from '../../lambdas/authorizer/staleness.js';
+import { createCognitoVerifier } from '../../lambdas/verification/verifier.js';
+import { stalenessReader } from '../../lambdas/verification/staleness.js';
 import type { RevocationHint } from '../../lambdas/core/hints.js';
 import { StoreError } from '../../lambdas/core/ports.js';
 import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
@@ -292,7 +292,7 @@ describe('revoked-verdict memory and fail-open', () => {
   });
 
   it('the memory is bounded and drops expired entries', async () => {
-    const { createRevokedMemory } = await import('../../lambdas/authorizer/revoked-memory.js');
+    const { createRevokedMemory } = await import('../../lambdas/verification/revoked-memory.js');
     const memory = createRevokedMemory(3);
     const t = (sub: string, jti: string) => ({ sub, issuedAt: 1, expiresAt: 2e9, jti });
     for (let i = 0; i < 5; i++)

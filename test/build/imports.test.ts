@@ -26,6 +26,9 @@ function imports(dir: string): { from: string; to: string }[] {
   );
 }
 
+/** The folders of lambdas/ that are not entry points: what the doors stand on. */
+const FLOORS = ['core', 'adapters', 'config', 'revocation', 'verification', 'identity-provider', 'library'];
+
 const outside = (edges: { from: string; to: string }[], allowed: readonly string[]) =>
   edges.filter((e) => !allowed.some((prefix) => e.to.startsWith(prefix))).map((e) => `${e.from} -> ${e.to}`);
 
@@ -47,5 +50,34 @@ describe('import directions', () => {
     // Arrange check: the benchmarks do use shared fixtures, so the rule below is not vacuous.
     expect(fromTests.length).toBeGreaterThan(0);
     expect(outside(fromTests, ['test/fixtures/'])).toEqual([]);
+  });
+  it('no door (a function handler or the package entry) imports another door', () => {
+    // Arrange: every folder of lambdas/ that is an entry point; what two doors share lives a floor below.
+    const doors = readdirSync(join(ROOT, 'lambdas'), { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !FLOORS.includes(e.name))
+      .map((e) => e.name);
+    expect(doors).toContain('authorizer');
+    // Act
+    const crossing = doors.flatMap((door) =>
+      imports(`lambdas/${door}`)
+        .filter((e) => doors.some((other) => other !== door && e.to.startsWith(`lambdas/${other}/`)))
+        .map((e) => `${e.from} -> ${e.to}`),
+    );
+    // Assert
+    expect(crossing).toEqual([]);
+  });
+
+  it('the shared floors never import a door', () => {
+    const doors = readdirSync(join(ROOT, 'lambdas'), { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !FLOORS.includes(e.name))
+      .map((e) => `lambdas/${e.name}/`);
+    const upward = FLOORS.flatMap((floor) =>
+      outside(imports(`lambdas/${floor}`), ['lambdas/']).concat(
+        imports(`lambdas/${floor}`)
+          .filter((e) => doors.some((d) => e.to.startsWith(d)))
+          .map((e) => `${e.from} -> ${e.to}`),
+      ),
+    );
+    expect(upward).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readAdminConfig } from '../../lambdas/admin-signout/config.js';
-import { parseAuthorizerConfig } from '../../lambdas/authorizer/config.js';
+import { parseAuthorizerConfig } from '../../lambdas/verification/config.js';
 import { readAutoRevocationConfig } from '../../lambdas/auto-revocation/config.js';
 import { parseRevokeOn } from '../../lambdas/auto-revocation/events.js';
 import { ENVIRONMENT, type FunctionName } from '../../lambdas/config/contract.js';

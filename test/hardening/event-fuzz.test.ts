@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonKeyProblem, strictJwtProblem } from '../../lambdas/authorizer/strict-jwt.js';
+import { jsonKeyProblem, strictJwtProblem } from '../../lambdas/verification/strict-jwt.js';
 import { bearerToken, headerValue, parseAuthorizerEvent } from '../../lambdas/authorizer/events.js';
 import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';

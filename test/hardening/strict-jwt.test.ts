@@ -3,7 +3,7 @@
  * what it refuses, and — as important for a check in front of every request — what it must not refuse.
  */
 import { describe, expect, it } from 'vitest';
-import { jsonKeyProblem, strictJwtProblem } from '../../lambdas/authorizer/strict-jwt.js';
+import { jsonKeyProblem, strictJwtProblem } from '../../lambdas/verification/strict-jwt.js';
 import { signAccessToken, signIdToken } from '../fixtures/tokens.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64url');

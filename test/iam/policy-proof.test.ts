@@ -251,6 +251,8 @@ async function recordCalls(): Promise<{ calls: RecordedAwsCall[]; stack: LocalSt
     timeoutMs: 30_000,
   });
   const victim = await user.createUser('iam-proof-victim', 'Passw0rd!long-enough');
+  // A recorded session, so that the revocation also marks the user's session records.
+  await user.signIn('iam-proof-victim', 'Passw0rd!long-enough');
   const fixture = (name: string) =>
     JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'cloudtrail', name), 'utf8'));
   const disabled = fixture('admin-disable-user.json');
@@ -267,6 +269,15 @@ async function recordCalls(): Promise<{ calls: RecordedAwsCall[]; stack: LocalSt
     reason: 'second revocation',
   });
   const sweep = await stack.lambda.invoke(AUTO_REVOCATION, fixture('scheduled-event.json'));
+  // Self-service logout everywhere: the user's watermark, its session records and the stages' caches.
+  await user.createUser('iam-proof-logout', 'Passw0rd!long-enough');
+  const own = await user.signIn('iam-proof-logout', 'Passw0rd!long-enough');
+  const logout = await fetch(`${stack.api.urls.restToken}/logout`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${own.accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ everywhere: true }),
+  });
+  if (logout.status !== 200) throw new Error(`logout everywhere answered ${logout.status}: ${await logout.text()}`);
   if (sweep.functionError) throw new Error(`the sweep failed: ${JSON.stringify(sweep.payload)}`);
   return { calls, stack };
 }

@@ -218,6 +218,7 @@ const OPT_IN_DOOR_CALLS = ['introspection', 'token_revocation', 'shared_signals'
 
 /** Configuration declared once for several doors: read as part of each door's own sources. */
 const SHARED_CONFIG: Partial<Record<string, string[]>> = {
+  authorizer: ['verification/config.ts'],
   'shared-signals': ['identity-provider/config.ts'],
   'global-token-revocation': ['identity-provider/config.ts'],
 };

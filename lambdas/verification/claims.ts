@@ -3,8 +3,10 @@
  * Only called after aws-jwt-verify accepted the token: nothing here trusts an unverified claim.
  */
 import { isValidId, type TokenFacts } from '../core/token.js';
-import type { AuthContext } from './responses.js';
 import type { Claims } from './verifier.js';
+
+/** What the authorizer puts into the request context on an allow (and the library returns): flat values only. */
+export type AuthContext = Readonly<Record<string, string | number | boolean>>;
 
 const finite = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) ? value : undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseAuthorizerConfig } from '../../lambdas/authorizer/config.js';
+import { ConfigError, parseAuthorizerConfig } from '../../lambdas/verification/config.js';
 import { ENVIRONMENT } from '../../lambdas/config/contract.js';
 
 const REQUIRED = {

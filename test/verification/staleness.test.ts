@@ -8,7 +8,7 @@ import {
   DEFAULT_HINT_MARGIN_MS,
   stalenessReader,
   type UserRevocationReader,
-} from '../../lambdas/authorizer/staleness.js';
+} from '../../lambdas/verification/staleness.js';
 import type { HintPage, HintReader, RevocationHint } from '../../lambdas/core/hints.js';
 import { StoreError } from '../../lambdas/core/ports.js';
 import type { RevocationEntry } from '../../lambdas/core/revocation.js';

@@ -17,6 +17,7 @@ import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
 import { signAccessToken, signIdToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../fixtures/tokens.js';
 import { type CognitoRecorder, startCognitoRecorder } from '../support/cognito-recorder.js';
 import { invoke, METHOD_ARN } from './support/events.js';
+import { startBlackhole } from '../fixtures/network.js';
 
 const TABLE = 'blocklist-cross-clock';
 let dynamo: LocalDynamo;
@@ -24,7 +25,7 @@ let cognito: CognitoLocal;
 let gap: CognitoRecorder;
 let jwks: JwksServer;
 let capture: Capture;
-let loaded: { handler: Handler; restore: () => void }[] = [];
+const loaded: { handler: Handler; restore: () => void }[] = [];
 
 beforeAll(async () => {
   [dynamo, cognito, jwks] = await Promise.all([startDynalite(), startCognitoLocal(), startJwksServer()]);
@@ -58,7 +59,7 @@ const restToken = (token: string) => ({
 });
 
 describe('cross-clock edge with V1_0 trigger events', () => {
-  it('a sign-in stamped in the second after the watermark: its ID token is refused by the session entry, its V1 access token (no session claim) passes', async () => {
+  it('a sign-in stamped in the second after the watermark: its ID token is refused through its session id's time, its V1 access token (no session claim) passes', async () => {
     // Arrange: the user signs in (V1 trigger: claim in the ID token only), then is signed out everywhere.
     const user = await cognito.createUser('clock', 'Passw0rd!long');
     const env = {
@@ -72,7 +73,7 @@ describe('cross-clock edge with V1_0 trigger events', () => {
     // the unrecorded-session case (that one has its own test below).
     const trigger = loadWithEnvironment('token-trigger', { ...env, STORE_TIMEOUT_MS: '3000' });
     const admin = loadWithEnvironment('admin-signout', env);
-    loaded = [trigger, admin];
+    loaded.push(trigger, admin);
     const issued = (await trigger.handler(v1Event('clock', user.sub))) as {
       response: { claimsOverrideDetails?: { claimsToAddOrOverride?: Record<string, string> } };
     };
@@ -115,5 +116,71 @@ describe('cross-clock edge with V1_0 trigger events', () => {
       v2AccessToken: 'deny',
       onTime: 'deny',
     });
+  });
+  it('a sign-in whose session the trigger could not record (the table hung): its tokens are refused by the time in their session id, with no entry for them', async () => {
+    // Arrange: the table does not answer the trigger, so the sign-in proceeds with the claim but no session record;
+    // the signout then knows nothing of this session and writes no entry for it.
+    const user = await cognito.createUser('unrecorded', 'Passw0rd!long');
+    const hung = await startBlackhole();
+    const base = {
+      TABLE_NAME: TABLE,
+      USER_POOL_ID: cognito.userPoolId,
+      TOKEN_LIFETIME_SECONDS: '3600',
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: gap.endpoint,
+    };
+    const trigger = loadWithEnvironment('token-trigger', {
+      ...base,
+      AWS_ENDPOINT_URL_DYNAMODB: hung.endpoint,
+      STORE_TIMEOUT_MS: '100',
+    });
+    let sessionId: string | undefined;
+    try {
+      const issued = (await trigger.handler(v1Event('unrecorded', user.sub))) as {
+        response: { claimsOverrideDetails?: { claimsToAddOrOverride?: Record<string, string> } };
+      };
+      sessionId = issued.response.claimsOverrideDetails?.claimsToAddOrOverride?.revocation_sid;
+    } finally {
+      trigger.restore();
+      await hung.stop();
+    }
+    expect(sessionId).toMatch(/^[0-9a-f]{44}$/);
+    const admin = loadWithEnvironment('admin-signout', {
+      ...base,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    });
+    loaded.push(admin);
+    const listed = (await admin.handler({ operation: 'listSessions', user: 'unrecorded' })) as {
+      sessions: { sessionId: string }[];
+    };
+    expect(listed.sessions.map((s) => s.sessionId)).not.toContain(sessionId);
+    const signout = (await admin.handler(
+      { operation: 'signOutUser', user: 'unrecorded', actor: 'ops', reason: 'unrecorded session' },
+      { getRemainingTimeInMillis: () => 30_000 },
+    )) as { ok: boolean; watermark: { notBefore: number }; sessions: { window: number } };
+    expect(signout.ok).toBe(true);
+    expect(signout.sessions.window).toBe(0);
+    const notBefore = signout.watermark.notBefore;
+    const authorizer = await loadAuthorizer({
+      USER_POOL_ID: TEST_USER_POOL_ID,
+      CLIENT_IDS: TEST_CLIENT_ID,
+      TABLE_NAME: TABLE,
+      JWKS_URI: jwks.uri,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    });
+    // Cognito's clock one second ahead, as above: auth_time and iat say notBefore + 1.
+    const ahead = { sub: user.sub, auth_time: notBefore + 1, iat: notBefore + 1, exp: notBefore + 3600 };
+    // Act
+    const verdicts = {
+      idToken: (
+        await invoke(authorizer, restToken(signIdToken({ ...ahead, revocation_sid: sessionId })), true)
+      ).verdict,
+      v2AccessToken: (
+        await invoke(authorizer, restToken(signAccessToken({ ...ahead, revocation_sid: sessionId })), true)
+      ).verdict,
+      v1AccessToken: (await invoke(authorizer, restToken(signAccessToken(ahead)), true)).verdict,
+    };
+    // Assert: what carries the claim is refused by the watermark through the id's time (the trigger's clock);
+    // the claimless V1 access token keeps the documented cross-clock margin.
+    expect(verdicts).toEqual({ idToken: 'deny', v2AccessToken: 'deny', v1AccessToken: 'allow' });
   });
 });

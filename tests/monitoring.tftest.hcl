@@ -28,14 +28,14 @@ override_resource {
 }
 
 override_resource {
-  target = module.auto_revocation[0].aws_lambda_function.this
+  target = module.function["auto_revocation"].aws_lambda_function.this
   values = {
     arn = "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-auto-revocation"
   }
 }
 
 override_resource {
-  target = module.auto_revocation[0].aws_cloudwatch_log_group.this
+  target = module.function["auto_revocation"].aws_cloudwatch_log_group.this
   values = {
     arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-auto-revocation"
   }

@@ -59,7 +59,7 @@ const restToken = (token: string) => ({
 });
 
 describe('cross-clock edge with V1_0 trigger events', () => {
-  it('a sign-in stamped in the second after the watermark: its ID token is refused through its session id's time, its V1 access token (no session claim) passes', async () => {
+  it('a sign-in stamped in the second after the watermark: its ID token is refused through the time in its session id, its V1 access token (no session claim) passes', async () => {
     // Arrange: the user signs in (V1 trigger: claim in the ID token only), then is signed out everywhere.
     const user = await cognito.createUser('clock', 'Passw0rd!long');
     const env = {

@@ -19,7 +19,7 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import { createCognitoSweepDirectory } from '../lambdas/adapters/cognito/sweep-directory.js';
 import { createCognitoDirectory } from '../lambdas/adapters/cognito/user-directory.js';
 import { createSdkStore } from '../lambdas/adapters/dynamodb/sdk-store.js';
-import { createSessionOwners, scanOwnersPage } from '../lambdas/adapters/dynamodb/session-owners.js';
+import { scanOwnersPage } from '../lambdas/adapters/dynamodb/session-owners.js';
 import { createSweepCursorStore } from '../lambdas/adapters/dynamodb/sweep-cursor.js';
 import { createLogger, createMetrics } from '../lambdas/adapters/observability.js';
 import { NO_PROPAGATION } from '../lambdas/core/ports.js';
@@ -169,7 +169,7 @@ async function main() {
         const result = await oldSweep(
           ctx,
           createCognitoDirectory({ client: live.client, userPoolId: 'us-east-1_bench' }),
-          createSessionOwners(tableRef),
+          { cognito: live.client, userPoolId: 'us-east-1_bench', dynamo: client, tableName: table },
           POLICY,
         );
         revoked = result.deleted.revoked + result.disabled.revoked;

@@ -15,8 +15,8 @@ import { runOperation, UNNAMED } from '../revocation/run.js';
 import { signOutUser } from '../revocation/sign-out-user.js';
 import { type AdminRequest, parseAdminRequest } from './request.js';
 
-/** The ports of the admin door: everything but a user's own tokens and the sweep's session owners. */
-export type AdminPorts = Omit<RevocationDeps, 'tokens' | 'sessionOwners'>;
+/** The ports of the admin door: everything but a user's own tokens. */
+export type AdminPorts = Omit<RevocationDeps, 'tokens'>;
 
 export interface AdminDeps extends AdminPorts {
   readonly logger: Logger;

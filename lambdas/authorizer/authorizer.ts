@@ -58,7 +58,6 @@ interface Prefetch {
   readonly answer: Promise<{ entries: RevocationEntry[] } | { error: unknown }>;
 }
 
-
 /** Records the decision (metrics, and a log line when logged) and answers in the event's own shape. */
 export function answer(
   recorder: DecisionRecorder,

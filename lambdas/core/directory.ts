@@ -25,11 +25,6 @@ export interface UserDirectory {
    * user has it (deleted). Rejects with `DirectoryError`. Used by the automatic revocation and the sweep.
    */
   findBySub?(sub: string): Promise<DirectoryUser | undefined>;
-  /**
-   * Every user the pool reports disabled (`ListUsers` filter `status = "Disabled"`, all pages), with when the user
-   * was last modified (disabling modifies the user). Rejects with `DirectoryError`.
-   */
-  listDisabled?(options?: { signal?: AbortSignal }): Promise<DisabledUser[]>;
 }
 
 export interface DisabledUser extends DirectoryUser {

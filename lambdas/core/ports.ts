@@ -125,12 +125,3 @@ export class StoreError extends Error {
     super(message, options);
   }
 }
-
-/** The users that have live recorded sessions (the sweep looks for those that no longer exist). */
-export interface SessionOwners {
-  /** Every user with a session record not expired at `nowSeconds`, with the latest `issuedAt` among them. */
-  usersWithLiveSessions(
-    nowSeconds: number,
-    options?: StoreCallOptions,
-  ): Promise<{ readonly sub: string; readonly latestIssuedAt: number }[]>;
-}

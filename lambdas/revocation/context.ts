@@ -21,7 +21,6 @@ import {
   type RevocationPropagation,
   type RevocationReader,
   type SessionInventory,
-  type SessionOwners,
 } from '../core/ports.js';
 import { describe, OperationError } from './errors.js';
 
@@ -39,8 +38,6 @@ export interface RevocationDeps {
   readonly tokens?: UserTokens | undefined;
   /** Cognito's session management (listing / revoking `tkn…` sessions). */
   readonly cognitoSessions?: CognitoSessions | undefined;
-  /** Users with live recorded sessions (the sweep's deleted-user pass). */
-  readonly sessionOwners?: SessionOwners | undefined;
   readonly policy: LifetimePolicy;
 }
 

@@ -9,12 +9,10 @@ import {
   AdminUserGlobalSignOutCommand,
   type CognitoIdentityProviderClient,
   ListUsersCommand,
-  type ListUsersCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   DirectoryError,
   type DirectoryErrorKind,
-  type DisabledUser,
   type DirectoryUser,
   hasSubShape,
   type UserDirectory,
@@ -161,46 +159,6 @@ export function createCognitoDirectory(options: CognitoDirectoryOptions): UserDi
     async findBySub(sub) {
       if (!hasSubShape(sub)) return undefined;
       return (await listExact('sub', canonicalSub(sub)))[0];
-    },
-    async listDisabled(options = {}) {
-      const users: DisabledUser[] = [];
-      let token: string | undefined;
-      // Bounded: 60 pages of 60 users; a pool with more disabled users is swept over several runs (logged).
-      for (let page = 0; page < 60; page++) {
-        if (options.signal?.aborted) break;
-        let out: ListUsersCommandOutput;
-        try {
-          out = await client.send(
-            new ListUsersCommand({
-              UserPoolId: userPoolId,
-              Filter: 'status = "Disabled"',
-              Limit: 60,
-              ...(token ? { PaginationToken: token } : {}),
-            }),
-            options.signal ? { abortSignal: options.signal } : {},
-          );
-        } catch (error) {
-          throw toDirectoryError(error);
-        }
-        for (const user of out.Users ?? []) {
-          const sub = attribute(user.Attributes, 'sub');
-          // The filter is Cognito's; the answer is checked anyway (a user reported enabled is not swept).
-          if (!user.Username || !sub || user.Enabled !== false) continue;
-          const modified = user.UserLastModifiedDate?.getTime();
-          users.push({
-            username: user.Username,
-            sub,
-            enabled: false,
-            status: user.UserStatus,
-            matchedAs: 'sub',
-            lastModifiedAt:
-              modified !== undefined && Number.isFinite(modified) ? Math.floor(modified / 1000) : undefined,
-          });
-        }
-        token = out.PaginationToken;
-        if (!token) break;
-      }
-      return users;
     },
     async globalSignOut(username) {
       try {

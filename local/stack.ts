@@ -194,17 +194,6 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
       timeoutMs: 10_000,
     });
 
-    lambda.deploy({
-      name: FUNCTION_NAMES.logout,
-      bundle: bundlePath('logout', options.distDir),
-      env: {
-        ...common,
-        REFRESH_TOKEN_LIFETIME_SECONDS: String(REFRESH_DAYS * 86400),
-        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognitoForFunctions,
-      },
-      timeoutMs: 10_000,
-    });
-
     const api = await startApiGateway({
       ...(options.ports?.api ? { port: options.ports.api } : {}),
       // `POST /<api>/logout` is the self-service logout; every other route the sample backend.
@@ -226,7 +215,8 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
       { api: 'rest', apiId: api.apiIds['rest-request'], stage: api.stage },
       { api: 'http', apiId: api.apiIds.http, stage: api.stage },
     ]);
-    // The logout function again, now that the stand-in's stages exist: it flushes them too.
+    // Deployed after the API stand-in (its route invokes it by name at request time): it flushes the stand-in's
+    // stages too.
     lambda.deploy({
       name: FUNCTION_NAMES.logout,
       bundle: bundlePath('logout', options.distDir),

@@ -1,18 +1,22 @@
 /**
  * What the RFC 7009 endpoint does with a classified request (request.ts): the answer for each kind, through the
- * revocation service for an access / ID token (200 only once read back) and Cognito's RevokeToken for a refresh token.
+ * revocation service for an access / ID token (200 only once read back) and for a refresh token's whole family
+ * (refresh.ts: the family entry, then Cognito's RevokeToken).
  */
 import { json, type FunctionUrlResponse, oauthError } from '../library/function-url.js';
 import type { RevocationContext } from '../revocation/context.js';
 import { logout, type LogoutDeps } from '../revocation/logout.js';
+import { type RefreshFamilyDoor, revokeRefreshFamily } from './refresh.js';
 import type { RevocationRequest } from './request.js';
 
 const done = () => json(200, {}, { 'cache-control': 'no-store' });
 
 export async function act(
   ctx: RevocationContext<LogoutDeps>,
+  door: RefreshFamilyDoor,
   what: RevocationRequest,
   caller: string,
+  nowSeconds: number,
 ): Promise<FunctionUrlResponse> {
   const { logger } = ctx;
   switch (what.kind) {
@@ -24,23 +28,13 @@ export async function act(
       });
       return done();
     case 'refresh':
-      try {
-        await ctx.deps.tokens?.revokeRefreshToken(what.token, what.clientId);
-        logger.info('token revocation: refresh token revoked at Cognito', { caller: caller });
-        return done();
-      } catch (error) {
-        const name = error instanceof Error ? error.message.split(':')[0] : 'unknown';
-        // An invalid or unknown refresh token is not an error (RFC 7009 §2.2); Cognito unreachable is.
-        if (/unavailable|throttl|timeout/i.test(String((error as { kind?: string }).kind ?? ''))) {
-          logger.warn('token revocation: Cognito unavailable', { caller: caller, error: name });
-          return oauthError(503, 'temporarily_unavailable', 'Cognito could not be reached; retry');
-        }
-        logger.info('token revocation: Cognito refused the refresh token', {
-          caller: caller,
-          error: name,
-        });
-        return done();
-      }
+      return revokeRefreshFamily(
+        ctx,
+        door,
+        { token: what.token, clientId: what.clientId, clientSecret: what.clientSecret },
+        caller,
+        nowSeconds,
+      );
     case 'jwt': {
       const { facts } = what;
       const result = await logout(ctx, {

@@ -1,12 +1,14 @@
 /**
  * RFC 7009 token revocation, beside the introspection endpoint: `POST` a form with `token` (and an optional
- * `token_type_hint`; `client_id` for a refresh token) to this function's URL. Access / ID token → that token's
- * entry through the revocation service (read back: 200 only when in force); refresh token → Cognito `RevokeToken`
- * (request.ts says what each does). Callers authenticate like the introspection's: a Cognito M2M access token with
+ * `token_type_hint`; `client_id` and, for an app client with a secret, `client_secret` for a refresh token) to this
+ * function's URL. Access / ID token → that token's entry through the revocation service (read back: 200 only when in
+ * force); refresh token → its whole refresh family, learned from Cognito, then Cognito's `RevokeToken` (request.ts
+ * and refresh.ts say what each does). Callers authenticate like the introspection's: a Cognito M2M access token with
  * the dedicated scope. 503 when the revocation could not be stored (the caller retries). Never logs a token.
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createRefreshTokens, type RefreshTokens } from '../adapters/cognito/refresh-tokens.js';
 import { createUserTokens } from '../adapters/cognito/user-tokens.js';
 import { createSdkStore } from '../adapters/dynamodb/sdk-store.js';
 import { createLogger, createMetrics } from '../adapters/observability.js';
@@ -29,7 +31,7 @@ import { classify } from './request.js';
 const SERVICE = 'token-revocation';
 export type Handler = (event: unknown) => Promise<FunctionUrlResponse>;
 export type TokenRevocationOverrides = Partial<Pick<RevocationDeps, LogoutDeps>> &
-  Partial<Pick<RevocationContext, 'logger' | 'metrics' | 'clock'>>;
+  Partial<Pick<RevocationContext, 'logger' | 'metrics' | 'clock'>> & { refreshTokens?: RefreshTokens };
 
 export function createHandler(
   env: NodeJS.ProcessEnv = process.env,
@@ -51,19 +53,18 @@ export function createHandler(
     };
   }
   const store = createSdkStore({ client: dynamo, tableName: config.tableName });
-  const { logger: _l, metrics, clock, ...ports } = overrides;
+  const cognito = new CognitoIdentityProviderClient({
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 2000, requestTimeout: 3000 },
+  });
+  const { logger: _l, metrics, clock, refreshTokens: _r, ...ports } = overrides;
   const ctx: RevocationContext<LogoutDeps> = {
     deps: {
       propagation,
       reader: store,
       writer: store,
       inventory: store,
-      tokens: createUserTokens({
-        client: new CognitoIdentityProviderClient({
-          maxAttempts: 2,
-          requestHandler: { connectionTimeout: 2000, requestTimeout: 3000 },
-        }),
-      }),
+      tokens: createUserTokens({ client: cognito }),
       policy: config.policy,
       ...ports,
     },
@@ -72,6 +73,11 @@ export function createHandler(
     metrics: metrics ?? createMetrics({ namespace: config.metricsNamespace, service: SERVICE }),
   };
   const verifier = createCognitoVerifier(config.tokens);
+  const door = {
+    refreshTokens: overrides.refreshTokens ?? createRefreshTokens({ client: cognito }),
+    verifier,
+    sessionClaim: config.tokens.sessionClaim,
+  };
   const checkCaller = callerCheck({
     userPoolId: config.tokens.userPoolId,
     clientIds: config.callerClientIds,
@@ -100,7 +106,7 @@ export function createHandler(
       config.tokens.sessionClaim,
       now,
     );
-    return act(ctx, what, caller.clientId);
+    return act(ctx, door, what, caller.clientId, now);
   };
 }
 

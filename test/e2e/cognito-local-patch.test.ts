@@ -1,13 +1,15 @@
 // The project's patch of cognito-local 5.3.0 (patches/cognito-local+5.3.0.patch, applied by `npm ci`'s
 // postinstall), against the running emulator: sign-out operations revoke refresh tokens, origin_jti/jti on both
 // tokens with one origin_jti per refresh family, auth_time kept across refreshes, the PreTokenGeneration event
-// version configurable with V2 responses applied to the access token too (test-only fixture trigger).
+// version configurable with V2 responses applied to the access token too (test-only fixture trigger), refresh tokens
+// sealed as 5-segment JWE like Cognito's, GetTokensFromRefreshToken with client secrets and refresh token rotation.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AdminDisableUserCommand,
   AdminUserGlobalSignOutCommand,
   CreateUserPoolClientCommand,
+  GetTokensFromRefreshTokenCommand,
   GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
@@ -37,6 +39,7 @@ describe('patched cognito-local: the patch itself', () => {
     expect(pkg.scripts.postinstall).toBe('patch-package --error-on-fail');
     expect(installed.version).toBe('5.3.0'); // the patch is for exactly this version
     expect(patch).toContain('lib/targets/adminUserGlobalSignOut.js');
+    expect(patch).toContain('lib/targets/getTokensFromRefreshToken.js');
   });
 });
 
@@ -263,5 +266,140 @@ describe('patched cognito-local: PreTokenGeneration event versions', () => {
     await expect(
       startCognitoLocal({ preTokenGenerationVersion: 'V9_0' as never, startTimeoutMs: 10_000 }),
     ).rejects.toThrow(/PreTokenGenerationConfig\.LambdaVersion must be V1_0, V2_0 or V3_0/);
+  });
+});
+
+describe('patched cognito-local: refresh tokens as Cognito has them', () => {
+  let cognito: CognitoLocal;
+  beforeAll(async () => {
+    cognito = await startCognitoLocal();
+  });
+  afterAll(async () => {
+    await cognito?.stop();
+  });
+  const getTokens = (RefreshToken: string, ClientId: string, ClientSecret?: string) =>
+    cognito.client.send(
+      new GetTokensFromRefreshTokenCommand({ RefreshToken, ClientId, ...(ClientSecret ? { ClientSecret } : {}) }),
+    );
+  const createClient = async (extra: Record<string, unknown>) => {
+    const out = await cognito.client.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: cognito.userPoolId,
+        ClientName: 'extra',
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        ...extra,
+      }),
+    );
+    return { id: out.UserPoolClient?.ClientId ?? '', secret: out.UserPoolClient?.ClientSecret };
+  };
+  const signInWith = async (clientId: string, username: string) =>
+    (
+      await cognito.client.send(
+        new InitiateAuthCommand({
+          ClientId: clientId,
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: username, PASSWORD },
+        }),
+      )
+    ).AuthenticationResult?.RefreshToken ?? '';
+
+  it('a refresh token is a 5-segment JWE (RSA-OAEP, A256GCM) whose content cannot be read as a JWT', async () => {
+    // Arrange
+    await cognito.createUser('sealed', PASSWORD);
+    // Act
+    const { refreshToken } = await cognito.signIn('sealed', PASSWORD);
+    // Assert
+    const segments = refreshToken.split('.');
+    expect(segments).toHaveLength(5);
+    expect(JSON.parse(Buffer.from(segments[0] ?? '', 'base64url').toString('utf8'))).toEqual({
+      cty: 'JWT',
+      enc: 'A256GCM',
+      alg: 'RSA-OAEP',
+    });
+    expect(refreshToken).not.toContain('sealed');
+    expect(Buffer.from(segments[3] ?? '', 'base64url').toString('utf8')).not.toContain('origin_jti');
+  });
+
+  it('GetTokensFromRefreshToken: the same family, no new refresh token without rotation; revoked → refused', async () => {
+    // Arrange
+    await cognito.createUser('gtfrt', PASSWORD);
+    const tokens = await cognito.signIn('gtfrt', PASSWORD);
+    // Act
+    const out = (await getTokens(tokens.refreshToken, cognito.clientId)).AuthenticationResult;
+    await cognito.client.send(new RevokeTokenCommand({ ClientId: cognito.clientId, Token: tokens.refreshToken }));
+    // Assert
+    expect(claims(out?.AccessToken ?? '').origin_jti).toBe(claims(tokens.accessToken).origin_jti);
+    expect(claims(out?.IdToken ?? '').origin_jti).toBe(claims(tokens.accessToken).origin_jti);
+    expect(out?.RefreshToken).toBeUndefined();
+    await expect(getTokens(tokens.refreshToken, cognito.clientId)).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+    });
+  });
+
+  it('refused: a tampered token, garbage, another app client’s token', async () => {
+    // Arrange
+    await cognito.createUser('tamper', PASSWORD);
+    const { refreshToken } = await cognito.signIn('tamper', PASSWORD);
+    const other = await createClient({});
+    const parts = refreshToken.split('.');
+    const tampered = [...parts.slice(0, 3), `${parts[3]?.slice(0, -2)}AA`, parts[4]].join('.');
+    // Act / Assert
+    for (const [token, client] of [
+      [tampered, cognito.clientId],
+      ['a.b.c.d.e', cognito.clientId],
+      [refreshToken, other.id],
+    ] as const)
+      await expect(getTokens(token, client)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await expect(
+      cognito.client.send(new RevokeTokenCommand({ ClientId: other.id, Token: refreshToken })),
+    ).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await expect(getTokens(refreshToken, cognito.clientId)).resolves.toBeDefined();
+  });
+
+  it('an app client with a secret: GetTokensFromRefreshToken and RevokeToken need the secret itself', async () => {
+    // Arrange
+    const client = await createClient({ GenerateSecret: true });
+    await cognito.createUser('secretive', PASSWORD);
+    const refreshToken = await signInWith(client.id, 'secretive');
+    // Act / Assert
+    await expect(getTokens(refreshToken, client.id)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await expect(getTokens(refreshToken, client.id, 'not0the0secret')).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+    });
+    await expect(getTokens(refreshToken, client.id, client.secret)).resolves.toBeDefined();
+    await expect(
+      cognito.client.send(new RevokeTokenCommand({ ClientId: client.id, Token: refreshToken })),
+    ).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await cognito.client.send(
+      new RevokeTokenCommand({ ClientId: client.id, ClientSecret: client.secret, Token: refreshToken }),
+    );
+    await expect(getTokens(refreshToken, client.id, client.secret)).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+    });
+  });
+
+  it('refresh token rotation: a new refresh token of the same family; the old one and REFRESH_TOKEN_AUTH refused', async () => {
+    // Arrange
+    const client = await createClient({ RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 } });
+    await cognito.createUser('rotating', PASSWORD);
+    const first = await signInWith(client.id, 'rotating');
+    // Act
+    const out = (await getTokens(first, client.id)).AuthenticationResult;
+    // Assert
+    const next = out?.RefreshToken ?? '';
+    expect(next.split('.')).toHaveLength(5);
+    expect(next).not.toBe(first);
+    await expect(getTokens(first, client.id)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    const again = (await getTokens(next, client.id)).AuthenticationResult;
+    expect(claims(again?.AccessToken ?? '').origin_jti).toBe(claims(out?.AccessToken ?? '').origin_jti);
+    await expect(
+      cognito.client.send(
+        new InitiateAuthCommand({
+          ClientId: client.id,
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: { REFRESH_TOKEN: again?.RefreshToken ?? '' },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'NotAuthorizedException' });
   });
 });

@@ -1,7 +1,9 @@
 # RFC 7009 token revocation (docs/introspection.md), beside the introspection endpoint and authenticated the same
 # way (a Cognito M2M access token with a dedicated scope, checked inside the function; URL auth type NONE).
 # Access / ID token → that token's revocation entry through the revocation service (read back before 200);
-# refresh token → Cognito's RevokeToken, which Cognito authorizes by the token and app client id (no IAM action).
+# refresh token → its whole family: learned from Cognito (GetTokensFromRefreshToken), the family entry through the
+# revocation service (read back), then Cognito's RevokeToken. Both Cognito operations are public, authorized by the
+# token and the app client's own credentials: no IAM action exists to grant.
 #
 # Off by default (`token_revocation = null`); nothing with `create = false`.
 

@@ -279,7 +279,11 @@ describe('patched cognito-local: refresh tokens as Cognito has them', () => {
   });
   const getTokens = (RefreshToken: string, ClientId: string, ClientSecret?: string) =>
     cognito.client.send(
-      new GetTokensFromRefreshTokenCommand({ RefreshToken, ClientId, ...(ClientSecret ? { ClientSecret } : {}) }),
+      new GetTokensFromRefreshTokenCommand({
+        RefreshToken,
+        ClientId,
+        ...(ClientSecret ? { ClientSecret } : {}),
+      }),
     );
   const createClient = async (extra: Record<string, unknown>) => {
     const out = await cognito.client.send(
@@ -326,7 +330,9 @@ describe('patched cognito-local: refresh tokens as Cognito has them', () => {
     const tokens = await cognito.signIn('gtfrt', PASSWORD);
     // Act
     const out = (await getTokens(tokens.refreshToken, cognito.clientId)).AuthenticationResult;
-    await cognito.client.send(new RevokeTokenCommand({ ClientId: cognito.clientId, Token: tokens.refreshToken }));
+    await cognito.client.send(
+      new RevokeTokenCommand({ ClientId: cognito.clientId, Token: tokens.refreshToken }),
+    );
     // Assert
     expect(claims(out?.AccessToken ?? '').origin_jti).toBe(claims(tokens.accessToken).origin_jti);
     expect(claims(out?.IdToken ?? '').origin_jti).toBe(claims(tokens.accessToken).origin_jti);
@@ -362,7 +368,9 @@ describe('patched cognito-local: refresh tokens as Cognito has them', () => {
     await cognito.createUser('secretive', PASSWORD);
     const refreshToken = await signInWith(client.id, 'secretive');
     // Act / Assert
-    await expect(getTokens(refreshToken, client.id)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await expect(getTokens(refreshToken, client.id)).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+    });
     await expect(getTokens(refreshToken, client.id, 'not0the0secret')).rejects.toMatchObject({
       name: 'NotAuthorizedException',
     });
@@ -380,7 +388,9 @@ describe('patched cognito-local: refresh tokens as Cognito has them', () => {
 
   it('refresh token rotation: a new refresh token of the same family; the old one and REFRESH_TOKEN_AUTH refused', async () => {
     // Arrange
-    const client = await createClient({ RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 } });
+    const client = await createClient({
+      RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
+    });
     await cognito.createUser('rotating', PASSWORD);
     const first = await signInWith(client.id, 'rotating');
     // Act

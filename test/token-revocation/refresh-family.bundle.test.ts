@@ -111,7 +111,10 @@ async function signIn(username: string, client: { id: string; secret?: string } 
 }
 
 /** Cognito's own answer to the refresh token: new tokens, or the exception's name. */
-async function refreshAtCognito(token: string, client: { id: string; secret?: string } = { id: cognito.clientId }) {
+async function refreshAtCognito(
+  token: string,
+  client: { id: string; secret?: string } = { id: cognito.clientId },
+) {
   try {
     const out = await cognito.client.send(
       new GetTokensFromRefreshTokenCommand({
@@ -121,7 +124,10 @@ async function refreshAtCognito(token: string, client: { id: string; secret?: st
       }),
     );
     if (out.AuthenticationResult?.RefreshToken) refreshTokens.push(out.AuthenticationResult.RefreshToken);
-    return { access: out.AuthenticationResult?.AccessToken ?? '', refresh: out.AuthenticationResult?.RefreshToken };
+    return {
+      access: out.AuthenticationResult?.AccessToken ?? '',
+      refresh: out.AuthenticationResult?.RefreshToken,
+    };
   } catch (error) {
     return (error as Error).name;
   }
@@ -285,7 +291,11 @@ describe('RFC 7009 on a refresh token: the whole family', () => {
     if (typeof sibling === 'string') throw new Error(sibling);
     // Act
     const foreignClient = await revoke({ token: tokens.refresh, client_id: '7foreign0pool0client0id000' });
-    const badSecret = await revoke({ token: tokens.refresh, client_id: cognito.clientId, client_secret: 'a b' });
+    const badSecret = await revoke({
+      token: tokens.refresh,
+      client_id: cognito.clientId,
+      client_secret: 'a b',
+    });
     const jwsAsRefresh = await revoke({
       token: tokens.access,
       token_type_hint: 'refresh_token',

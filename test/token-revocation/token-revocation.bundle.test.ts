@@ -116,7 +116,9 @@ describe('RFC 7009 token revocation', () => {
   it('a refresh token without one of the pool’s app client ids: 400, nothing sent anywhere', async () => {
     // Act
     const noClient = await withFunction({}, (h) => post(h, { token: REFRESH }));
-    const otherClient = await withFunction({}, (h) => post(h, { token: REFRESH, client_id: 'someoneelse0000' }));
+    const otherClient = await withFunction({}, (h) =>
+      post(h, { token: REFRESH, client_id: 'someoneelse0000' }),
+    );
     // Assert
     expect([noClient.statusCode, otherClient.statusCode]).toEqual([400, 400]);
   });

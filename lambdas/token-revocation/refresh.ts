@@ -101,7 +101,10 @@ export async function revokeRefreshFamily(
       });
       return unavailable('the revocation could not be stored');
     }
-  } else metrics.add('refresh_family_unidentified', 1);
+  } else {
+    metrics.add('refresh_family_unidentified', 1);
+    metrics.flush(); // no service operation runs on this path to flush it
+  }
   for (const c of rotated ? [rotated, credentials] : [credentials]) {
     const revoked = await door.refreshTokens.revoke(c);
     // Already revoked or rotated out meanwhile: that token is dead, which is what was asked.

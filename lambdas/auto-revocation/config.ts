@@ -1,7 +1,12 @@
 /** The auto-revocation function's configuration: its variables in `config/contract.ts`, read by `config/reader.ts`. */
 import { type FlushTarget, parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';
 import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
-import { parseUserPoolId, REFRESH_TOKEN_LIFETIME_RANGE, TOKEN_LIFETIME_RANGE } from '../config/fields.js';
+import {
+  clientIdList,
+  parseUserPoolId,
+  REFRESH_TOKEN_LIFETIME_RANGE,
+  TOKEN_LIFETIME_RANGE,
+} from '../config/fields.js';
 import { readEnvironment } from '../config/reader.js';
 import { type LifetimePolicy, lifetimePolicy } from '../core/lifetime.js';
 import { parseRevokeOn, type RevokingEventName } from './events.js';
@@ -32,21 +37,10 @@ export function readAutoRevocationConfig(env: NodeJS.ProcessEnv = process.env): 
       ),
     }),
     revokeOn: read.parse('REVOKE_ON', parseRevokeOn, []),
-    clientIds: read.parse('CLIENT_IDS', parseClientIds, []),
+    clientIds: read.parse('CLIENT_IDS', clientIdList('CLIENT_IDS'), []),
     flushTargets: read.parse('CACHE_FLUSH_TARGETS', parseFlushTargets, []),
     logLevel: read.parse('LOG_LEVEL', parseLogLevel, 'info'),
     metricsNamespace: read.text('METRICS_NAMESPACE'),
   }));
 }
 
-/** App client ids of this pool, comma-separated (records that name no pool are acted on only through one of them). */
-function parseClientIds(value: string): string[] {
-  const clientIds = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const malformed = clientIds.find((c) => !/^[0-9a-zA-Z]{1,128}$/.test(c));
-  if (malformed !== undefined)
-    throw new Error(`CLIENT_IDS: "${malformed.slice(0, 64)}" is not an app client id (letters and digits)`);
-  return clientIds;
-}

@@ -5,7 +5,13 @@
  */
 import { type FlushTarget, parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';
 import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
-import { parseUserPoolId, REFRESH_TOKEN_LIFETIME_RANGE, TOKEN_LIFETIME_RANGE } from '../config/fields.js';
+import {
+  type ListItem,
+  listParser,
+  parseUserPoolId,
+  REFRESH_TOKEN_LIFETIME_RANGE,
+  TOKEN_LIFETIME_RANGE,
+} from '../config/fields.js';
 import { ConfigError, type EnvironmentReader } from '../config/reader.js';
 import { type LifetimePolicy, lifetimePolicy } from '../core/lifetime.js';
 import { checkedUrl } from './fetch.js';
@@ -46,24 +52,25 @@ const SUPPORTED_ALGORITHMS = [
   'EdDSA',
 ];
 
-function list(raw: string | undefined): string[] {
-  return (raw ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
+const ALGORITHM: ListItem = {
+  what: 'algorithm',
+  valid: (alg) => SUPPORTED_ALGORITHMS.includes(alg),
+  rule: `one of ${SUPPORTED_ALGORITHMS.join(', ')}`,
+};
+
+/** An `aud` value is any StringOrURI (RFC 7519); one without blanks or control characters, as a token carries it. */
+const AUDIENCE: ListItem = {
+  what: 'audience',
+  valid: (aud) => /^[^\s\x00-\x1f\x7f]{1,1024}$/.test(aud),
+  rule: 'no blanks or control characters; at most 1024 characters',
+};
 
 /** The upstream settings both doors share, declared over the one environment reader (`config/reader.ts`). */
 export function declareUpstream(read: EnvironmentReader, metadata: string): UpstreamConfig {
   const issuer = read.text('UPSTREAM_ISSUER');
-  const audience = list(read.text('UPSTREAM_AUDIENCE'));
-  if (read.isSet('UPSTREAM_AUDIENCE') && audience.length === 0)
-    read.problem('UPSTREAM_AUDIENCE lists no audience');
+  const audience = read.parse('UPSTREAM_AUDIENCE', listParser('UPSTREAM_AUDIENCE', AUDIENCE), []);
   const jwksUri = read.text('UPSTREAM_JWKS_URI') || undefined;
-  const algorithms = list(read.text('UPSTREAM_ALGORITHMS'));
-  for (const alg of algorithms)
-    if (!SUPPORTED_ALGORITHMS.includes(alg))
-      read.problem(`UPSTREAM_ALGORITHMS: "${alg}" is not one of ${SUPPORTED_ALGORITHMS.join(', ')}`);
+  const algorithms = read.parse('UPSTREAM_ALGORITHMS', listParser('UPSTREAM_ALGORITHMS', ALGORITHM), []);
   let metadataUrl = '';
   try {
     if (issuer) {

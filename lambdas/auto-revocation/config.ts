@@ -43,4 +43,3 @@ export function readAutoRevocationConfig(env: NodeJS.ProcessEnv = process.env): 
     metricsNamespace: read.text('METRICS_NAMESPACE'),
   }));
 }
-

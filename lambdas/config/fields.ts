@@ -2,7 +2,10 @@
  * Rules several functions apply to a variable of the same meaning, kept in one place so that a value one function
  * accepts is accepted by all of them. Each function's `config.ts` still names every variable it reads.
  */
+import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
 import {
+  type LifetimePolicy,
+  lifetimePolicy,
   MAX_COGNITO_REFRESH_TOKEN_LIFETIME_SECONDS,
   MAX_COGNITO_TOKEN_LIFETIME_SECONDS,
   MIN_COGNITO_REFRESH_TOKEN_LIFETIME_SECONDS,
@@ -21,6 +24,28 @@ export const REFRESH_TOKEN_LIFETIME_RANGE = [
   MIN_COGNITO_REFRESH_TOKEN_LIFETIME_SECONDS,
   MAX_COGNITO_REFRESH_TOKEN_LIFETIME_SECONDS,
 ] as const;
+
+/** `TOKEN_LIFETIME_SECONDS` and `REFRESH_TOKEN_LIFETIME_SECONDS`: how long a revocation entry must last. */
+export function declareLifetimes(read: EnvironmentReader): LifetimePolicy {
+  return lifetimePolicy({
+    tokenLifetimeSeconds: read.integer('TOKEN_LIFETIME_SECONDS', ...TOKEN_LIFETIME_RANGE),
+    refreshTokenLifetimeSeconds: read.integer(
+      'REFRESH_TOKEN_LIFETIME_SECONDS',
+      ...REFRESH_TOKEN_LIFETIME_RANGE,
+    ),
+  });
+}
+
+/** `LOG_LEVEL` and `METRICS_NAMESPACE`, which every function has. */
+export function declareObservability(read: EnvironmentReader): {
+  readonly logLevel: LogLevel;
+  readonly metricsNamespace: string;
+} {
+  return {
+    logLevel: read.parse('LOG_LEVEL', parseLogLevel, 'info'),
+    metricsNamespace: read.text('METRICS_NAMESPACE'),
+  };
+}
 
 /**
  * `USER_POOL_ID` of the functions that call Cognito: `<region>_<id>`. Looser than the authorizer's rule, which

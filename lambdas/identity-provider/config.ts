@@ -4,16 +4,16 @@
  * the body limit. Each door's own config adds what only it needs.
  */
 import { type FlushTarget, parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';
-import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
+import type { LogLevel } from '../adapters/observability.js';
 import {
+  declareLifetimes,
+  declareObservability,
   type ListItem,
   listParser,
   parseUserPoolId,
-  REFRESH_TOKEN_LIFETIME_RANGE,
-  TOKEN_LIFETIME_RANGE,
 } from '../config/fields.js';
 import { ConfigError, type EnvironmentReader } from '../config/reader.js';
-import { type LifetimePolicy, lifetimePolicy } from '../core/lifetime.js';
+import type { LifetimePolicy } from '../core/lifetime.js';
 import { checkedUrl } from './fetch.js';
 import { wellKnownUrl } from './verifier.js';
 
@@ -89,16 +89,9 @@ export function declareUpstream(read: EnvironmentReader, metadata: string): Upst
     admin: {
       tableName: read.text('TABLE_NAME'),
       userPoolId: read.parse('USER_POOL_ID', parseUserPoolId, ''),
-      policy: lifetimePolicy({
-        tokenLifetimeSeconds: read.integer('TOKEN_LIFETIME_SECONDS', ...TOKEN_LIFETIME_RANGE),
-        refreshTokenLifetimeSeconds: read.integer(
-          'REFRESH_TOKEN_LIFETIME_SECONDS',
-          ...REFRESH_TOKEN_LIFETIME_RANGE,
-        ),
-      }),
+      policy: declareLifetimes(read),
       flushTargets: read.parse('CACHE_FLUSH_TARGETS', parseFlushTargets, []),
-      logLevel: read.parse('LOG_LEVEL', parseLogLevel, 'info'),
-      metricsNamespace: read.text('METRICS_NAMESPACE'),
+      ...declareObservability(read),
     },
     issuer,
     audience,

@@ -4,15 +4,15 @@
  * authorizer's rules (verification/config.ts).
  */
 import { type FlushTarget, parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';
-import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
+import type { LogLevel } from '../adapters/observability.js';
 import {
   type CallerConfig,
   declareCallers,
-  REFRESH_TOKEN_LIFETIME_RANGE,
-  TOKEN_LIFETIME_RANGE,
+  declareLifetimes,
+  declareObservability,
 } from '../config/fields.js';
 import { readEnvironment } from '../config/reader.js';
-import { type LifetimePolicy, lifetimePolicy } from '../core/lifetime.js';
+import type { LifetimePolicy } from '../core/lifetime.js';
 import { type AuthorizerConfig, declareTokenSource } from '../verification/config.js';
 
 export interface TokenRevocationConfig extends CallerConfig {
@@ -36,16 +36,9 @@ export function readTokenRevocationConfig(env: NodeJS.ProcessEnv): TokenRevocati
       ...declareCallers(read),
       tokens: { userPoolId, clientIds, tokenUse: 'any', jwksUri, sessionClaim },
       tableName,
-      policy: lifetimePolicy({
-        tokenLifetimeSeconds: read.integer('TOKEN_LIFETIME_SECONDS', ...TOKEN_LIFETIME_RANGE),
-        refreshTokenLifetimeSeconds: read.integer(
-          'REFRESH_TOKEN_LIFETIME_SECONDS',
-          ...REFRESH_TOKEN_LIFETIME_RANGE,
-        ),
-      }),
+      policy: declareLifetimes(read),
       flushTargets: read.parse('CACHE_FLUSH_TARGETS', parseFlushTargets, []),
-      logLevel: read.parse('LOG_LEVEL', parseLogLevel, 'info'),
-      metricsNamespace: read.text('METRICS_NAMESPACE'),
+      ...declareObservability(read),
     };
   });
 }

@@ -4,9 +4,9 @@
  * which are checked when the configuration is read, not later when the verifier is built.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../lambdas/config/reader.js';
 import { readIntrospectionConfig } from '../../lambdas/introspection/config.js';
 import { readTokenRevocationConfig } from '../../lambdas/token-revocation/config.js';
+import { problemsOf } from './support.js';
 
 const REQUIRED = {
   USER_POOL_ID: 'eu-west-1_AbCdEf123',
@@ -15,16 +15,6 @@ const REQUIRED = {
   CALLER_CLIENT_IDS: 'caller1',
   CALLER_SCOPE: 'revocation/call',
 };
-
-function problemsOf(action: () => unknown): readonly string[] {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems].sort();
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('the OAuth endpoints report every problem at once', () => {
   it('introspection: a bad store deadline and a bad fail mode together', () => {

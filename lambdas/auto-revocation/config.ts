@@ -1,7 +1,7 @@
 /** The auto-revocation function's configuration: its variables in `config/contract.ts`, read by `config/reader.ts`. */
 import { type FlushTarget, parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';
-import type { LogLevel } from '../adapters/observability.js';
-import { clientIdList, declareLifetimes, declareObservability, parseUserPoolId } from '../config/fields.js';
+import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
+import { clientIdList, declareLifetimes, parseUserPoolId } from '../config/fields.js';
 import { readEnvironment } from '../config/reader.js';
 import type { LifetimePolicy } from '../core/lifetime.js';
 import { parseRevokeOn, type RevokingEventName } from './events.js';
@@ -28,6 +28,7 @@ export function readAutoRevocationConfig(env: NodeJS.ProcessEnv = process.env): 
     revokeOn: read.parse('REVOKE_ON', parseRevokeOn, []),
     clientIds: read.parse('CLIENT_IDS', clientIdList('CLIENT_IDS'), []),
     flushTargets: read.parse('CACHE_FLUSH_TARGETS', parseFlushTargets, []),
-    ...declareObservability(read),
+    logLevel: read.parse('LOG_LEVEL', parseLogLevel, 'info'),
+    metricsNamespace: read.text('METRICS_NAMESPACE'),
   }));
 }

@@ -2,7 +2,6 @@
  * Rules several functions apply to a variable of the same meaning, kept in one place so that a value one function
  * accepts is accepted by all of them. Each function's `config.ts` still names every variable it reads.
  */
-import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
 import {
   type LifetimePolicy,
   lifetimePolicy,
@@ -34,17 +33,6 @@ export function declareLifetimes(read: EnvironmentReader): LifetimePolicy {
       ...REFRESH_TOKEN_LIFETIME_RANGE,
     ),
   });
-}
-
-/** `LOG_LEVEL` and `METRICS_NAMESPACE`, which every function has. */
-export function declareObservability(read: EnvironmentReader): {
-  readonly logLevel: LogLevel;
-  readonly metricsNamespace: string;
-} {
-  return {
-    logLevel: read.parse('LOG_LEVEL', parseLogLevel, 'info'),
-    metricsNamespace: read.text('METRICS_NAMESPACE'),
-  };
 }
 
 /**

@@ -4,14 +4,8 @@
  * the body limit. Each door's own config adds what only it needs.
  */
 import { type FlushTarget, parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';
-import type { LogLevel } from '../adapters/observability.js';
-import {
-  declareLifetimes,
-  declareObservability,
-  type ListItem,
-  listParser,
-  parseUserPoolId,
-} from '../config/fields.js';
+import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
+import { declareLifetimes, type ListItem, listParser, parseUserPoolId } from '../config/fields.js';
 import { ConfigError, type EnvironmentReader } from '../config/reader.js';
 import type { LifetimePolicy } from '../core/lifetime.js';
 import { checkedUrl } from './fetch.js';
@@ -91,7 +85,8 @@ export function declareUpstream(read: EnvironmentReader, metadata: string): Upst
       userPoolId: read.parse('USER_POOL_ID', parseUserPoolId, ''),
       policy: declareLifetimes(read),
       flushTargets: read.parse('CACHE_FLUSH_TARGETS', parseFlushTargets, []),
-      ...declareObservability(read),
+      logLevel: read.parse('LOG_LEVEL', parseLogLevel, 'info'),
+      metricsNamespace: read.text('METRICS_NAMESPACE'),
     },
     issuer,
     audience,

@@ -3,8 +3,8 @@
  * reader (config/reader.ts), so every problem — the callers', the verifier's, the log's — is reported at once.
  * Which tokens are this pool's follows the authorizer's rules (verification/config.ts).
  */
-import type { LogLevel } from '../adapters/observability.js';
-import { type CallerConfig, declareCallers, declareObservability } from '../config/fields.js';
+import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
+import { type CallerConfig, declareCallers } from '../config/fields.js';
 import { readEnvironment } from '../config/reader.js';
 import type { RevocationVerifierOptions } from '../library/options.js';
 import { declareTokenSource } from '../verification/config.js';
@@ -38,7 +38,8 @@ export function readIntrospectionConfig(env: NodeJS.ProcessEnv): IntrospectionCo
       verifier,
       userPoolId: tokens.userPoolId,
       stalenessSeconds: read.integer('REVOCATION_STALENESS_SECONDS', 0, 10),
-      ...declareObservability(read),
+      logLevel: read.parse('LOG_LEVEL', parseLogLevel, 'info'),
+      metricsNamespace: read.text('METRICS_NAMESPACE'),
     };
   });
 }

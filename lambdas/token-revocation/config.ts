@@ -4,13 +4,8 @@
  * authorizer's rules (verification/config.ts).
  */
 import { type FlushTarget, parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';
-import type { LogLevel } from '../adapters/observability.js';
-import {
-  type CallerConfig,
-  declareCallers,
-  declareLifetimes,
-  declareObservability,
-} from '../config/fields.js';
+import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
+import { type CallerConfig, declareCallers, declareLifetimes } from '../config/fields.js';
 import { readEnvironment } from '../config/reader.js';
 import type { LifetimePolicy } from '../core/lifetime.js';
 import { type AuthorizerConfig, declareTokenSource } from '../verification/config.js';
@@ -38,7 +33,8 @@ export function readTokenRevocationConfig(env: NodeJS.ProcessEnv): TokenRevocati
       tableName,
       policy: declareLifetimes(read),
       flushTargets: read.parse('CACHE_FLUSH_TARGETS', parseFlushTargets, []),
-      ...declareObservability(read),
+      logLevel: read.parse('LOG_LEVEL', parseLogLevel, 'info'),
+      metricsNamespace: read.text('METRICS_NAMESPACE'),
     };
   });
 }

@@ -69,8 +69,9 @@ function quoted(item: string): string {
  * The one parser of a comma-separated variable, so that every function reads a list alike: blanks around an item
  * are dropped, an empty item (a doubled or trailing comma, as a joined Terraform list can leave) is skipped, an item
  * named twice counts once (order kept). A value that lists nothing is a problem, as is any invalid item: the problem
- * quotes the first few, escaped, so a hostile value cannot forge a log line. No item count is enforced: Lambda caps
- * a function's whole environment at 4 KB, and the parse is linear in the value.
+ * quotes the first few, escaped, so a hostile value cannot forge a log line. No item count is enforced: a Lambda
+ * function's whole environment is capped at 4 KB (Lambda quotas), the library's options are its application's own
+ * code, and the parse is linear in the value.
  */
 export function listParser(name: string, item: ListItem): (value: string) => string[] {
   return (value) => {

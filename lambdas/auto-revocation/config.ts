@@ -1,9 +1,9 @@
 /** The auto-revocation function's configuration: its variables in `config/contract.ts`, read by `config/reader.ts`. */
 import { type FlushTarget, parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';
 import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
-import { parseUserPoolId, REFRESH_TOKEN_LIFETIME_RANGE, TOKEN_LIFETIME_RANGE } from '../config/fields.js';
+import { clientIdList, declareLifetimes, parseUserPoolId } from '../config/fields.js';
 import { readEnvironment } from '../config/reader.js';
-import { type LifetimePolicy, lifetimePolicy } from '../core/lifetime.js';
+import type { LifetimePolicy } from '../core/lifetime.js';
 import { parseRevokeOn, type RevokingEventName } from './events.js';
 
 export interface AutoRevocationConfig {
@@ -24,29 +24,11 @@ export function readAutoRevocationConfig(env: NodeJS.ProcessEnv = process.env): 
   return readEnvironment('auto-revocation', env, (read) => ({
     tableName: read.text('TABLE_NAME'),
     userPoolId: read.parse('USER_POOL_ID', parseUserPoolId, ''),
-    policy: lifetimePolicy({
-      tokenLifetimeSeconds: read.integer('TOKEN_LIFETIME_SECONDS', ...TOKEN_LIFETIME_RANGE),
-      refreshTokenLifetimeSeconds: read.integer(
-        'REFRESH_TOKEN_LIFETIME_SECONDS',
-        ...REFRESH_TOKEN_LIFETIME_RANGE,
-      ),
-    }),
+    policy: declareLifetimes(read),
     revokeOn: read.parse('REVOKE_ON', parseRevokeOn, []),
-    clientIds: read.parse('CLIENT_IDS', parseClientIds, []),
+    clientIds: read.parse('CLIENT_IDS', clientIdList('CLIENT_IDS'), []),
     flushTargets: read.parse('CACHE_FLUSH_TARGETS', parseFlushTargets, []),
     logLevel: read.parse('LOG_LEVEL', parseLogLevel, 'info'),
     metricsNamespace: read.text('METRICS_NAMESPACE'),
   }));
-}
-
-/** App client ids of this pool, comma-separated (records that name no pool are acted on only through one of them). */
-function parseClientIds(value: string): string[] {
-  const clientIds = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const malformed = clientIds.find((c) => !/^[0-9a-zA-Z]{1,128}$/.test(c));
-  if (malformed !== undefined)
-    throw new Error(`CLIENT_IDS: "${malformed.slice(0, 64)}" is not an app client id (letters and digits)`);
-  return clientIds;
 }

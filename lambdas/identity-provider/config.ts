@@ -5,9 +5,9 @@
  */
 import { type FlushTarget, parseFlushTargets } from '../adapters/apigateway/authorizer-cache.js';
 import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
-import { parseUserPoolId, REFRESH_TOKEN_LIFETIME_RANGE, TOKEN_LIFETIME_RANGE } from '../config/fields.js';
+import { declareLifetimes, type ListItem, listParser, parseUserPoolId } from '../config/fields.js';
 import { ConfigError, type EnvironmentReader } from '../config/reader.js';
-import { type LifetimePolicy, lifetimePolicy } from '../core/lifetime.js';
+import type { LifetimePolicy } from '../core/lifetime.js';
 import { checkedUrl } from './fetch.js';
 import { wellKnownUrl } from './verifier.js';
 
@@ -46,24 +46,25 @@ const SUPPORTED_ALGORITHMS = [
   'EdDSA',
 ];
 
-function list(raw: string | undefined): string[] {
-  return (raw ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
+const ALGORITHM: ListItem = {
+  what: 'algorithm',
+  valid: (alg) => SUPPORTED_ALGORITHMS.includes(alg),
+  rule: `one of ${SUPPORTED_ALGORITHMS.join(', ')}`,
+};
+
+/** An `aud` value is any StringOrURI (RFC 7519); one without blanks or control characters, as a token carries it. */
+const AUDIENCE: ListItem = {
+  what: 'audience',
+  valid: (aud) => aud.length <= 1024 && [...aud].every((c) => c > ' ' && c !== '\u007f'),
+  rule: 'no blanks or control characters; at most 1024 characters',
+};
 
 /** The upstream settings both doors share, declared over the one environment reader (`config/reader.ts`). */
 export function declareUpstream(read: EnvironmentReader, metadata: string): UpstreamConfig {
   const issuer = read.text('UPSTREAM_ISSUER');
-  const audience = list(read.text('UPSTREAM_AUDIENCE'));
-  if (read.isSet('UPSTREAM_AUDIENCE') && audience.length === 0)
-    read.problem('UPSTREAM_AUDIENCE lists no audience');
+  const audience = read.parse('UPSTREAM_AUDIENCE', listParser('UPSTREAM_AUDIENCE', AUDIENCE), []);
   const jwksUri = read.text('UPSTREAM_JWKS_URI') || undefined;
-  const algorithms = list(read.text('UPSTREAM_ALGORITHMS'));
-  for (const alg of algorithms)
-    if (!SUPPORTED_ALGORITHMS.includes(alg))
-      read.problem(`UPSTREAM_ALGORITHMS: "${alg}" is not one of ${SUPPORTED_ALGORITHMS.join(', ')}`);
+  const algorithms = read.parse('UPSTREAM_ALGORITHMS', listParser('UPSTREAM_ALGORITHMS', ALGORITHM), []);
   let metadataUrl = '';
   try {
     if (issuer) {
@@ -82,13 +83,7 @@ export function declareUpstream(read: EnvironmentReader, metadata: string): Upst
     admin: {
       tableName: read.text('TABLE_NAME'),
       userPoolId: read.parse('USER_POOL_ID', parseUserPoolId, ''),
-      policy: lifetimePolicy({
-        tokenLifetimeSeconds: read.integer('TOKEN_LIFETIME_SECONDS', ...TOKEN_LIFETIME_RANGE),
-        refreshTokenLifetimeSeconds: read.integer(
-          'REFRESH_TOKEN_LIFETIME_SECONDS',
-          ...REFRESH_TOKEN_LIFETIME_RANGE,
-        ),
-      }),
+      policy: declareLifetimes(read),
       flushTargets: read.parse('CACHE_FLUSH_TARGETS', parseFlushTargets, []),
       logLevel: read.parse('LOG_LEVEL', parseLogLevel, 'info'),
       metricsNamespace: read.text('METRICS_NAMESPACE'),

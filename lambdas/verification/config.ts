@@ -4,6 +4,7 @@
  */
 import { isPermittedEndpoint } from '../adapters/aws/endpoint.js';
 import { type LogLevel, parseLogLevel } from '../adapters/observability.js';
+import { clientIdList } from '../config/fields.js';
 import { type EnvironmentReader, readEnvironment } from '../config/reader.js';
 
 export { ConfigError } from '../config/reader.js';
@@ -40,7 +41,6 @@ export interface AuthorizerConfig {
 
 /** Same rule as aws-jwt-verify: `<region>_<id>`, e.g. `eu-west-1_AbCdEf123`. */
 const USER_POOL_ID = /^((?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\d)_[a-zA-Z0-9]+$/;
-const CLIENT_ID = /^[\w+]{1,128}$/;
 const TABLE_NAME = /^[\w.-]{3,255}$/;
 const CLAIM_NAME = /^[\w:.-]{1,128}$/;
 
@@ -49,20 +49,23 @@ export function parseAuthorizerConfig(env: NodeJS.ProcessEnv): AuthorizerConfig 
   return Object.freeze(readEnvironment('authorizer', env, (read) => declare(read)));
 }
 
-function declare(read: EnvironmentReader): AuthorizerConfig {
+/**
+ * Which tokens are this pool's and where their revocations are: the variables the authorizer shares with the
+ * functions that verify tokens the same way (introspection, token revocation), under the same rules.
+ */
+export type TokenSource = Pick<
+  AuthorizerConfig,
+  'userPoolId' | 'region' | 'clientIds' | 'tableName' | 'sessionClaim' | 'jwksUri'
+>;
+
+/** Reads `USER_POOL_ID`, `CLIENT_IDS`, `TABLE_NAME`, `SESSION_CLAIM` and `JWKS_URI` of the reader's function. */
+export function declareTokenSource(read: EnvironmentReader): TokenSource {
   const userPoolId = read.text('USER_POOL_ID');
   const poolMatch = USER_POOL_ID.exec(userPoolId);
   if (userPoolId && !poolMatch) {
     read.problem(`USER_POOL_ID must look like "eu-west-1_AbCdEf123"; got "${userPoolId}"`);
   }
-  const clientIds = read
-    .text('CLIENT_IDS')
-    .split(',')
-    .map((c) => c.trim())
-    .filter((c) => c !== '');
-  const badClients = clientIds.filter((c) => !CLIENT_ID.test(c));
-  if (badClients.length > 0) read.problem(`CLIENT_IDS has invalid app client ids: ${badClients.join(', ')}`);
-  if (read.isSet('CLIENT_IDS') && clientIds.length === 0) read.problem('CLIENT_IDS lists no app client id');
+  const clientIds = read.parse('CLIENT_IDS', clientIdList('CLIENT_IDS'), []);
   const tableName = read.text('TABLE_NAME');
   if (tableName && !TABLE_NAME.test(tableName)) {
     read.problem(`TABLE_NAME is not a valid DynamoDB table name: "${tableName}"`);
@@ -82,18 +85,19 @@ function declare(read: EnvironmentReader): AuthorizerConfig {
       read.problem(`JWKS_URI must be https (plain http only on a loopback host); got "${url.origin}"`);
     }
   }
+  return { userPoolId, region: poolMatch?.[1] ?? '', clientIds, tableName, sessionClaim, jwksUri };
+}
+
+function declare(read: EnvironmentReader): AuthorizerConfig {
+  const source = declareTokenSource(read);
   const sampleRaw = read.text('DECISION_LOG_SAMPLE_RATE');
   const allowLogSampleRate = Number(sampleRaw);
   if (!/^(?:0|1|0?\.\d{1,6}|1\.0*)$/.test(sampleRaw) || !(allowLogSampleRate <= 1)) {
     read.problem(`DECISION_LOG_SAMPLE_RATE must be a number from 0 to 1; got "${sampleRaw}"`);
   }
   return {
-    userPoolId,
-    region: poolMatch?.[1] ?? '',
-    clientIds,
+    ...source,
     tokenUse: read.oneOf('TOKEN_USE', ['any', 'id', 'access'] as const),
-    tableName,
-    sessionClaim,
     failMode: read.oneOf('FAIL_MODE', ['closed', 'open'] as const),
     storeTimeoutMs: read.integer('STORE_TIMEOUT_MS', 50, 5000),
     storeMaxAttempts: read.integer('STORE_MAX_ATTEMPTS', 1, 5),
@@ -101,7 +105,6 @@ function declare(read: EnvironmentReader): AuthorizerConfig {
     stalenessSeconds: read.integer('REVOCATION_STALENESS_SECONDS', 0, 10),
     maxAgeSeconds: read.integer('REVOCATION_MAX_AGE_SECONDS', 10, 3600),
     httpApiResponseMode: read.oneOf('HTTP_API_RESPONSE_MODE', ['simple', 'iam'] as const),
-    jwksUri,
     logLevel: read.parse('LOG_LEVEL', parseLogLevel, 'info'),
     metricsNamespace: read.text('METRICS_NAMESPACE'),
     allowLogSampleRate: Number.isFinite(allowLogSampleRate) ? allowLogSampleRate : 0,

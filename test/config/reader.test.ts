@@ -11,6 +11,7 @@ import { readLogoutConfig } from '../../lambdas/logout/config.js';
 import { readSharedSignalsConfig } from '../../lambdas/shared-signals/config.js';
 import { readTokenRevocationConfig } from '../../lambdas/token-revocation/config.js';
 import { readTokenTriggerConfig } from '../../lambdas/token-trigger/config.js';
+import { problemsOf } from './support.js';
 
 /** Each function's config reader and the least environment it accepts (its required variables). */
 const READERS: Record<
@@ -78,17 +79,6 @@ function defaultOf(fn: FunctionName, name: string): string {
   const value = ENVIRONMENT[fn].find((s) => s.name === name)?.default;
   if (value === undefined) throw new Error(`${fn} has no default for ${name}`);
   return value;
-}
-
-/** The problems of the `ConfigError` that `action` throws, sorted (their order is the declaration's). */
-function problemsOf(action: () => unknown): readonly string[] {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems].sort();
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('the environment reader', () => {

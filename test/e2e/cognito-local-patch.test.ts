@@ -36,7 +36,10 @@ describe('patched cognito-local: the patch itself', () => {
     );
     // Act / Assert
     expect(() => assertPatched()).not.toThrow();
-    expect(pkg.scripts.postinstall).toBe('patch-package --error-on-fail');
+    // `prepare`, not `postinstall`: npm runs it on the project's own `npm ci` / `npm install`, never when an
+    // application installs the published package (where patch-package, a dev dependency, is absent).
+    expect(pkg.scripts.prepare).toBe('patch-package --error-on-fail');
+    expect(pkg.scripts.postinstall).toBeUndefined();
     expect(installed.version).toBe('5.3.0'); // the patch is for exactly this version
     expect(patch).toContain('lib/targets/adminUserGlobalSignOut.js');
     expect(patch).toContain('lib/targets/getTokensFromRefreshToken.js');

@@ -137,7 +137,7 @@ describe('authorizer configuration', () => {
 
   it('rejects invalid client ids and table names', () => {
     expect(() => parseAuthorizerConfig({ ...REQUIRED, CLIENT_IDS: 'ok,not ok' })).toThrow(
-      /invalid app client ids: not ok/,
+      /invalid app client ids: "not ok"/,
     );
     expect(() => parseAuthorizerConfig({ ...REQUIRED, TABLE_NAME: 'a/b' })).toThrow(/TABLE_NAME/);
   });

@@ -126,14 +126,14 @@ export function awsFormatPoolId(region: string): string {
   return `${region}_${suffix}`;
 }
 
-/** A file only the patched cognito-local has (patches/cognito-local+5.3.0.patch). */
+/** A file only the current patch of cognito-local has (patches/cognito-local+5.3.0.patch): an older patch is refused too. */
 const PATCH_MARKER = join(
   ROOT,
   'node_modules',
   'cognito-local',
   'lib',
   'targets',
-  'adminUserGlobalSignOut.js',
+  'getTokensFromRefreshToken.js',
 );
 
 export function assertPatched(): void {

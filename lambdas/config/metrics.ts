@@ -221,6 +221,12 @@ export const METRICS: readonly MetricSpec[] = [
     ]),
   ),
   count('failed_invalid', REVOKERS, BY_SERVICE, 'Requests that could not be read.'),
+  count(
+    'refresh_family_unidentified',
+    ['token-revocation'],
+    BY_SERVICE,
+    'Refresh tokens revoked at Cognito whose family could not be named (the tokens carry no origin_jti).',
+  ),
 ];
 
 export const METRIC_NAMES: ReadonlySet<string> = new Set(METRICS.map((m) => m.name));

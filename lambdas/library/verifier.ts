@@ -19,7 +19,7 @@ import { decide, type RevocationEntry } from '../core/revocation.js';
 import { type CredentialProvider, credentialHolder } from './credentials.js';
 import { RevocationStoreUnavailableError, TokenClaimsError, TokenRevokedError } from './errors.js';
 import { resolveOptions, type RevocationVerifierOptions } from './options.js';
-import { createLibraryStore } from './store.js';
+import { createLibraryStore, type InjectedStore } from './store.js';
 
 export interface VerifiedToken {
   /** The verified claims, as aws-jwt-verify returned them. */
@@ -56,6 +56,10 @@ export interface RevocationVerifier {
 export interface VerifierParts {
   readonly tokenVerifier?: TokenVerifier;
   readonly env?: NodeJS.ProcessEnv;
+  /** A blocklist reader to use instead of DynamoDB (benchmarks, in-process stand-ins). */
+  readonly reader?: InjectedStore['reader'];
+  /** Revocation hints to poll instead of DynamoDB's (staleness mode; benchmarks). */
+  readonly hints?: InjectedStore['hints'];
 }
 
 /**
@@ -70,10 +74,17 @@ export function buildRevocationVerifier(
   const clock = options.clock ?? Date.now;
   const counts = { decisions: 0, storeRoundTrips: 0, cacheHits: 0, revokedFromMemory: 0 };
   const holder = credentialHolder(options.credentials, clock);
-  const store = createLibraryStore(config, { region, endpoint }, holder, clock, {
-    onRoundTrip: () => counts.storeRoundTrips++,
-    onCacheHit: () => counts.cacheHits++,
-  });
+  const store = createLibraryStore(
+    config,
+    { region, endpoint },
+    holder,
+    clock,
+    {
+      onRoundTrip: () => counts.storeRoundTrips++,
+      onCacheHit: () => counts.cacheHits++,
+    },
+    parts,
+  );
   const verifier = parts.tokenVerifier ?? createCognitoVerifier(config);
   const memory = createRevokedMemory();
 

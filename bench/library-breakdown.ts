@@ -37,6 +37,8 @@ export const LIBRARY_STEPS = [
 ] as const;
 
 type Call = (i: number) => Promise<unknown>;
+/** Name of the control subject: bare verify() once more, its ratio to bare expected to be 1. */
+export const CONTROL = 'control: bare verify() again';
 /** A step: asynchronous ones are awaited, synchronous ones called in a plain loop (no promise of their own). */
 type Step = { readonly call: (i: number) => unknown; readonly async: boolean };
 
@@ -55,6 +57,9 @@ export interface LibraryCpuInput {
 
 export interface Spread {
   readonly median: number;
+  /** Interquartile range of the per-round ratios. */
+  readonly p25: number;
+  readonly p75: number;
   readonly min: number;
   readonly max: number;
 }
@@ -62,7 +67,7 @@ export interface Spread {
 export interface LibraryCpuResult {
   /** µs per call: median over the rounds, per subject (`bare`, each decision, each step). */
   readonly micros: Readonly<Record<string, number>>;
-  /** Per decision: median, min and max of the per-round ratios decision / bare. */
+  /** Per decision (and the control): median, min and max of the per-round ratios decision / bare. */
   readonly ratios: Readonly<Record<string, Spread>>;
 }
 
@@ -70,6 +75,10 @@ export const median = (values: readonly number[]): number => {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+const quantile = (values: readonly number[], q: number): number => {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] as number;
 };
 const cpuMicros = () => {
   const u = process.cpuUsage();
@@ -115,13 +124,15 @@ async function stepCalls(input: LibraryCpuInput): Promise<Record<string, Step>> 
 export async function libraryCpu(input: LibraryCpuInput): Promise<LibraryCpuResult> {
   const { tokens, rounds, iterations } = input;
   const n = tokens.length;
-  const subjects: [string, Step][] = [
-    ['bare', { call: (i) => input.bare.verify(tokens[i % n] as string), async: true }],
-    ...Object.entries(input.decisions).map(([name, d]): [string, Step] => [
-      name,
-      { call: (i) => d.verify(tokens[i % n] as string), async: true },
-    ]),
-  ];
+  const bare: Step = { call: (i) => input.bare.verify(tokens[i % n] as string), async: true };
+  const decisions: [string, Step][] = Object.entries(input.decisions).map(([name, d]) => [
+    name,
+    { call: (i) => d.verify(tokens[i % n] as string), async: true },
+  ]);
+  // The control is bare verify() timed a second time as if it were a decision: its ratio should be 1, and how far
+  // it strays shows what the box's noise does to a ratio in this run.
+  decisions.push([CONTROL, bare]);
+  const subjects: [string, Step][] = [['bare', bare], ...decisions];
   if (input.steps !== false) {
     for (const [name, step] of Object.entries(await stepCalls(input))) {
       // The verify step is the bare baseline itself.
@@ -143,11 +154,17 @@ export async function libraryCpu(input: LibraryCpuInput): Promise<LibraryCpuResu
   const micros: Record<string, number> = {};
   for (const [name, values] of Object.entries(perRound)) micros[name] = median(values);
   micros['verify (aws-jwt-verify)'] = micros.bare as number;
-  const bare = perRound.bare as number[];
+  const bareRounds = perRound.bare as number[];
   const ratios: Record<string, Spread> = {};
-  for (const name of Object.keys(input.decisions)) {
-    const r = (perRound[name] as number[]).map((v, i) => v / (bare[i] as number));
-    ratios[name] = { median: median(r), min: Math.min(...r), max: Math.max(...r) };
+  for (const [name] of decisions) {
+    const r = (perRound[name] as number[]).map((v, i) => v / (bareRounds[i] as number));
+    ratios[name] = {
+      median: median(r),
+      p25: quantile(r, 0.25),
+      p75: quantile(r, 0.75),
+      min: Math.min(...r),
+      max: Math.max(...r),
+    };
   }
   return { micros, ratios };
 }

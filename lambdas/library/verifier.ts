@@ -16,6 +16,7 @@ import { createRevokedMemory } from '../verification/revoked-memory.js';
 import { type Claims, createCognitoVerifier, type TokenVerifier } from '../verification/verifier.js';
 import { StoreError } from '../core/ports.js';
 import { decide, type RevocationEntry } from '../core/revocation.js';
+import type { TokenFacts } from '../core/token.js';
 import { type CredentialProvider, credentialHolder } from './credentials.js';
 import { RevocationStoreUnavailableError, TokenClaimsError, TokenRevokedError } from './errors.js';
 import { resolveOptions, type RevocationVerifierOptions } from './options.js';
@@ -63,6 +64,19 @@ export interface VerifierParts {
 }
 
 /**
+ * The answer, written out as one object literal per shape: building it by spreading a shared base object cost
+ * ~1.3 µs per decision (3 % of a bare verify(); bench/library.bench.ts), and `failOpen` stays absent, not
+ * undefined, on an ordinary allow.
+ */
+function verified(claims: Claims, facts: TokenFacts, failOpen?: string): VerifiedToken {
+  const tokenUse = tokenUseOf(claims) as VerifiedToken['tokenUse'];
+  const context = authContextFrom(claims, facts);
+  return failOpen === undefined
+    ? { claims, sub: facts.sub, tokenUse, context }
+    : { claims, sub: facts.sub, tokenUse, context, failOpen };
+}
+
+/**
  * The verifier with the credentials given (the package's `createRevocationVerifier`, create.ts, adds the SDK's
  * default chain; the Lambda endpoints hand the runtime's variables and so do not bundle the chain).
  */
@@ -88,36 +102,37 @@ export function buildRevocationVerifier(
   const verifier = parts.tokenVerifier ?? createCognitoVerifier(config);
   const memory = createRevokedMemory();
 
+  const reader = store.reader;
+  const { sessionClaim, failMode } = config;
+
   async function verify(token: string): Promise<VerifiedToken> {
     // aws-jwt-verify's errors (and the strict shape check's JwtParseError) propagate as they are.
     const claims = await verifier.verify(token);
     counts.decisions++;
     const nowSeconds = Math.floor(clock() / 1000);
-    const facts = tokenFactsFrom(claims, config.sessionClaim, nowSeconds);
+    const facts = tokenFactsFrom(claims, sessionClaim, nowSeconds);
     if (!facts) throw new TokenClaimsError();
     const known = memory.revoking(facts, nowSeconds);
     if (known) {
       counts.revokedFromMemory++;
       throw new TokenRevokedError(known.scope, facts.sub);
     }
-    const base = { claims, sub: facts.sub, tokenUse: tokenUseOf(claims) as VerifiedToken['tokenUse'] };
     let entries: RevocationEntry[];
     try {
-      entries = await store.reader.readUser(facts.sub);
+      entries = await reader.readUser(facts.sub);
     } catch (error) {
       const kind = error instanceof StoreError ? error.kind : 'unknown';
-      if (config.failMode === 'open' && FAIL_OPEN_KINDS.has(kind)) {
-        return { ...base, context: authContextFrom(claims, facts), failOpen: kind };
-      }
-      throw new RevocationStoreUnavailableError(kind, config.failMode, { cause: error });
+      if (failMode === 'open' && FAIL_OPEN_KINDS.has(kind)) return verified(claims, facts, kind);
+      throw new RevocationStoreUnavailableError(kind, failMode, { cause: error });
     }
+    // The decision's own time is after the read (an entry that expired meanwhile no longer counts).
     const now = Math.floor(clock() / 1000);
     const decision = decide(facts, entries, now);
     if (decision.revoked) {
       memory.remember(decision.entry, now);
       throw new TokenRevokedError(decision.scope, facts.sub);
     }
-    return { ...base, context: authContextFrom(claims, facts) };
+    return verified(claims, facts);
   }
 
   return { verify, stats: () => ({ ...counts }), close: store.close };

@@ -148,6 +148,10 @@ export async function libraryCpu(input: LibraryCpuInput): Promise<LibraryCpuResu
       if (step.async) for (let i = 0; i < iterations; i++) await step.call(i);
       else for (let i = 0; i < iterations; i++) if (step.call(i)) sink++;
       (perRound[name] ??= []).push((cpuMicros() - start) / iterations);
+      // Untimed: let the event loop run, as a service's does between requests. A chain of awaits that never
+      // yields leaves socket events unprocessed — a keep-alive connection the server closed meanwhile stays in the
+      // pool and the next hint poll fails on it (ECONNRESET), which turned staleness mode into exact mode for S.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   if (sink < 0) console.log(sink); // keeps the synchronous steps' results alive

@@ -20,11 +20,15 @@
  * Run: npm run bench library   (builds first; BENCH_CPU_ROUNDS, BENCH_CPU_ITERATIONS; BENCH_CPU_ONLY=1 stops
  * after the CPU figures)
  */
+import { closeSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { createAuthorizerFromEnvironment } from '../lambdas/authorizer/index.js';
+import { stdoutLineWriter } from '../lambdas/authorizer/decision-record.js';
 import { LOCAL_AWS, startDynalite } from '../local/dynalite.js';
+import { restTokenEvent } from '../test/fixtures/authorizer-events.js';
 import { startJwksServer } from '../test/fixtures/jwks.js';
 import {
   nowSeconds,
@@ -35,6 +39,7 @@ import {
 } from '../test/fixtures/tokens.js';
 import type * as Library from '../lambdas/library/index.js';
 import { CONTROL, LIBRARY_STEPS, libraryCpu, median } from './library-breakdown.js';
+import { buildBaselineLibrary, LIBRARY_BASELINE_COMMIT } from './library-baseline.js';
 import { inProcessStore, libraryTokens } from './library-store.js';
 
 const ROOT = join(__dirname, '..');
@@ -48,6 +53,7 @@ const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 300);
 const CALLER = 'm2mcaller0123456789abcdefg';
 const SCOPE = 'cognito-revocation/introspect';
 
+const AUTHORIZER = 'authorizer';
 const staticCredentials = async () => ({ ...LOCAL_AWS.credentials });
 const f = (n: number, d = 1) => n.toFixed(d);
 const load = () =>
@@ -78,11 +84,18 @@ async function main() {
   });
   bare.cacheJwks(testJwks() as never);
   const inProcess = { exact: inProcessStore(), staleness: inProcessStore() };
+  const baseline = await buildBaselineLibrary();
+  const previous = requireCjs(baseline.path) as typeof Library;
   const decisions = {
     exact: lib.createRevocationVerifier(options, inProcess.exact),
     staleness: lib.createRevocationVerifier(
       { ...options, stalenessSeconds: 10, maxAgeSeconds: 300 },
       inProcess.staleness,
+    ),
+    'previous exact': previous.createRevocationVerifier(options, inProcessStore()),
+    'previous staleness': previous.createRevocationVerifier(
+      { ...options, stalenessSeconds: 10, maxAgeSeconds: 300 },
+      inProcessStore(),
     ),
     'staleness, dynalite': lib.createRevocationVerifier({
       ...options,
@@ -90,16 +103,44 @@ async function main() {
       maxAgeSeconds: 300,
     }),
   };
+  // Reference: the Lambda authorizer's whole decision (same verification floor; event parsing, the IAM policy and
+  // the decision line added), built from its environment as its handler builds it, in-process blocklist, its
+  // decision lines written to /dev/null by the shipped writer.
+  const devNull = openSync('/dev/null', 'w');
+  const authorize = createAuthorizerFromEnvironment(
+    {
+      USER_POOL_ID: TEST_USER_POOL_ID,
+      CLIENT_IDS: TEST_CLIENT_ID,
+      TABLE_NAME: TABLE,
+      JWKS_URI: jwks.uri,
+      AWS_REGION: LOCAL_AWS.region,
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
+    },
+    {
+      reader: inProcessStore().reader,
+      write: stdoutLineWriter(devNull, () => ({ fd: devNull, write: () => true }) as never),
+    },
+  );
+  const events = new Map(pool.map((t) => [t, restTokenEvent(`Bearer ${t}`)]));
+  const authorizer = {
+    async verify(token: string) {
+      const answer = (await authorize(events.get(token))) as { policyDocument?: unknown };
+      if (!answer.policyDocument) throw new Error('the reference authorizer did not allow a valid token');
+      return answer;
+    },
+  };
+  const allDecisions = { ...decisions, [AUTHORIZER]: authorizer };
   for (let i = 0; i < WARMUP; i++) {
     const token = pool[i % pool.length] as string;
     await bare.verify(token);
-    for (const d of Object.values(decisions)) await d.verify(token);
+    for (const d of Object.values(allDecisions)) await d.verify(token);
+    if (i % 250 === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   const loadBefore = load();
   const warm = decisions['staleness, dynalite'].stats();
   const cpu = await libraryCpu({
     bare,
-    decisions,
+    decisions: allDecisions,
     tokens: pool,
     store: inProcessStore(),
     rounds: ROUNDS,
@@ -112,6 +153,8 @@ async function main() {
   const measuredReads = (end.storeRoundTrips - warm.storeRoundTrips) / (end.decisions - warm.decisions);
   const exactReads = inProcess.exact.reads() / decisions.exact.stats().decisions;
   for (const d of Object.values(decisions)) d.close();
+  closeSync(devNull);
+  baseline.remove();
   printCpu(cpu, { loadBefore, loadAfter, exactReads });
   if (process.env.BENCH_CPU_ONLY) {
     await jwks.stop();
@@ -209,6 +252,10 @@ function printCpu(
     'staleness, dynalite':
       'library verify(), staleness S = 10 s, DynamoDB client → dynalite in this process (a round with a hint poll counts dynalite too)',
     [CONTROL]: 'control: bare verify() again (noise of this run)',
+    [AUTHORIZER]:
+      "reference: the Lambda authorizer's decision (REST TOKEN event, in-process blocklist, log to /dev/null)",
+    'previous exact': `previous library (${LIBRARY_BASELINE_COMMIT}), exact mode, in-process store`,
+    'previous staleness': `previous library (${LIBRARY_BASELINE_COMMIT}), staleness S = 10 s, in-process store`,
   };
   for (const [name, r] of Object.entries(cpu.ratios)) {
     const verdict =

@@ -14,7 +14,8 @@
  * - store read (in-process): `readUser` on the in-process blocklist — exact mode's one read;
  * - staleness cache hit: the staleness cache's answer for a cached user (over the same blocklist);
  * - decide: `decide` over the user's entries;
- * - result: `authContextFrom` and the `VerifiedToken` the caller receives.
+ * - result: `authContextFrom` and the `VerifiedToken` the caller receives;
+ * - bearer header (adapters): `bearerToken`, what the Express / Fastify adapters add before `verify()`.
  * What the whole decision costs beyond the sum of its steps is the glue between them (the promise layers).
  */
 import { authContextFrom, tokenFactsFrom, tokenUseOf } from '../lambdas/verification/claims.js';
@@ -24,6 +25,7 @@ import { strictJwtProblem } from '../lambdas/verification/strict-jwt.js';
 import type { Claims } from '../lambdas/verification/verifier.js';
 import { decide, type RevocationEntry } from '../lambdas/core/revocation.js';
 import type { TokenFacts } from '../lambdas/core/token.js';
+import { bearerToken } from '../lambdas/library/bearer.js';
 import type { InProcessStore } from './library-store.js';
 
 export const LIBRARY_STEPS = [
@@ -34,6 +36,7 @@ export const LIBRARY_STEPS = [
   'staleness cache hit',
   'decide',
   'result',
+  'bearer header (adapters)',
 ] as const;
 
 type Call = (i: number) => Promise<unknown>;
@@ -93,6 +96,7 @@ async function stepCalls(input: LibraryCpuInput): Promise<Record<string, Step>> 
   const facts = claims.map((c) => tokenFactsFrom(c, 'revocation_sid', nowS()) as TokenFacts);
   const entries: RevocationEntry[][] = await Promise.all(facts.map((f) => store.reader.readUser(f.sub)));
   const memory = createRevokedMemory();
+  const headers = tokens.map((t) => `Bearer ${t}`);
   const cache = stalenessReader(store.reader, {
     stalenessSeconds: 10,
     maxAgeSeconds: 300,
@@ -118,6 +122,7 @@ async function stepCalls(input: LibraryCpuInput): Promise<Record<string, Step>> 
       const f = facts[i % n] as TokenFacts;
       return { claims: c, sub: f.sub, tokenUse: tokenUseOf(c), context: authContextFrom(c, f) };
     }),
+    'bearer header (adapters)': sync((i) => bearerToken(headers[i % n])),
   };
 }
 

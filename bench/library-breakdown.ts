@@ -152,7 +152,10 @@ export async function libraryCpu(input: LibraryCpuInput): Promise<LibraryCpuResu
       const start = cpuMicros();
       if (step.async) for (let i = 0; i < iterations; i++) await step.call(i);
       else for (let i = 0; i < iterations; i++) if (step.call(i)) sink++;
-      (perRound[name] ??= []).push((cpuMicros() - start) / iterations);
+      const micros = (cpuMicros() - start) / iterations;
+      const seen = perRound[name];
+      if (seen) seen.push(micros);
+      else perRound[name] = [micros];
       // Untimed: let the event loop run, as a service's does between requests. A chain of awaits that never
       // yields leaves socket events unprocessed — a keep-alive connection the server closed meanwhile stays in the
       // pool and the next hint poll fails on it (ECONNRESET), which turned staleness mode into exact mode for S.

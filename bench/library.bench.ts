@@ -7,7 +7,9 @@
  *    an emulator's — and the staleness mode once more with the real lean DynamoDB client against dynalite (cache
  *    hits; its hint poll once per S). Many interleaved rounds, the order reversed every other round; the figure is
  *    the median of the per-round ratios decision / bare (min and max beside it), after a warm-up. Target ≤ 1.3×.
- *    The per-step breakdown (bench/library-breakdown.ts) is timed in the same rounds.
+ *    In the same rounds: the previous library (bench/library-baseline.ts), the Lambda authorizer's whole decision
+ *    (reference), a control (bare `verify()` again: its ratio shows the run's noise), and the per-step breakdown
+ *    (bench/library-breakdown.ts).
  * 2. Store round trips per decision in staleness mode, counted by the verifier (revocation reads + hint polls, every
  *    attempt) against dynalite, 100 users. Target ≤ 0.05.
  * 3. Introspection endpoint latency: the BUILT introspection function's handler (form parsing, the M2M caller's

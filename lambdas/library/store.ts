@@ -6,6 +6,7 @@
 import { createDynamoBlocklistReader } from '../adapters/dynamodb/blocklist-reader.js';
 import { createHttpHintReader } from '../adapters/dynamodb/hint-reader.js';
 import { createDynamoHttpClient, type DynamoHttpClient } from '../adapters/dynamodb/http-client.js';
+import type { HintReader } from '../core/hints.js';
 import type { AuthorizerConfig } from '../verification/config.js';
 import { stalenessReader } from '../verification/staleness.js';
 import { type RevocationReader, StoreError } from '../core/ports.js';
@@ -60,6 +61,14 @@ function credentialedClient(
 
 const describe = (error: unknown) => (error instanceof Error ? error.message.slice(0, 200) : String(error));
 
+/** A store to use instead of DynamoDB (benchmarks, in-process stand-ins), as the authorizer's overrides. */
+export interface InjectedStore {
+  /** The blocklist read (the one `Query` of a user's revocations). */
+  readonly reader?: RevocationReader;
+  /** Revocation hints polled in staleness mode. */
+  readonly hints?: HintReader;
+}
+
 export interface LibraryStore {
   readonly reader: RevocationReader;
   readonly close: () => void;
@@ -71,6 +80,7 @@ export function createLibraryStore(
   holder: CredentialHolder,
   clock: () => number,
   counters: StoreCounters = {},
+  injected: InjectedStore = {},
 ): LibraryStore {
   const inner = createDynamoHttpClient({
     region: target.region,
@@ -83,26 +93,30 @@ export function createLibraryStore(
     },
   });
   const client = credentialedClient(inner, holder);
-  const exact = createDynamoBlocklistReader({
-    client,
-    tableName: config.tableName,
-    consistentRead: config.consistentRead,
-    timeoutMs: config.storeTimeoutMs,
-    maxAttempts: config.storeMaxAttempts,
-    onRoundTrip: () => counters.onRoundTrip?.(),
-  });
+  const exact =
+    injected.reader ??
+    createDynamoBlocklistReader({
+      client,
+      tableName: config.tableName,
+      consistentRead: config.consistentRead,
+      timeoutMs: config.storeTimeoutMs,
+      maxAttempts: config.storeMaxAttempts,
+      onRoundTrip: () => counters.onRoundTrip?.(),
+    });
   const reader =
     config.stalenessSeconds > 0
       ? stalenessReader(exact, {
           stalenessSeconds: config.stalenessSeconds,
           maxAgeSeconds: config.maxAgeSeconds,
           clock,
-          hints: createHttpHintReader({
-            client,
-            tableName: config.tableName,
-            timeoutMs: config.storeTimeoutMs,
-            onRoundTrip: () => counters.onRoundTrip?.(),
-          }),
+          hints:
+            injected.hints ??
+            createHttpHintReader({
+              client,
+              tableName: config.tableName,
+              timeoutMs: config.storeTimeoutMs,
+              onRoundTrip: () => counters.onRoundTrip?.(),
+            }),
           onHit: () => counters.onCacheHit?.(),
         })
       : exact;

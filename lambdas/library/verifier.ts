@@ -16,10 +16,11 @@ import { createRevokedMemory } from '../verification/revoked-memory.js';
 import { type Claims, createCognitoVerifier, type TokenVerifier } from '../verification/verifier.js';
 import { StoreError } from '../core/ports.js';
 import { decide, type RevocationEntry } from '../core/revocation.js';
+import type { TokenFacts } from '../core/token.js';
 import { type CredentialProvider, credentialHolder } from './credentials.js';
 import { RevocationStoreUnavailableError, TokenClaimsError, TokenRevokedError } from './errors.js';
 import { resolveOptions, type RevocationVerifierOptions } from './options.js';
-import { createLibraryStore } from './store.js';
+import { createLibraryStore, type InjectedStore } from './store.js';
 
 export interface VerifiedToken {
   /** The verified claims, as aws-jwt-verify returned them. */
@@ -56,6 +57,23 @@ export interface RevocationVerifier {
 export interface VerifierParts {
   readonly tokenVerifier?: TokenVerifier;
   readonly env?: NodeJS.ProcessEnv;
+  /** A blocklist reader to use instead of DynamoDB (benchmarks, in-process stand-ins). */
+  readonly reader?: InjectedStore['reader'];
+  /** Revocation hints to poll instead of DynamoDB's (staleness mode; benchmarks). */
+  readonly hints?: InjectedStore['hints'];
+}
+
+/**
+ * The answer, written out as one object literal per shape: building it by spreading a shared base object cost
+ * ~1.3 µs per decision (3 % of a bare verify(); bench/library.bench.ts), and `failOpen` stays absent, not
+ * undefined, on an ordinary allow.
+ */
+function verified(claims: Claims, facts: TokenFacts, failOpen?: string): VerifiedToken {
+  const tokenUse = tokenUseOf(claims) as VerifiedToken['tokenUse'];
+  const context = authContextFrom(claims, facts);
+  return failOpen === undefined
+    ? { claims, sub: facts.sub, tokenUse, context }
+    : { claims, sub: facts.sub, tokenUse, context, failOpen };
 }
 
 /**
@@ -70,43 +88,51 @@ export function buildRevocationVerifier(
   const clock = options.clock ?? Date.now;
   const counts = { decisions: 0, storeRoundTrips: 0, cacheHits: 0, revokedFromMemory: 0 };
   const holder = credentialHolder(options.credentials, clock);
-  const store = createLibraryStore(config, { region, endpoint }, holder, clock, {
-    onRoundTrip: () => counts.storeRoundTrips++,
-    onCacheHit: () => counts.cacheHits++,
-  });
+  const store = createLibraryStore(
+    config,
+    { region, endpoint },
+    holder,
+    clock,
+    {
+      onRoundTrip: () => counts.storeRoundTrips++,
+      onCacheHit: () => counts.cacheHits++,
+    },
+    parts,
+  );
   const verifier = parts.tokenVerifier ?? createCognitoVerifier(config);
   const memory = createRevokedMemory();
+
+  const reader = store.reader;
+  const { sessionClaim, failMode } = config;
 
   async function verify(token: string): Promise<VerifiedToken> {
     // aws-jwt-verify's errors (and the strict shape check's JwtParseError) propagate as they are.
     const claims = await verifier.verify(token);
     counts.decisions++;
     const nowSeconds = Math.floor(clock() / 1000);
-    const facts = tokenFactsFrom(claims, config.sessionClaim, nowSeconds);
+    const facts = tokenFactsFrom(claims, sessionClaim, nowSeconds);
     if (!facts) throw new TokenClaimsError();
     const known = memory.revoking(facts, nowSeconds);
     if (known) {
       counts.revokedFromMemory++;
       throw new TokenRevokedError(known.scope, facts.sub);
     }
-    const base = { claims, sub: facts.sub, tokenUse: tokenUseOf(claims) as VerifiedToken['tokenUse'] };
     let entries: RevocationEntry[];
     try {
-      entries = await store.reader.readUser(facts.sub);
+      entries = await reader.readUser(facts.sub);
     } catch (error) {
       const kind = error instanceof StoreError ? error.kind : 'unknown';
-      if (config.failMode === 'open' && FAIL_OPEN_KINDS.has(kind)) {
-        return { ...base, context: authContextFrom(claims, facts), failOpen: kind };
-      }
-      throw new RevocationStoreUnavailableError(kind, config.failMode, { cause: error });
+      if (failMode === 'open' && FAIL_OPEN_KINDS.has(kind)) return verified(claims, facts, kind);
+      throw new RevocationStoreUnavailableError(kind, failMode, { cause: error });
     }
+    // The decision's own time is after the read (an entry that expired meanwhile no longer counts).
     const now = Math.floor(clock() / 1000);
     const decision = decide(facts, entries, now);
     if (decision.revoked) {
       memory.remember(decision.entry, now);
       throw new TokenRevokedError(decision.scope, facts.sub);
     }
-    return { ...base, context: authContextFrom(claims, facts) };
+    return verified(claims, facts);
   }
 
   return { verify, stats: () => ({ ...counts }), close: store.close };

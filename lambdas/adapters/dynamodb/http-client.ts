@@ -7,7 +7,7 @@
  * Configuration is the Lambda runtime's (adapters/aws/endpoint.ts): the endpoint from the SDK's standard
  * AWS_ENDPOINT_URL_DYNAMODB, then AWS_ENDPOINT_URL, then `https://dynamodb.<region>.amazonaws.com`.
  */
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { type ClientRequest, Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { StoreError, type StoreErrorKind } from '../../core/ports.js';
 import { awsTargetFromEnv } from '../aws/endpoint.js';
@@ -115,6 +115,12 @@ function errorFor(status: number, body: string): StoreError {
   return new StoreError('unknown', text);
 }
 
+/** Reads: resending one that never arrived changes nothing. */
+const SAFE_TO_RESEND: ReadonlySet<string> = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
+/** Each pooled socket may have been closed by the server; a fresh one is opened after these. */
+const STALE_SOCKET_RETRIES = 2;
+const isStaleSocket = (e: NodeJS.ErrnoException) => e.code === 'ECONNRESET' || e.code === 'EPIPE';
+
 /** Longest answer accepted (a Query page is at most 1 MB; a user's `rev#` range is usually under 4 KB). */
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
@@ -156,6 +162,7 @@ export function createDynamoHttpClient(options: DynamoHttpClientOptions): Dynamo
       );
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
+      let req: ClientRequest;
       const finish = (error: StoreError | undefined, value?: T) => {
         if (settled) return;
         settled = true;
@@ -164,62 +171,84 @@ export function createDynamoHttpClient(options: DynamoHttpClientOptions): Dynamo
         if (error) reject(error);
         else resolve(value as T);
       };
-      const req = send(
-        {
-          protocol: endpoint.protocol,
-          hostname: endpoint.hostname,
-          port: endpoint.port || (secure ? 443 : 80),
-          method: 'POST',
-          path,
-          agent,
-          headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > MAX_RESPONSE_BYTES) {
-              req.destroy();
-              finish(new StoreError('malformed', `DynamoDB ${operation} answer is larger than expected`));
-              return;
-            }
-            chunks.push(chunk);
-          });
-          res.on('error', (e) =>
-            finish(new StoreError('unavailable', `DynamoDB ${operation}: ${e.message}`)),
+      const attempt = (retriesLeft: number) => {
+        let answered = false;
+        req = send(
+          {
+            protocol: endpoint.protocol,
+            hostname: endpoint.hostname,
+            port: endpoint.port || (secure ? 443 : 80),
+            method: 'POST',
+            path,
+            agent,
+            headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+          },
+          (res) => {
+            answered = true;
+            const chunks: Buffer[] = [];
+            let size = 0;
+            res.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+              if (size > MAX_RESPONSE_BYTES) {
+                req.destroy();
+                finish(new StoreError('malformed', `DynamoDB ${operation} answer is larger than expected`));
+                return;
+              }
+              chunks.push(chunk);
+            });
+            res.on('error', (e) =>
+              finish(new StoreError('unavailable', `DynamoDB ${operation}: ${e.message}`)),
+            );
+            res.on('end', () => {
+              const raw = Buffer.concat(chunks);
+              const status = res.statusCode ?? 0;
+              const expectedCrc = res.headers['x-amz-crc32'];
+              if (typeof expectedCrc === 'string' && String(crc32(raw)) !== expectedCrc) {
+                finish(new StoreError('unavailable', `DynamoDB ${operation} answer failed its CRC32 check`));
+                return;
+              }
+              const text = raw.toString('utf8');
+              if (status !== 200) {
+                finish(errorFor(status, text));
+                return;
+              }
+              try {
+                finish(undefined, JSON.parse(text) as T);
+              } catch {
+                finish(new StoreError('malformed', `DynamoDB ${operation} answer is not JSON`));
+              }
+            });
+          },
+        );
+        const sent = req;
+        sent.on('error', (e: NodeJS.ErrnoException) => {
+          // A keep-alive socket the server closed while it sat in the pool: the request never reached DynamoDB, so a
+          // read is sent again on a fresh socket (Node's documented remedy for `request.reusedSocket`), within the
+          // same deadline. Writes are not resent: one that did arrive must not be applied twice.
+          if (
+            !settled &&
+            !answered &&
+            retriesLeft > 0 &&
+            sent.reusedSocket &&
+            isStaleSocket(e) &&
+            SAFE_TO_RESEND.has(operation)
+          ) {
+            attempt(retriesLeft - 1);
+            return;
+          }
+          finish(
+            new StoreError('unavailable', `DynamoDB ${operation}: ${e.code ?? e.message}`, { cause: e }),
           );
-          res.on('end', () => {
-            const raw = Buffer.concat(chunks);
-            const status = res.statusCode ?? 0;
-            const expectedCrc = res.headers['x-amz-crc32'];
-            if (typeof expectedCrc === 'string' && String(crc32(raw)) !== expectedCrc) {
-              finish(new StoreError('unavailable', `DynamoDB ${operation} answer failed its CRC32 check`));
-              return;
-            }
-            const text = raw.toString('utf8');
-            if (status !== 200) {
-              finish(errorFor(status, text));
-              return;
-            }
-            try {
-              finish(undefined, JSON.parse(text) as T);
-            } catch {
-              finish(new StoreError('malformed', `DynamoDB ${operation} answer is not JSON`));
-            }
-          });
-        },
-      );
+        });
+        sent.end(body);
+      };
       const onAbort = () => {
         req.destroy();
         finish(new StoreError('timeout', `DynamoDB ${operation} timed out`));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       if (timeoutMs !== undefined) timer = setTimeout(onAbort, timeoutMs);
-      req.on('error', (e: NodeJS.ErrnoException) =>
-        finish(new StoreError('unavailable', `DynamoDB ${operation}: ${e.code ?? e.message}`, { cause: e })),
-      );
-      req.end(body);
+      attempt(STALE_SOCKET_RETRIES);
     });
   }
 

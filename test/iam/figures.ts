@@ -13,6 +13,8 @@ export interface ProofPolicy {
 export interface FunctionFigures {
   /** Signed calls the function made in the run (every one evaluated; repeats included). */
   readonly recordedCalls: number;
+  /** The same, by action. */
+  readonly recordedByAction: Readonly<Record<string, number>>;
   /** Distinct (action, resource) pairs among them. */
   readonly distinctCalls: number;
   /** Actions its policy grants. */
@@ -26,7 +28,7 @@ export interface FunctionFigures {
 export function proofFigures(
   policies: Readonly<Record<string, ProofPolicy>>,
   distinct: readonly { readonly policy: string; readonly action: string }[],
-  recordedPerPolicy: ReadonlyMap<string, number>,
+  recorded: readonly { readonly policy: string; readonly action: string }[],
 ): Record<string, FunctionFigures> {
   const out: Record<string, FunctionFigures> = {};
   for (const [key, policy] of Object.entries(policies).sort(([a], [b]) => a.localeCompare(b))) {
@@ -34,8 +36,11 @@ export function proofFigures(
     const own = distinct.filter((c) => c.policy === key);
     const made = new Set(own.map((c) => c.action));
     const madeGranted = [...granted].filter((a) => made.has(a)).length;
+    const byAction: Record<string, number> = {};
+    for (const c of recorded) if (c.policy === key) byAction[c.action] = (byAction[c.action] ?? 0) + 1;
     out[key] = {
-      recordedCalls: recordedPerPolicy.get(key) ?? 0,
+      recordedCalls: Object.values(byAction).reduce((a, b) => a + b, 0),
+      recordedByAction: Object.fromEntries(Object.entries(byAction).sort(([a], [b]) => a.localeCompare(b))),
       distinctCalls: own.length,
       grantedActions: granted.size,
       madeInRun: madeGranted,

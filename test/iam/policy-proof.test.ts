@@ -332,7 +332,9 @@ describe.skipIf(missing !== undefined)('IAM proof: recorded calls against the re
     );
     policies = renderedPolicies(test.stdout);
     if (Object.keys(policies).length === 0) {
-      throw new Error(`no role_policies in terraform test:\n${test.stdout.slice(-4000)}${test.stderr}`);
+      throw new Error(
+        `terraform test rendered no policies (exit ${test.status}):\n${test.stdout.slice(-4000)}${test.stderr}`,
+      );
     }
     // … and the calls the functions make.
     const rendered = performance.now();

@@ -71,7 +71,9 @@ async function call(stack: LocalStack, fn: string, event: unknown, log: Log): Pr
 
 function expectStatus(answer: Answer, status: number, what: string, log: Log): void {
   if (answer.statusCode !== status)
-    throw new Error(`${what}: expected ${status}, got ${answer.statusCode} ${answer.body} (${log.join('; ')})`);
+    throw new Error(
+      `${what}: expected ${status}, got ${answer.statusCode} ${answer.body} (${log.join('; ')})`,
+    );
 }
 
 /** The stages a deployment lists for its revoking functions to flush (CACHE_FLUSH_TARGETS), as the stack's own. */
@@ -122,7 +124,12 @@ async function driveOAuthEndpoints(stack: LocalStack, log: Log): Promise<void> {
     const sub = randomUUID();
     const access = signAccessToken({ sub, jti: `iam-proof-${randomUUID()}` });
     const introspect = () =>
-      call(stack, INTROSPECTION, formEvent({ token: access, token_type_hint: 'access_token' }, introspector), log);
+      call(
+        stack,
+        INTROSPECTION,
+        formEvent({ token: access, token_type_hint: 'access_token' }, introspector),
+        log,
+      );
 
     const active = await introspect();
     expectStatus(active, 200, 'introspection of a live token', log);

@@ -32,7 +32,9 @@ export function proofFigures(
 ): Record<string, FunctionFigures> {
   const out: Record<string, FunctionFigures> = {};
   for (const [key, policy] of Object.entries(policies).sort(([a], [b]) => a.localeCompare(b))) {
-    const granted = new Set(policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
+    const granted = new Set(
+      policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])),
+    );
     const own = distinct.filter((c) => c.policy === key);
     const made = new Set(own.map((c) => c.action));
     const madeGranted = [...granted].filter((a) => made.has(a)).length;

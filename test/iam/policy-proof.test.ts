@@ -112,7 +112,8 @@ const REFERENCE_DATA_GAPS = {
  * evaluate AWS Identity and Access Management (IAM) policies in requests for this API operation."
  */
 const TOKEN_AUTHORIZED: Record<string, string> = {
-  RevokeToken: 'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html',
+  RevokeToken:
+    'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html',
   GlobalSignOut:
     'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html',
 };
@@ -301,7 +302,8 @@ async function recordCalls(): Promise<{
     headers: { Authorization: `Bearer ${own.accessToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({ everywhere: true }),
   });
-  if (logout.status !== 200) throw new Error(`logout everywhere answered ${logout.status}: ${await logout.text()}`);
+  if (logout.status !== 200)
+    throw new Error(`logout everywhere answered ${logout.status}: ${await logout.text()}`);
   if (sweep.functionError) throw new Error(`the sweep failed: ${JSON.stringify(sweep.payload)}`);
   // The four opt-in doors, each through the paths that make AWS calls.
   const doorsStarted = performance.now();

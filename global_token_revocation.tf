@@ -84,6 +84,8 @@ module "global_token_revocation" {
   )
 
   partition                  = local.partition
+  region                     = local.region # with account_id: the log statement's ARN is built, known at plan
+  account_id                 = local.account_id
   role_name                  = local.global_token_revocation_role_name
   role_path                  = var.role_path
   role_permissions_boundary  = var.role_permissions_boundary

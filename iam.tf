@@ -33,8 +33,9 @@ locals {
   # Conditional revocation writes and audit items (PutItem), signout marks on session records (BatchWriteItem),
   # reading a watermark back (GetItem), a user's revocations, audit items and session records (Query), and the
   # user's sign-out in this one pool: the commands lambdas/adapters/dynamodb/sdk-store.ts and
-  # lambdas/adapters/cognito send. The lists are kept by hand; tests/least_privilege.tftest.hcl pins them exactly,
-  # and nothing yet compares them with the calls the bundles make.
+  # lambdas/adapters/cognito send. tests/least_privilege.tftest.hcl pins the lists exactly; the IAM proof
+  # (test/iam/policy-proof.test.ts, docs/iam-proof.md) checks them, and every other function's and door's, against
+  # the calls the built bundles make on the local stack.
   admin_signout_policy_statements = concat([
     {
       sid       = "RevokeAndListSessions"

@@ -56,6 +56,8 @@ module "introspection" {
   tags                           = var.tags
 
   partition                  = local.partition
+  region                     = local.region # with account_id: the log statement's ARN is built, known at plan
+  account_id                 = local.account_id
   role_name                  = local.introspection_role_name
   role_path                  = var.role_path
   role_permissions_boundary  = var.role_permissions_boundary

@@ -58,6 +58,8 @@ module "token_revocation" {
   tags                           = var.tags
 
   partition                  = local.partition
+  region                     = local.region # with account_id: the log statement's ARN is built, known at plan
+  account_id                 = local.account_id
   role_name                  = local.token_revocation_role_name
   role_path                  = var.role_path
   role_permissions_boundary  = var.role_permissions_boundary

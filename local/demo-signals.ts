@@ -20,7 +20,10 @@ export interface SignalDoor {
   stop(): Promise<void>;
 }
 
-/** Starts a transmitter and deploys the receiver configured for it (same table, pool and cache flushes as the admin). */
+/**
+ * Starts a transmitter and deploys the receiver configured for it (same table, pool and cache flushes as the admin),
+ * reaching the emulators as the stack's other functions do (through the IAM proof's recorders when it records).
+ */
 export async function deploySignalDoor(stack: LocalStack): Promise<SignalDoor> {
   assertBundlesBuilt(['shared-signals']);
   const transmitter = await startTransmitter();
@@ -34,9 +37,9 @@ export async function deploySignalDoor(stack: LocalStack): Promise<SignalDoor> {
       REFRESH_TOKEN_LIFETIME_SECONDS: String(30 * 86400),
       UPSTREAM_ISSUER: transmitter.issuer,
       UPSTREAM_AUDIENCE: SIGNALS_AUDIENCE,
-      AWS_ENDPOINT_URL_DYNAMODB: stack.dynamo.endpoint,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: stack.cognito.endpoint,
-      AWS_ENDPOINT_URL_API_GATEWAY: stack.api.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: stack.functionEndpoints.dynamodb,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: stack.functionEndpoints.cognito,
+      AWS_ENDPOINT_URL_API_GATEWAY: stack.functionEndpoints.apiGateway,
       CACHE_FLUSH_TARGETS: JSON.stringify([
         { api: 'rest', apiId: stack.api.apiIds['rest-token'], stage: stack.api.stage },
         { api: 'rest', apiId: stack.api.apiIds['rest-request'], stage: stack.api.stage },

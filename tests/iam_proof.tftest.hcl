@@ -1,6 +1,8 @@
-# Every function switched on, with fixed names and ids: the policies that test/iam/policy-proof.test.ts checks the
-# bundles' recorded AWS calls against (it reads this run's outputs). The assertions here hold on their own: each
-# function has a policy, and no statement grants every action or every resource.
+# Every function switched on — the four opt-in doors (introspection, token revocation, Shared Signals receiver,
+# Global Token Revocation) included, with the inputs their own test files use — with fixed names and ids: the
+# policies that test/iam/policy-proof.test.ts checks the bundles' recorded AWS calls against (it reads this run's
+# outputs). The assertions here hold on their own: each function has a policy, and no statement grants every action
+# or every resource.
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -53,6 +55,45 @@ variables {
     http_apis = { catalog = {} }
     rest_apis = { orders = { parent_resource_id = "root12" } }
   }
+  introspection    = { caller_client_ids = ["m2mcaller0123456789abcdefg"], staleness_seconds = 5 }
+  token_revocation = { caller_client_ids = ["m2mcaller0123456789abcdefg"] }
+  shared_signals = {
+    issuer        = "https://example.okta.com"
+    audience      = ["https://api.example.com/ssf"]
+    provider_name = "Okta"
+    http_apis     = { catalog = {} }
+    rest_apis     = { orders = { parent_resource_id = "root12" } }
+  }
+  global_token_revocation = {
+    issuer        = "https://example.okta.com"
+    audience      = ["https://api.example.com/gtr"]
+    scope         = "okta.globalTokenRevocation"
+    provider_name = "Okta"
+    http_apis     = { catalog = {} }
+    rest_apis     = { orders = { parent_resource_id = "root12" } }
+  }
+}
+
+# Each door's policy is known at plan, like the five functions' (tests/reviewable_iam.tftest.hcl): its log statement
+# names the log group by the ARN built from region, account and function name, never by the log group resource's
+# ARN, which exists only after apply (a reviewer or a policy scanner would see no grant before apply).
+run "door_policies_known_at_plan" {
+  command = plan
+
+  assert {
+    condition = alltrue([for key, door in {
+      introspection           = output.introspection
+      token_revocation        = output.token_revocation
+      shared_signals          = output.shared_signals
+      global_token_revocation = output.global_token_revocation
+      } : jsondecode(door.role_policy).Statement[0] == {
+      Sid      = "WriteOwnLogs"
+      Effect   = "Allow"
+      Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      Resource = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-${replace(key, "_", "-")}:*"]
+    }])
+    error_message = "Each door's log statement names its own log group by its built ARN, known at plan."
+  }
 }
 
 run "every_function_on" {
@@ -64,7 +105,12 @@ run "every_function_on" {
   }
 
   assert {
-    condition = alltrue(flatten([for p in values(output.role_policies) : [
+    condition     = alltrue([for door in [output.introspection, output.token_revocation, output.shared_signals, output.global_token_revocation] : door != null ? can(jsondecode(door.role_policy).Statement) : false])
+    error_message = "Each opt-in door must be on, with its role policy in its output."
+  }
+
+  assert {
+    condition = alltrue(flatten([for p in concat(values(output.role_policies), [output.introspection.role_policy, output.token_revocation.role_policy, output.shared_signals.role_policy, output.global_token_revocation.role_policy]) : [
       for s in jsondecode(p).Statement : !contains(flatten([s.Action]), "*") && !contains(flatten([s.Resource]), "*")
     ]]))
     error_message = "No statement may grant every action or every resource."

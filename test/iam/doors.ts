@@ -23,7 +23,7 @@ import type { LocalStack } from '../../local/stack.js';
 import { startTransmitter, type Transmitter } from '../../local/transmitter.js';
 import { startJwksServer } from '../fixtures/jwks.js';
 import { closedPortEndpoint } from '../fixtures/network.js';
-import { signAccessToken, signIdToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../fixtures/tokens.js';
+import { signAccessToken, signIdToken, TEST_CLIENT_ID, testJwks } from '../fixtures/tokens.js';
 import {
   CALLER_CLIENT_ID,
   callerToken,
@@ -87,10 +87,16 @@ function flushTargets(stack: LocalStack): string {
 
 /** The RFC 7662 and RFC 7009 endpoints, as function URLs; the access token revoked by one is then inactive at the other. */
 async function driveOAuthEndpoints(stack: LocalStack, log: Log): Promise<void> {
-  const jwks = await startJwksServer();
+  // One pool for both endpoints: cognito-local's, whose refresh token the RFC 7009 endpoint resolves to its family
+  // (the endpoint verifies the access token Cognito hands back). cognito-local has no client-credentials grant, so
+  // the M2M callers' tokens and the revoked access / ID tokens are signed by the test key, served beside
+  // cognito-local's key in one JWKS, under cognito-local's issuer.
+  const local = (await (await fetch(stack.cognito.jwksUri)).json()) as { keys: unknown[] };
+  const jwks = await startJwksServer({ jwks: { keys: [...local.keys, ...testJwks().keys] } });
+  const iss = stack.cognito.issuer;
   try {
     const common = {
-      USER_POOL_ID: TEST_USER_POOL_ID,
+      USER_POOL_ID: stack.cognito.userPoolId,
       TABLE_NAME: stack.tableName,
       CALLER_CLIENT_IDS: CALLER_CLIENT_ID,
       JWKS_URI: jwks.uri,
@@ -119,10 +125,10 @@ async function driveOAuthEndpoints(stack: LocalStack, log: Log): Promise<void> {
       },
       timeoutMs: 20_000,
     });
-    const introspector = `Bearer ${callerToken(INTROSPECT_SCOPE)}`;
-    const revoker = `Bearer ${callerToken(REVOKE_SCOPE)}`;
+    const introspector = `Bearer ${callerToken(INTROSPECT_SCOPE, CALLER_CLIENT_ID, iss)}`;
+    const revoker = `Bearer ${callerToken(REVOKE_SCOPE, CALLER_CLIENT_ID, iss)}`;
     const sub = randomUUID();
-    const access = signAccessToken({ sub, jti: `iam-proof-${randomUUID()}` });
+    const access = signAccessToken({ iss, sub, jti: `iam-proof-${randomUUID()}` });
     const introspect = () =>
       call(
         stack,
@@ -152,7 +158,7 @@ async function driveOAuthEndpoints(stack: LocalStack, log: Log): Promise<void> {
     const inactive = await introspect();
     if (JSON.stringify(JSON.parse(inactive.body)) !== '{"active":false}')
       throw new Error(`a revoked token is still active: ${inactive.body}`);
-    const id = signIdToken({ sub: randomUUID(), jti: `iam-proof-${randomUUID()}` });
+    const id = signIdToken({ iss, sub: randomUUID(), jti: `iam-proof-${randomUUID()}` });
     expectStatus(
       await call(stack, TOKEN_REVOCATION, formEvent({ token: id }, revoker), log),
       200,

@@ -6,8 +6,9 @@ export const INTROSPECT_SCOPE = 'cognito-revocation/introspect';
 export const REVOKE_SCOPE = 'cognito-revocation/revoke';
 
 /** A client-credentials access token as Cognito issues it to an M2M client (sub = client id, no username). */
-export function callerToken(scope: string, clientId = CALLER_CLIENT_ID): string {
+export function callerToken(scope: string, clientId = CALLER_CLIENT_ID, iss?: string): string {
   return signAccessToken({
+    ...(iss ? { iss } : {}),
     sub: clientId,
     client_id: clientId,
     scope,

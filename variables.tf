@@ -586,6 +586,48 @@ variable "existing_table_name" {
   }
 }
 
+variable "table_billing_mode" {
+  description = "Capacity mode of the blocklist table: `PAY_PER_REQUEST` (on-demand, default: no capacity planning) or `PROVISIONED` (read and write capacity auto-scaled by target tracking within `table_provisioned_capacity`; cheaper per read at steady traffic, but requests above the capacity are throttled and the authorizer denies them, also with `fail_mode = \"open\"`). Not with `table_replicas`; no effect with `existing_table_name` (docs/cost.md)."
+  type        = string
+  default     = "PAY_PER_REQUEST"
+  nullable    = false
+
+  validation {
+    condition     = contains(["PAY_PER_REQUEST", "PROVISIONED"], var.table_billing_mode)
+    error_message = "table_billing_mode must be \"PAY_PER_REQUEST\" (on-demand) or \"PROVISIONED\"."
+  }
+}
+
+variable "table_provisioned_capacity" {
+  description = "With `table_billing_mode = \"PROVISIONED\"`, per dimension (`read`, `write`): `min_capacity` (also the starting capacity; default 5), `max_capacity` (default 1000) in capacity units, and `target_utilization` in percent (20–90, default 70). One exact decision reads one strongly consistent unit: size `read` for your peak decisions per second. Ignored on-demand."
+  type = object({
+    read = optional(object({
+      min_capacity       = optional(number, 5)
+      max_capacity       = optional(number, 1000)
+      target_utilization = optional(number, 70)
+    }), {})
+    write = optional(object({
+      min_capacity       = optional(number, 5)
+      max_capacity       = optional(number, 1000)
+      target_utilization = optional(number, 70)
+    }), {})
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition = alltrue([for d in [var.table_provisioned_capacity.read, var.table_provisioned_capacity.write] :
+      d.min_capacity >= 1 && floor(d.min_capacity) == d.min_capacity && floor(d.max_capacity) == d.max_capacity && d.max_capacity >= d.min_capacity
+    ])
+    error_message = "table_provisioned_capacity: min_capacity and max_capacity are whole numbers of capacity units, min_capacity at least 1 and max_capacity at least min_capacity."
+  }
+
+  validation {
+    condition     = alltrue([for d in [var.table_provisioned_capacity.read, var.table_provisioned_capacity.write] : d.target_utilization >= 20 && d.target_utilization <= 90])
+    error_message = "table_provisioned_capacity target_utilization must be a percentage from 20 to 90 (DynamoDB auto scaling's range)."
+  }
+}
+
 ################################################################################
 # Naming
 ################################################################################

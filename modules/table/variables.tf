@@ -98,3 +98,45 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "billing_mode" {
+  description = "Capacity mode of the table: `PAY_PER_REQUEST` (on-demand, default) or `PROVISIONED` (read and write capacity auto-scaled between `provisioned_capacity` minimum and maximum by target tracking). Not with `replicas`."
+  type        = string
+  default     = "PAY_PER_REQUEST"
+  nullable    = false
+
+  validation {
+    condition     = contains(["PAY_PER_REQUEST", "PROVISIONED"], var.billing_mode)
+    error_message = "billing_mode must be \"PAY_PER_REQUEST\" (on-demand) or \"PROVISIONED\"."
+  }
+}
+
+variable "provisioned_capacity" {
+  description = "With `billing_mode = \"PROVISIONED\"`: per dimension (`read`, `write`), the auto scaling range in capacity units (`min_capacity`, also the starting capacity; `max_capacity`) and the target utilisation in percent (20–90). Ignored on-demand."
+  type = object({
+    read = optional(object({
+      min_capacity       = optional(number, 5)
+      max_capacity       = optional(number, 1000)
+      target_utilization = optional(number, 70)
+    }), {})
+    write = optional(object({
+      min_capacity       = optional(number, 5)
+      max_capacity       = optional(number, 1000)
+      target_utilization = optional(number, 70)
+    }), {})
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition = alltrue([for d in [var.provisioned_capacity.read, var.provisioned_capacity.write] :
+      d.min_capacity >= 1 && floor(d.min_capacity) == d.min_capacity && floor(d.max_capacity) == d.max_capacity && d.max_capacity >= d.min_capacity
+    ])
+    error_message = "provisioned_capacity: min_capacity and max_capacity are whole numbers of capacity units, min_capacity at least 1 and max_capacity at least min_capacity."
+  }
+
+  validation {
+    condition     = alltrue([for d in [var.provisioned_capacity.read, var.provisioned_capacity.write] : d.target_utilization >= 20 && d.target_utilization <= 90])
+    error_message = "provisioned_capacity target_utilization must be a percentage from 20 to 90 (DynamoDB auto scaling's range)."
+  }
+}

@@ -599,32 +599,29 @@ variable "table_billing_mode" {
 }
 
 variable "table_provisioned_capacity" {
-  description = "With `table_billing_mode = \"PROVISIONED\"`, per dimension (`read`, `write`): `min_capacity` (also the starting capacity; default 5), `max_capacity` (default 1000) in capacity units, and `target_utilization` in percent (20–90, default 70). One exact decision reads one strongly consistent unit: size `read` for your peak decisions per second. Ignored on-demand."
+  description = "With `table_billing_mode = \"PROVISIONED\"`, the auto scaling of each dimension: `read_min_capacity` / `write_min_capacity` (also the starting capacity; default 5), `read_max_capacity` / `write_max_capacity` (default 1000), in capacity units, and `read_target_utilization` / `write_target_utilization` in percent (20–90, default 70). One exact decision reads one strongly consistent unit: size `read_max_capacity` for your peak decisions per second. Ignored on-demand."
   type = object({
-    read = optional(object({
-      min_capacity       = optional(number, 5)
-      max_capacity       = optional(number, 1000)
-      target_utilization = optional(number, 70)
-    }), {})
-    write = optional(object({
-      min_capacity       = optional(number, 5)
-      max_capacity       = optional(number, 1000)
-      target_utilization = optional(number, 70)
-    }), {})
+    read_min_capacity        = optional(number, 5)
+    read_max_capacity        = optional(number, 1000)
+    read_target_utilization  = optional(number, 70)
+    write_min_capacity       = optional(number, 5)
+    write_max_capacity       = optional(number, 1000)
+    write_target_utilization = optional(number, 70)
   })
   default  = {}
   nullable = false
 
   validation {
-    condition = alltrue([for d in [var.table_provisioned_capacity.read, var.table_provisioned_capacity.write] :
-      d.min_capacity >= 1 && floor(d.min_capacity) == d.min_capacity && floor(d.max_capacity) == d.max_capacity && d.max_capacity >= d.min_capacity
+    condition = alltrue([for d in ["read", "write"] :
+      var.table_provisioned_capacity["${d}_min_capacity"] >= 1 && floor(var.table_provisioned_capacity["${d}_min_capacity"]) == var.table_provisioned_capacity["${d}_min_capacity"] &&
+      floor(var.table_provisioned_capacity["${d}_max_capacity"]) == var.table_provisioned_capacity["${d}_max_capacity"] && var.table_provisioned_capacity["${d}_max_capacity"] >= var.table_provisioned_capacity["${d}_min_capacity"]
     ])
-    error_message = "table_provisioned_capacity: min_capacity and max_capacity are whole numbers of capacity units, min_capacity at least 1 and max_capacity at least min_capacity."
+    error_message = "table_provisioned_capacity: the min and max capacities are whole numbers of capacity units, each minimum at least 1 and each maximum at least its minimum."
   }
 
   validation {
-    condition     = alltrue([for d in [var.table_provisioned_capacity.read, var.table_provisioned_capacity.write] : d.target_utilization >= 20 && d.target_utilization <= 90])
-    error_message = "table_provisioned_capacity target_utilization must be a percentage from 20 to 90 (DynamoDB auto scaling's range)."
+    condition     = var.table_provisioned_capacity.read_target_utilization >= 20 && var.table_provisioned_capacity.read_target_utilization <= 90 && var.table_provisioned_capacity.write_target_utilization >= 20 && var.table_provisioned_capacity.write_target_utilization <= 90
+    error_message = "table_provisioned_capacity: read_target_utilization and write_target_utilization are percentages from 20 to 90 (DynamoDB auto scaling's range)."
   }
 }
 

@@ -10,12 +10,16 @@ locals {
     read = {
       dimension = "dynamodb:table:ReadCapacityUnits"
       metric    = "DynamoDBReadCapacityUtilization"
-      settings  = var.provisioned_capacity.read
+      min       = var.provisioned_capacity.read_min_capacity
+      max       = var.provisioned_capacity.read_max_capacity
+      target    = var.provisioned_capacity.read_target_utilization
     }
     write = {
       dimension = "dynamodb:table:WriteCapacityUnits"
       metric    = "DynamoDBWriteCapacityUtilization"
-      settings  = var.provisioned_capacity.write
+      min       = var.provisioned_capacity.write_min_capacity
+      max       = var.provisioned_capacity.write_max_capacity
+      target    = var.provisioned_capacity.write_target_utilization
     }
   } : {}
 }
@@ -26,8 +30,8 @@ resource "aws_appautoscaling_target" "this" {
   service_namespace  = "dynamodb"
   resource_id        = "table/${aws_dynamodb_table.this[0].name}"
   scalable_dimension = each.value.dimension
-  min_capacity       = each.value.settings.min_capacity
-  max_capacity       = each.value.settings.max_capacity
+  min_capacity       = each.value.min
+  max_capacity       = each.value.max
 }
 
 resource "aws_appautoscaling_policy" "this" {
@@ -43,6 +47,6 @@ resource "aws_appautoscaling_policy" "this" {
     predefined_metric_specification {
       predefined_metric_type = each.value.metric
     }
-    target_value = each.value.settings.target_utilization
+    target_value = each.value.target
   }
 }

@@ -9,8 +9,8 @@ resource "aws_dynamodb_table" "this" {
   billing_mode = var.billing_mode
   # Provisioned: the starting capacity is the auto scaling minimum; afterwards Application Auto Scaling owns the
   # figures (ignore_changes below), so an apply never resets a scaled-up table to its minimum.
-  read_capacity               = local.provisioned ? var.provisioned_capacity.read.min_capacity : null
-  write_capacity              = local.provisioned ? var.provisioned_capacity.write.min_capacity : null
+  read_capacity               = local.provisioned ? var.provisioned_capacity.read_min_capacity : null
+  write_capacity              = local.provisioned ? var.provisioned_capacity.write_min_capacity : null
   hash_key                    = "pk"
   range_key                   = "sk"
   deletion_protection_enabled = var.deletion_protection_enabled

@@ -112,31 +112,28 @@ variable "billing_mode" {
 }
 
 variable "provisioned_capacity" {
-  description = "With `billing_mode = \"PROVISIONED\"`: per dimension (`read`, `write`), the auto scaling range in capacity units (`min_capacity`, also the starting capacity; `max_capacity`) and the target utilisation in percent (20–90). Ignored on-demand."
+  description = "With `billing_mode = \"PROVISIONED\"`, per dimension: the auto scaling range in capacity units (`*_min_capacity`, also the starting capacity; `*_max_capacity`) and the target utilisation in percent (`*_target_utilization`, 20–90). Ignored on-demand."
   type = object({
-    read = optional(object({
-      min_capacity       = optional(number, 5)
-      max_capacity       = optional(number, 1000)
-      target_utilization = optional(number, 70)
-    }), {})
-    write = optional(object({
-      min_capacity       = optional(number, 5)
-      max_capacity       = optional(number, 1000)
-      target_utilization = optional(number, 70)
-    }), {})
+    read_min_capacity        = optional(number, 5)
+    read_max_capacity        = optional(number, 1000)
+    read_target_utilization  = optional(number, 70)
+    write_min_capacity       = optional(number, 5)
+    write_max_capacity       = optional(number, 1000)
+    write_target_utilization = optional(number, 70)
   })
   default  = {}
   nullable = false
 
   validation {
-    condition = alltrue([for d in [var.provisioned_capacity.read, var.provisioned_capacity.write] :
-      d.min_capacity >= 1 && floor(d.min_capacity) == d.min_capacity && floor(d.max_capacity) == d.max_capacity && d.max_capacity >= d.min_capacity
+    condition = alltrue([for d in ["read", "write"] :
+      var.provisioned_capacity["${d}_min_capacity"] >= 1 && floor(var.provisioned_capacity["${d}_min_capacity"]) == var.provisioned_capacity["${d}_min_capacity"] &&
+      floor(var.provisioned_capacity["${d}_max_capacity"]) == var.provisioned_capacity["${d}_max_capacity"] && var.provisioned_capacity["${d}_max_capacity"] >= var.provisioned_capacity["${d}_min_capacity"]
     ])
-    error_message = "provisioned_capacity: min_capacity and max_capacity are whole numbers of capacity units, min_capacity at least 1 and max_capacity at least min_capacity."
+    error_message = "provisioned_capacity: the min and max capacities are whole numbers of capacity units, each minimum at least 1 and each maximum at least its minimum."
   }
 
   validation {
-    condition     = alltrue([for d in [var.provisioned_capacity.read, var.provisioned_capacity.write] : d.target_utilization >= 20 && d.target_utilization <= 90])
-    error_message = "provisioned_capacity target_utilization must be a percentage from 20 to 90 (DynamoDB auto scaling's range)."
+    condition     = var.provisioned_capacity.read_target_utilization >= 20 && var.provisioned_capacity.read_target_utilization <= 90 && var.provisioned_capacity.write_target_utilization >= 20 && var.provisioned_capacity.write_target_utilization <= 90
+    error_message = "provisioned_capacity: read_target_utilization and write_target_utilization are percentages from 20 to 90 (DynamoDB auto scaling's range)."
   }
 }

@@ -197,8 +197,10 @@ run "provisioned_with_stated_capacity" {
   variables {
     billing_mode = "PROVISIONED"
     provisioned_capacity = {
-      read  = { min_capacity = 50, max_capacity = 4000, target_utilization = 80 }
-      write = { min_capacity = 10 }
+      read_min_capacity       = 50
+      read_max_capacity       = 4000
+      read_target_utilization = 80
+      write_min_capacity      = 10
     }
   }
   assert {
@@ -243,7 +245,7 @@ run "unknown_billing_mode" {
 run "capacity_maximum_below_minimum" {
   command = plan
   variables {
-    provisioned_capacity = { read = { min_capacity = 10, max_capacity = 5 } }
+    provisioned_capacity = { read_min_capacity = 10, read_max_capacity = 5 }
   }
   expect_failures = [var.provisioned_capacity]
 }
@@ -251,7 +253,7 @@ run "capacity_maximum_below_minimum" {
 run "capacity_minimum_zero" {
   command = plan
   variables {
-    provisioned_capacity = { write = { min_capacity = 0 } }
+    provisioned_capacity = { write_min_capacity = 0 }
   }
   expect_failures = [var.provisioned_capacity]
 }
@@ -259,7 +261,7 @@ run "capacity_minimum_zero" {
 run "capacity_fractional" {
   command = plan
   variables {
-    provisioned_capacity = { read = { max_capacity = 10.5 } }
+    provisioned_capacity = { read_max_capacity = 10.5 }
   }
   expect_failures = [var.provisioned_capacity]
 }
@@ -267,7 +269,7 @@ run "capacity_fractional" {
 run "target_utilization_below_20" {
   command = plan
   variables {
-    provisioned_capacity = { read = { target_utilization = 19 } }
+    provisioned_capacity = { read_target_utilization = 19 }
   }
   expect_failures = [var.provisioned_capacity]
 }
@@ -275,7 +277,7 @@ run "target_utilization_below_20" {
 run "target_utilization_above_90" {
   command = plan
   variables {
-    provisioned_capacity = { write = { target_utilization = 91 } }
+    provisioned_capacity = { write_target_utilization = 91 }
   }
   expect_failures = [var.provisioned_capacity]
 }

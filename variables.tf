@@ -416,7 +416,7 @@ variable "architecture" {
 }
 
 variable "memory_size" {
-  description = "Memory in MB per function (128–10240). CPU scales with memory: the authorizer's default of 512 keeps JWT verification and cold starts short."
+  description = "Memory in MB per function (128–10240). CPU scales with memory: the authorizer's default of 512 keeps JWT verification and cold starts short; 256 is cheaper per decision (most of a decision waits for the table) at ~2 ms more per request and slower cold starts (docs/cost.md, \"Duration by memory size\")."
   type = object({
     authorizer      = optional(number, 512)
     token_trigger   = optional(number, 256)

@@ -32,6 +32,8 @@ resource "aws_appautoscaling_target" "this" {
   scalable_dimension = each.value.dimension
   min_capacity       = each.value.min
   max_capacity       = each.value.max
+  # Scalable targets take tags since provider 4.66 (below the module's floor); scaling policies take none.
+  tags = var.tags
 }
 
 resource "aws_appautoscaling_policy" "this" {

@@ -202,6 +202,7 @@ run "provisioned_with_stated_capacity" {
       read_target_utilization = 80
       write_min_capacity      = 10
     }
+    tags = { team = "identity" }
   }
   assert {
     condition     = aws_dynamodb_table.this[0].read_capacity == 50 && aws_appautoscaling_target.this["read"].max_capacity == 4000 && aws_appautoscaling_policy.this["read"].target_tracking_scaling_policy_configuration[0].target_value == 80
@@ -210,6 +211,10 @@ run "provisioned_with_stated_capacity" {
   assert {
     condition     = aws_dynamodb_table.this[0].write_capacity == 10 && aws_appautoscaling_target.this["write"].max_capacity == 1000 && aws_appautoscaling_policy.this["write"].target_tracking_scaling_policy_configuration[0].target_value == 70
     error_message = "Write attributes not given keep their defaults."
+  }
+  assert {
+    condition     = aws_appautoscaling_target.this["read"].tags == tomap({ team = "identity" }) && aws_appautoscaling_target.this["write"].tags == tomap({ team = "identity" })
+    error_message = "The scalable targets carry the table's tags."
   }
 }
 

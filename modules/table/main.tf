@@ -59,7 +59,7 @@ resource "aws_dynamodb_table" "this" {
   lifecycle {
     # Auto scaling changes the capacities outside Terraform. Switching an existing on-demand table to PROVISIONED
     # still works: with the capacities ignored the provider starts the table at 1 unit each, and registering the
-    # scalable targets raises it to their minimum (hashicorp/terraform-provider-aws#22630).
+    # scalable targets raises it to their minimum (docs/table-schema.md, "Capacity mode").
     ignore_changes = [read_capacity, write_capacity]
 
     precondition {

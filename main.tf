@@ -30,6 +30,8 @@ module "table" {
   point_in_time_recovery_enabled = var.point_in_time_recovery_enabled
   deletion_protection_enabled    = var.deletion_protection_enabled
   replicas                       = var.table_replicas
+  billing_mode                   = var.table_billing_mode
+  provisioned_capacity           = var.table_provisioned_capacity
   tags                           = var.tags
 }
 

@@ -416,7 +416,7 @@ variable "architecture" {
 }
 
 variable "memory_size" {
-  description = "Memory in MB per function (128–10240). CPU scales with memory: the authorizer's default of 512 keeps JWT verification and cold starts short."
+  description = "Memory in MB per function (128–10240). CPU scales with memory: the authorizer's default of 512 keeps JWT verification and cold starts short; 256 is cheaper per decision (most of a decision waits for the table) at ~2 ms more per request and slower cold starts (docs/cost.md, \"Duration by memory size\")."
   type = object({
     authorizer      = optional(number, 512)
     token_trigger   = optional(number, 256)
@@ -583,6 +583,45 @@ variable "existing_table_name" {
   validation {
     condition     = var.existing_table_name == null || can(regex("^[A-Za-z0-9_.-]{3,255}$", coalesce(var.existing_table_name, "x")))
     error_message = "existing_table_name must be a DynamoDB table name (3–255 letters, digits, `_`, `-`, `.`), not an ARN; or null."
+  }
+}
+
+variable "table_billing_mode" {
+  description = "Capacity mode of the blocklist table: `PAY_PER_REQUEST` (on-demand, default: no capacity planning) or `PROVISIONED` (read and write capacity auto-scaled by target tracking within `table_provisioned_capacity`; cheaper per read at steady traffic, but requests above the capacity are throttled and the authorizer denies them, also with `fail_mode = \"open\"`). Not with `table_replicas`; no effect with `existing_table_name` (docs/cost.md)."
+  type        = string
+  default     = "PAY_PER_REQUEST"
+  nullable    = false
+
+  validation {
+    condition     = contains(["PAY_PER_REQUEST", "PROVISIONED"], var.table_billing_mode)
+    error_message = "table_billing_mode must be \"PAY_PER_REQUEST\" (on-demand) or \"PROVISIONED\"."
+  }
+}
+
+variable "table_provisioned_capacity" {
+  description = "With `table_billing_mode = \"PROVISIONED\"`, the auto scaling of each dimension: `read_min_capacity` / `write_min_capacity` (also the starting capacity; default 5), `read_max_capacity` / `write_max_capacity` (default 1000), in capacity units, and `read_target_utilization` / `write_target_utilization` in percent (20–90, default 70). One exact decision reads one strongly consistent unit: size `read_max_capacity` for your peak decisions per second. Ignored on-demand."
+  type = object({
+    read_min_capacity        = optional(number, 5)
+    read_max_capacity        = optional(number, 1000)
+    read_target_utilization  = optional(number, 70)
+    write_min_capacity       = optional(number, 5)
+    write_max_capacity       = optional(number, 1000)
+    write_target_utilization = optional(number, 70)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition = alltrue([for d in ["read", "write"] :
+      var.table_provisioned_capacity["${d}_min_capacity"] >= 1 && floor(var.table_provisioned_capacity["${d}_min_capacity"]) == var.table_provisioned_capacity["${d}_min_capacity"] &&
+      floor(var.table_provisioned_capacity["${d}_max_capacity"]) == var.table_provisioned_capacity["${d}_max_capacity"] && var.table_provisioned_capacity["${d}_max_capacity"] >= var.table_provisioned_capacity["${d}_min_capacity"]
+    ])
+    error_message = "table_provisioned_capacity: the min and max capacities are whole numbers of capacity units, each minimum at least 1 and each maximum at least its minimum."
+  }
+
+  validation {
+    condition     = var.table_provisioned_capacity.read_target_utilization >= 20 && var.table_provisioned_capacity.read_target_utilization <= 90 && var.table_provisioned_capacity.write_target_utilization >= 20 && var.table_provisioned_capacity.write_target_utilization <= 90
+    error_message = "table_provisioned_capacity: read_target_utilization and write_target_utilization are percentages from 20 to 90 (DynamoDB auto scaling's range)."
   }
 }
 

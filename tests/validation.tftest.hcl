@@ -393,3 +393,69 @@ run "valid_edge_inputs_are_accepted" {
     error_message = "The minimum token lifetime must be accepted."
   }
 }
+
+# The authorizer's log sampling and metrics flush: refused just outside each bound, accepted on it.
+
+run "decision_log_sample_rate_below_0" {
+  command = plan
+  variables {
+    decision_log_sample_rate = -0.01
+  }
+  expect_failures = [var.decision_log_sample_rate]
+}
+
+run "decision_log_sample_rate_above_1" {
+  command = plan
+  variables {
+    decision_log_sample_rate = 1.01
+  }
+  expect_failures = [var.decision_log_sample_rate]
+}
+
+run "metrics_flush_decisions_0" {
+  command = plan
+  variables {
+    metrics_flush_decisions = 0
+  }
+  expect_failures = [var.metrics_flush_decisions]
+}
+
+run "metrics_flush_decisions_above_1000" {
+  command = plan
+  variables {
+    metrics_flush_decisions = 1001
+  }
+  expect_failures = [var.metrics_flush_decisions]
+}
+
+run "metrics_flush_decisions_fractional" {
+  command = plan
+  variables {
+    metrics_flush_decisions = 10.5
+  }
+  expect_failures = [var.metrics_flush_decisions]
+}
+
+run "log_sampling_and_flush_at_their_lower_bounds" {
+  command = plan
+  variables {
+    decision_log_sample_rate = 0
+    metrics_flush_decisions  = 1
+  }
+  assert {
+    condition     = module.function["authorizer"].environment["DECISION_LOG_SAMPLE_RATE"] == "0" && module.function["authorizer"].environment["METRICS_FLUSH_DECISIONS"] == "1"
+    error_message = "0 and 1 must be accepted and passed through: ${jsonencode(module.function["authorizer"].environment)}"
+  }
+}
+
+run "log_sampling_and_flush_at_their_upper_bounds" {
+  command = plan
+  variables {
+    decision_log_sample_rate = 1
+    metrics_flush_decisions  = 1000
+  }
+  assert {
+    condition     = module.function["authorizer"].environment["DECISION_LOG_SAMPLE_RATE"] == "1" && module.function["authorizer"].environment["METRICS_FLUSH_DECISIONS"] == "1000"
+    error_message = "1 and 1000 must be accepted and passed through: ${jsonencode(module.function["authorizer"].environment)}"
+  }
+}

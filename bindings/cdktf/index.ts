@@ -92,6 +92,16 @@ export interface TableReplica {
   readonly kmsKeyArn?: string;
 }
 
+/** Auto scaling of a PROVISIONED table (`table_provisioned_capacity`); docs/cost.md. */
+export interface TableProvisionedCapacity {
+  readonly readMinCapacity?: number;
+  readonly readMaxCapacity?: number;
+  readonly readTargetUtilization?: number;
+  readonly writeMinCapacity?: number;
+  readonly writeMaxCapacity?: number;
+  readonly writeTargetUtilization?: number;
+}
+
 /** An S3 object to deploy a function's code from (`s3_existing_package` entry). */
 export interface S3Package {
   readonly bucket: string;
@@ -208,6 +218,9 @@ export interface CognitoRevocationInputs {
   readonly tableReplicas?: TableReplica[];
   /** The global table another instance (another region) created; see docs/multi-region.md. */
   readonly existingTableName?: string;
+  /** `PROVISIONED` trades capacity planning and throttling (denied decisions) for a cheaper read; docs/cost.md. */
+  readonly tableBillingMode?: 'PAY_PER_REQUEST' | 'PROVISIONED';
+  readonly tableProvisionedCapacity?: TableProvisionedCapacity;
   readonly cloudwatchLogsKmsKeyId?: string;
   /** The dead-letter queue's own KMS key (default: SSE-SQS); see docs/terraform.md. */
   readonly deadLetterQueueKmsKeyArn?: string;
@@ -363,6 +376,18 @@ export const VARIABLES: { readonly [K in keyof CognitoRevocationInputs]-?: Varia
   deletionProtectionEnabled: { name: 'deletion_protection_enabled' },
   tableReplicas: { name: 'table_replicas', eachItem: TABLE_REPLICA_FIELDS },
   existingTableName: { name: 'existing_table_name' },
+  tableBillingMode: { name: 'table_billing_mode' },
+  tableProvisionedCapacity: {
+    name: 'table_provisioned_capacity',
+    fields: {
+      readMinCapacity: 'read_min_capacity',
+      readMaxCapacity: 'read_max_capacity',
+      readTargetUtilization: 'read_target_utilization',
+      writeMinCapacity: 'write_min_capacity',
+      writeMaxCapacity: 'write_max_capacity',
+      writeTargetUtilization: 'write_target_utilization',
+    },
+  },
   cloudwatchLogsKmsKeyId: { name: 'cloudwatch_logs_kms_key_id' },
   deadLetterQueueKmsKeyArn: { name: 'dead_letter_queue_kms_key_arn' },
   createRole: { name: 'create_role', fields: PER_FUNCTION_FIELDS },

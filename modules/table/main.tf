@@ -1,11 +1,16 @@
 # The blocklist: revocation entries and session records in one table (key schema in
-# lambdas/adapters/dynamodb/schema.ts). On-demand capacity, TTL on `expiresAt` (readers still compare the
-# expiry themselves: TTL deletes lazily), encryption at rest always on.
+# lambdas/adapters/dynamodb/schema.ts). On-demand capacity by default, provisioned with target-tracking auto scaling
+# as an option (autoscaling.tf); TTL on `expiresAt` (readers still compare the expiry themselves: TTL deletes
+# lazily), encryption at rest always on.
 resource "aws_dynamodb_table" "this" {
   count = var.create ? 1 : 0
 
-  name                        = var.name
-  billing_mode                = "PAY_PER_REQUEST"
+  name         = var.name
+  billing_mode = var.billing_mode
+  # Provisioned: the starting capacity is the auto scaling minimum; afterwards Application Auto Scaling owns the
+  # figures (ignore_changes below), so an apply never resets a scaled-up table to its minimum.
+  read_capacity               = local.provisioned ? var.provisioned_capacity.read_min_capacity : null
+  write_capacity              = local.provisioned ? var.provisioned_capacity.write_min_capacity : null
   hash_key                    = "pk"
   range_key                   = "sk"
   deletion_protection_enabled = var.deletion_protection_enabled
@@ -52,6 +57,15 @@ resource "aws_dynamodb_table" "this" {
   tags = var.tags
 
   lifecycle {
+    # Auto scaling changes the capacities outside Terraform. Switching an existing on-demand table to PROVISIONED
+    # still works: with the capacities ignored the provider starts the table at 1 unit each, and registering the
+    # scalable targets raises it to their minimum (docs/table-schema.md, "Capacity mode").
+    ignore_changes = [read_capacity, write_capacity]
+
+    precondition {
+      condition     = !(local.provisioned && length(var.replicas) > 0)
+      error_message = "billing_mode = \"PROVISIONED\" is not supported with replicas: a global table needs identical, auto-scaled write capacity in every replica region, which this module manages only in the table's own region. Use PAY_PER_REQUEST for a global table."
+    }
     precondition {
       condition     = var.kms_key_arn == null || alltrue([for r in var.replicas : r.kms_key_arn != null])
       error_message = "The table uses a customer managed key, so every replica needs its own key in its region (table_replicas kms_key_arn): a KMS key cannot be used outside its region. Missing for: ${join(", ", [for r in var.replicas : r.region_name if r.kms_key_arn == null])}."

@@ -12,3 +12,13 @@ output "ttl_attribute" {
   description = "Name of the table's TTL attribute."
   value       = "expiresAt"
 }
+
+output "billing_mode" {
+  description = "Capacity mode of the table (`PAY_PER_REQUEST` or `PROVISIONED`); null when `create = false`."
+  value       = one(aws_dynamodb_table.this[*].billing_mode)
+}
+
+output "autoscaling_policy_arns" {
+  description = "ARNs of the target-tracking scaling policies by dimension (`read`, `write`); empty on-demand."
+  value       = { for k, p in aws_appautoscaling_policy.this : k => p.arn }
+}

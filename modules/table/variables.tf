@@ -98,3 +98,42 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "billing_mode" {
+  description = "Capacity mode of the table: `PAY_PER_REQUEST` (on-demand, default) or `PROVISIONED` (read and write capacity auto-scaled between `provisioned_capacity` minimum and maximum by target tracking). Not with `replicas`."
+  type        = string
+  default     = "PAY_PER_REQUEST"
+  nullable    = false
+
+  validation {
+    condition     = contains(["PAY_PER_REQUEST", "PROVISIONED"], var.billing_mode)
+    error_message = "billing_mode must be \"PAY_PER_REQUEST\" (on-demand) or \"PROVISIONED\"."
+  }
+}
+
+variable "provisioned_capacity" {
+  description = "With `billing_mode = \"PROVISIONED\"`, per dimension: the auto scaling range in capacity units (`*_min_capacity`, also the starting capacity; `*_max_capacity`) and the target utilisation in percent (`*_target_utilization`, 20–90). Ignored on-demand."
+  type = object({
+    read_min_capacity        = optional(number, 5)
+    read_max_capacity        = optional(number, 1000)
+    read_target_utilization  = optional(number, 70)
+    write_min_capacity       = optional(number, 5)
+    write_max_capacity       = optional(number, 1000)
+    write_target_utilization = optional(number, 70)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition = alltrue([for d in ["read", "write"] :
+      var.provisioned_capacity["${d}_min_capacity"] >= 1 && floor(var.provisioned_capacity["${d}_min_capacity"]) == var.provisioned_capacity["${d}_min_capacity"] &&
+      floor(var.provisioned_capacity["${d}_max_capacity"]) == var.provisioned_capacity["${d}_max_capacity"] && var.provisioned_capacity["${d}_max_capacity"] >= var.provisioned_capacity["${d}_min_capacity"]
+    ])
+    error_message = "provisioned_capacity: the min and max capacities are whole numbers of capacity units, each minimum at least 1 and each maximum at least its minimum."
+  }
+
+  validation {
+    condition     = var.provisioned_capacity.read_target_utilization >= 20 && var.provisioned_capacity.read_target_utilization <= 90 && var.provisioned_capacity.write_target_utilization >= 20 && var.provisioned_capacity.write_target_utilization <= 90
+    error_message = "provisioned_capacity: read_target_utilization and write_target_utilization are percentages from 20 to 90 (DynamoDB auto scaling's range)."
+  }
+}

@@ -67,8 +67,8 @@ describe('cdktf binding in step with the module', () => {
     // rest_apis, http_apis, existing_authorizers, table_replicas, memory_size, timeout_seconds, s3_existing_package,
     // reserved_concurrent_executions, automatic_revocation_retry, logout, cache_flush_rest_api_stages,
     // cache_flush_http_api_stages, create_role, role_arn, introspection, token_revocation, shared_signals,
-    // global_token_revocation
-    expect(checked).toBe(18);
+    // global_token_revocation, table_provisioned_capacity
+    expect(checked).toBe(19);
   });
 
   it('has one getter per output of outputs.tf', async () => {

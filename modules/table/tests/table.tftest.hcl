@@ -1,4 +1,4 @@
-# The blocklist table's plan: key schema, TTL, encryption, PITR, deletion protection, replicas.
+# The blocklist table's plan: key schema, TTL, encryption, PITR, deletion protection, replicas, capacity mode.
 
 mock_provider "aws" {}
 
@@ -152,4 +152,137 @@ run "arn_known_at_plan_from_region_and_account" {
     condition     = output.arn == "arn:aws:dynamodb:us-east-1:123456789012:table/cognito-revocation-blocklist"
     error_message = "With region and account the ARN is known at plan, also for a replica created elsewhere."
   }
+}
+
+# Capacity modes: on-demand (default) creates no scaling; PROVISIONED starts at the minimum and scales by target
+# tracking on both dimensions.
+
+run "on_demand_creates_no_scaling" {
+  command = plan
+  assert {
+    condition     = aws_dynamodb_table.this[0].billing_mode == "PAY_PER_REQUEST" && length(aws_appautoscaling_target.this) == 0 && length(aws_appautoscaling_policy.this) == 0 && output.autoscaling_policy_arns == {}
+    error_message = "On-demand: no scalable targets, no policies."
+  }
+}
+
+run "provisioned_with_defaults" {
+  command = plan
+  variables {
+    billing_mode = "PROVISIONED"
+  }
+  assert {
+    condition     = aws_dynamodb_table.this[0].billing_mode == "PROVISIONED" && aws_dynamodb_table.this[0].read_capacity == 5 && aws_dynamodb_table.this[0].write_capacity == 5
+    error_message = "PROVISIONED starts at the auto scaling minimum (default 5 read, 5 write)."
+  }
+  assert {
+    condition     = aws_appautoscaling_target.this["read"].resource_id == "table/test-blocklist" && aws_appautoscaling_target.this["read"].scalable_dimension == "dynamodb:table:ReadCapacityUnits" && aws_appautoscaling_target.this["read"].service_namespace == "dynamodb"
+    error_message = "The read target is the table's read capacity."
+  }
+  assert {
+    condition     = aws_appautoscaling_target.this["write"].scalable_dimension == "dynamodb:table:WriteCapacityUnits" && aws_appautoscaling_target.this["write"].min_capacity == 5 && aws_appautoscaling_target.this["write"].max_capacity == 1000
+    error_message = "The write target spans the default range 5–1000."
+  }
+  assert {
+    condition = alltrue([for k, m in { read = "DynamoDBReadCapacityUtilization", write = "DynamoDBWriteCapacityUtilization" } :
+      aws_appautoscaling_policy.this[k].policy_type == "TargetTrackingScaling" &&
+      aws_appautoscaling_policy.this[k].target_tracking_scaling_policy_configuration[0].target_value == 70 &&
+      aws_appautoscaling_policy.this[k].target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type == m
+    ])
+    error_message = "One target-tracking policy per dimension, on the DynamoDB utilisation metric, target 70 %."
+  }
+}
+
+run "provisioned_with_stated_capacity" {
+  command = plan
+  variables {
+    billing_mode = "PROVISIONED"
+    provisioned_capacity = {
+      read_min_capacity       = 50
+      read_max_capacity       = 4000
+      read_target_utilization = 80
+      write_min_capacity      = 10
+    }
+    tags = { team = "identity" }
+  }
+  assert {
+    condition     = aws_dynamodb_table.this[0].read_capacity == 50 && aws_appautoscaling_target.this["read"].max_capacity == 4000 && aws_appautoscaling_policy.this["read"].target_tracking_scaling_policy_configuration[0].target_value == 80
+    error_message = "The read range and target follow the input."
+  }
+  assert {
+    condition     = aws_dynamodb_table.this[0].write_capacity == 10 && aws_appautoscaling_target.this["write"].max_capacity == 1000 && aws_appautoscaling_policy.this["write"].target_tracking_scaling_policy_configuration[0].target_value == 70
+    error_message = "Write attributes not given keep their defaults."
+  }
+  assert {
+    condition     = aws_appautoscaling_target.this["read"].tags == tomap({ team = "identity" }) && aws_appautoscaling_target.this["write"].tags == tomap({ team = "identity" })
+    error_message = "The scalable targets carry the table's tags."
+  }
+}
+
+run "provisioned_but_not_created" {
+  command = plan
+  variables {
+    create       = false
+    billing_mode = "PROVISIONED"
+  }
+  assert {
+    condition     = length(aws_appautoscaling_target.this) == 0 && output.autoscaling_policy_arns == {} && output.billing_mode == null
+    error_message = "create = false: no scaling for a table another instance owns."
+  }
+}
+
+run "provisioned_with_replicas" {
+  command = plan
+  variables {
+    billing_mode = "PROVISIONED"
+    replicas     = [{ region_name = "us-east-1" }]
+  }
+  expect_failures = [aws_dynamodb_table.this]
+}
+
+run "unknown_billing_mode" {
+  command = plan
+  variables {
+    billing_mode = "ON_DEMAND"
+  }
+  expect_failures = [var.billing_mode]
+}
+
+run "capacity_maximum_below_minimum" {
+  command = plan
+  variables {
+    provisioned_capacity = { read_min_capacity = 10, read_max_capacity = 5 }
+  }
+  expect_failures = [var.provisioned_capacity]
+}
+
+run "capacity_minimum_zero" {
+  command = plan
+  variables {
+    provisioned_capacity = { write_min_capacity = 0 }
+  }
+  expect_failures = [var.provisioned_capacity]
+}
+
+run "capacity_fractional" {
+  command = plan
+  variables {
+    provisioned_capacity = { read_max_capacity = 10.5 }
+  }
+  expect_failures = [var.provisioned_capacity]
+}
+
+run "target_utilization_below_20" {
+  command = plan
+  variables {
+    provisioned_capacity = { read_target_utilization = 19 }
+  }
+  expect_failures = [var.provisioned_capacity]
+}
+
+run "target_utilization_above_90" {
+  command = plan
+  variables {
+    provisioned_capacity = { write_target_utilization = 91 }
+  }
+  expect_failures = [var.provisioned_capacity]
 }

@@ -14,6 +14,7 @@ import {
 import { portClosed } from './leftovers.js';
 
 const ECHO = join(ROOT, 'test', 'e2e', 'fixtures', 'echo-fixture.cjs');
+const SLOW_INIT = join(ROOT, 'test', 'e2e', 'fixtures', 'slow-init-fixture.cjs');
 const decode = (bytes: Uint8Array | undefined) => JSON.parse(Buffer.from(bytes ?? []).toString('utf8'));
 
 describe('Lambda Invoke endpoint', () => {
@@ -86,6 +87,21 @@ describe('Lambda Invoke endpoint', () => {
     );
     expect(next.FunctionError).toBeUndefined();
     expect(decode(next.Payload).event).toEqual({ ok: 1 });
+  });
+
+  it('does not count the cold start against the timeout, as Lambda does not', async () => {
+    // A cold start twice as long as the timeout: what a loaded box does to a real bundle.
+    const local = await startLambdaEndpoint({
+      functions: [{ name: 'slow-init', bundle: SLOW_INIT, env: { INIT_MS: '600' }, timeoutMs: 300 }],
+    });
+    try {
+      const out = await local.invoke('slow-init', { ok: 3 });
+      expect(out.functionError).toBeUndefined();
+      expect(out.payload).toMatchObject({ event: { ok: 3 } });
+      expect((out.payload as { remaining: number }).remaining).toBeGreaterThan(0);
+    } finally {
+      await local.stop();
+    }
   });
 
   it('reports a crashed container as Runtime.ExitError and serves the next invocation from a new one', async () => {

@@ -11,7 +11,7 @@
  *   (same semantics as the HTTP API, without the HTTP hop), `logs(name)` (lines the function wrote to stdout/
  *   stderr, newest last), `functionArn(name)`, `stop()`.
  * - `LambdaFunctionSpec`: `{ name, bundle (absolute path to a CommonJS file), env?, handler? ('handler'),
- *   timeoutMs? (30 000), memoryMb? (128) }`.
+ *   timeoutMs? (30 000, counted from the end of the cold start as Lambda counts it), memoryMb? (128) }`.
  * - `bundlePath(fn, distDir?)` → absolute path of `dist/<fn>/index.js`; `assertBundlesBuilt(fns, distDir?)` throws a one-line
  *   `MissingBundleError` that says to run `npm run build`.
  *
@@ -125,22 +125,24 @@ function describe(err) {
   return { errorType: 'string', errorMessage: String(err), trace: [] };
 }
 parentPort.on('message', async (msg) => {
-  const deadline = msg.deadline;
+  let fn;
+  try {
+    fn = load();
+  } catch (err) {
+    const d = describe(err);
+    if (!String(d.errorType).startsWith('Runtime.')) d.errorType = 'Runtime.ImportModuleError';
+    parentPort.postMessage({ id: msg.id, ok: false, error: d });
+    return;
+  }
+  // Init is over: the invocation's timeout starts now (Lambda does not count the init phase against it).
+  const deadline = Date.now() + msg.timeoutMs;
+  parentPort.postMessage({ id: msg.id, started: true });
   const context = {
     ...msg.context,
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
   try {
-    let fn;
-    try {
-      fn = load();
-    } catch (err) {
-      const d = describe(err);
-      if (!String(d.errorType).startsWith('Runtime.')) d.errorType = 'Runtime.ImportModuleError';
-      parentPort.postMessage({ id: msg.id, ok: false, error: d });
-      return;
-    }
     const result = await new Promise((resolve, reject) => {
       const callback = (err, value) => (err ? reject(err) : resolve(value));
       const maybe = fn(msg.event, context, callback);
@@ -158,7 +160,16 @@ interface Pending {
   readonly worker: Worker;
   resolve(result: { ok: boolean; payload?: string; error?: unknown }): void;
   timer: NodeJS.Timeout;
+  /** The handler is loaded: the function's own timeout replaces the init limit. */
+  started(): void;
 }
+
+/**
+ * Lambda gives a function's init phase 10 s of its own and, when that is not enough, retries it within the
+ * invocation's timeout; so a cold start here may take that long before the function's timeout starts to run.
+ * A slow box (module loading is CPU-bound) then never turns a cold start into "Task timed out".
+ */
+const INIT_LIMIT_MS = 10_000;
 
 class Container {
   private worker: Worker | undefined;
@@ -192,13 +203,20 @@ class Container {
         }
       });
     }
-    worker.on('message', (msg: { id: string; ok: boolean; payload?: string; error?: unknown }) => {
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
-      clearTimeout(p.timer);
-      p.resolve(msg);
-    });
+    worker.on(
+      'message',
+      (msg: { id: string; ok: boolean; started?: true; payload?: string; error?: unknown }) => {
+        const p = this.pending.get(msg.id);
+        if (!p) return;
+        if (msg.started) {
+          p.started();
+          return;
+        }
+        this.pending.delete(msg.id);
+        clearTimeout(p.timer);
+        p.resolve(msg);
+      },
+    );
     const crash = (message: string) => {
       if (this.worker === worker) this.worker = undefined;
       for (const [id, p] of this.pending) {
@@ -232,7 +250,7 @@ class Container {
     const timeoutMs = this.spec.timeoutMs ?? 30_000;
     const id = randomUUID();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      const expire = () => {
         this.pending.delete(id);
         const seconds = (timeoutMs / 1000).toFixed(2);
         this.log(`${new Date().toISOString()} ${id} Task timed out after ${seconds} seconds`);
@@ -243,14 +261,18 @@ class Container {
           ok: false,
           error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${seconds} seconds` },
         });
-      }, timeoutMs);
-      this.pending.set(id, { worker, resolve, timer });
-      worker.postMessage({
-        id,
-        event,
-        context: { ...context, awsRequestId: id },
-        deadline: Date.now() + timeoutMs,
-      });
+      };
+      const pending: Pending = {
+        worker,
+        resolve,
+        timer: setTimeout(expire, INIT_LIMIT_MS + timeoutMs),
+        started: () => {
+          clearTimeout(pending.timer);
+          pending.timer = setTimeout(expire, timeoutMs);
+        },
+      };
+      this.pending.set(id, pending);
+      worker.postMessage({ id, event, context: { ...context, awsRequestId: id }, timeoutMs });
     });
   }
 

@@ -64,6 +64,9 @@ function env(overrides: Record<string, string> = {}): Record<string, string> {
     // figures (the defaults sample allows and aggregate metrics: test/authorizer/decision-record.test.ts).
     DECISION_LOG_SAMPLE_RATE: '1',
     METRICS_FLUSH_DECISIONS: '1',
+    // The largest deadline the authorizer accepts: a store that answers must never look down because the box is
+    // slow (a cold read on a loaded box can pass the default 800 ms). The store-failure tests set their own.
+    STORE_TIMEOUT_MS: '5000',
     ...overrides,
   };
 }

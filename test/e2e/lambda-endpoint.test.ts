@@ -14,6 +14,7 @@ import {
 import { portClosed } from './leftovers.js';
 
 const ECHO = join(ROOT, 'test', 'e2e', 'fixtures', 'echo-fixture.cjs');
+const SLOW_INIT = join(ROOT, 'test', 'e2e', 'fixtures', 'slow-init-fixture.cjs');
 const decode = (bytes: Uint8Array | undefined) => JSON.parse(Buffer.from(bytes ?? []).toString('utf8'));
 
 describe('Lambda Invoke endpoint', () => {
@@ -29,6 +30,8 @@ describe('Lambda Invoke endpoint', () => {
         { name: 'echo-a', bundle: ECHO, env: { NAME: 'a' } },
         { name: 'echo-b', bundle: ECHO, env: { NAME: 'b' } },
         { name: 'slow', bundle: ECHO, timeoutMs: 300 },
+        // The default timeout: a crash must be told from a timeout however slow the box is.
+        { name: 'crashy', bundle: ECHO },
       ],
     });
     client = new LambdaClient({ ...LOCAL_AWS, endpoint: lambda.endpoint, maxAttempts: 1 });
@@ -72,24 +75,43 @@ describe('Lambda Invoke endpoint', () => {
 
   it('times out a slow invocation and replaces the container', async () => {
     const out = await client.send(
-      new InvokeCommand({ FunctionName: 'slow', Payload: JSON.stringify({ hangMs: 2000 }) }),
+      // Far past the timeout: only a missed timeout lets the handler answer.
+      new InvokeCommand({ FunctionName: 'slow', Payload: JSON.stringify({ hangMs: 10_000 }) }),
     );
     expect(out.FunctionError).toBe('Unhandled');
     expect(decode(out.Payload).errorMessage).toMatch(/Task timed out after 0.30 seconds/);
+    // The replacement's cold start does not count against its 300 ms (as on Lambda), so a loaded box cannot
+    // time it out; a timed-out container kept in service would never answer.
     const next = await client.send(
       new InvokeCommand({ FunctionName: 'slow', Payload: JSON.stringify({ ok: 1 }) }),
     );
     expect(next.FunctionError).toBeUndefined();
+    expect(decode(next.Payload).event).toEqual({ ok: 1 });
+  });
+
+  it('does not count the cold start against the timeout, as Lambda does not', async () => {
+    // A cold start twice as long as the timeout: what a loaded box does to a real bundle.
+    const local = await startLambdaEndpoint({
+      functions: [{ name: 'slow-init', bundle: SLOW_INIT, env: { INIT_MS: '600' }, timeoutMs: 300 }],
+    });
+    try {
+      const out = await local.invoke('slow-init', { ok: 3 });
+      expect(out.functionError).toBeUndefined();
+      expect(out.payload).toMatchObject({ event: { ok: 3 } });
+      expect((out.payload as { remaining: number }).remaining).toBeGreaterThan(0);
+    } finally {
+      await local.stop();
+    }
   });
 
   it('reports a crashed container as Runtime.ExitError and serves the next invocation from a new one', async () => {
     const crashed = await client.send(
-      new InvokeCommand({ FunctionName: 'slow', Payload: JSON.stringify({ crash: true, hangMs: 100 }) }),
+      new InvokeCommand({ FunctionName: 'crashy', Payload: JSON.stringify({ crash: true, hangMs: 10_000 }) }),
     );
     expect(crashed.FunctionError).toBe('Unhandled');
     expect(decode(crashed.Payload).errorType).toBe('Runtime.ExitError');
     const next = await client.send(
-      new InvokeCommand({ FunctionName: 'slow', Payload: JSON.stringify({ ok: 2 }) }),
+      new InvokeCommand({ FunctionName: 'crashy', Payload: JSON.stringify({ ok: 2 }) }),
     );
     expect(decode(next.Payload).event).toEqual({ ok: 2 });
   });

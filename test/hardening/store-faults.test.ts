@@ -37,8 +37,12 @@ import { SecretWatch } from './support/secrets.js';
 
 const TABLE = 'blocklist-faults';
 const DEADLINE_MS = 300;
-/** Scheduling slack on a shared 2-core machine; the bound itself is the configured deadline. */
-const MARGIN_MS = 250;
+/**
+ * Scheduling slack on a shared, possibly loaded 2-core machine; the bound itself is the configured deadline. The slow
+ * fault answers well after deadline + slack, so an authorizer that waited for it still fails the bound.
+ */
+const MARGIN_MS = 1500;
+const SLOW_ANSWER_MS = 6000;
 const REQUESTS_PER_FAULT = 2;
 
 let dynamo: LocalDynamo;
@@ -119,11 +123,21 @@ beforeAll(async () => {
   open = await loadAuthorizer(authorizerEnv(proxy.endpoint, 'open'));
   // Warm both containers (JWKS fetched, connections open) so the deadline measures the store alone; both have now
   // seen `revokedToken` revoked.
+  // A loaded machine can miss the short deadline on a cold path: warm until each answers, a bounded number of times.
   for (const handler of [closed, open]) {
-    expect((await authorize(handler, validToken)).verdict).toBe('allow');
-    expect((await authorize(handler, revokedToken)).decision).toMatchObject({ reason: 'revoked' });
+    expect(await warm(handler, validToken, (a) => a.verdict === 'allow')).toBe(true);
+    expect(await warm(handler, revokedToken, (a) => a.decision?.reason === 'revoked')).toBe(true);
   }
-});
+}, 120_000);
+
+async function warm(
+  handler: Handler,
+  token: string,
+  done: (answer: Awaited<ReturnType<typeof authorize>>) => boolean,
+): Promise<boolean> {
+  for (let attempt = 0; attempt < 30; attempt++) if (done(await authorize(handler, token))) return true;
+  return false;
+}
 
 /** Writes a token revocation into TEST_SUB's partition (directly: the admin path has its own tests). */
 async function revokeJti(jti: string): Promise<void> {
@@ -181,7 +195,7 @@ const FAULTS: readonly Fault[] = [
   { kind: 'throttling' },
   { kind: 'http500' },
   { kind: 'http503' },
-  { kind: 'slow', delayMs: DEADLINE_MS * 3 },
+  { kind: 'slow', delayMs: SLOW_ANSWER_MS },
   { kind: 'malformed' },
   { kind: 'truncated' },
   { kind: 'wrongShape' },

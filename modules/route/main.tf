@@ -10,11 +10,6 @@
 # under the same id: two operations on one policy, with a moment in which API Gateway may not invoke).
 
 locals {
-  # An API the caller could not name (null id) fails the plan on the preconditions below; until then a placeholder
-  # keeps every other expression valid.
-  http_api_ids = { for k, r in var.http_apis : k => coalesce(r.api_id, "unknown-api") }
-  rest_api_ids = { for k, r in var.rest_apis : k => coalesce(r.rest_api_id, "unknown-api") }
-
   # `<METHOD> /<path>` of each HTTP API route, split once.
   http_methods = { for k, r in var.http_apis : k => split(" ", r.route_key)[0] }
   http_paths   = { for k, r in var.http_apis : k => split(" ", r.route_key)[1] }
@@ -22,42 +17,33 @@ locals {
   # API Gateway names its caller by the route it matched: the stage is any (`*`), the method and path exact. A
   # REST resource's full path (e.g. /v1/logout under a /v1 parent) is known from the parent, so it is read from
   # the resource: a permission for /<path_part> alone would not match a nested resource, and every call would fail.
-  # Keyed by the caller's keys alone, so the keys are known at plan even where an API id is not: the function's
-  # module creates one permission per key.
+  # Keyed by the caller's keys alone, so the keys are known at plan even where an API id is not (an API created
+  # in the same plan): the function's module creates one permission per key.
   invoke_permissions = merge(
     { for k, r in var.http_apis : "HttpApi${var.permission_name}-${k}" => {
       principal  = "apigateway.amazonaws.com"
-      source_arn = "arn:${var.partition}:execute-api:${var.region}:${var.account_id}:${local.http_api_ids[k]}/*/${local.http_methods[k]}${local.http_paths[k]}"
+      source_arn = "arn:${var.partition}:execute-api:${var.region}:${var.account_id}:${r.api_id}/*/${local.http_methods[k]}${local.http_paths[k]}"
     } },
     { for k, r in var.rest_apis : "RestApi${var.permission_name}-${k}" => {
       principal  = "apigateway.amazonaws.com"
-      source_arn = "arn:${var.partition}:execute-api:${var.region}:${var.account_id}:${local.rest_api_ids[k]}/*/${r.http_method}${aws_api_gateway_resource.this[k].path}"
+      source_arn = "arn:${var.partition}:execute-api:${var.region}:${var.account_id}:${r.rest_api_id}/*/${r.http_method}${aws_api_gateway_resource.this[k].path}"
     } },
   )
-
-  authorizer_hint = var.authorization == "CUSTOM" ? ": the route is protected by the authorizer on that API" : ""
 }
 
 resource "aws_apigatewayv2_integration" "this" {
   for_each = var.http_apis
 
-  api_id                 = local.http_api_ids[each.key]
+  api_id                 = each.value.api_id
   integration_type       = "AWS_PROXY"
   integration_uri        = var.invoke_arn
   payload_format_version = "2.0"
-
-  lifecycle {
-    precondition {
-      condition     = each.value.api_id != null
-      error_message = "${var.setting}.http_apis key \"${each.key}\" must be a key of http_apis${local.authorizer_hint}."
-    }
-  }
 }
 
 resource "aws_apigatewayv2_route" "this" {
   for_each = var.http_apis
 
-  api_id             = local.http_api_ids[each.key]
+  api_id             = each.value.api_id
   route_key          = each.value.route_key
   target             = "integrations/${aws_apigatewayv2_integration.this[each.key].id}"
   authorization_type = var.authorization
@@ -65,7 +51,7 @@ resource "aws_apigatewayv2_route" "this" {
 
   lifecycle {
     precondition {
-      condition     = each.value.api_id == null || var.authorization == "NONE" || lookup(var.http_api_authorizer_ids, each.key, null) != null
+      condition     = var.authorization == "NONE" || lookup(var.http_api_authorizer_ids, each.key, null) != null
       error_message = "${var.setting}.http_apis key \"${each.key}\": no authorizer on that HTTP API to protect the route with."
     }
   }
@@ -74,22 +60,15 @@ resource "aws_apigatewayv2_route" "this" {
 resource "aws_api_gateway_resource" "this" {
   for_each = var.rest_apis
 
-  rest_api_id = local.rest_api_ids[each.key]
+  rest_api_id = each.value.rest_api_id
   parent_id   = each.value.parent_resource_id
   path_part   = each.value.path_part
-
-  lifecycle {
-    precondition {
-      condition     = each.value.rest_api_id != null
-      error_message = "${var.setting}.rest_apis key \"${each.key}\" must be a key of rest_apis${local.authorizer_hint}."
-    }
-  }
 }
 
 resource "aws_api_gateway_method" "this" {
   for_each = var.rest_apis
 
-  rest_api_id   = local.rest_api_ids[each.key]
+  rest_api_id   = each.value.rest_api_id
   resource_id   = aws_api_gateway_resource.this[each.key].id
   http_method   = each.value.http_method
   authorization = var.authorization
@@ -97,7 +76,7 @@ resource "aws_api_gateway_method" "this" {
 
   lifecycle {
     precondition {
-      condition     = each.value.rest_api_id == null || var.authorization == "NONE" || lookup(var.rest_api_authorizer_ids, each.key, null) != null
+      condition     = var.authorization == "NONE" || lookup(var.rest_api_authorizer_ids, each.key, null) != null
       error_message = "${var.setting}.rest_apis key \"${each.key}\": no authorizer on that REST API to protect the method with."
     }
   }
@@ -106,7 +85,7 @@ resource "aws_api_gateway_method" "this" {
 resource "aws_api_gateway_integration" "this" {
   for_each = var.rest_apis
 
-  rest_api_id             = local.rest_api_ids[each.key]
+  rest_api_id             = each.value.rest_api_id
   resource_id             = aws_api_gateway_resource.this[each.key].id
   http_method             = aws_api_gateway_method.this[each.key].http_method
   type                    = "AWS_PROXY"

@@ -52,7 +52,7 @@ variable "authorization" {
 }
 
 variable "http_apis" {
-  description = "HTTP APIs to add the route to, by the caller's key: `api_id` (null when the key names no API the caller knows: the plan then fails with the key) and `route_key` (`<METHOD> /<path>`, no wildcard)."
+  description = "HTTP APIs to add the route to, by the caller's key: `api_id` and `route_key` (`<METHOD> /<path>`, no wildcard)."
   type = map(object({
     api_id    = string
     route_key = string
@@ -61,13 +61,18 @@ variable "http_apis" {
   nullable = false
 
   validation {
+    condition     = alltrue([for r in values(var.http_apis) : r.api_id != null])
+    error_message = "Each http_apis entry needs its api_id."
+  }
+
+  validation {
     condition     = alltrue([for r in values(var.http_apis) : can(regex("^(POST|DELETE|PUT|PATCH|GET) /[A-Za-z0-9._~/-]*$", r.route_key))])
     error_message = "http_apis route_key must be `<METHOD> /<path>` without a wildcard or greedy path: the route must reach only this function."
   }
 }
 
 variable "rest_apis" {
-  description = "REST APIs to add the resource and method to, by the caller's key: `rest_api_id` (null when the key names no API the caller knows: the plan then fails with the key), `parent_resource_id`, `path_part` (one path segment) and `http_method` (default POST). Redeploy the stage afterwards."
+  description = "REST APIs to add the resource and method to, by the caller's key: `rest_api_id`, `parent_resource_id`, `path_part` (one path segment) and `http_method` (default POST). Redeploy the stage afterwards."
   type = map(object({
     rest_api_id        = string
     parent_resource_id = string
@@ -76,6 +81,11 @@ variable "rest_apis" {
   }))
   default  = {}
   nullable = false
+
+  validation {
+    condition     = alltrue([for r in values(var.rest_apis) : r.rest_api_id != null && r.parent_resource_id != null])
+    error_message = "Each rest_apis entry needs its rest_api_id and parent_resource_id."
+  }
 
   validation {
     condition     = alltrue([for r in values(var.rest_apis) : can(regex("^[A-Za-z0-9._~-]{1,64}$", r.path_part)) && contains(["POST", "DELETE", "PUT", "PATCH", "GET"], r.http_method)])

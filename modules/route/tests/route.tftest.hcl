@@ -55,7 +55,7 @@ run "route_integration_and_its_own_permission" {
   }
 
   assert {
-    condition     = output.http_api_routes["catalog"].route_key == "POST /hook" && output.rest_api_resources["orders"] == { id = "res123", path_part = "hook" }
+    condition     = output.http_api_routes["catalog"].route_key == "POST /hook" && output.http_api_routes["catalog"].integration_uri == var.invoke_arn && output.rest_api_resources["orders"].id == "res123" && output.rest_api_resources["orders"].uri == var.invoke_arn
     error_message = "The outputs name the route and the resource."
   }
 }
@@ -116,7 +116,7 @@ run "nothing_without_apis" {
   }
 }
 
-run "refuses_an_http_api_the_caller_does_not_know" {
+run "refuses_an_http_api_without_id" {
   command = plan
 
   variables {
@@ -124,10 +124,10 @@ run "refuses_an_http_api_the_caller_does_not_know" {
     rest_apis = {}
   }
 
-  expect_failures = [aws_apigatewayv2_integration.this]
+  expect_failures = [var.http_apis]
 }
 
-run "refuses_a_rest_api_the_caller_does_not_know" {
+run "refuses_a_rest_api_without_id" {
   command = plan
 
   variables {
@@ -135,7 +135,7 @@ run "refuses_a_rest_api_the_caller_does_not_know" {
     rest_apis = { other = { rest_api_id = null, parent_resource_id = "root12", path_part = "hook" } }
   }
 
-  expect_failures = [aws_api_gateway_resource.this]
+  expect_failures = [var.rest_apis]
 }
 
 run "refuses_custom_without_an_authorizer" {

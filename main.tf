@@ -2,7 +2,8 @@
 #   authorizer               verifies Cognito JWTs and refuses revoked ones (always)
 #   token_trigger            records sessions and injects the session claim (always)
 #   admin_signout            the admin API: sign-out everywhere, revoke a session or a token (always)
-#   auto_revocation          revocation on Cognito events and by a scheduled sweep (`revoke_on`, `revocation_sweep_schedule`)
+#   auto_revocation          revocation on Cognito events and by a scheduled sweep (`revoke_on`,
+#                            `revocation_sweep_schedule`)
 #   logout                   self-service logout behind the authorizer (`logout`)
 #   introspection            RFC 7662 introspection at a function URL (`introspection`)
 #   token_revocation         RFC 7009 revocation at a function URL (`token_revocation`)
@@ -136,16 +137,20 @@ locals {
       timeout                        = var.timeout_seconds[key]
       reserved_concurrent_executions = var.reserved_concurrent_executions[key]
     } },
-    { for key, door in { introspection = var.introspection, token_revocation = var.token_revocation } : key => door == null ? null : {
-      memory_size                      = door.memory_size
-      timeout                          = door.timeout_seconds
-      reserved_concurrent_executions   = door.reserved_concurrent_executions
-    } },
-    { for key, door in { shared_signals = var.shared_signals, global_token_revocation = var.global_token_revocation } : key => door == null ? null : {
-      memory_size                       = door.memory_size
-      timeout                           = door.timeout
-      reserved_concurrent_executions    = door.reserved_concurrent_executions
-    } },
+    { for key, door in { introspection = var.introspection, token_revocation = var.token_revocation } :
+      key => door == null ? null : {
+        memory_size                    = door.memory_size
+        timeout                        = door.timeout_seconds
+        reserved_concurrent_executions = door.reserved_concurrent_executions
+      }
+    },
+    { for key, door in { shared_signals = var.shared_signals, global_token_revocation = var.global_token_revocation } :
+      key => door == null ? null : {
+        memory_size                    = door.memory_size
+        timeout                        = door.timeout
+        reserved_concurrent_executions = door.reserved_concurrent_executions
+      }
+    },
   )
 
   # Every function that is on, except the token trigger (its own call, below). `enabled` is known at plan (it reads
@@ -260,8 +265,8 @@ moved {
   to   = module.function["logout"]
 }
 
-# Until the opt-in doors joined local.all_functions each was its own module call with `count`. Their function URL
-# grants and routes kept or moved their addresses too (their files).
+# Until the opt-in doors joined local.all_functions each was its own module call with `count`. Their function URLs
+# and URL grants keep their addresses; their routes moved into modules/route (routes.tf).
 moved {
   from = module.introspection[0]
   to   = module.function["introspection"]

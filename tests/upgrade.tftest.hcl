@@ -1,9 +1,9 @@
 # Upgrading from the layout with one module call per function (0.1.x) to `module "function"` with for_each: the
-# `moved` blocks in main.tf (functions) and routes.tf (routes) must carry every existing object to its new address. The first run applies the old
-# layout (tests/fixtures/layout-0.1.0) with all five functions on; the second plans the current module on that same
-# state. An object that was not moved has no prior state: its computed attributes (ARNs, ids) would be unknown at
-# plan and every assertion below would fail to evaluate. Names, which force a replacement when they change, are
-# compared with the old run's outputs.
+# `moved` blocks in main.tf (functions) and routes.tf (the logout's route) must carry every existing object to its
+# new address. The first run applies the old layout (tests/fixtures/layout-0.1.0) with all five functions on; the
+# second plans the current module on that same state. An object that was not moved has no prior state: its computed
+# attributes (ARNs, ids) would be unknown at plan and every assertion below would fail to evaluate. Names, which
+# force a replacement when they change, are compared with the old run's outputs.
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -191,11 +191,11 @@ run "current_layout_moves_everything" {
   }
 }
 
-# Upgrading from the layout in which each opt-in door was its own module call (`count`) and each route its file's own
-# resources: the `moved` blocks in main.tf (doors) and routes.tf (routes) carry them to module.function["<door>"] and
-# module.route["<door>"]. Same method as above: the first run applies tests/fixtures/layout-door-calls with every
-# door on, the second plans the current module on that state; an object that was not moved would be planned anew,
-# with unknown ids and ARNs.
+# Upgrading from the layout in which each opt-in door was its own module call (`count`) and each route its file's
+# own resources: the `moved` blocks in main.tf (doors) and routes.tf (routes) carry them to module.function["<door>"]
+# and module.route["<door>"]. Same method as above: the first run applies tests/fixtures/layout-door-calls with the
+# four doors and the logout on, the second plans the current module on that state; an object that was not moved
+# would be planned anew, with unknown ids and ARNs.
 run "layout_with_door_calls" {
   state_key = "doors"
 
@@ -204,8 +204,10 @@ run "layout_with_door_calls" {
   }
 
   variables {
-    introspection    = { caller_client_ids = ["m2mcaller0123456789abcdefg"] }
-    token_revocation = { caller_client_ids = ["m2mcaller0123456789abcdefg"] }
+    revoke_on                 = []
+    revocation_sweep_schedule = null
+    introspection             = { caller_client_ids = ["m2mcaller0123456789abcdefg"] }
+    token_revocation          = { caller_client_ids = ["m2mcaller0123456789abcdefg"] }
     shared_signals = {
       issuer    = "https://example.okta.com"
       audience  = ["https://api.example.com/ssf"]
@@ -235,66 +237,6 @@ run "layout_with_door_calls" {
       path = "/global-token-revocation"
     }
   }
-
-  override_resource {
-    target = module.introspection[0].aws_lambda_function.this
-    values = {
-      arn        = "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-introspection"
-      invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-introspection/invocations"
-    }
-  }
-
-  override_resource {
-    target = module.introspection[0].aws_cloudwatch_log_group.this
-    values = {
-      arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-introspection"
-    }
-  }
-
-  override_resource {
-    target = module.token_revocation[0].aws_lambda_function.this
-    values = {
-      arn        = "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-token-revocation"
-      invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-token-revocation/invocations"
-    }
-  }
-
-  override_resource {
-    target = module.token_revocation[0].aws_cloudwatch_log_group.this
-    values = {
-      arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-token-revocation"
-    }
-  }
-
-  override_resource {
-    target = module.shared_signals[0].aws_lambda_function.this
-    values = {
-      arn        = "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-shared-signals"
-      invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-shared-signals/invocations"
-    }
-  }
-
-  override_resource {
-    target = module.shared_signals[0].aws_cloudwatch_log_group.this
-    values = {
-      arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-shared-signals"
-    }
-  }
-
-  override_resource {
-    target = module.global_token_revocation[0].aws_lambda_function.this
-    values = {
-      arn        = "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-global-token-revocation"
-      invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-global-token-revocation/invocations"
-    }
-  }
-
-  override_resource {
-    target = module.global_token_revocation[0].aws_cloudwatch_log_group.this
-    values = {
-      arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-global-token-revocation"
-    }
-  }
 }
 
 run "doors_and_routes_move_without_replacement" {
@@ -302,8 +244,10 @@ run "doors_and_routes_move_without_replacement" {
   state_key = "doors"
 
   variables {
-    introspection    = { caller_client_ids = ["m2mcaller0123456789abcdefg"] }
-    token_revocation = { caller_client_ids = ["m2mcaller0123456789abcdefg"] }
+    revoke_on                 = []
+    revocation_sweep_schedule = null
+    introspection             = { caller_client_ids = ["m2mcaller0123456789abcdefg"] }
+    token_revocation          = { caller_client_ids = ["m2mcaller0123456789abcdefg"] }
     shared_signals = {
       issuer    = "https://example.okta.com"
       audience  = ["https://api.example.com/ssf"]
@@ -319,49 +263,28 @@ run "doors_and_routes_move_without_replacement" {
     }
   }
 
+  # The log group's ARN of the previous layout is the one its policy named (WriteOwnLogs, the first statement).
   assert {
-    condition     = module.function["introspection"].function_arn == "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-introspection" && module.function["introspection"].log_group_arn == "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-introspection" && module.function["introspection"].role_arn == "arn:aws:iam::123456789012:role/mocked" && module.function["introspection"].function_name == run.layout_with_door_calls.introspection.function_name
-    error_message = "introspection: the function, its log group and role must be the objects of the previous layout (moved), not new ones."
+    condition = alltrue([for door in ["introspection", "token_revocation", "shared_signals", "global_token_revocation"] :
+      module.function[door].function_arn == run.layout_with_door_calls[door].function_arn &&
+      "${module.function[door].log_group_arn}:*" == jsondecode(run.layout_with_door_calls[door].role_policy).Statement[0].Resource[0] &&
+      module.function[door].role_arn == "arn:aws:iam::123456789012:role/mocked"
+    ])
+    error_message = "Each door's function, log group and role must be the objects of the previous layout (moved), not new ones."
   }
 
   assert {
-    condition     = module.function["token_revocation"].function_arn == "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-token-revocation" && module.function["token_revocation"].log_group_arn == "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-token-revocation" && module.function["token_revocation"].role_arn == "arn:aws:iam::123456789012:role/mocked" && module.function["token_revocation"].function_name == run.layout_with_door_calls.token_revocation.function_name
-    error_message = "token_revocation: the function, its log group and role must be the objects of the previous layout (moved), not new ones."
+    condition     = output.introspection.url == run.layout_with_door_calls.introspection.url && output.token_revocation.url == run.layout_with_door_calls.token_revocation.url
+    error_message = "The function URLs must be those of the previous layout (kept), not new ones."
   }
 
   assert {
-    condition     = module.function["shared_signals"].function_arn == "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-shared-signals" && module.function["shared_signals"].log_group_arn == "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-shared-signals" && module.function["shared_signals"].role_arn == "arn:aws:iam::123456789012:role/mocked" && module.function["shared_signals"].function_name == run.layout_with_door_calls.shared_signals.function_name
-    error_message = "shared_signals: the function, its log group and role must be the objects of the previous layout (moved), not new ones."
-  }
-
-  assert {
-    condition     = module.function["global_token_revocation"].function_arn == "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-global-token-revocation" && module.function["global_token_revocation"].log_group_arn == "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-global-token-revocation" && module.function["global_token_revocation"].role_arn == "arn:aws:iam::123456789012:role/mocked" && module.function["global_token_revocation"].function_name == run.layout_with_door_calls.global_token_revocation.function_name
-    error_message = "global_token_revocation: the function, its log group and role must be the objects of the previous layout (moved), not new ones."
-  }
-
-  assert {
-    condition     = output.introspection.url == run.layout_with_door_calls.introspection.url
-    error_message = "introspection: the function URL must be the one of the previous layout (kept), not a new one."
-  }
-
-  assert {
-    condition     = output.token_revocation.url == run.layout_with_door_calls.token_revocation.url
-    error_message = "token_revocation: the function URL must be the one of the previous layout (kept), not a new one."
-  }
-
-  assert {
-    condition     = output.logout.http_api_routes == run.layout_with_door_calls.logout.http_api_routes && output.logout.rest_api_resource == run.layout_with_door_calls.logout.rest_api_resource && { for k, p in module.function["logout"].permissions : k => p.source_arn } == { for k, p in run.layout_with_door_calls.logout.permissions : k => p.source_arn }
-    error_message = "logout: the route, the REST resource and the invoke permissions must be those of the previous layout (moved into modules/route), not new ones."
-  }
-
-  assert {
-    condition     = output.shared_signals.http_api_routes == run.layout_with_door_calls.shared_signals.http_api_routes && output.shared_signals.rest_api_resource == run.layout_with_door_calls.shared_signals.rest_api_resource && { for k, p in module.function["shared_signals"].permissions : k => p.source_arn } == { for k, p in run.layout_with_door_calls.shared_signals.permissions : k => p.source_arn }
-    error_message = "shared_signals: the route, the REST resource and the invoke permissions must be those of the previous layout (moved into modules/route), not new ones."
-  }
-
-  assert {
-    condition     = output.global_token_revocation.http_api_routes == run.layout_with_door_calls.global_token_revocation.http_api_routes && output.global_token_revocation.rest_api_resource == run.layout_with_door_calls.global_token_revocation.rest_api_resource && { for k, p in module.function["global_token_revocation"].permissions : k => p.source_arn } == { for k, p in run.layout_with_door_calls.global_token_revocation.permissions : k => p.source_arn }
-    error_message = "global_token_revocation: the route, the REST resource and the invoke permissions must be those of the previous layout (moved into modules/route), not new ones."
+    condition = alltrue([for door, now in { logout = output.logout, shared_signals = output.shared_signals, global_token_revocation = output.global_token_revocation } :
+      now.http_api_routes == run.layout_with_door_calls[door].http_api_routes &&
+      now.rest_api_resource == run.layout_with_door_calls[door].rest_api_resource &&
+      { for k, p in module.function[door].permissions : k => p.source_arn } == { for k, p in run.layout_with_door_calls[door].permissions : k => p.source_arn }
+    ])
+    error_message = "Each route, REST resource and invoke permission must be those of the previous layout (moved into modules/route), not new ones."
   }
 
   assert {

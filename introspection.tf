@@ -31,46 +31,12 @@ locals {
     actions   = ["dynamodb:Query"]
     resources = [module.table.arn]
   }], local.kms_read)
-
-  introspection_role_name = "${substr("${var.name_prefix}-introspection", 0, min(length("${var.name_prefix}-introspection"), 63 - length(local.region)))}-${local.region}"
-}
-
-module "introspection" {
-  source = "./modules/function"
-  count  = local.introspection_enabled ? 1 : 0
-
-  create                         = var.create
-  name                           = "${var.name_prefix}-introspection"
-  description                    = "RFC 7662 token introspection with revocation (cognito-revocation)."
-  package_file                   = "${local.package_dir}/introspection.zip"
-  s3_existing_package            = null
-  runtime                        = var.runtime
-  architecture                   = var.architecture
-  memory_size                    = var.introspection.memory_size
-  timeout                        = var.introspection.timeout_seconds
-  reserved_concurrent_executions = var.introspection.reserved_concurrent_executions
-  environment                    = local.introspection_environment
-  policy_statements              = local.introspection_policy_statements
-  log_retention_in_days          = var.log_retention_in_days
-  kms_key_arn                    = var.kms_key_arn
-  tags                           = var.tags
-
-  partition                  = local.partition
-  region                     = local.region # with account_id: the log statement's ARN is built, known at plan
-  account_id                 = local.account_id
-  role_name                  = local.introspection_role_name
-  role_path                  = var.role_path
-  role_permissions_boundary  = var.role_permissions_boundary
-  tracing_mode               = var.tracing_mode
-  vpc_subnet_ids             = var.vpc_subnet_ids
-  vpc_security_group_ids     = var.vpc_security_group_ids
-  cloudwatch_logs_kms_key_id = local.logs_kms_key_id
 }
 
 resource "aws_lambda_function_url" "introspection" {
   count = local.introspection_enabled ? 1 : 0
 
-  function_name      = module.introspection[0].function_name
+  function_name      = module.function["introspection"].function_name
   authorization_type = "NONE"
 }
 
@@ -81,7 +47,7 @@ resource "aws_lambda_permission" "introspection_url" {
 
   statement_id           = "FunctionUrlCallersAuthenticateInside"
   action                 = "lambda:InvokeFunctionUrl"
-  function_name          = module.introspection[0].function_name
+  function_name          = module.function["introspection"].function_name
   principal              = "*"
   function_url_auth_type = "NONE"
 }

@@ -19,11 +19,15 @@ locals {
   # one module instance per region coexist (docs/multi-region.md). Cut to IAM's 64 characters.
   role_names = {
     for key, fn in {
-      authorizer      = "authorizer"
-      token_trigger   = "token-trigger"
-      admin_signout   = "admin-signout"
-      auto_revocation = "auto-revocation"
-      logout          = "logout"
+      authorizer              = "authorizer"
+      token_trigger           = "token-trigger"
+      admin_signout           = "admin-signout"
+      auto_revocation         = "auto-revocation"
+      logout                  = "logout"
+      introspection           = "introspection"
+      token_revocation        = "token-revocation"
+      shared_signals          = "shared-signals"
+      global_token_revocation = "global-token-revocation"
     } :
     key => "${substr("${var.name_prefix}-${fn}", 0, min(length("${var.name_prefix}-${fn}"), 63 - length(local.region)))}-${local.region}"
   }

@@ -1,16 +1,22 @@
-# cognito_revocation: a blocklist table, up to five Lambda functions and the authorizers on the APIs to protect.
-#   authorizer       verifies Cognito JWTs and refuses revoked ones (always)
-#   token_trigger    records sessions and injects the session claim (always)
-#   admin_signout    the admin API: sign-out everywhere, revoke a session or a token (always)
-#   auto_revocation  revocation on Cognito events and by a scheduled sweep (`revoke_on`, `revocation_sweep_schedule`)
-#   logout           self-service logout behind the authorizer (`logout`)
+# cognito_revocation: a blocklist table, up to nine Lambda functions and the authorizers on the APIs to protect.
+#   authorizer               verifies Cognito JWTs and refuses revoked ones (always)
+#   token_trigger            records sessions and injects the session claim (always)
+#   admin_signout            the admin API: sign-out everywhere, revoke a session or a token (always)
+#   auto_revocation          revocation on Cognito events and by a scheduled sweep (`revoke_on`,
+#                            `revocation_sweep_schedule`)
+#   logout                   self-service logout behind the authorizer (`logout`)
+#   introspection            RFC 7662 introspection at a function URL (`introspection`)
+#   token_revocation         RFC 7009 revocation at a function URL (`token_revocation`)
+#   shared_signals           Shared Signals receiver at a route of the team's API (`shared_signals`)
+#   global_token_revocation  OAuth Global Token Revocation at a route of the team's API (`global_token_revocation`)
 # Layout:
 #   modules/table            the DynamoDB blocklist (TTL, encryption, PITR, replicas)
 #   modules/function         one function with its role, least-privilege policy, log group and permissions
 #   modules/api-authorizers  authorizers on REST/HTTP APIs and the authorizer's scoped invoke permissions
-# The functions differ only in data — environment (locals.tf and the feature files), policy statements (iam.tf)
-# and invoke permissions — so they are one entry each in local.all_functions, and one `for_each` over
-# modules/function (the token trigger has its own call of the same module: see there).
+#   modules/route            one function at one route of existing REST/HTTP APIs (logout, the two receivers)
+# The functions differ only in data — environment (locals.tf and the feature files), policy statements (iam.tf
+# and the feature files) and invoke permissions — so they are one entry each in local.all_functions, and one
+# `for_each` over modules/function (the token trigger has its own call of the same module: see there).
 
 # Where the module is deployed, known at the first plan (no API call beyond STS GetCallerIdentity), so every
 # ARN the module writes — table, pool, permissions — is known before anything exists.
@@ -82,17 +88,81 @@ locals {
       environment = local.logout_environment
       statements  = local.logout_policy_statements
       # API Gateway may invoke it only from the logout route of each listed API.
-      allowed_triggers = local.logout_allowed_triggers
+      allowed_triggers = module.route["logout"].invoke_permissions
+    }
+    # The opt-in doors (one file each). The function URLs' public grants are in their files: a URL permission is
+    # not a service principal with a source ARN.
+    introspection = {
+      enabled          = local.introspection_enabled
+      name             = "introspection"
+      description      = "RFC 7662 token introspection with revocation (cognito-revocation)."
+      environment      = local.introspection_environment
+      statements       = local.introspection_policy_statements
+      allowed_triggers = {}
+    }
+    token_revocation = {
+      enabled          = local.token_revocation_enabled
+      name             = "token-revocation"
+      description      = "RFC 7009 token revocation through the revocation service (cognito-revocation)."
+      environment      = local.token_revocation_environment
+      statements       = local.token_revocation_policy_statements
+      allowed_triggers = {}
+    }
+    shared_signals = {
+      enabled     = local.shared_signals_enabled
+      name        = "shared-signals"
+      description = "Shared Signals receiver (RFC 8935 push): CAEP/RISC events from the identity provider revoke users (cognito-revocation)."
+      environment = local.shared_signals_environment
+      statements  = local.shared_signals_policy_statements
+      # API Gateway may invoke it only from the receiver's route of each listed API.
+      allowed_triggers = module.route["shared_signals"].invoke_permissions
+    }
+    global_token_revocation = {
+      enabled     = local.global_token_revocation_enabled
+      name        = "global-token-revocation"
+      description = "OAuth Global Token Revocation: the identity provider ends every session of one user (cognito-revocation)."
+      environment = local.global_token_revocation_environment
+      statements  = local.global_token_revocation_policy_statements
+      # API Gateway may invoke it only from the endpoint's route of each listed API.
+      allowed_triggers = module.route["global_token_revocation"].invoke_permissions
     }
   }
 
-  # Every function that is on, except the token trigger (its own call, below). function_modules: every module
-  # instance by the same keys, for the per-function outputs.
+  # The functions of the per-function inputs and outputs (memory_size, create_role, role_arns, function_names...).
+  # Each opt-in door is sized by its own input and reported by its own output; it always has its own role.
+  keyed_functions = ["authorizer", "token_trigger", "admin_signout", "auto_revocation", "logout"]
+
+  # Memory, timeout and reserved concurrency of each function; a door's are null while it is off.
+  sizes = merge(
+    { for key in local.keyed_functions : key => {
+      memory_size                    = var.memory_size[key]
+      timeout                        = var.timeout_seconds[key]
+      reserved_concurrent_executions = var.reserved_concurrent_executions[key]
+    } },
+    { for key, door in { introspection = var.introspection, token_revocation = var.token_revocation } :
+      key => door == null ? null : {
+        memory_size                    = door.memory_size
+        timeout                        = door.timeout_seconds
+        reserved_concurrent_executions = door.reserved_concurrent_executions
+      }
+    },
+    { for key, door in { shared_signals = var.shared_signals, global_token_revocation = var.global_token_revocation } :
+      key => door == null ? null : {
+        memory_size                    = door.memory_size
+        timeout                        = door.timeout
+        reserved_concurrent_executions = door.reserved_concurrent_executions
+      }
+    },
+  )
+
+  # Every function that is on, except the token trigger (its own call, below). `enabled` is known at plan (it reads
+  # only inputs), so the for_each keys are too. function_modules: the module instance of each keyed function that
+  # is on, for the per-function outputs.
   functions = { for key, fn in local.all_functions : key => fn if fn.enabled && key != "token_trigger" }
 }
 
 locals {
-  function_modules = merge(module.function, { token_trigger = module.token_trigger })
+  function_modules = { for key, m in merge(module.function, { token_trigger = module.token_trigger }) : key => m if contains(local.keyed_functions, key) }
 }
 
 module "function" {
@@ -106,9 +176,9 @@ module "function" {
   s3_existing_package            = lookup(var.s3_existing_package, each.key, null)
   runtime                        = var.runtime
   architecture                   = var.architecture
-  memory_size                    = var.memory_size[each.key]
-  timeout                        = var.timeout_seconds[each.key]
-  reserved_concurrent_executions = var.reserved_concurrent_executions[each.key]
+  memory_size                    = local.sizes[each.key].memory_size
+  timeout                        = local.sizes[each.key].timeout
+  reserved_concurrent_executions = local.sizes[each.key].reserved_concurrent_executions
   environment                    = each.value.environment
   policy_statements              = each.value.statements
   allowed_triggers               = each.value.allowed_triggers
@@ -119,8 +189,8 @@ module "function" {
   partition                  = local.partition
   region                     = local.region
   account_id                 = local.account_id
-  create_role                = var.create_role[each.key]
-  role_arn                   = var.role_arn[each.key]
+  create_role                = lookup(var.create_role, each.key, true)
+  role_arn                   = lookup(var.role_arn, each.key, null)
   role_name                  = local.role_names[each.key]
   role_path                  = var.role_path
   role_permissions_boundary  = var.role_permissions_boundary
@@ -195,6 +265,28 @@ moved {
 moved {
   from = module.logout[0]
   to   = module.function["logout"]
+}
+
+# Until the opt-in doors joined local.all_functions each was its own module call with `count`. Their function URLs
+# and URL grants keep their addresses; their routes moved into modules/route (routes.tf).
+moved {
+  from = module.introspection[0]
+  to   = module.function["introspection"]
+}
+
+moved {
+  from = module.token_revocation[0]
+  to   = module.function["token_revocation"]
+}
+
+moved {
+  from = module.shared_signals[0]
+  to   = module.function["shared_signals"]
+}
+
+moved {
+  from = module.global_token_revocation[0]
+  to   = module.function["global_token_revocation"]
 }
 
 module "api_authorizers" {

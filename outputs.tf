@@ -126,22 +126,22 @@ output "admin_invoke_policy_json" {
 
 output "function_names" {
   description = "Name of each Lambda function, by `authorizer`, `token_trigger`, `admin_signout`, `auto_revocation`, `logout` (null when that function is off)."
-  value       = var.create ? { for key in keys(local.all_functions) : key => contains(keys(local.function_modules), key) ? local.function_modules[key].function_name : null } : {}
+  value       = var.create ? { for key in local.keyed_functions : key => contains(keys(local.function_modules), key) ? local.function_modules[key].function_name : null } : {}
 }
 
 output "role_arns" {
   description = "Execution role ARN of each function, by `authorizer`, `token_trigger`, `admin_signout`, `auto_revocation`, `logout` (null when that function is off)."
-  value       = var.create ? { for key in keys(local.all_functions) : key => contains(keys(local.function_modules), key) ? local.function_modules[key].role_arn : null } : {}
+  value       = var.create ? { for key in local.keyed_functions : key => contains(keys(local.function_modules), key) ? local.function_modules[key].role_arn : null } : {}
 }
 
 output "role_policies" {
   description = "Inline policy document (JSON) of each function's role, by `authorizer`, `token_trigger`, `admin_signout`, `auto_revocation`, `logout` (null when that function is off): the complete list of what each may do."
-  value       = var.create ? { for key in keys(local.all_functions) : key => contains(keys(local.function_modules), key) ? local.function_modules[key].policy_json : null } : {}
+  value       = var.create ? { for key in local.keyed_functions : key => contains(keys(local.function_modules), key) ? local.function_modules[key].policy_json : null } : {}
 }
 
 output "log_group_names" {
   description = "CloudWatch log group of each function, by `authorizer`, `token_trigger`, `admin_signout`, `auto_revocation`, `logout` (null when that function is off)."
-  value       = var.create ? { for key in keys(local.all_functions) : key => contains(keys(local.function_modules), key) ? local.function_modules[key].log_group_name : null } : {}
+  value       = var.create ? { for key in local.keyed_functions : key => contains(keys(local.function_modules), key) ? local.function_modules[key].log_group_name : null } : {}
 }
 
 ################################################################################
@@ -176,10 +176,16 @@ output "logout" {
     function_name     = module.function["logout"].function_name
     function_arn      = module.function["logout"].function_arn
     role_policy       = module.function["logout"].policy_json
-    http_api_routes   = { for k, r in aws_apigatewayv2_route.logout : k => { id = r.id, route_key = r.route_key } }
-    rest_api_resource = { for k, r in aws_api_gateway_resource.logout : k => { id = r.id, path_part = r.path_part } }
+    http_api_routes   = { for k, r in module.route["logout"].http_api_routes : k => { id = r.id, route_key = r.route_key } }
+    rest_api_resource = { for k, r in module.route["logout"].rest_api_resources : k => { id = r.id, path_part = r.path_part } }
     permissions       = module.function["logout"].permissions
   } : null
+
+  # A key that names none of this module's APIs got no route (routes.tf): the plan fails here, with the key.
+  precondition {
+    condition     = length(local.route_unknown_apis.logout) == 0
+    error_message = "${join(", ", local.route_unknown_apis.logout)}: logout.http_apis keys must be keys of http_apis, logout.rest_apis keys keys of rest_apis (the route is protected by this module's authorizer on that API)."
+  }
 }
 
 ################################################################################
@@ -223,9 +229,9 @@ output "introspection" {
   description = "The RFC 7662 introspection endpoint, when enabled: its URL, function name and ARN, and its role policy. `null` when off."
   value = local.introspection_enabled ? {
     url           = aws_lambda_function_url.introspection[0].function_url
-    function_name = module.introspection[0].function_name
-    function_arn  = module.introspection[0].function_arn
-    role_policy   = module.introspection[0].policy_json
+    function_name = module.function["introspection"].function_name
+    function_arn  = module.function["introspection"].function_arn
+    role_policy   = module.function["introspection"].policy_json
   } : null
 }
 
@@ -233,32 +239,44 @@ output "token_revocation" {
   description = "The RFC 7009 revocation endpoint, when enabled: its URL, function name and ARN, and its role policy. `null` when off."
   value = local.token_revocation_enabled ? {
     url           = aws_lambda_function_url.token_revocation[0].function_url
-    function_name = module.token_revocation[0].function_name
-    function_arn  = module.token_revocation[0].function_arn
-    role_policy   = module.token_revocation[0].policy_json
+    function_name = module.function["token_revocation"].function_name
+    function_arn  = module.function["token_revocation"].function_arn
+    role_policy   = module.function["token_revocation"].policy_json
   } : null
 }
 
 output "shared_signals" {
   description = "The Shared Signals receiver, when enabled: function name and ARN, its role policy, the HTTP API route ids and REST resource ids by API key, its invoke permissions. `null` when off."
   value = local.shared_signals_enabled ? {
-    function_name     = module.shared_signals[0].function_name
-    function_arn      = module.shared_signals[0].function_arn
-    role_policy       = module.shared_signals[0].policy_json
-    http_api_routes   = { for k, r in aws_apigatewayv2_route.shared_signals : k => { id = r.id, route_key = r.route_key } }
-    rest_api_resource = { for k, r in aws_api_gateway_resource.shared_signals : k => { id = r.id, path_part = r.path_part } }
-    permissions       = module.shared_signals[0].permissions
+    function_name     = module.function["shared_signals"].function_name
+    function_arn      = module.function["shared_signals"].function_arn
+    role_policy       = module.function["shared_signals"].policy_json
+    http_api_routes   = { for k, r in module.route["shared_signals"].http_api_routes : k => { id = r.id, route_key = r.route_key } }
+    rest_api_resource = { for k, r in module.route["shared_signals"].rest_api_resources : k => { id = r.id, path_part = r.path_part } }
+    permissions       = module.function["shared_signals"].permissions
   } : null
+
+  # A key that names none of this module's APIs got no route (routes.tf): the plan fails here, with the key.
+  precondition {
+    condition     = length(local.route_unknown_apis.shared_signals) == 0
+    error_message = "${join(", ", local.route_unknown_apis.shared_signals)}: shared_signals.http_apis keys must be keys of http_apis, shared_signals.rest_apis keys keys of rest_apis."
+  }
 }
 
 output "global_token_revocation" {
   description = "The Global Token Revocation endpoint, when enabled: function name and ARN, its role policy, the HTTP API route ids and REST resource ids by API key, its invoke permissions. `null` when off."
   value = local.global_token_revocation_enabled ? {
-    function_name     = module.global_token_revocation[0].function_name
-    function_arn      = module.global_token_revocation[0].function_arn
-    role_policy       = module.global_token_revocation[0].policy_json
-    http_api_routes   = { for k, r in aws_apigatewayv2_route.global_token_revocation : k => { id = r.id, route_key = r.route_key } }
-    rest_api_resource = { for k, r in aws_api_gateway_resource.global_token_revocation : k => { id = r.id, path_part = r.path_part } }
-    permissions       = module.global_token_revocation[0].permissions
+    function_name     = module.function["global_token_revocation"].function_name
+    function_arn      = module.function["global_token_revocation"].function_arn
+    role_policy       = module.function["global_token_revocation"].policy_json
+    http_api_routes   = { for k, r in module.route["global_token_revocation"].http_api_routes : k => { id = r.id, route_key = r.route_key } }
+    rest_api_resource = { for k, r in module.route["global_token_revocation"].rest_api_resources : k => { id = r.id, path_part = r.path_part } }
+    permissions       = module.function["global_token_revocation"].permissions
   } : null
+
+  # A key that names none of this module's APIs got no route (routes.tf): the plan fails here, with the key.
+  precondition {
+    condition     = length(local.route_unknown_apis.global_token_revocation) == 0
+    error_message = "${join(", ", local.route_unknown_apis.global_token_revocation)}: global_token_revocation.http_apis keys must be keys of http_apis, global_token_revocation.rest_apis keys keys of rest_apis."
+  }
 }

@@ -33,46 +33,12 @@ locals {
     actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
     resources = [module.table.arn]
   }], local.kms_read_write, local.cache_flush_policy_statements)
-
-  token_revocation_role_name = "${substr("${var.name_prefix}-token-revocation", 0, min(length("${var.name_prefix}-token-revocation"), 63 - length(local.region)))}-${local.region}"
-}
-
-module "token_revocation" {
-  source = "./modules/function"
-  count  = local.token_revocation_enabled ? 1 : 0
-
-  create                         = var.create
-  name                           = "${var.name_prefix}-token-revocation"
-  description                    = "RFC 7009 token revocation through the revocation service (cognito-revocation)."
-  package_file                   = "${local.package_dir}/token-revocation.zip"
-  s3_existing_package            = null
-  runtime                        = var.runtime
-  architecture                   = var.architecture
-  memory_size                    = var.token_revocation.memory_size
-  timeout                        = var.token_revocation.timeout_seconds
-  reserved_concurrent_executions = var.token_revocation.reserved_concurrent_executions
-  environment                    = local.token_revocation_environment
-  policy_statements              = local.token_revocation_policy_statements
-  log_retention_in_days          = var.log_retention_in_days
-  kms_key_arn                    = var.kms_key_arn
-  tags                           = var.tags
-
-  partition                  = local.partition
-  region                     = local.region # with account_id: the log statement's ARN is built, known at plan
-  account_id                 = local.account_id
-  role_name                  = local.token_revocation_role_name
-  role_path                  = var.role_path
-  role_permissions_boundary  = var.role_permissions_boundary
-  tracing_mode               = var.tracing_mode
-  vpc_subnet_ids             = var.vpc_subnet_ids
-  vpc_security_group_ids     = var.vpc_security_group_ids
-  cloudwatch_logs_kms_key_id = local.logs_kms_key_id
 }
 
 resource "aws_lambda_function_url" "token_revocation" {
   count = local.token_revocation_enabled ? 1 : 0
 
-  function_name      = module.token_revocation[0].function_name
+  function_name      = module.function["token_revocation"].function_name
   authorization_type = "NONE"
 }
 
@@ -81,7 +47,7 @@ resource "aws_lambda_permission" "token_revocation_url" {
 
   statement_id           = "FunctionUrlCallersAuthenticateInside"
   action                 = "lambda:InvokeFunctionUrl"
-  function_name          = module.token_revocation[0].function_name
+  function_name          = module.function["token_revocation"].function_name
   principal              = "*"
   function_url_auth_type = "NONE"
 }

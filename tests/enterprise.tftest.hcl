@@ -144,7 +144,7 @@ run "create_false_creates_nothing_of_the_optional_functions" {
     logout                    = { http_apis = { catalog = {} } }
   }
   assert {
-    condition     = output.automatic_revocation == null && output.logout == null && !contains(keys(module.function), "auto_revocation") && !contains(keys(module.function), "logout") && length(aws_sqs_queue.auto_revocation_dlq) == 0 && length(aws_cloudwatch_event_rule.revocation_sweep) == 0 && length(aws_apigatewayv2_route.logout) == 0
+    condition     = output.automatic_revocation == null && output.logout == null && !contains(keys(module.function), "auto_revocation") && !contains(keys(module.function), "logout") && length(aws_sqs_queue.auto_revocation_dlq) == 0 && length(aws_cloudwatch_event_rule.revocation_sweep) == 0 && length(module.route["logout"].http_api_routes) == 0
     error_message = "create = false: automatic revocation and logout create nothing either."
   }
 }

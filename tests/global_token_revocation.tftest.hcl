@@ -7,7 +7,7 @@ mock_provider "aws" {
 }
 
 override_resource {
-  target = module.global_token_revocation[0].aws_lambda_function.this
+  target = module.function["global_token_revocation"].aws_lambda_function.this
   values = {
     arn        = "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-global-token-revocation"
     invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-global-token-revocation/invocations"
@@ -15,9 +15,17 @@ override_resource {
 }
 
 override_resource {
-  target = module.global_token_revocation[0].aws_cloudwatch_log_group.this
+  target = module.function["global_token_revocation"].aws_cloudwatch_log_group.this
   values = {
     arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-global-token-revocation"
+  }
+}
+
+# API Gateway computes a resource's full path from its parent's: here the parent is the API's root.
+override_resource {
+  target = module.route["global_token_revocation"].aws_api_gateway_resource.this
+  values = {
+    path = "/global-token-revocation"
   }
 }
 
@@ -36,7 +44,7 @@ run "off_by_default" {
   command = plan
 
   assert {
-    condition     = output.global_token_revocation == null && length(module.global_token_revocation) == 0 && length(aws_apigatewayv2_route.global_token_revocation) == 0 && length(aws_api_gateway_method.global_token_revocation) == 0
+    condition     = output.global_token_revocation == null && !contains(keys(module.function), "global_token_revocation") && length(module.route["global_token_revocation"].http_api_routes) == 0 && length(module.route["global_token_revocation"].rest_api_resources) == 0
     error_message = "Nothing of the endpoint may exist while global_token_revocation is null."
   }
 }
@@ -56,21 +64,21 @@ run "route_without_authorizer_least_privilege" {
   }
 
   assert {
-    condition     = aws_apigatewayv2_route.global_token_revocation["catalog"].route_key == "POST /global-token-revocation" && aws_apigatewayv2_route.global_token_revocation["catalog"].authorization_type == "NONE" && aws_apigatewayv2_route.global_token_revocation["catalog"].authorizer_id == null
+    condition     = module.route["global_token_revocation"].http_api_routes["catalog"].route_key == "POST /global-token-revocation" && module.route["global_token_revocation"].http_api_routes["catalog"].authorization_type == "NONE" && module.route["global_token_revocation"].http_api_routes["catalog"].authorizer_id == null
     error_message = "The HTTP API route must be POST /global-token-revocation without an authorizer."
   }
 
   assert {
-    condition     = aws_api_gateway_method.global_token_revocation["orders"].authorization == "NONE" && aws_api_gateway_resource.global_token_revocation["orders"].path_part == "global-token-revocation"
+    condition     = module.route["global_token_revocation"].rest_api_resources["orders"].authorization == "NONE" && module.route["global_token_revocation"].rest_api_resources["orders"].path_part == "global-token-revocation"
     error_message = "The REST method must be POST …/global-token-revocation without an authorizer."
   }
 
   assert {
-    condition = module.global_token_revocation[0].permissions == {
+    condition = module.function["global_token_revocation"].permissions == {
       "HttpApiGlobalTokenRevocation-catalog" = { principal = "apigateway.amazonaws.com", source_arn = "arn:aws:execute-api:eu-west-1:123456789012:f6g7h8i9j0/*/POST/global-token-revocation" }
       "RestApiGlobalTokenRevocation-orders"  = { principal = "apigateway.amazonaws.com", source_arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*/POST/global-token-revocation" }
     }
-    error_message = "Invoke permissions: ${jsonencode(module.global_token_revocation[0].permissions)}"
+    error_message = "Invoke permissions: ${jsonencode(module.function["global_token_revocation"].permissions)}"
   }
 
   assert {
@@ -83,7 +91,7 @@ run "route_without_authorizer_least_privilege" {
   }
 
   assert {
-    condition = module.global_token_revocation[0].environment == tomap({
+    condition = module.function["global_token_revocation"].environment == tomap({
       TABLE_NAME                     = "cognito-revocation-blocklist"
       USER_POOL_ID                   = "eu-west-1_AbCdEf123"
       TOKEN_LIFETIME_SECONDS         = "86400"
@@ -100,7 +108,7 @@ run "route_without_authorizer_least_privilege" {
       LOG_LEVEL                      = "info"
       METRICS_NAMESPACE              = "CognitoRevocation"
     })
-    error_message = "Environment: ${jsonencode(module.global_token_revocation[0].environment)}"
+    error_message = "Environment: ${jsonencode(module.function["global_token_revocation"].environment)}"
   }
 }
 

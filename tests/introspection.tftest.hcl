@@ -7,7 +7,7 @@ mock_provider "aws" {
 }
 
 override_resource {
-  target = module.introspection[0].aws_cloudwatch_log_group.this
+  target = module.function["introspection"].aws_cloudwatch_log_group.this
   values = {
     arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-introspection"
   }
@@ -22,7 +22,7 @@ run "off_by_default" {
   command = plan
 
   assert {
-    condition     = output.introspection == null && length(module.introspection) == 0 && length(aws_lambda_function_url.introspection) == 0
+    condition     = output.introspection == null && !contains(keys(module.function), "introspection") && length(aws_lambda_function_url.introspection) == 0
     error_message = "Nothing of the introspection endpoint may exist while introspection is null."
   }
 }
@@ -40,7 +40,7 @@ run "url_contract_and_least_privilege" {
   }
 
   assert {
-    condition = module.introspection[0].environment == tomap({
+    condition = module.function["introspection"].environment == tomap({
       USER_POOL_ID                 = "eu-west-1_AbCdEf123"
       CLIENT_IDS                   = "4b7kq0mv9n2l3c8d5e6f1g0h2j"
       TABLE_NAME                   = "cognito-revocation-blocklist"
@@ -54,7 +54,7 @@ run "url_contract_and_least_privilege" {
       LOG_LEVEL                    = "info"
       METRICS_NAMESPACE            = "CognitoRevocation"
     })
-    error_message = "Environment: ${jsonencode(module.introspection[0].environment)}"
+    error_message = "Environment: ${jsonencode(module.function["introspection"].environment)}"
   }
 
   assert {

@@ -22,7 +22,7 @@ override_resource {
 
 # API Gateway computes a resource's full path from its parent's: here the parent is the API's root.
 override_resource {
-  target = aws_api_gateway_resource.logout
+  target = module.route["logout"].aws_api_gateway_resource.this
   values = {
     path = "/logout"
   }
@@ -43,7 +43,7 @@ run "off_by_default" {
   command = plan
 
   assert {
-    condition     = output.logout == null && !contains(keys(module.function), "logout") && length(aws_apigatewayv2_route.logout) == 0 && length(aws_api_gateway_method.logout) == 0
+    condition     = output.logout == null && !contains(keys(module.function), "logout") && length(module.route["logout"].http_api_routes) == 0 && length(module.route["logout"].rest_api_resources) == 0
     error_message = "Nothing of the logout may exist while logout is null."
   }
 }
@@ -59,12 +59,12 @@ run "routes_behind_the_authorizer" {
   }
 
   assert {
-    condition     = aws_apigatewayv2_route.logout["catalog"].route_key == "POST /logout" && aws_apigatewayv2_route.logout["catalog"].authorization_type == "CUSTOM" && aws_apigatewayv2_route.logout["catalog"].authorizer_id == "htp123"
+    condition     = module.route["logout"].http_api_routes["catalog"].route_key == "POST /logout" && module.route["logout"].http_api_routes["catalog"].authorization_type == "CUSTOM" && module.route["logout"].http_api_routes["catalog"].authorizer_id == "htp123"
     error_message = "The HTTP API route must use this module's authorizer."
   }
 
   assert {
-    condition     = aws_api_gateway_method.logout["orders"].authorization == "CUSTOM" && aws_api_gateway_method.logout["orders"].authorizer_id == "rst123" && aws_api_gateway_resource.logout["orders"].path_part == "logout"
+    condition     = module.route["logout"].rest_api_resources["orders"].authorization == "CUSTOM" && module.route["logout"].rest_api_resources["orders"].authorizer_id == "rst123" && module.route["logout"].rest_api_resources["orders"].path_part == "logout"
     error_message = "The REST method must use this module's authorizer."
   }
 
@@ -104,7 +104,7 @@ run "rest_route_under_a_nested_parent" {
   command = apply
 
   override_resource {
-    target = aws_api_gateway_resource.logout
+    target = module.route["logout"].aws_api_gateway_resource.this
     values = {
       path = "/v1/logout"
     }
@@ -142,7 +142,7 @@ run "refuses_an_api_without_the_authorizer" {
     logout = { http_apis = { other = {} } }
   }
 
-  expect_failures = [aws_apigatewayv2_integration.logout]
+  expect_failures = [output.logout]
 }
 
 # A logout is a revocation like any other — the function flushes the same listed stage caches as the

@@ -7,7 +7,7 @@ mock_provider "aws" {
 }
 
 override_resource {
-  target = module.shared_signals[0].aws_lambda_function.this
+  target = module.function["shared_signals"].aws_lambda_function.this
   values = {
     arn        = "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-shared-signals"
     invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-shared-signals/invocations"
@@ -15,9 +15,17 @@ override_resource {
 }
 
 override_resource {
-  target = module.shared_signals[0].aws_cloudwatch_log_group.this
+  target = module.function["shared_signals"].aws_cloudwatch_log_group.this
   values = {
     arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-shared-signals"
+  }
+}
+
+# API Gateway computes a resource's full path from its parent's: here the parent is the API's root.
+override_resource {
+  target = module.route["shared_signals"].aws_api_gateway_resource.this
+  values = {
+    path = "/ssf-events"
   }
 }
 
@@ -36,7 +44,7 @@ run "off_by_default" {
   command = plan
 
   assert {
-    condition     = output.shared_signals == null && length(module.shared_signals) == 0 && length(aws_apigatewayv2_route.shared_signals) == 0 && length(aws_api_gateway_method.shared_signals) == 0
+    condition     = output.shared_signals == null && !contains(keys(module.function), "shared_signals") && length(module.route["shared_signals"].http_api_routes) == 0 && length(module.route["shared_signals"].rest_api_resources) == 0
     error_message = "Nothing of the receiver may exist while shared_signals is null."
   }
 }
@@ -55,21 +63,21 @@ run "route_without_authorizer_least_privilege" {
   }
 
   assert {
-    condition     = aws_apigatewayv2_route.shared_signals["catalog"].route_key == "POST /ssf/events" && aws_apigatewayv2_route.shared_signals["catalog"].authorization_type == "NONE" && aws_apigatewayv2_route.shared_signals["catalog"].authorizer_id == null
+    condition     = module.route["shared_signals"].http_api_routes["catalog"].route_key == "POST /ssf/events" && module.route["shared_signals"].http_api_routes["catalog"].authorization_type == "NONE" && module.route["shared_signals"].http_api_routes["catalog"].authorizer_id == null
     error_message = "The HTTP API route must be POST /ssf/events without an authorizer."
   }
 
   assert {
-    condition     = aws_api_gateway_method.shared_signals["orders"].authorization == "NONE" && aws_api_gateway_resource.shared_signals["orders"].path_part == "ssf-events"
+    condition     = module.route["shared_signals"].rest_api_resources["orders"].authorization == "NONE" && module.route["shared_signals"].rest_api_resources["orders"].path_part == "ssf-events"
     error_message = "The REST method must be POST …/ssf-events without an authorizer."
   }
 
   assert {
-    condition = module.shared_signals[0].permissions == {
+    condition = module.function["shared_signals"].permissions == {
       "HttpApiSharedSignals-catalog" = { principal = "apigateway.amazonaws.com", source_arn = "arn:aws:execute-api:eu-west-1:123456789012:f6g7h8i9j0/*/POST/ssf/events" }
       "RestApiSharedSignals-orders"  = { principal = "apigateway.amazonaws.com", source_arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*/POST/ssf-events" }
     }
-    error_message = "Invoke permissions: ${jsonencode(module.shared_signals[0].permissions)}"
+    error_message = "Invoke permissions: ${jsonencode(module.function["shared_signals"].permissions)}"
   }
 
   assert {
@@ -82,7 +90,7 @@ run "route_without_authorizer_least_privilege" {
   }
 
   assert {
-    condition = module.shared_signals[0].environment == tomap({
+    condition = module.function["shared_signals"].environment == tomap({
       TABLE_NAME                     = "cognito-revocation-blocklist"
       USER_POOL_ID                   = "eu-west-1_AbCdEf123"
       TOKEN_LIFETIME_SECONDS         = "86400"
@@ -99,7 +107,7 @@ run "route_without_authorizer_least_privilege" {
       LOG_LEVEL                      = "info"
       METRICS_NAMESPACE              = "CognitoRevocation"
     })
-    error_message = "Environment: ${jsonencode(module.shared_signals[0].environment)}"
+    error_message = "Environment: ${jsonencode(module.function["shared_signals"].environment)}"
   }
 }
 
@@ -131,4 +139,43 @@ run "refuses_a_greedy_route" {
   }
 
   expect_failures = [var.shared_signals]
+}
+
+# Under a nested parent (/v1) the resource is /v1/ssf-events: API Gateway invokes the function as
+# .../POST/v1/ssf-events, so a permission for .../POST/ssf-events would refuse every delivery.
+run "rest_route_under_a_nested_parent" {
+  command = apply
+
+  override_resource {
+    target = module.route["shared_signals"].aws_api_gateway_resource.this
+    values = {
+      path = "/v1/ssf-events"
+    }
+  }
+
+  variables {
+    rest_apis = {
+      versioned = { rest_api_id = "k1l2m3n4o5" }
+    }
+    shared_signals = {
+      issuer    = "https://example.okta.com"
+      audience  = ["https://api.example.com/ssf"]
+      rest_apis = { versioned = { parent_resource_id = "v1res1" } }
+    }
+  }
+
+  assert {
+    condition     = module.function["shared_signals"].permissions["RestApiSharedSignals-versioned"].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:k1l2m3n4o5/*/POST/v1/ssf-events"
+    error_message = "The permission must name the resource's real path: ${module.function["shared_signals"].permissions["RestApiSharedSignals-versioned"].source_arn}"
+  }
+}
+
+run "refuses_an_api_it_does_not_know" {
+  command = plan
+
+  variables {
+    shared_signals = { issuer = "https://example.okta.com", audience = ["x"], http_apis = { other = {} } }
+  }
+
+  expect_failures = [output.shared_signals]
 }

@@ -6,7 +6,7 @@ mock_provider "aws" {
 }
 
 override_resource {
-  target = module.token_revocation[0].aws_cloudwatch_log_group.this
+  target = module.function["token_revocation"].aws_cloudwatch_log_group.this
   values = {
     arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/cognito-revocation-token-revocation"
   }
@@ -21,7 +21,7 @@ run "off_by_default" {
   command = plan
 
   assert {
-    condition     = output.token_revocation == null && length(module.token_revocation) == 0 && length(aws_lambda_function_url.token_revocation) == 0
+    condition     = output.token_revocation == null && !contains(keys(module.function), "token_revocation") && length(aws_lambda_function_url.token_revocation) == 0
     error_message = "Nothing of the revocation endpoint may exist while token_revocation is null."
   }
 }
@@ -39,7 +39,7 @@ run "url_contract_and_least_privilege" {
   }
 
   assert {
-    condition = module.token_revocation[0].environment == tomap({
+    condition = module.function["token_revocation"].environment == tomap({
       USER_POOL_ID                   = "eu-west-1_AbCdEf123"
       CLIENT_IDS                     = "4b7kq0mv9n2l3c8d5e6f1g0h2j"
       TABLE_NAME                     = "cognito-revocation-blocklist"
@@ -53,7 +53,7 @@ run "url_contract_and_least_privilege" {
       LOG_LEVEL                      = "info"
       METRICS_NAMESPACE              = "CognitoRevocation"
     })
-    error_message = "Environment: ${jsonencode(module.token_revocation[0].environment)}"
+    error_message = "Environment: ${jsonencode(module.function["token_revocation"].environment)}"
   }
 
   assert {

@@ -1,9 +1,9 @@
 # Upgrading from the layout with one module call per function (0.1.x) to `module "function"` with for_each: the
-# `moved` blocks in main.tf must carry every existing object to its new address. The first run applies the old
-# layout (tests/fixtures/layout-0.1.0) with all five functions on; the second plans the current module on that same
-# state. An object that was not moved has no prior state: its computed attributes (ARNs, ids) would be unknown at
-# plan and every assertion below would fail to evaluate. Names, which force a replacement when they change, are
-# compared with the old run's outputs.
+# `moved` blocks in main.tf (functions) and routes.tf (the logout's route) must carry every existing object to its
+# new address. The first run applies the old layout (tests/fixtures/layout-0.1.0) with all five functions on; the
+# second plans the current module on that same state. An object that was not moved has no prior state: its computed
+# attributes (ARNs, ids) would be unknown at plan and every assertion below would fail to evaluate. Names, which
+# force a replacement when they change, are compared with the old run's outputs.
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -183,5 +183,112 @@ run "current_layout_moves_everything" {
   assert {
     condition     = { for k, p in module.function["logout"].permissions : k => p.source_arn } == { for k, p in run.old_layout.logout.permissions : k => p.source_arn }
     error_message = "The logout's invoke permissions changed."
+  }
+
+  assert {
+    condition     = output.logout.http_api_routes == run.old_layout.logout.http_api_routes && output.logout.rest_api_resource == run.old_layout.logout.rest_api_resource
+    error_message = "The logout's route and REST resource must be the objects of the old layout (moved into modules/route), not new ones."
+  }
+}
+
+# Upgrading from the layout in which each opt-in door was its own module call (`count`) and each route its file's
+# own resources: the `moved` blocks in main.tf (doors) and routes.tf (routes) carry them to module.function["<door>"]
+# and module.route["<door>"]. Same method as above: the first run applies tests/fixtures/layout-door-calls with the
+# four doors and the logout on, the second plans the current module on that state; an object that was not moved
+# would be planned anew, with unknown ids and ARNs.
+run "layout_with_door_calls" {
+  state_key = "doors"
+
+  module {
+    source = "./tests/fixtures/layout-door-calls"
+  }
+
+  variables {
+    revoke_on                 = []
+    revocation_sweep_schedule = null
+    introspection             = { caller_client_ids = ["m2mcaller0123456789abcdefg"] }
+    token_revocation          = { caller_client_ids = ["m2mcaller0123456789abcdefg"] }
+    shared_signals = {
+      issuer    = "https://example.okta.com"
+      audience  = ["https://api.example.com/ssf"]
+      http_apis = { catalog = {} }
+      rest_apis = { orders = { parent_resource_id = "root12" } }
+    }
+    global_token_revocation = {
+      issuer    = "https://example.okta.com"
+      audience  = ["https://api.example.com/gtr"]
+      scope     = "global_token_revocation"
+      http_apis = { catalog = {} }
+      rest_apis = { orders = { parent_resource_id = "root12" } }
+    }
+  }
+
+  # Under the API's root the resource's path is /<path_part>, which the previous layout's permissions named.
+  override_resource {
+    target = aws_api_gateway_resource.shared_signals
+    values = {
+      path = "/ssf-events"
+    }
+  }
+
+  override_resource {
+    target = aws_api_gateway_resource.global_token_revocation
+    values = {
+      path = "/global-token-revocation"
+    }
+  }
+}
+
+run "doors_and_routes_move_without_replacement" {
+  command   = plan
+  state_key = "doors"
+
+  variables {
+    revoke_on                 = []
+    revocation_sweep_schedule = null
+    introspection             = { caller_client_ids = ["m2mcaller0123456789abcdefg"] }
+    token_revocation          = { caller_client_ids = ["m2mcaller0123456789abcdefg"] }
+    shared_signals = {
+      issuer    = "https://example.okta.com"
+      audience  = ["https://api.example.com/ssf"]
+      http_apis = { catalog = {} }
+      rest_apis = { orders = { parent_resource_id = "root12" } }
+    }
+    global_token_revocation = {
+      issuer    = "https://example.okta.com"
+      audience  = ["https://api.example.com/gtr"]
+      scope     = "global_token_revocation"
+      http_apis = { catalog = {} }
+      rest_apis = { orders = { parent_resource_id = "root12" } }
+    }
+  }
+
+  # The log group's ARN of the previous layout is the one its policy named (WriteOwnLogs, the first statement).
+  assert {
+    condition = alltrue([for door in ["introspection", "token_revocation", "shared_signals", "global_token_revocation"] :
+      module.function[door].function_arn == run.layout_with_door_calls[door].function_arn &&
+      "${module.function[door].log_group_arn}:*" == jsondecode(run.layout_with_door_calls[door].role_policy).Statement[0].Resource[0] &&
+      module.function[door].role_arn == "arn:aws:iam::123456789012:role/mocked"
+    ])
+    error_message = "Each door's function, log group and role must be the objects of the previous layout (moved), not new ones."
+  }
+
+  assert {
+    condition     = output.introspection.url == run.layout_with_door_calls.introspection.url && output.token_revocation.url == run.layout_with_door_calls.token_revocation.url
+    error_message = "The function URLs must be those of the previous layout (kept), not new ones."
+  }
+
+  assert {
+    condition = alltrue([for door, now in { logout = output.logout, shared_signals = output.shared_signals, global_token_revocation = output.global_token_revocation } :
+      now.http_api_routes == run.layout_with_door_calls[door].http_api_routes &&
+      now.rest_api_resource == run.layout_with_door_calls[door].rest_api_resource &&
+      { for k, p in module.function[door].permissions : k => p.source_arn } == { for k, p in run.layout_with_door_calls[door].permissions : k => p.source_arn }
+    ])
+    error_message = "Each route, REST resource and invoke permission must be those of the previous layout (moved into modules/route), not new ones."
+  }
+
+  assert {
+    condition     = jsonencode(output.function_names) == jsonencode(run.layout_with_door_calls.function_names) && jsonencode(output.role_arns) == jsonencode(run.layout_with_door_calls.role_arns) && jsonencode(output.log_group_names) == jsonencode(run.layout_with_door_calls.log_group_names)
+    error_message = "The per-function outputs keep their keys and values: ${jsonencode(output.function_names)}"
   }
 }

@@ -213,9 +213,6 @@ describe('root module interface', () => {
   );
 });
 
-/** Opt-in doors declared with their own `modules/function` call in their own file, not yet in local.all_functions. */
-const OPT_IN_DOOR_CALLS = ['introspection', 'token_revocation', 'shared_signals', 'global_token_revocation'];
-
 /** Configuration declared once for several doors: read as part of each door's own sources. */
 const SHARED_CONFIG: Partial<Record<string, string[]>> = {
   authorizer: ['verification/config.ts'],
@@ -326,17 +323,14 @@ describe('environment contract (lambdas/config/contract.ts)', () => {
     );
 
     // Assert: one for_each call over local.functions, whose entries (local.all_functions) are the functions, and
-    // the token trigger's own call (main.tf says why it cannot be an instance of the for_each). The opt-in doors
-    // added since (each in its own file) still have a call each: listed here so that no other call creeps in.
-    expect(calls.map(([name]) => name).sort()).toEqual(
-      ['function', 'token_trigger', ...OPT_IN_DOOR_CALLS].sort(),
-    );
+    // the token trigger's own call (main.tf says why it cannot be an instance of the for_each).
+    expect(calls.map(([name]) => name).sort()).toEqual(['function', 'token_trigger']);
     // hcl2json writes an expression as `${…}`.
     const forEach = String(calls.find(([name]) => name === 'function')![1].for_each);
     expect(forEach.replace(/^\$\{|\}$/g, '')).toBe('local.functions');
     const main = readFileSync(join(ROOT, 'main.tf'), 'utf8');
-    for (const fn of FUNCTIONS.filter((f) => !OPT_IN_DOOR_CALLS.includes(f.replaceAll('-', '_'))))
-      expect(main).toMatch(new RegExp(`^\\s+${fn.replace('-', '_')} = \\{$`, 'm'));
+    for (const fn of FUNCTIONS)
+      expect(main).toMatch(new RegExp(`^\\s+${fn.replaceAll('-', '_')} = \\{$`, 'm'));
     expect(missing).toEqual([]);
   });
 });

@@ -59,6 +59,12 @@ const suites: Suite[] = dirs.flatMap((dir) =>
 );
 const key = (s: { dir: string; file: string }) => `${s.dir}|${s.file}`;
 
+/**
+ * How long a test below may wait for its result: it waits for the commands queued before its own as well, and each
+ * command is killed after TF_TIMEOUT_MS, so the bound is theirs added up (a hung command fails its own test).
+ */
+const WAIT_MS = TF_TIMEOUT_MS * (2 * dirs.length + suites.length);
+
 interface Initialised {
   readonly init: RunResult;
   readonly validate: RunResult;
@@ -106,12 +112,11 @@ describe.skipIf(missing !== undefined)('Terraform CLI', () => {
         width,
       );
     });
-    order.forEach((suite, i) =>
+    for (const [i, suite] of order.entries())
       tests.set(
         key(suite),
         testAll.then((all) => all[i]!),
-      ),
-    );
+      );
     finished = testAll;
     // Each test awaits its own promise; this keeps a failure from also surfacing as an unhandled rejection.
     finished.catch(() => {});
@@ -122,7 +127,7 @@ describe.skipIf(missing !== undefined)('Terraform CLI', () => {
     await finished.catch(() => {});
     for (const lane of lanes.slice(1)) lane.dispose();
     ws?.dispose();
-  }, TF_TIMEOUT_MS);
+  }, WAIT_MS);
 
   it('every file is canonically formatted (terraform fmt -check -recursive)', () => {
     // Assert (the check ran first thing, on the untouched copy)
@@ -169,14 +174,13 @@ describe.skipIf(missing !== undefined)('Terraform CLI', () => {
         expect(validate.status, validate.output).toBe(0);
         expect(validate.output).toContain('The configuration is valid');
       },
-      TF_TIMEOUT_MS,
+      WAIT_MS,
     );
 
-    const files = suites.filter((s) => s.dir === dir);
-    if (files.length > 0)
-      it.each(files)(
-        'terraform test -filter=$file (mocked AWS provider)',
-        async (suite) => {
+    for (const suite of suites.filter((s) => s.dir === dir)) {
+      it(
+        `terraform test -filter=${suite.file} (mocked AWS provider)`,
+        async () => {
           // Act
           const res = await tests.get(key(suite))!;
 
@@ -188,8 +192,9 @@ describe.skipIf(missing !== undefined)('Terraform CLI', () => {
           expect(Number(summary![1]), res.output).toBe(suite.runs);
           expect(res.output).not.toMatch(/\.\.\. skip/);
         },
-        TF_TIMEOUT_MS,
+        WAIT_MS,
       );
+    }
   });
 
   it(
@@ -212,6 +217,6 @@ describe.skipIf(missing !== undefined)('Terraform CLI', () => {
         renameSync(join(ws.dir, 'dist.hidden'), join(ws.dir, 'dist'));
       }
     },
-    TF_TIMEOUT_MS,
+    WAIT_MS,
   );
 });

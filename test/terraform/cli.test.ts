@@ -93,12 +93,11 @@ describe.skipIf(missing !== undefined)('Terraform CLI', () => {
       }),
       width,
     );
-    dirs.forEach((dir, i) =>
+    for (const [i, dir] of dirs.entries())
       inits.set(
         dir,
         initAll.then((all) => all[i]!),
-      ),
-    );
+      );
 
     const order = [...suites].sort((a, b) => b.runs - a.runs);
     const testAll = initAll.then(() => {

@@ -354,7 +354,7 @@ function sharedProvider(cli: TerraformCli): string | undefined {
   const script = [
     '"$1" -debug >"$3" 2>&1 </dev/null &',
     'p=$!',
-    '( while kill -0 "$2" 2>/dev/null && kill -0 "$p" 2>/dev/null; do sleep 1; done; kill "$p" 2>/dev/null ) >/dev/null 2>&1 </dev/null &',
+    '( while kill -0 "$2" 2>/dev/null && kill -0 "$p" 2>/dev/null; do sleep 1; done; kill "$p" 2>/dev/null; rm -rf "$(dirname "$3")" ) >/dev/null 2>&1 </dev/null &',
     'i=0',
     'until grep -q "TF_REATTACH_PROVIDERS=" "$3" 2>/dev/null; do',
     '  kill -0 "$p" 2>/dev/null || exit 3',

@@ -5,7 +5,7 @@
  * The Terraform file is by far the longest (every `terraform test` file, two at a time) and keeps one worker busy
  * from start to end; every other file fits on the other worker meanwhile. Left to vitest's order it starts wherever
  * its size or its last duration puts it: in a fresh clone (no recorded durations) by size, which placed it behind
- * 30 other files and made the whole run as long as the files before it plus itself.
+ * 54 other files and made the whole run as long as the files before it plus itself.
  */
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';

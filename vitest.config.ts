@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './test/support/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -9,6 +10,7 @@ export default defineConfig({
     // Emulators are started per test file on loopback ports; two cores, so keep parallelism modest.
     maxWorkers: 2,
     reporters: ['default'],
+    sequence: { sequencer: LongestFirstSequencer },
     // The AWS SDK prints its Node-version notice (SDK releases after early 2027 need Node >= 22) once per loaded
     // copy of the SDK, and the tests load the bundles afresh dozens of times. The SDK's own documented switch
     // (github.com/aws/aws-sdk-js-v3/issues/7983) silences it in tests only; the README says what the notice means.

@@ -2,7 +2,7 @@
  * Shared by the Terraform test files: finding the module's files, the Terraform CLI and the provider mirror, and a
  * throw-away workspace so `terraform init` never writes into the repository.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   cpSync,
@@ -15,8 +15,8 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join, relative } from 'node:path';
+import { availableParallelism, tmpdir } from 'node:os';
+import { delimiter, dirname, join, relative } from 'node:path';
 import { ENVIRONMENT } from '../../lambdas/config/contract.js';
 import { ROOT } from '../../scripts/docs.js';
 import { buildManifest } from '../../scripts/manifest.mjs';
@@ -101,10 +101,20 @@ function mirrorIsPacked(mirror: string): boolean {
   return readdirSync(dir).some((f) => f.endsWith('.zip'));
 }
 
+export interface RunResult {
+  readonly status: number | null;
+  readonly output: string;
+}
+
 export interface Workspace {
   readonly dir: string;
+  /** Environment of every command; holds TF_REATTACH_PROVIDERS while a shared provider serves this process. */
   readonly env: NodeJS.ProcessEnv;
-  run(args: readonly string[], cwd?: string): { status: number | null; output: string };
+  run(args: readonly string[], cwd?: string): RunResult;
+  /** As `run`, without blocking the event loop, so several Terraform processes can run side by side. */
+  runAsync(args: readonly string[], cwd?: string): Promise<RunResult>;
+  /** A copy of the workspace as it is now (`.terraform` included), for a command running beside this one's. */
+  clone(): Workspace;
   dispose(): void;
 }
 
@@ -200,14 +210,29 @@ export function createWorkspace(cli: TerraformCli): Workspace {
   const rc = join(dir, '.terraformrc');
   writeFileSync(rc, cliConfig(cli));
   const env = terraformEnv(rc);
+  const reattach = sharedProvider(cli);
+  if (reattach) env.TF_REATTACH_PROVIDERS = reattach;
+  return workspaceAt(cli, dir, env);
+}
+
+function workspaceAt(cli: TerraformCli, dir: string, env: NodeJS.ProcessEnv): Workspace {
+  const reattach = env.TF_REATTACH_PROVIDERS;
+  // `init` without the shared provider: it installs the provider from the mirror as a user's init would (and
+  // writes the lock file); every later command attaches to the running one.
+  const envFor = (args: readonly string[]): NodeJS.ProcessEnv => {
+    if (args[0] !== 'init' || !reattach) return env;
+    const { TF_REATTACH_PROVIDERS: _, ...rest } = env;
+    return rest;
+  };
   return {
     dir,
     env,
     run(args, cwd = '.') {
       const res = spawnSync(cli.bin, [...args], {
         cwd: join(dir, cwd),
-        env,
+        env: envFor(args),
         encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
         timeout: TF_TIMEOUT_MS,
       });
       return {
@@ -215,8 +240,150 @@ export function createWorkspace(cli: TerraformCli): Workspace {
         output: `${res.stdout ?? ''}${res.stderr ?? ''}${res.error ? String(res.error) : ''}`,
       };
     },
+    runAsync(args, cwd = '.') {
+      return runAsync(cli.bin, args, join(dir, cwd), envFor(args));
+    },
+    clone() {
+      const copy = mkdtempSync(join(tmpdir(), 'cognito-revocation-tf-'));
+      cpSync(dir, copy, { recursive: true, verbatimSymlinks: true });
+      return workspaceAt(cli, copy, env);
+    },
     dispose() {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function runAsync(
+  bin: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const child = spawn(bin, [...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => {
+      chunks.push(Buffer.from(`\n(killed after ${TF_TIMEOUT_MS} ms)\n`));
+      child.kill('SIGKILL');
+    }, TF_TIMEOUT_MS);
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', (error) => chunks.push(Buffer.from(String(error))));
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, output: Buffer.concat(chunks).toString('utf8') });
+    });
+  });
+}
+
+/**
+ * How many Terraform processes run side by side: one per core (`terraform test` runs the files of a directory one
+ * after the other in one process, so the suite is split by file). `TERRAFORM_TEST_LANES` overrides it.
+ */
+export function terraformLanes(): number {
+  const forced = Number(process.env.TERRAFORM_TEST_LANES);
+  return Number.isInteger(forced) && forced > 0 ? forced : Math.max(1, availableParallelism());
+}
+
+/** Runs `jobs` with at most `limit` at a time; each result at its job's index. */
+export async function runBounded<T>(
+  jobs: readonly ((lane: number) => Promise<T>)[],
+  limit: number,
+): Promise<T[]> {
+  const results = new Array<T>(jobs.length);
+  let next = 0;
+  const lane = async (id: number): Promise<void> => {
+    while (next < jobs.length) {
+      const index = next++;
+      results[index] = await jobs[index]!(id);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, (_, id) => lane(id)));
+  return results;
+}
+
+/** The provider's own plugin logs (trace level in debug mode) are switched off: they cost CPU and nobody reads them. */
+const QUIET_PROVIDER_ENV = {
+  TF_LOG: 'off',
+  TF_LOG_PROVIDER: 'off',
+  TF_LOG_SDK: 'off',
+  TF_LOG_SDK_PROTO: 'off',
+  TF_LOG_SDK_FRAMEWORK: 'off',
+  TF_LOG_SDK_HELPER_SCHEMA: 'off',
+};
+
+/** The unpacked AWS provider binary of the mirror, when it holds exactly one version for this platform. */
+function unpackedProvider(mirror: string): string | undefined {
+  const base = join(mirror, 'registry.terraform.io', 'hashicorp', 'aws');
+  const platform = `${process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch}`;
+  const found = readdirSync(base)
+    .map((version) => join(base, version, platform))
+    .filter((dir) => existsSync(dir) && statSync(dir).isDirectory())
+    .flatMap((dir) =>
+      readdirSync(dir)
+        .filter((f) => f.startsWith('terraform-provider-aws'))
+        .map((f) => join(dir, f)),
+    );
+  return found.length === 1 ? found[0] : undefined;
+}
+
+let shared: { reattach: string | undefined } | undefined;
+
+/**
+ * One AWS provider process serving every Terraform command of this test process, as `TF_REATTACH_PROVIDERS`.
+ * Terraform otherwise starts the provider (a 600 MB binary that builds its whole schema at start) afresh for every
+ * `run` block of every `terraform test` file and for every validate; attached, it starts once, and Terraform keeps
+ * its schema after the first request. Measured on the 2-core box: `tests/enterprise.tftest.hcl` (15 runs) took 25–26 s
+ * of CPU attached against 68 s with a provider per command (docs/testing.md). The mocked tests never configure the provider, so one
+ * process serves concurrent commands.
+ *
+ * Started in debug mode (`-debug`, the provider's documented way to run under a debugger), which prints the
+ * reattach configuration and serves until it is killed; a watcher kills it when this process exits, however it
+ * exits. Only with an unpacked mirror of one version (anything else: every command starts its own provider, as
+ * before); `TERRAFORM_SHARED_PROVIDER=0` turns it off.
+ */
+function sharedProvider(cli: TerraformCli): string | undefined {
+  if (shared) return shared.reattach;
+  shared = { reattach: undefined };
+  if (process.env.TERRAFORM_SHARED_PROVIDER === '0' || process.platform === 'win32') return undefined;
+  const bin = unpackedProvider(cli.mirror);
+  if (!bin) return undefined;
+  const out = join(mkdtempSync(join(tmpdir(), 'cognito-revocation-tf-provider-')), 'provider.out');
+  // Every background process writes to a file, so spawnSync returns as soon as the reattach line is there.
+  const script = [
+    '"$1" -debug >"$3" 2>&1 </dev/null &',
+    'p=$!',
+    '( while kill -0 "$2" 2>/dev/null && kill -0 "$p" 2>/dev/null; do sleep 1; done; kill "$p" 2>/dev/null; rm -rf "$(dirname "$3")" ) >/dev/null 2>&1 </dev/null &',
+    'i=0',
+    'until grep -q "TF_REATTACH_PROVIDERS=" "$3" 2>/dev/null; do',
+    '  kill -0 "$p" 2>/dev/null || exit 3',
+    '  i=$((i + 1)); [ "$i" -gt 1200 ] && { kill "$p"; exit 4; }',
+    '  sleep 0.1',
+    'done',
+    'echo "$p"',
+  ].join('\n');
+  const res = spawnSync('sh', ['-c', script, 'sh', bin, String(process.pid), out], {
+    env: { ...process.env, ...QUIET_PROVIDER_ENV },
+    encoding: 'utf8',
+    timeout: 150_000,
+  });
+  const pid = Number(res.stdout?.trim());
+  const line = existsSync(out) ? /TF_REATTACH_PROVIDERS='(\{.*\})'/.exec(readFileSync(out, 'utf8')) : null;
+  if (res.status !== 0 || !line || !Number.isInteger(pid)) {
+    console.warn(
+      `shared Terraform provider did not start (every command starts its own): ${res.stderr ?? ''}`,
+    );
+    return undefined;
+  }
+  process.once('exit', () => {
+    try {
+      process.kill(pid);
+    } catch {
+      // already gone
+    }
+    rmSync(dirname(out), { recursive: true, force: true });
+  });
+  shared.reattach = line[1];
+  return shared.reattach;
 }

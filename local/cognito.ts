@@ -76,7 +76,7 @@ export interface CognitoLocalOptions {
   readonly clientName?: string;
   /** Event version of the PreTokenGeneration trigger; default V2_0 (claims reach the access token too). */
   readonly preTokenGenerationVersion?: 'V1_0' | 'V2_0' | 'V3_0';
-  /** Milliseconds to wait for the emulator to listen; default 20 000. */
+  /** Milliseconds to wait for the emulator to listen; default 60 000. */
   readonly startTimeoutMs?: number;
 }
 
@@ -125,6 +125,9 @@ export function awsFormatPoolId(region: string): string {
   for (let i = 0; i < 9; i++) suffix += ALPHANUM[randomInt(ALPHANUM.length)];
   return `${region}_${suffix}`;
 }
+
+/** How long cognito-local may take to listen: generous, since a loaded machine starts a Node child slowly. */
+const START_TIMEOUT_MS = 60_000;
 
 /** A file only the current patch of cognito-local has (patches/cognito-local+5.3.0.patch): an older patch is refused too. */
 const PATCH_MARKER = join(
@@ -213,10 +216,10 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
         () =>
           reject(
             new EmulatorStartError(
-              `cognito-local did not start within ${(options.startTimeoutMs ?? 20_000) / 1000} s: check \`npm ci\` completed (node_modules/cognito-local).`,
+              `cognito-local did not start within ${(options.startTimeoutMs ?? START_TIMEOUT_MS) / 1000} s: check \`npm ci\` completed (node_modules/cognito-local).`,
             ),
           ),
-        options.startTimeoutMs ?? 20_000,
+        options.startTimeoutMs ?? START_TIMEOUT_MS,
       );
       started.once('message', (msg: { ready: boolean; port?: number; code?: string; message?: string }) => {
         clearTimeout(timer);

@@ -13,9 +13,9 @@
  * the access tokens it issued keep passing until they expire, with no way left to learn their family.
  *
  * Answers: 200 `{"family_revoked":true}` once both are done; 200 `{}` with nothing written for a token Cognito does
- * not accept (invalid, expired, revoked, another client's: RFC 7009 §2.2); 200 `{"family_revoked":false}` when
- * Cognito's tokens carry no `origin_jti` (an app client without token revocation): the refresh token is revoked,
- * the access tokens already issued cannot be named; 401 `invalid_client` when Cognito refuses the client secret;
+ * not accept (invalid, expired, revoked, another client's: RFC 7009 §2.2); 200 `{"family_revoked":false}` when the
+ * refresh token is revoked but its family cannot be named — Cognito's tokens carry no `origin_jti` (an app client
+ * without token revocation), or Cognito revokes a token it would not mint from; 401 `invalid_client` when Cognito refuses the client secret;
  * 503 when Cognito is unreachable or the entry could not be proven in force. Never logs a token or a secret.
  */
 import type { RefreshCredentials, RefreshTokens } from '../adapters/cognito/refresh-tokens.js';
@@ -52,6 +52,30 @@ async function familyOf(
   }
 }
 
+/**
+ * Cognito would not mint from the token (invalid, expired, revoked — or a refresh it refuses for another reason, such
+ * as a device key it requires): its family cannot be named, but the token itself is still revoked if Cognito
+ * accepts that, so whatever Cognito can still stop, it stops. 200 `{}` when Cognito refuses that too (RFC 7009 §2.2).
+ */
+async function revokeUnnamed(
+  ctx: RevocationContext<LogoutDeps>,
+  door: RefreshFamilyDoor,
+  credentials: RefreshCredentials,
+  caller: string,
+): Promise<FunctionUrlResponse> {
+  const revoked = await door.refreshTokens.revoke(credentials);
+  if (revoked.outcome === 'unavailable') return unavailable('Cognito could not be reached');
+  if (revoked.outcome === 'bad_client')
+    return oauthError(401, 'invalid_client', "Cognito refused the token's app client credentials");
+  if (revoked.outcome === 'refused') return answer({});
+  ctx.logger.warn('token revocation: refresh token revoked at Cognito; its family could not be named', {
+    caller,
+  });
+  ctx.metrics.add('refresh_family_unidentified', 1);
+  ctx.metrics.flush(); // no service operation runs on this path to flush it
+  return answer({ family_revoked: false });
+}
+
 export async function revokeRefreshFamily(
   ctx: RevocationContext<LogoutDeps>,
   door: RefreshFamilyDoor,
@@ -67,7 +91,7 @@ export async function revokeRefreshFamily(
       outcome: probe.outcome,
       error: probe.error,
     });
-    if (probe.outcome === 'refused') return answer({});
+    if (probe.outcome === 'refused') return revokeUnnamed(ctx, door, credentials, caller);
     if (probe.outcome === 'bad_client')
       return oauthError(401, 'invalid_client', "Cognito refused the token's app client credentials");
     return unavailable('Cognito could not be reached');

@@ -12,6 +12,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
   CreateUserPoolClientCommand,
   GetTokensFromRefreshTokenCommand,
   InitiateAuthCommand,
@@ -170,7 +172,7 @@ beforeAll(async () => {
     RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
   });
   clients.untracked = await createClient('no-token-revocation', { EnableTokenRevocation: false });
-  for (const name of ['ann', 'ben', 'cat', 'dan', 'eve', 'fay', 'gus', 'hal'])
+  for (const name of ['ann', 'ben', 'cat', 'dan', 'eve', 'fay', 'gus', 'hal', 'ida'])
     await cognito.createUser(name, PASSWORD);
   capture = captureOutput({ stderr: false });
   authorizer = await loadAuthorizer({
@@ -282,6 +284,24 @@ describe('RFC 7009 on a refresh token: the whole family', () => {
     expect(answer).toEqual({ status: 200, body: { family_revoked: false } });
     expect(await refreshAtCognito(tokens.refresh, clients.untracked)).toBe('NotAuthorizedException');
     expect(await allowed(tokens.access)).toBe(true); // nothing names it: documented in docs/introspection.md
+  });
+
+  it('a token Cognito will not mint from but still revokes (a disabled user): revoked, and the answer says the family was not named', async () => {
+    // Arrange
+    const tokens = await signIn('ida');
+    await cognito.client.send(
+      new AdminDisableUserCommand({ UserPoolId: cognito.userPoolId, Username: 'ida' }),
+    );
+    expect(await refreshAtCognito(tokens.refresh)).toBe('NotAuthorizedException');
+    // Act
+    const answer = await revoke({ token: tokens.refresh, client_id: cognito.clientId });
+    // Assert: the refresh token is dead even once the user is enabled again
+    expect(answer).toEqual({ status: 200, body: { family_revoked: false } });
+    await cognito.client.send(
+      new AdminEnableUserCommand({ UserPoolId: cognito.userPoolId, Username: 'ida' }),
+    );
+    expect(await refreshAtCognito(tokens.refresh)).toBe('NotAuthorizedException');
+    expect(liveRefreshTokens('ida')).toEqual([]);
   });
 
   it('hostile inputs: another pool’s client id, a malformed secret, a JWS sent as a refresh token', async () => {

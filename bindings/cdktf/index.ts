@@ -119,13 +119,13 @@ export interface PerFunctionS3Package {
 }
 
 /** The module's inputs; see the README's inputs table for each one's meaning, default and validation. */
-/** Issue #14: retries of the automatic revocation's event path. */
+/** Retries of the automatic revocation's event path. */
 export interface AutomaticRevocationRetry {
   readonly maximumRetryAttempts?: number;
   readonly maximumEventAgeInSeconds?: number;
 }
 
-/** Issue #14: the self-service logout routes (keys of `httpApis` / `restApis`). */
+/** The self-service logout routes (keys of `httpApis` / `restApis`). */
 export interface LogoutRoutes {
   readonly httpApis?: Record<string, { readonly routeKey?: string }>;
   readonly restApis?: Record<string, { readonly parentResourceId: string; readonly pathPart?: string }>;
@@ -689,7 +689,7 @@ export class CognitoRevocation extends Construct {
   get logGroupNames(): Record<string, string> {
     return this.map(OUTPUTS.logGroupNames);
   }
-  /** Issue #14: the automatic revocation (function, role policy, dead-letter queue, rules), or null when off. */
+  /** The automatic revocation (function, role policy, dead-letter queue, rules), or null when off. */
   get automaticRevocation(): unknown {
     return this.module.get(OUTPUTS.automaticRevocation);
   }

@@ -32,7 +32,8 @@ beforeAll(async () => {
   gap = await startCognitoRecorder(cognito.endpoint);
   await dynamo.createTable(TABLE);
   capture = captureOutput({ stderr: false });
-});
+  // cognito-local alone may take up to 60 s to listen on a loaded machine (local/cognito.ts).
+}, 180_000);
 afterAll(async () => {
   capture?.restore();
   for (const l of loaded) l.restore();
@@ -51,6 +52,9 @@ function v1Event(username: string, sub: string) {
     response: { claimsOverrideDetails: null },
   };
 }
+
+/** The authorizers must answer from the table here, never by their store deadline: the largest one allowed. */
+const AUTHORIZER_STORE_TIMEOUT_MS = '5000';
 
 const restToken = (token: string) => ({
   type: 'TOKEN',
@@ -95,6 +99,7 @@ describe('cross-clock edge with V1_0 trigger events', () => {
       TABLE_NAME: TABLE,
       JWKS_URI: jwks.uri,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      STORE_TIMEOUT_MS: AUTHORIZER_STORE_TIMEOUT_MS,
     });
     // Cognito's clock one second ahead: the tokens of that sign-in say notBefore + 1.
     const ahead = { sub: user.sub, auth_time: notBefore + 1, iat: notBefore + 1, exp: notBefore + 3600 };
@@ -116,7 +121,7 @@ describe('cross-clock edge with V1_0 trigger events', () => {
       v2AccessToken: 'deny',
       onTime: 'deny',
     });
-  });
+  }, 120_000);
   it('a sign-in whose session the trigger could not record (the table hung): its tokens are refused by the time in their session id, with no entry for them', async () => {
     // Arrange: the table does not answer the trigger, so the sign-in proceeds with the claim but no session record;
     // the signout then knows nothing of this session and writes no entry for it.
@@ -166,6 +171,7 @@ describe('cross-clock edge with V1_0 trigger events', () => {
       TABLE_NAME: TABLE,
       JWKS_URI: jwks.uri,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      STORE_TIMEOUT_MS: AUTHORIZER_STORE_TIMEOUT_MS,
     });
     // Cognito's clock one second ahead, as above: auth_time and iat say notBefore + 1.
     const ahead = { sub: user.sub, auth_time: notBefore + 1, iat: notBefore + 1, exp: notBefore + 3600 };
@@ -182,5 +188,5 @@ describe('cross-clock edge with V1_0 trigger events', () => {
     // Assert: what carries the claim is refused by the watermark through the id's time (the trigger's clock);
     // the claimless V1 access token keeps the documented cross-clock margin.
     expect(verdicts).toEqual({ idToken: 'deny', v2AccessToken: 'deny', v1AccessToken: 'allow' });
-  });
+  }, 120_000);
 });

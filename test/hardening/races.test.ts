@@ -60,19 +60,35 @@ function random(seed: number): () => number {
   };
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Waits for `condition` (polled every 10 ms) instead of for a fixed time: a loaded machine only makes the wait
+ * longer. The limit is there to name what never happened rather than to let the test time out silently.
+ */
+async function waitFor(condition: () => boolean, what: string, limitMs = 90_000): Promise<void> {
+  const deadline = performance.now() + limitMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`waited ${limitMs} ms for ${what}`);
+    await sleep(10);
+  }
+}
+/** The authorizers must answer from the table here, never by their store deadline: the largest one allowed. */
+const STORE_TIMEOUT_MS = '5000';
 const store = () => createSdkStore({ client: dynamo.client, tableName: TABLE });
 /**
  * cognito-local's client keeps sockets alive longer than cognito-local's server does: after a quiet spell (loading
- * bundles on a busy box) the first request can meet a closed socket ("socket hang up"). Asked once more then.
+ * bundles on a busy box) a request can meet a closed socket ("socket hang up"). Asked again then, a bounded number
+ * of times; any other error, or the same one every time, fails the test.
  */
-const createUser = (name: string) =>
-  cognito
-    .createUser(name, PASSWORD)
-    .catch((error: Error) =>
-      /socket hang up|ECONNRESET/.test(error.message)
-        ? cognito.createUser(name, PASSWORD)
-        : Promise.reject(error),
-    );
+async function createUser(name: string): Promise<{ sub: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await cognito.createUser(name, PASSWORD);
+    } catch (error) {
+      if (attempt >= 4 || !/socket hang up|ECONNRESET/.test((error as Error).message)) throw error;
+      await sleep(100 * attempt);
+    }
+  }
+}
 
 beforeAll(async () => {
   [dynamo, jwks, cognito] = await Promise.all([startDynalite(), startJwksServer(), startCognitoLocal()]);
@@ -88,12 +104,14 @@ beforeAll(async () => {
     USER_POOL_ID: TEST_USER_POOL_ID,
     CLIENT_IDS: TEST_CLIENT_ID,
     JWKS_URI: jwks.uri,
+    STORE_TIMEOUT_MS,
   });
   cognitoAuthorizer = await loadAuthorizer({
     ...common,
     USER_POOL_ID: cognito.userPoolId,
     CLIENT_IDS: cognito.clientId,
     JWKS_URI: cognito.jwksUri,
+    STORE_TIMEOUT_MS,
   });
   // Six admin containers (concurrent Lambda instances), writing through the fault proxy.
   for (let i = 0; i < 6; i++) {
@@ -109,7 +127,8 @@ beforeAll(async () => {
       }),
     );
   }
-}, 60_000);
+  // cognito-local alone may take up to 60 s to listen on a loaded machine (local/cognito.ts).
+}, 180_000);
 
 afterAll(async () => {
   for (const admin of [...admins].reverse()) admin.restore();
@@ -126,15 +145,18 @@ interface Decision {
   readonly verdict: 'allow' | 'deny';
 }
 
-/** Runs `workers` decision loops over `tokens` until `until()` is true; returns every decision. */
+/**
+ * Runs `workers` decision loops over `tokens` until `until()` is true; returns every decision. They are also pushed
+ * to `decisions` as they complete, so the revoker can wait for the decisions it needs rather than for a fixed time.
+ */
 async function decideConcurrently(
   authorizer: Handler,
   tokens: readonly string[],
   workers: number,
   until: () => boolean,
   rng: () => number,
+  decisions: Decision[] = [],
 ): Promise<Decision[]> {
-  const decisions: Decision[] = [];
   await Promise.all(
     Array.from({ length: workers }, async () => {
       while (!until()) {
@@ -185,7 +207,7 @@ describe('decisions racing with revocations', () => {
       const batch = await Promise.all([0, 1, 2, 3, 4, 5].map((j) => createUser(`race-user-${i + j}`)));
       raceUsers.push(...batch);
     }
-  }, 60_000);
+  }, 120_000);
 
   it('token, session and refresh-family revocations: no allow once the revocation write returned', async () => {
     // Arrange: 24 tokens of 24 users, each revocable by jti, session id or origin_jti
@@ -205,10 +227,12 @@ describe('decisions racing with revocations', () => {
     const started = new Array<number>(N).fill(Number.POSITIVE_INFINITY);
     const returned = new Array<number>(N).fill(Number.POSITIVE_INFINITY);
     let done = false;
+    const decisions: Decision[] = [];
     // Act: six decision loops while the admin Lambda revokes the tokens one by one, in a shuffled order
     const order = ids.map((_, i) => i).sort(() => rng() - 0.5);
     const revoker = (async () => {
-      await sleep(50);
+      // Allows before any revocation: at least ten decisions completed first.
+      await waitFor(() => decisions.length >= 10, 'ten decisions before the first revocation');
       for (const [n, i] of order.entries()) {
         const t = ids[i]!;
         const request =
@@ -228,7 +252,12 @@ describe('decisions racing with revocations', () => {
         figures.revocations++;
         await sleep(Math.floor(rng() * 20));
       }
-      await sleep(150);
+      // Denies after: at least ten decisions started once the last revocation had returned.
+      const last = returned[order[order.length - 1]!]!;
+      await waitFor(
+        () => decisions.filter((d) => d.started > last).length >= 10,
+        'ten decisions after the last revocation',
+      );
       done = true;
     })();
     const stopWhenSettled = (p: Promise<unknown>) =>
@@ -241,7 +270,7 @@ describe('decisions racing with revocations', () => {
           done = true;
         });
     void stopWhenSettled(revoker);
-    const decisions = await decideConcurrently(testPoolAuthorizer, tokens, 6, () => done, rng);
+    await decideConcurrently(testPoolAuthorizer, tokens, 6, () => done, rng, decisions);
     await revoker;
     // Assert
     assertNoAllowAfterRevocation(
@@ -251,12 +280,12 @@ describe('decisions racing with revocations', () => {
     );
     // 24 revocations, each now read back (one more Query) while six decision loops load the machine: on a shared
     // 2-core box a revocation takes 1–2 s here, more than the default 30 s in all. Nothing is asserted on time.
-  }, 120_000);
+  }, 300_000);
 
   it('sign out everywhere (real cognito-local tokens): no allow once the signout returned; a later sign-in works', async () => {
     // Arrange: three sessions of one user, from the emulator itself
     const rng = random(FUZZ_SEED + 1);
-    const user = await cognito.createUser('race-user', PASSWORD);
+    const user = await createUser('race-user');
     const sessions = await Promise.all([0, 1, 2].map(() => cognito.signIn('race-user', PASSWORD)));
     const tokens = sessions.flatMap((s) => [s.idToken, s.accessToken]);
     for (const [i, s] of sessions.entries()) {
@@ -264,13 +293,16 @@ describe('decisions racing with revocations', () => {
       secrets.add(`cognito-access-${i}`, s.accessToken);
       secrets.add(`cognito-refresh-${i}`, s.refreshToken);
     }
-    await sleep(1000); // the signout's watermark second must follow the sign-ins' second
+    // The signout's watermark second must follow the sign-ins' second.
+    const signedIn = nowSeconds();
+    await waitFor(() => nowSeconds() > signedIn, 'the second after the sign-ins');
     let started = Number.POSITIVE_INFINITY;
     let returned = Number.POSITIVE_INFINITY;
     let done = false;
+    const decisions: Decision[] = [];
     // Act
     const signout = (async () => {
-      await sleep(400);
+      await waitFor(() => decisions.length >= 10, 'ten decisions before the signout');
       started = performance.now();
       const result = (await admins[0]!.handler(
         { operation: 'signOutUser', user: 'race-user', actor: 'race-test', reason: 'race' },
@@ -279,7 +311,10 @@ describe('decisions racing with revocations', () => {
       returned = performance.now();
       figures.signouts++;
       expect(result.ok).toBe(true);
-      await sleep(400);
+      await waitFor(
+        () => decisions.filter((d) => d.started > returned).length >= 10,
+        'ten decisions after the signout',
+      );
       done = true;
       return result;
     })();
@@ -291,7 +326,7 @@ describe('decisions racing with revocations', () => {
       .then(() => {
         done = true;
       });
-    const decisions = await decideConcurrently(cognitoAuthorizer, tokens, 4, () => done, rng);
+    await decideConcurrently(cognitoAuthorizer, tokens, 4, () => done, rng, decisions);
     const result = await signout;
     // Assert
     assertNoAllowAfterRevocation(
@@ -307,7 +342,7 @@ describe('decisions racing with revocations', () => {
     const answer = await invoke(cognitoAuthorizer, eventFor('http_v2', `Bearer ${fresh.idToken}`), false);
     expect(answer.verdict).toBe('allow');
     expect(user.sub).toMatch(/^[\w-]+$/);
-  });
+  }, 180_000);
 });
 
 describe('the staleness mode bound', () => {
@@ -320,6 +355,7 @@ describe('the staleness mode bound', () => {
       CLIENT_IDS: TEST_CLIENT_ID,
       JWKS_URI: jwks.uri,
       REVOCATION_STALENESS_SECONDS: '1',
+      STORE_TIMEOUT_MS,
     });
     const cacheUser = await createUser('cache-user');
     const token = signIdToken({ sub: cacheUser.sub, jti: 'cache-jti' });
@@ -327,7 +363,8 @@ describe('the staleness mode bound', () => {
     const decisions: { started: number; verdict: 'allow' | 'deny' }[] = [];
     let returned = Number.POSITIVE_INFINITY;
     let done = false;
-    // Act: decide continuously; revoke after 300 ms; keep deciding for 1.5 s after the write returned
+    // Act: decide continuously; revoke once ten decisions are in; keep deciding until more than ten have started
+    // 1 s or later after the write returned
     const loop = (async () => {
       while (!done) {
         const started = Date.now();
@@ -336,7 +373,7 @@ describe('the staleness mode bound', () => {
         await sleep(5);
       }
     })();
-    await sleep(300);
+    await waitFor(() => decisions.length >= 10, 'ten decisions before the revocation');
     const result = (await admins[3]!.handler(
       {
         operation: 'revokeToken',
@@ -349,7 +386,10 @@ describe('the staleness mode bound', () => {
     )) as { ok: boolean };
     returned = Date.now();
     figures.revocations++;
-    await sleep(1500);
+    await waitFor(
+      () => decisions.filter((d) => d.started >= returned + 1000).length > 10,
+      'more than ten decisions 1 s after the revocation',
+    );
     done = true;
     await loop;
     figures.decisions += decisions.length;
@@ -359,7 +399,7 @@ describe('the staleness mode bound', () => {
     expect(late.length).toBeGreaterThan(10);
     expect(late.filter((d) => d.verdict === 'allow')).toEqual([]);
     expect(decisions.filter((d) => d.started < returned).every((d) => d.verdict === 'allow')).toBe(true);
-  });
+  }, 180_000);
 });
 
 interface SignOutResult {
@@ -413,19 +453,24 @@ async function markedSessions(sub: string, ids: readonly string[]): Promise<Set<
 
 describe('concurrent signouts and partial batch failures', () => {
   it('six concurrent signouts of one user converge on the latest watermark, every session revoked', async () => {
-    // Arrange: 30 recorded sessions; the first signout's watermark write is held back 2.5 s
-    const user = await cognito.createUser('converge-user', PASSWORD);
+    // Arrange: 30 recorded sessions; the first signout's watermark write is held back 4.5 s (under the admin
+    // Lambda's 5 s request timeout, so it is not retried while held)
+    const user = await createUser('converge-user');
     const ids = await recordSessions(user.sub, 'converge-user', 30);
-    proxy.set({ kind: 'slow', delayMs: 2500, operations: ['PutItem'], times: 1 });
+    const heldBefore = proxy.stats.injected.slow ?? 0;
+    proxy.set({ kind: 'slow', delayMs: 4500, operations: ['PutItem'], times: 1 });
     const request = {
       operation: 'signOutUser',
       user: 'converge-user',
       actor: 'race-test',
       reason: 'converge',
     };
-    // Act: A starts first (and lands last); B..F start more than a second later, together
+    // Act: A starts first (and lands last); B..F start together once A's watermark write is held and the clock has
+    // moved past the second A took its watermark in
     const first = admins[0]!.handler(request, context()) as Promise<SignOutResult>;
-    await sleep(1100);
+    await waitFor(() => (proxy.stats.injected.slow ?? 0) > heldBefore, "the first signout's watermark write");
+    const held = nowSeconds();
+    await waitFor(() => nowSeconds() > held, 'the second after the held watermark');
     const rest = admins.slice(1).map((a) => a.handler(request, context()) as Promise<SignOutResult>);
     const results = await Promise.all([first, ...rest]);
     proxy.set(undefined);
@@ -455,11 +500,11 @@ describe('concurrent signouts and partial batch failures', () => {
     expect(
       (await invoke(testPoolAuthorizer, eventFor('rest_token', `Bearer ${allowed}`), true)).verdict,
     ).toBe('allow');
-  });
+  }, 120_000);
 
   it('UnprocessedItems on the first batch writes (inventory marks): the signout retries and completes', async () => {
     // Arrange
-    const user = await cognito.createUser('partial-user', PASSWORD);
+    const user = await createUser('partial-user');
     const ids = await recordSessions(user.sub, 'partial-user', 60);
     proxy.set({ kind: 'unprocessed', operations: ['BatchWriteItem'], holdBack: 7, times: 3 });
     // Act
@@ -481,11 +526,11 @@ describe('concurrent signouts and partial batch failures', () => {
     });
     expect(await revokedSessions(user.sub, ids)).toEqual(new Set(ids));
     expect(await markedSessions(user.sub, ids)).toEqual(new Set(ids));
-  });
+  }, 120_000);
 
   it('UnprocessedItems that never clear: the signout reports exactly which session records are not marked', async () => {
     // Arrange: every batch write holds back 4 items, for ever; the invocation has 3.5 s left
-    const user = await cognito.createUser('stuck-marks-user', PASSWORD);
+    const user = await createUser('stuck-marks-user');
     // Issued 20 minutes ago: outside the cross-clock window, so the signout's only batch writes are the marks.
     const ids = await recordSessions(user.sub, 'stuck-marks-user', 60, 1200);
     proxy.set({ kind: 'unprocessed', operations: ['BatchWriteItem'], holdBack: 4 });
@@ -510,11 +555,11 @@ describe('concurrent signouts and partial batch failures', () => {
     expect(result.sessions.window).toBe(0);
     expect(result.sessions.unwritten).toEqual([]);
     expect(result.watermark).toMatchObject({ written: true, inForce: true });
-  });
+  }, 120_000);
 
   it('throttled revocation writes that never clear: the signout reports exactly which revocations are missing', async () => {
     // Arrange: every rev#session# PutItem is throttled, for ever; the invocation has 3.5 s left
-    const user = await cognito.createUser('stuck-user', PASSWORD);
+    const user = await createUser('stuck-user');
     const ids = await recordSessions(user.sub, 'stuck-user', 60);
     proxy.set({ kind: 'throttle', operations: ['PutItem'], bodyContains: 'rev#session#' });
     // Act
@@ -538,7 +583,7 @@ describe('concurrent signouts and partial batch failures', () => {
     );
     // The watermark itself was written, so every token of the user is refused anyway.
     expect(result.watermark).toMatchObject({ written: true, inForce: true });
-  });
+  }, 120_000);
 
   it('logged no token, refresh token or password', () => {
     expect(secrets.size).toBeGreaterThan(30);

@@ -34,6 +34,14 @@ export interface RefreshFamilyDoor {
 
 const answer = (body: Record<string, unknown>) => json(200, body, { 'cache-control': 'no-store' });
 const unavailable = (what: string) => oauthError(503, 'temporarily_unavailable', `${what}; retry`);
+const badClient = () =>
+  oauthError(401, 'invalid_client', "Cognito refused the token's app client credentials");
+
+/** A refresh token revoked at Cognito whose family could not be named (no service operation runs to flush it). */
+function countUnnamed(ctx: RevocationContext<LogoutDeps>): void {
+  ctx.metrics.add('refresh_family_unidentified', 1);
+  ctx.metrics.flush();
+}
 
 /** The family of a token Cognito just issued: its `sub` and `origin_jti` (absent without token revocation). */
 async function familyOf(
@@ -65,14 +73,12 @@ async function revokeUnnamed(
 ): Promise<FunctionUrlResponse> {
   const revoked = await door.refreshTokens.revoke(credentials);
   if (revoked.outcome === 'unavailable') return unavailable('Cognito could not be reached');
-  if (revoked.outcome === 'bad_client')
-    return oauthError(401, 'invalid_client', "Cognito refused the token's app client credentials");
+  if (revoked.outcome === 'bad_client') return badClient();
   if (revoked.outcome === 'refused') return answer({});
   ctx.logger.warn('token revocation: refresh token revoked at Cognito; its family could not be named', {
     caller,
   });
-  ctx.metrics.add('refresh_family_unidentified', 1);
-  ctx.metrics.flush(); // no service operation runs on this path to flush it
+  countUnnamed(ctx);
   return answer({ family_revoked: false });
 }
 
@@ -83,7 +89,7 @@ export async function revokeRefreshFamily(
   caller: string,
   nowSeconds: number,
 ): Promise<FunctionUrlResponse> {
-  const { logger, metrics } = ctx;
+  const { logger } = ctx;
   const probe = await door.refreshTokens.probe(credentials);
   if (probe.outcome !== 'issued') {
     logger.info('token revocation: the refresh family could not be learned from Cognito', {
@@ -92,8 +98,7 @@ export async function revokeRefreshFamily(
       error: probe.error,
     });
     if (probe.outcome === 'refused') return revokeUnnamed(ctx, door, credentials, caller);
-    if (probe.outcome === 'bad_client')
-      return oauthError(401, 'invalid_client', "Cognito refused the token's app client credentials");
+    if (probe.outcome === 'bad_client') return badClient();
     return unavailable('Cognito could not be reached');
   }
   const rotated = probe.rotatedRefreshToken
@@ -125,9 +130,6 @@ export async function revokeRefreshFamily(
       });
       return unavailable('the revocation could not be stored');
     }
-  } else {
-    metrics.add('refresh_family_unidentified', 1);
-    metrics.flush(); // no service operation runs on this path to flush it
   }
   for (const c of rotated ? [rotated, credentials] : [credentials]) {
     const revoked = await door.refreshTokens.revoke(c);
@@ -137,6 +139,7 @@ export async function revokeRefreshFamily(
       return unavailable('Cognito could not revoke the refresh token');
     }
   }
+  if (!family.originJti) countUnnamed(ctx);
   logger.info('token revocation: refresh token revoked at Cognito', {
     caller,
     sub: family.sub,

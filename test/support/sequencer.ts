@@ -1,17 +1,24 @@
 /**
- * Order of the test files in `npm test`: the Terraform CLI file first, then vitest's own order (files that failed
- * last time, then the longest last time, then the largest).
+ * Order of the test files in `npm test`: the longest files first (the Terraform CLI file, then the end-to-end files
+ * that run the demo, `npm start` and a release as a user would), then vitest's own order (files that failed last
+ * time, then the longest last time, then the largest).
  *
- * The Terraform file is by far the longest (every `terraform test` file, two at a time) and keeps one worker busy
- * from start to end; every other file fits on the other worker meanwhile. Left to vitest's order it starts wherever
- * its size or its last duration puts it: in a fresh clone (no recorded durations) by size, which placed it behind
- * 54 other files and made the whole run as long as the files before it plus itself.
+ * The Terraform file is by far the longest and keeps one worker busy from start to end; the three after it wait on
+ * child processes more than they compute, and each takes a minute or more. Left to vitest's order a file starts
+ * wherever its size or its last duration puts it: in a fresh clone (no recorded durations) by size, which placed the
+ * Terraform file behind 54 other files and `npm start`'s file 139 s into the run, so the whole run lasted as long as
+ * the files before them plus themselves.
  */
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /** Repository-relative paths of the files that start first, in this order. */
-export const FIRST = ['test/terraform/cli.test.ts'];
+export const FIRST = [
+  'test/terraform/cli.test.ts',
+  'test/e2e/demo.test.ts',
+  'test/e2e/start.test.ts',
+  'test/terraform/release.test.ts',
+];
 
 export class LongestFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

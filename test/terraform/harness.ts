@@ -409,8 +409,13 @@ export interface FileOutcome {
 export function testOutcomes(output: string): Map<string, FileOutcome> {
   const files = new Map<string, { status?: string; runs: Map<string, string>; diagnostics: string[] }>();
   const of = (path: string) => {
-    let f = files.get(path);
-    if (!f) files.set(path, (f = { runs: new Map(), diagnostics: [] }));
+    const known = files.get(path);
+    if (known) return known;
+    const f: { status?: string; runs: Map<string, string>; diagnostics: string[] } = {
+      runs: new Map(),
+      diagnostics: [],
+    };
+    files.set(path, f);
     return f;
   };
   for (const line of output.split('\n')) {

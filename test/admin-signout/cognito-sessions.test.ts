@@ -109,6 +109,7 @@ beforeAll(async () => {
   await record('aa000004', CLIENT, T0 - 3000, 'TokenGeneration_Authentication'); // before the session existed
 });
 afterAll(async () => {
+  sessionsMock.restore();
   await Promise.all([dynamo?.stop(), cognito?.stop()]);
 });
 beforeEach(() => {

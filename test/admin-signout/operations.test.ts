@@ -88,6 +88,7 @@ beforeAll(async () => {
   directory = { resolve: real.resolve, globalSignOut: signOut.globalSignOut };
 });
 afterAll(async () => {
+  signOutMock.restore();
   await Promise.all([dynamo?.stop(), cognito?.stop()]);
 });
 beforeEach(() => {

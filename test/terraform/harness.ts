@@ -347,7 +347,7 @@ let shared: { reattach: string | undefined } | undefined;
  * exits. Only with an unpacked mirror of one version (anything else: every command starts its own provider, as
  * before); `TERRAFORM_SHARED_PROVIDER=0` turns it off.
  */
-function sharedProvider(cli: TerraformCli): string | undefined {
+export function sharedProvider(cli: TerraformCli): string | undefined {
   if (shared) return shared.reattach;
   shared = { reattach: undefined };
   if (process.env.TERRAFORM_SHARED_PROVIDER === '0' || process.platform === 'win32') return undefined;

@@ -27,6 +27,7 @@ import {
   findTerraform,
   packageVersion,
   ROOT,
+  sharedProvider,
   TF_TIMEOUT_MS,
   type TerraformCli,
   terraformEnv,
@@ -129,6 +130,7 @@ describe.skipIf(missing !== undefined)('a release consumed from a git tag', () =
   let base: string;
   let repo: string;
   let env: NodeJS.ProcessEnv;
+  let initEnv: NodeJS.ProcessEnv;
   let tf: TerraformCli;
   const version = nextPatch(packageVersion());
   const tag = `v${version}`;
@@ -158,7 +160,10 @@ describe.skipIf(missing !== undefined)('a release consumed from a git tag', () =
     writeFileSync(join(repo, '.git', 'info', 'exclude'), 'node_modules\n');
     const rc = join(base, '.terraformrc');
     writeFileSync(rc, cliConfig(tf));
-    env = terraformEnv(rc);
+    initEnv = terraformEnv(rc);
+    // Every command but init attaches to the test process's one provider (test/terraform/harness.ts).
+    const reattach = sharedProvider(tf);
+    env = reattach ? { ...initEnv, TF_REATTACH_PROVIDERS: reattach } : initEnv;
   }, TF_TIMEOUT_MS);
 
   afterAll(() => {
@@ -226,7 +231,7 @@ describe.skipIf(missing !== undefined)('a release consumed from a git tag', () =
       writeConsumer(consumer, `git::file://${repo}?ref=${tag}`);
 
       // Act
-      const init = sh(tf.bin, ['init', '-input=false', '-no-color'], consumer, env);
+      const init = sh(tf.bin, ['init', '-input=false', '-no-color'], consumer, initEnv);
       const test = init.status === 0 ? sh(tf.bin, ['test', '-no-color'], consumer, env) : init;
 
       // Assert
@@ -274,7 +279,7 @@ describe.skipIf(missing !== undefined)('a release consumed from a git tag', () =
       writeConsumer(consumer, `git::file://${repo}?ref=${badTag}`);
 
       // Act
-      const init = sh(tf.bin, ['init', '-input=false', '-no-color'], consumer, env);
+      const init = sh(tf.bin, ['init', '-input=false', '-no-color'], consumer, initEnv);
       const test = init.status === 0 ? sh(tf.bin, ['test', '-no-color'], consumer, env) : init;
 
       // Assert: Terraform wraps long messages; compare with whitespace folded.

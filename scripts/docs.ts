@@ -30,6 +30,24 @@ export interface ModuleOutput {
 
 type HclJson = Record<string, unknown>;
 
+const parsed = new Map<string, Promise<Record<string, unknown>>>();
+
+/**
+ * hcl2json's JSON of one file, parsed once per distinct text: the static checks read every module several times
+ * (variables, outputs, environment), and each parse runs the Go parser compiled to WebAssembly. A copy each time, so
+ * no caller sees another's changes.
+ */
+export async function parseHcl(file: string, text: string): Promise<Record<string, unknown>> {
+  const key = `${file}\0${text}`;
+  let json = parsed.get(key);
+  if (!json) {
+    json = parse(file, text) as Promise<Record<string, unknown>>;
+    parsed.set(key, json);
+    json.catch(() => parsed.delete(key));
+  }
+  return structuredClone(await json);
+}
+
 /** Parses every `.tf` file of one module directory (not recursive) into hcl2json's JSON, merged by block type. */
 export async function readModuleJson(dir: string): Promise<Record<string, HclJson[]>> {
   const merged: Record<string, HclJson[]> = {};
@@ -37,7 +55,7 @@ export async function readModuleJson(dir: string): Promise<Record<string, HclJso
     .filter((f) => f.endsWith('.tf'))
     .sort();
   for (const file of files) {
-    const json = (await parse(file, readFileSync(join(dir, file), 'utf8'))) as Record<string, unknown>;
+    const json = await parseHcl(file, readFileSync(join(dir, file), 'utf8'));
     for (const [block, value] of Object.entries(json)) {
       const list = Array.isArray(value) ? (value as HclJson[]) : [value as HclJson];
       merged[block] = [...(merged[block] ?? []), ...list];

@@ -6,12 +6,12 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from '@cdktf/hcl2json';
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENT, type FunctionName } from '../../lambdas/config/contract.js';
 import {
   extractSection,
   MARKERS,
+  parseHcl,
   readModuleEnvironment,
   readModuleJson,
   readOutputs,
@@ -48,7 +48,7 @@ describe('Terraform files', () => {
     const text = readFileSync(join(ROOT, file), 'utf8');
 
     // Act
-    const json = await parse(file, text);
+    const json = await parseHcl(file, text);
 
     // Assert: hcl2json returns the blocks; an empty object would mean nothing was understood.
     expect(Object.keys(json).length).toBeGreaterThan(0);
@@ -56,7 +56,7 @@ describe('Terraform files', () => {
 
   it('never break the parser silently: malformed HCL is rejected', async () => {
     // Act / Assert: the parse check above can fail.
-    await expect(parse('broken.tf', 'variable "x" {\n  type = \n')).rejects.toThrow();
+    await expect(parseHcl('broken.tf', 'variable "x" {\n  type = \n')).rejects.toThrow();
   });
 });
 

@@ -37,19 +37,25 @@ try {
     const count = (readFileSync(join(ws.dir, dir, file), 'utf8').match(/^run\s+"/gm) ?? []).length;
     const cpu: number[] = [];
     for (let i = 0; i < reps; i++) {
-      const res = spawnSync('/usr/bin/time', ['-f', 'TIME %U %S %e', cli.bin, 'test', '-no-color', `-filter=${file}`], {
-        cwd: join(ws.dir, dir),
-        env: ws.env,
-        encoding: 'utf8',
-        maxBuffer: 64 * 1024 * 1024,
-      });
+      const res = spawnSync(
+        '/usr/bin/time',
+        ['-f', 'TIME %U %S %e', cli.bin, 'test', '-no-color', `-filter=${file}`],
+        {
+          cwd: join(ws.dir, dir),
+          env: ws.env,
+          encoding: 'utf8',
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      );
       const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+)/.exec(res.stderr);
       if (res.status !== 0 || !m) throw new Error(`${w} failed:\n${res.stdout}${res.stderr}`);
       cpu.push(Number(m[1]) + Number(m[2]));
     }
     total += median(cpu);
     runs += count;
-    console.log(`${dir}/${file}\truns=${count}\tcpu_median=${median(cpu).toFixed(2)}s\tall=${cpu.map((c) => c.toFixed(2)).join(',')}`);
+    console.log(
+      `${dir}/${file}\truns=${count}\tcpu_median=${median(cpu).toFixed(2)}s\tall=${cpu.map((c) => c.toFixed(2)).join(',')}`,
+    );
   }
   console.log(`TOTAL\truns=${runs}\tcpu_median_sum=${total.toFixed(2)}s`);
 } finally {

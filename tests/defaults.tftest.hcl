@@ -16,7 +16,7 @@ variables {
   }
 }
 
-run "environment_of_each_function_is_the_contract" {
+run "defaults_environment_authorizers_and_wiring_outputs" {
   command = apply
 
   assert {
@@ -68,6 +68,69 @@ run "environment_of_each_function_is_the_contract" {
       METRICS_NAMESPACE              = "CognitoRevocation"
     })
     error_message = "Admin signout environment: ${jsonencode(module.function["admin_signout"].environment)}"
+  }
+
+  # Authorizers default to no result cache (formerly run "authorizers_default_to_no_result_cache")
+  assert {
+    condition = jsonencode(module.api_authorizers.rest_api_authorizers) == jsonencode({
+      orders = {
+        id                               = "rst123"
+        name                             = "cognito-revocation-orders"
+        type                             = "TOKEN"
+        identity_source                  = "method.request.header.Authorization"
+        authorizer_result_ttl_in_seconds = 0
+      }
+    })
+    error_message = "REST authorizer defaults: ${jsonencode(module.api_authorizers.rest_api_authorizers)}"
+  }
+
+  assert {
+    condition = jsonencode(module.api_authorizers.http_api_authorizers) == jsonencode({
+      catalog = {
+        id                                = "htp123"
+        name                              = "cognito-revocation-catalog"
+        authorizer_type                   = "REQUEST"
+        authorizer_payload_format_version = "2.0"
+        enable_simple_responses           = true
+        identity_sources                  = ["$request.header.Authorization"]
+        authorizer_result_ttl_in_seconds  = 0
+      }
+    })
+    error_message = "HTTP authorizer defaults: ${jsonencode(module.api_authorizers.http_api_authorizers)}"
+  }
+
+  assert {
+    condition     = jsonencode(output.rest_api_authorizer_ids) == jsonencode({ orders = "rst123" }) && jsonencode(output.http_api_authorizer_ids) == jsonencode({ catalog = "htp123" })
+    error_message = "Authorizer ids must be output by API key."
+  }
+
+  # Outputs for wiring the pool and admin tooling (formerly run "outputs_for_wiring_the_pool_and_admin_tooling")
+  assert {
+    condition     = output.pre_token_generation_config.lambda_arn == "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-token-trigger" && output.pre_token_generation_config.lambda_version == "V2_0"
+    error_message = "pre_token_generation_config must carry the trigger ARN and V2_0 by default."
+  }
+
+  assert {
+    condition = jsondecode(output.admin_invoke_policy_json) == jsondecode(jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Sid      = "InvokeCognitoRevocationAdmin"
+        Effect   = "Allow"
+        Action   = ["lambda:InvokeFunction"]
+        Resource = ["arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-admin-signout"]
+      }]
+    }))
+    error_message = "admin_invoke_policy_json: ${output.admin_invoke_policy_json}"
+  }
+
+  assert {
+    condition     = output.user_pool_arn == "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123"
+    error_message = "user_pool_arn: ${output.user_pool_arn}"
+  }
+
+  assert {
+    condition     = output.authorizer_invoke_arn == "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-authorizer/invocations"
+    error_message = "authorizer_invoke_arn must be the function's invoke ARN."
   }
 }
 
@@ -125,43 +188,6 @@ run "inputs_reach_the_environment" {
   }
 }
 
-run "authorizers_default_to_no_result_cache" {
-  command = apply
-
-  assert {
-    condition = jsonencode(module.api_authorizers.rest_api_authorizers) == jsonencode({
-      orders = {
-        id                               = "rst123"
-        name                             = "cognito-revocation-orders"
-        type                             = "TOKEN"
-        identity_source                  = "method.request.header.Authorization"
-        authorizer_result_ttl_in_seconds = 0
-      }
-    })
-    error_message = "REST authorizer defaults: ${jsonencode(module.api_authorizers.rest_api_authorizers)}"
-  }
-
-  assert {
-    condition = jsonencode(module.api_authorizers.http_api_authorizers) == jsonencode({
-      catalog = {
-        id                                = "htp123"
-        name                              = "cognito-revocation-catalog"
-        authorizer_type                   = "REQUEST"
-        authorizer_payload_format_version = "2.0"
-        enable_simple_responses           = true
-        identity_sources                  = ["$request.header.Authorization"]
-        authorizer_result_ttl_in_seconds  = 0
-      }
-    })
-    error_message = "HTTP authorizer defaults: ${jsonencode(module.api_authorizers.http_api_authorizers)}"
-  }
-
-  assert {
-    condition     = jsonencode(output.rest_api_authorizer_ids) == jsonencode({ orders = "rst123" }) && jsonencode(output.http_api_authorizer_ids) == jsonencode({ catalog = "htp123" })
-    error_message = "Authorizer ids must be output by API key."
-  }
-}
-
 run "invoke_permissions_are_scoped_to_one_authorizer_or_pool_each" {
   command = apply
 
@@ -197,37 +223,5 @@ run "invoke_permissions_are_scoped_to_one_authorizer_or_pool_each" {
   assert {
     condition     = length(module.function["authorizer"].permissions) == 0 && length(module.function["admin_signout"].permissions) == 0
     error_message = "The admin function has no resource-based permission; the authorizer's are all in api_authorizers."
-  }
-}
-
-run "outputs_for_wiring_the_pool_and_admin_tooling" {
-  command = apply
-
-  assert {
-    condition     = output.pre_token_generation_config.lambda_arn == "arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-token-trigger" && output.pre_token_generation_config.lambda_version == "V2_0"
-    error_message = "pre_token_generation_config must carry the trigger ARN and V2_0 by default."
-  }
-
-  assert {
-    condition = jsondecode(output.admin_invoke_policy_json) == jsondecode(jsonencode({
-      Version = "2012-10-17"
-      Statement = [{
-        Sid      = "InvokeCognitoRevocationAdmin"
-        Effect   = "Allow"
-        Action   = ["lambda:InvokeFunction"]
-        Resource = ["arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-admin-signout"]
-      }]
-    }))
-    error_message = "admin_invoke_policy_json: ${output.admin_invoke_policy_json}"
-  }
-
-  assert {
-    condition     = output.user_pool_arn == "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123"
-    error_message = "user_pool_arn: ${output.user_pool_arn}"
-  }
-
-  assert {
-    condition     = output.authorizer_invoke_arn == "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-authorizer/invocations"
-    error_message = "authorizer_invoke_arn must be the function's invoke ARN."
   }
 }

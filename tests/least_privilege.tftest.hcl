@@ -10,7 +10,7 @@ variables {
   client_ids   = ["4b7kq0mv9n2l3c8d5e6f1g0h2j"]
 }
 
-run "roles_without_a_customer_managed_key" {
+run "roles_without_a_key_or_flush_stages" {
   command = apply
 
   assert {
@@ -94,6 +94,12 @@ run "roles_without_a_customer_managed_key" {
     ]))
     error_message = "A role grants a wildcard action or resource."
   }
+
+  # No stages listed: no flush grant (formerly run "no_flush_grant_without_stages")
+  assert {
+    condition     = length([for s in jsondecode(output.role_policies.admin_signout).Statement : s if s.Sid == "FlushAuthorizerCachesOfListedStages"]) == 0
+    error_message = "No stages listed: no apigateway grant."
+  }
 }
 
 run "roles_with_a_customer_managed_key_get_only_that_key" {
@@ -161,14 +167,5 @@ run "cache_flush_grants_exactly_the_listed_stage_caches" {
       length([for s in jsondecode(output.role_policies[f]).Statement : s if anytrue([for a in s.Action : startswith(a, "apigateway:")])]) == 0
     ])
     error_message = "Only the admin function may flush caches."
-  }
-}
-
-run "no_flush_grant_without_stages" {
-  command = apply
-
-  assert {
-    condition     = length([for s in jsondecode(output.role_policies.admin_signout).Statement : s if s.Sid == "FlushAuthorizerCachesOfListedStages"]) == 0
-    error_message = "No stages listed: no apigateway grant."
   }
 }

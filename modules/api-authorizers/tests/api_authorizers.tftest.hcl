@@ -35,7 +35,7 @@ variables {
   }
 }
 
-run "rest_authorizers" {
+run "rest_and_http_authorizers_and_their_permissions" {
   command = apply
 
   assert {
@@ -52,11 +52,8 @@ run "rest_authorizers" {
     condition     = alltrue([for a in aws_api_gateway_authorizer.rest : a.authorizer_uri == var.invoke_arn])
     error_message = "Every REST authorizer invokes the authorizer function."
   }
-}
 
-run "http_authorizers" {
-  command = apply
-
+  # HTTP API authorizers (formerly run "http_authorizers")
   assert {
     condition = (
       aws_apigatewayv2_authorizer.http["catalog"].authorizer_type == "REQUEST" &&
@@ -68,11 +65,8 @@ run "http_authorizers" {
     )
     error_message = "HTTP default: REQUEST, payload 2.0, simple responses, result cache off, Authorization header."
   }
-}
 
-run "permissions_name_exactly_one_authorizer_each" {
-  command = apply
-
+  # Invoke permissions: one source ARN per authorizer (formerly run "permissions_name_exactly_one_authorizer_each")
   assert {
     condition = {
       for k, p in merge(

@@ -6,7 +6,7 @@ variables {
   name = "test-blocklist"
 }
 
-run "defaults" {
+run "defaults_on_demand_without_scaling" {
   command = plan
 
   assert {
@@ -37,6 +37,12 @@ run "defaults" {
   assert {
     condition     = aws_dynamodb_table.this[0].stream_enabled == false && length(aws_dynamodb_table.this[0].replica) == 0
     error_message = "No stream and no replica without replicas."
+  }
+
+  # On-demand capacity: no scaling (formerly run "on_demand_creates_no_scaling")
+  assert {
+    condition     = aws_dynamodb_table.this[0].billing_mode == "PAY_PER_REQUEST" && length(aws_appautoscaling_target.this) == 0 && length(aws_appautoscaling_policy.this) == 0 && output.autoscaling_policy_arns == {}
+    error_message = "On-demand: no scalable targets, no policies."
   }
 }
 
@@ -154,16 +160,8 @@ run "arn_known_at_plan_from_region_and_account" {
   }
 }
 
-# Capacity modes: on-demand (default) creates no scaling; PROVISIONED starts at the minimum and scales by target
-# tracking on both dimensions.
-
-run "on_demand_creates_no_scaling" {
-  command = plan
-  assert {
-    condition     = aws_dynamodb_table.this[0].billing_mode == "PAY_PER_REQUEST" && length(aws_appautoscaling_target.this) == 0 && length(aws_appautoscaling_policy.this) == 0 && output.autoscaling_policy_arns == {}
-    error_message = "On-demand: no scalable targets, no policies."
-  }
-}
+# Capacity modes: on-demand (default) creates no scaling (asserted in the defaults run above); PROVISIONED starts at
+# the minimum and scales by target tracking on both dimensions.
 
 run "provisioned_with_defaults" {
   command = plan

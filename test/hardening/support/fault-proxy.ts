@@ -5,7 +5,8 @@
  *
  * Faults: `hang` (accept, never answer), `reset` (destroy the connection), `throttle` (400
  * ProvisionedThroughputExceededException), `throttling` (400 ThrottlingException), `http500` / `http503`,
- * `slow` (forward after `delayMs`), `malformed` (200 with a body that is not JSON), `truncated` (200 whose body stops
+ * `slow` (forward after `delayMs`), `hold` (forward only when the test calls `release()`: an order of events fixed by
+ * the test rather than by a delay, which a loaded machine can outlast), `malformed` (200 with a body that is not JSON), `truncated` (200 whose body stops
  * short of its Content-Length), `wrongShape` (200, valid JSON, an item of the wrong types), `unprocessed` (forwards
  * only part of a batch and answers the rest as `UnprocessedKeys` / `UnprocessedItems`, the way DynamoDB does under
  * load). Query answers that are not exactly what was asked: `paginated` (adds `LastEvaluatedKey`),
@@ -32,6 +33,7 @@ export type FaultKind =
   | 'http500'
   | 'http503'
   | 'slow'
+  | 'hold'
   | 'malformed'
   | 'truncated'
   | 'wrongShape'
@@ -50,6 +52,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'http500',
   'http503',
   'slow',
+  'hold',
   'malformed',
   'truncated',
   'wrongShape',
@@ -86,8 +89,13 @@ export interface Fault {
 
 export interface FaultProxy {
   readonly endpoint: string;
-  /** Replaces the active fault (undefined: forward everything). */
+  /** Replaces the active fault (undefined: forward everything; requests still held by `hold` stay held). */
   set(fault: Fault | undefined): void;
+  /**
+   * Forwards every request `hold` is holding, in arrival order, and answers each with dynalite's answer; resolves
+   * with how many were forwarded (a request whose caller has gone away meanwhile is not forwarded).
+   */
+  release(): Promise<number>;
   /** Requests seen and faults injected, per fault kind. */
   readonly stats: { requests: number; injected: Record<string, number>; byOperation: Record<string, number> };
   stop(): Promise<void>;
@@ -167,6 +175,7 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
   };
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
+  const held: (() => Promise<boolean>)[] = [];
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
@@ -231,6 +240,13 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
       case 'slow':
         await new Promise((r) => setTimeout(r, active.delayMs ?? 1000));
         if (!res.destroyed) reply(res, await forward(target, req, body));
+        return;
+      case 'hold':
+        held.push(async () => {
+          if (res.destroyed) return false;
+          reply(res, await forward(target, req, body));
+          return true;
+        });
         return;
       case 'malformed':
         send(res, 200, '{"Responses": {"blocklist": [ {"pk": ');
@@ -392,6 +408,11 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
         for (const res of hanging) res.destroy();
         hanging.clear();
       }
+    },
+    async release() {
+      let forwarded = 0;
+      for (const next of held.splice(0)) if (await next()) forwarded++;
+      return forwarded;
     },
     async stop() {
       for (const s of sockets) s.destroy();

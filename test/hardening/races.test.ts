@@ -453,10 +453,9 @@ async function markedSessions(sub: string, ids: readonly string[]): Promise<Set<
 
 describe('concurrent signouts and partial batch failures', () => {
   it('six concurrent signouts of one user converge on the latest watermark, every session revoked', async () => {
-    // Arrange: 30 recorded sessions; the first signout's watermark write is held in the proxy until the other five
-    // signouts have returned, so it is taken first and lands last however slow the machine is. (The hold is inside
-    // the invocation's deadline, 28.5 s of the 30 s given; the SDK's 5 s requestTimeout only warns unless
-    // throwOnRequestTimeout is set, so the held write is not retried.)
+    // Arrange: 30 recorded sessions; the first signout's watermark write (and any retry of it) is held in the proxy
+    // until the other five signouts have returned, so it is taken first and lands last however slow the machine is.
+    // The hold must end inside that invocation's deadline (28.5 s of the 30 s given), which B..F need a fraction of.
     const user = await createUser('converge-user');
     const ids = await recordSessions(user.sub, 'converge-user', 30);
     const heldBefore = proxy.stats.injected.hold ?? 0;

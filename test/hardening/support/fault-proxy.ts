@@ -5,9 +5,10 @@
  *
  * Faults: `hang` (accept, never answer), `reset` (destroy the connection), `throttle` (400
  * ProvisionedThroughputExceededException), `throttling` (400 ThrottlingException), `http500` / `http503`,
- * `slow` (forward after `delayMs`), `hold` (forward only when the test calls `release()`: an order of events fixed by
- * the test rather than by a delay, which a loaded machine can outlast), `malformed` (200 with a body that is not JSON), `truncated` (200 whose body stops
- * short of its Content-Length), `wrongShape` (200, valid JSON, an item of the wrong types), `unprocessed` (forwards
+ * `slow` (forward after `delayMs`), `hold` (forward only when the test calls `release()`, retries of a held request
+ * included: an order of events fixed by the test rather than by a delay, which a loaded machine can outlast),
+ * `malformed` (200 with a body that is not JSON), `truncated` (200 whose body stops short of its Content-Length),
+ * `wrongShape` (200, valid JSON, an item of the wrong types), `unprocessed` (forwards
  * only part of a batch and answers the rest as `UnprocessedKeys` / `UnprocessedItems`, the way DynamoDB does under
  * load). Query answers that are not exactly what was asked: `paginated` (adds `LastEvaluatedKey`),
  * `noItems` (drops `Items`), `wrongCount` (a `Count` that is not the number of items), `foreignItem` (adds an item of
@@ -93,7 +94,8 @@ export interface FaultProxy {
   set(fault: Fault | undefined): void;
   /**
    * Forwards every request `hold` is holding, in arrival order, and answers each with dynalite's answer; resolves
-   * with how many were forwarded (a request whose caller has gone away meanwhile is not forwarded).
+   * with how many were forwarded (a request whose caller has gone away meanwhile, e.g. an attempt that timed out
+   * and was retried, is not forwarded).
    */
   release(): Promise<number>;
   /** Requests seen and faults injected, per fault kind. */
@@ -175,7 +177,19 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
   };
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
-  const held: (() => Promise<boolean>)[] = [];
+  /** Requests held by `hold`, with the operation and body that identify a retry of the same request. */
+  const held: { key: string; forward: () => Promise<boolean> }[] = [];
+  const hold = (key: string, req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    stats.injected.hold = (stats.injected.hold ?? 0) + 1;
+    held.push({
+      key,
+      forward: async () => {
+        if (res.destroyed) return false;
+        reply(res, await forward(target, req, body));
+        return true;
+      },
+    });
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
@@ -185,6 +199,13 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
         .split('.')
         .pop() ?? '';
     stats.byOperation[operation] = (stats.byOperation[operation] ?? 0) + 1;
+    // A retry of a held request (the SDK sends the same body again when its attempt timed out) is held with it:
+    // otherwise a slow machine's timeout would let the retry through before the release.
+    const key = `${operation}\n${body.toString('utf8')}`;
+    if (held.some((h) => h.key === key)) {
+      hold(key, req, res, body);
+      return;
+    }
     const active = fault;
     const applies =
       active !== undefined &&
@@ -196,6 +217,10 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
       return;
     }
     remaining--;
+    if (active.kind === 'hold') {
+      hold(key, req, res, body);
+      return;
+    }
     stats.injected[active.kind] = (stats.injected[active.kind] ?? 0) + 1;
     switch (active.kind) {
       case 'hang':
@@ -241,12 +266,7 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
         await new Promise((r) => setTimeout(r, active.delayMs ?? 1000));
         if (!res.destroyed) reply(res, await forward(target, req, body));
         return;
-      case 'hold':
-        held.push(async () => {
-          if (res.destroyed) return false;
-          reply(res, await forward(target, req, body));
-          return true;
-        });
+      case 'hold': // handled above
         return;
       case 'malformed':
         send(res, 200, '{"Responses": {"blocklist": [ {"pk": ');
@@ -411,7 +431,7 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
     },
     async release() {
       let forwarded = 0;
-      for (const next of held.splice(0)) if (await next()) forwarded++;
+      for (const next of held.splice(0)) if (await next.forward()) forwarded++;
       return forwarded;
     },
     async stop() {

@@ -141,9 +141,33 @@ describe('admin signout bundle against cognito-local and dynalite', () => {
     expect(result.error?.message).toContain(
       `${unmarked.length} of 30 session records were not marked revoked`,
     );
+    // The report never claims a mark the table lacks...
     const records = await store.listByUser(judy.sub);
-    for (const id of unmarked) expect(records.find((s) => s.sessionId === id)?.revokedAt).toBeUndefined();
-    // The test's own limit: a handler that ignores its deadline fails the assertion above rather than timing out.
+    const marked = new Set(records.filter((s) => s.revokedAt !== undefined).map((s) => s.sessionId));
+    expect(records.filter((s) => !unmarked.includes(s.sessionId) && !marked.has(s.sessionId))).toEqual([]);
+    // ...and what it reports unmarked is unmarked, but for the writes of a batch call the deadline cut off: the handler
+    // never saw that call's answer and errs on the side of "not done" (a rerun settles it). A slow machine makes that
+    // likelier. Such a call is the last of its chain: no later call carries a request it answered as unprocessed.
+    const ids = (requests: unknown[]) =>
+      requests.map(
+        (r) =>
+          (r as { PutRequest?: { Item?: { sessionId?: { S?: string } } } }).PutRequest?.Item?.sessionId?.S,
+      );
+    const calls = proxy.splitBatchWrites.map((c) => ({
+      forwarded: ids(c.forwarded),
+      unprocessed: ids(c.unprocessed),
+    }));
+    const lastOfChain = calls.filter(
+      (call, i) =>
+        !calls
+          .slice(i + 1)
+          .some((later) =>
+            [...later.forwarded, ...later.unprocessed].some((id) => call.unprocessed.includes(id)),
+          ),
+    );
+    const inDoubt = new Set(lastOfChain.flatMap((call) => call.forwarded));
+    expect(unmarked.filter((id) => marked.has(id) && !inDoubt.has(id))).toEqual([]);
+    // The test's own limit: a handler that ignores its deadline fails the bound above rather than timing out.
   }, 60_000);
 
   it('listSessions shows the revoked session; inspect explains it', async () => {

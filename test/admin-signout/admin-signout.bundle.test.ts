@@ -11,6 +11,7 @@ import { type LocalDynamo, startDynalite } from '../../local/dynalite.js';
 import { loadBundle } from '../fixtures/bundles.js';
 import { captureOutput } from '../support/capture.js';
 import { startDynamoProxy } from '../fixtures/dynamo-proxy.js';
+import { startBlackhole } from '../fixtures/network.js';
 
 type Handler = (event: unknown, context?: { getRemainingTimeInMillis(): number }) => Promise<AdminResult>;
 const TABLE = 'blocklist-admin-bundle';
@@ -168,6 +169,41 @@ describe('admin signout bundle against cognito-local and dynalite', () => {
     const inDoubt = new Set(lastOfChain.flatMap((call) => call.forwarded));
     expect(unmarked.filter((id) => marked.has(id) && !inDoubt.has(id))).toEqual([]);
     // The test's own limit: a handler that ignores its deadline fails the bound above rather than timing out.
+  }, 60_000);
+
+  it('a Cognito endpoint that never answers: the signout still answers, with a clear error, before the invocation ends', async () => {
+    // Arrange: Cognito accepts connections and never answers. The SDK's requestTimeout only warns unless
+    // throwOnRequestTimeout is set, so without it the user lookup waited for ever and the invocation ended with no
+    // result and no audit line.
+    const hole = await startBlackhole();
+    const handler = admin({ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: hole.endpoint });
+    const output = captureOutput({ stderr: false });
+    const end = Date.now() + 25_000;
+    let answer: AdminResult | 'no answer';
+    // Act
+    try {
+      let timer: NodeJS.Timeout | undefined;
+      answer = await Promise.race([
+        handler(
+          { operation: 'signOutUser', user: 'frank', actor: 'ops', reason: 'test' },
+          { getRemainingTimeInMillis: () => end - Date.now() },
+        ),
+        new Promise<'no answer'>((resolve) => {
+          timer = setTimeout(() => resolve('no answer'), end - Date.now());
+        }),
+      ]);
+      clearTimeout(timer);
+    } finally {
+      output.restore();
+      await hole.stop();
+    }
+    // Assert
+    expect(answer).not.toBe('no answer');
+    expect(answer).toMatchObject({
+      ok: false,
+      error: { code: 'directory_error', message: expect.stringContaining('could not look up user "frank"') },
+    });
+    expect(output.json().some((l) => l.message === 'admin operation' && l.ok === false)).toBe(true);
   }, 60_000);
 
   it('listSessions shows the revoked session; inspect explains it', async () => {

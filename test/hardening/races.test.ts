@@ -459,7 +459,7 @@ describe('concurrent signouts and partial batch failures', () => {
     const user = await createUser('converge-user');
     const ids = await recordSessions(user.sub, 'converge-user', 30);
     const heldBefore = proxy.stats.injected.hold ?? 0;
-    proxy.set({ kind: 'hold', operations: ['PutItem'], times: 1 });
+    proxy.hold({ operations: ['PutItem'], times: 1 });
     const request = {
       operation: 'signOutUser',
       user: 'converge-user',

@@ -5,16 +5,17 @@
  *
  * Faults: `hang` (accept, never answer), `reset` (destroy the connection), `throttle` (400
  * ProvisionedThroughputExceededException), `throttling` (400 ThrottlingException), `http500` / `http503`,
- * `slow` (forward after `delayMs`), `hold` (forward only when the test calls `release()`, retries of a held request
- * included: an order of events fixed by the test rather than by a delay, which a loaded machine can outlast),
- * `malformed` (200 with a body that is not JSON), `truncated` (200 whose body stops short of its Content-Length),
- * `wrongShape` (200, valid JSON, an item of the wrong types), `unprocessed` (forwards
+ * `slow` (forward after `delayMs`), `malformed` (200 with a body that is not JSON), `truncated` (200 whose body stops
+ * short of its Content-Length), `wrongShape` (200, valid JSON, an item of the wrong types), `unprocessed` (forwards
  * only part of a batch and answers the rest as `UnprocessedKeys` / `UnprocessedItems`, the way DynamoDB does under
  * load). Query answers that are not exactly what was asked: `paginated` (adds `LastEvaluatedKey`),
  * `noItems` (drops `Items`), `wrongCount` (a `Count` that is not the number of items), `foreignItem` (adds an item of
  * another partition), `outsideRange` (adds an item of the asked partition outside the `rev#` range); other operations
  * are forwarded unchanged by these. Responses the proxy rewrites carry a correct `x-amz-crc32`, so only the fault
  * itself is tested.
+ *
+ * Apart from the faults, `hold` keeps matching requests (and any retry of them) until the test calls `release()`: an
+ * order of events fixed by the test rather than by a delay, which a loaded machine can outlast.
  */
 import {
   createServer,
@@ -34,7 +35,6 @@ export type FaultKind =
   | 'http500'
   | 'http503'
   | 'slow'
-  | 'hold'
   | 'malformed'
   | 'truncated'
   | 'wrongShape'
@@ -53,7 +53,6 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'http500',
   'http503',
   'slow',
-  'hold',
   'malformed',
   'truncated',
   'wrongShape',
@@ -92,6 +91,8 @@ export interface FaultProxy {
   readonly endpoint: string;
   /** Replaces the active fault (undefined: forward everything; requests still held by `hold` stay held). */
   set(fault: Fault | undefined): void;
+  /** Holds the next `times` requests of one of `operations` (checked before the fault) until `release()`. */
+  hold(rule: { readonly operations: readonly string[]; readonly times: number }): void;
   /**
    * Forwards every request `hold` is holding, in arrival order, and answers each with dynalite's answer; resolves
    * with how many were forwarded (a request whose caller has gone away meanwhile, e.g. an attempt that timed out
@@ -177,6 +178,7 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
   };
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
+  let holdRule: { operations: readonly string[]; left: number } | undefined;
   /** Requests held by `hold`, with the operation and body that identify a retry of the same request. */
   const held: { key: string; forward: () => Promise<boolean> }[] = [];
   const hold = (key: string, req: IncomingMessage, res: ServerResponse, body: Buffer) => {
@@ -206,6 +208,11 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
       hold(key, req, res, body);
       return;
     }
+    if (holdRule && holdRule.left > 0 && holdRule.operations.includes(operation)) {
+      holdRule.left--;
+      hold(key, req, res, body);
+      return;
+    }
     const active = fault;
     const applies =
       active !== undefined &&
@@ -217,10 +224,6 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
       return;
     }
     remaining--;
-    if (active.kind === 'hold') {
-      hold(key, req, res, body);
-      return;
-    }
     stats.injected[active.kind] = (stats.injected[active.kind] ?? 0) + 1;
     switch (active.kind) {
       case 'hang':
@@ -265,8 +268,6 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
       case 'slow':
         await new Promise((r) => setTimeout(r, active.delayMs ?? 1000));
         if (!res.destroyed) reply(res, await forward(target, req, body));
-        return;
-      case 'hold': // handled above
         return;
       case 'malformed':
         send(res, 200, '{"Responses": {"blocklist": [ {"pk": ');
@@ -428,6 +429,9 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
         for (const res of hanging) res.destroy();
         hanging.clear();
       }
+    },
+    hold(rule) {
+      holdRule = { operations: rule.operations, left: rule.times };
     },
     async release() {
       let forwarded = 0;

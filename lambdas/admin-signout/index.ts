@@ -52,10 +52,12 @@ export function createHandler(
     const message = (error as Error).message;
     return async () => ({ ok: false, error: { code: 'configuration', message } });
   }
-  // Bounded so that a hung Cognito endpoint cannot eat the time the table writes need.
+  // Bounded so that a hung Cognito endpoint cannot eat the time the table writes need. Without
+  // throwOnRequestTimeout the SDK's requestTimeout only logs a warning (@smithy/types, NodeHttpHandlerOptions) and a
+  // Cognito endpoint that never answers holds the invocation until Lambda ends it, with no result.
   const cognitoClient = new CognitoIdentityProviderClient({
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000 },
+    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true },
   });
   const directory = createCognitoDirectory({ client: cognitoClient, userPoolId: config.userPoolId });
   const operations = createAdminOperations({

@@ -453,12 +453,13 @@ async function markedSessions(sub: string, ids: readonly string[]): Promise<Set<
 
 describe('concurrent signouts and partial batch failures', () => {
   it('six concurrent signouts of one user converge on the latest watermark, every session revoked', async () => {
-    // Arrange: 30 recorded sessions; the first signout's watermark write is held back 4.5 s (under the admin
-    // Lambda's 5 s request timeout, so it is not retried while held)
+    // Arrange: 30 recorded sessions; the first signout's watermark write (and any retry of it) is held in the proxy
+    // until the other five signouts have returned, so it is taken first and lands last however slow the machine is.
+    // The hold must end inside that invocation's deadline (28.5 s of the 30 s given), which B..F need a fraction of.
     const user = await createUser('converge-user');
     const ids = await recordSessions(user.sub, 'converge-user', 30);
-    const heldBefore = proxy.stats.injected.slow ?? 0;
-    proxy.set({ kind: 'slow', delayMs: 4500, operations: ['PutItem'], times: 1 });
+    const heldBefore = proxy.stats.injected.hold ?? 0;
+    proxy.hold({ operations: ['PutItem'], times: 1 });
     const request = {
       operation: 'signOutUser',
       user: 'converge-user',
@@ -466,13 +467,16 @@ describe('concurrent signouts and partial batch failures', () => {
       reason: 'converge',
     };
     // Act: A starts first (and lands last); B..F start together once A's watermark write is held and the clock has
-    // moved past the second A took its watermark in
+    // moved past the second A took its watermark in; A's write is released once B..F have all answered
     const first = admins[0]!.handler(request, context()) as Promise<SignOutResult>;
-    await waitFor(() => (proxy.stats.injected.slow ?? 0) > heldBefore, "the first signout's watermark write");
+    await waitFor(() => (proxy.stats.injected.hold ?? 0) > heldBefore, "the first signout's watermark write");
     const held = nowSeconds();
     await waitFor(() => nowSeconds() > held, 'the second after the held watermark');
-    const rest = admins.slice(1).map((a) => a.handler(request, context()) as Promise<SignOutResult>);
-    const results = await Promise.all([first, ...rest]);
+    const rest = await Promise.all(
+      admins.slice(1).map((a) => a.handler(request, context()) as Promise<SignOutResult>),
+    );
+    expect(await proxy.release()).toBe(1);
+    const results = [await first, ...rest];
     proxy.set(undefined);
     figures.signouts += results.length;
     // Assert

@@ -42,6 +42,27 @@ function trigger(env: Record<string, string | undefined> = {}): Handler {
 
 const store = () => createSdkStore({ client: dynamo.client, tableName: TABLE });
 
+/**
+ * How long Cognito waits for a Lambda trigger before it fails the sign-in (docs/security.md). A trigger that gives
+ * up at its store deadline answers far inside it even on a machine at a load average of 10+; one that waits for a
+ * table that never answers does not answer at all (the SDK's `requestTimeout` only warns), and is caught here.
+ */
+const COGNITO_TRIGGER_LIMIT_MS = 5000;
+const NO_ANSWER = Symbol('no answer within Cognito’s trigger limit');
+
+/** The trigger's answer, or NO_ANSWER when it has none by the time Cognito would have failed the sign-in. */
+async function answerWithinCognitoLimit<T>(answer: Promise<T>): Promise<T | typeof NO_ANSWER> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<typeof NO_ANSWER>((resolve) => {
+    timer = setTimeout(() => resolve(NO_ANSWER), COGNITO_TRIGGER_LIMIT_MS);
+  });
+  try {
+    return await Promise.race([answer, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 beforeAll(async () => {
   dynamo = await startDynalite();
   await dynamo.createTable(TABLE);
@@ -231,14 +252,13 @@ describe('the table being down never breaks sign-in', () => {
     });
     output = captureOutput({ stderr: false });
     // Act
-    const started = Date.now();
-    const result = await handler(preTokenV1());
-    const elapsed = Date.now() - started;
-    // Assert
+    const answer = await answerWithinCognitoLimit(handler(preTokenV1()));
+    // Assert: the sign-in goes on, inside Cognito's limit
+    expect(answer).not.toBe(NO_ANSWER);
+    const result = answer as TriggerOutput;
     expect(result.response.claimsOverrideDetails?.claimsToAddOrOverride.revocation_sid).toMatch(
       /^[0-9a-f]{44}$/,
     );
-    expect(elapsed).toBeLessThan(1500);
     const lines = output.json();
     expect(
       lines.some((l) => l.level === 'error' && l.message === 'session not recorded; claim injected anyway'),
@@ -253,17 +273,19 @@ describe('the table being down never breaks sign-in', () => {
       const handler = trigger({ AWS_ENDPOINT_URL_DYNAMODB: blackhole.endpoint, STORE_TIMEOUT_MS: '200' });
       output = captureOutput({ stderr: false });
       // Act
-      const started = Date.now();
-      const result = await handler(preTokenV2('2'));
-      const elapsed = Date.now() - started;
-      // Assert
+      const started = performance.now();
+      const answer = await answerWithinCognitoLimit(handler(preTokenV2('2')));
+      const elapsed = performance.now() - started;
+      // Assert: the sign-in goes on, inside Cognito's limit, and it is the trigger's own deadline that ended the
+      // wait (not an SDK timeout or a failure): it waited the whole 200 ms, no less, and says so.
+      expect(answer).not.toBe(NO_ANSWER);
+      const result = answer as TriggerOutput;
       expect(
         result.response.claimsAndScopeOverrideDetails?.idTokenGeneration.claimsToAddOrOverride.revocation_sid,
       ).toBeTypeOf('string');
-      expect(elapsed).toBeGreaterThanOrEqual(190);
-      expect(elapsed).toBeLessThan(1200); // the deadline plus event-loop slack on a loaded box
+      expect(elapsed).toBeGreaterThanOrEqual(190); // a load only lengthens it; timers may fire a little early
       const lines = output.json();
-      expect(lines.some((l) => l.failure === 'timeout')).toBe(true);
+      expect(lines.some((l) => l.failure === 'timeout' && l.error === 'no answer within 200 ms')).toBe(true);
       expect(lines.some((l) => l.store_timeout === 1)).toBe(true);
     } finally {
       await blackhole.stop();

@@ -13,6 +13,9 @@
  * another partition), `outsideRange` (adds an item of the asked partition outside the `rev#` range); other operations
  * are forwarded unchanged by these. Responses the proxy rewrites carry a correct `x-amz-crc32`, so only the fault
  * itself is tested.
+ *
+ * Apart from the faults, `hold` keeps matching requests (and any retry of them) until the test calls `release()`: an
+ * order of events fixed by the test rather than by a delay, which a loaded machine can outlast.
  */
 import {
   createServer,
@@ -86,8 +89,16 @@ export interface Fault {
 
 export interface FaultProxy {
   readonly endpoint: string;
-  /** Replaces the active fault (undefined: forward everything). */
+  /** Replaces the active fault (undefined: forward everything; requests still held by `hold` stay held). */
   set(fault: Fault | undefined): void;
+  /** Holds the next `times` requests of one of `operations` (checked before the fault) until `release()`. */
+  hold(rule: { readonly operations: readonly string[]; readonly times: number }): void;
+  /**
+   * Forwards every request `hold` is holding, in arrival order, and answers each with dynalite's answer; resolves
+   * with how many were forwarded (a request whose caller has gone away meanwhile, e.g. an attempt that timed out
+   * and was retried, is not forwarded).
+   */
+  release(): Promise<number>;
   /** Requests seen and faults injected, per fault kind. */
   readonly stats: { requests: number; injected: Record<string, number>; byOperation: Record<string, number> };
   stop(): Promise<void>;
@@ -167,6 +178,20 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
   };
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
+  let holdRule: { operations: readonly string[]; left: number } | undefined;
+  /** Requests held by `hold`, with the operation and body that identify a retry of the same request. */
+  const held: { key: string; forward: () => Promise<boolean> }[] = [];
+  const hold = (key: string, req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    stats.injected.hold = (stats.injected.hold ?? 0) + 1;
+    held.push({
+      key,
+      forward: async () => {
+        if (res.destroyed) return false;
+        reply(res, await forward(target, req, body));
+        return true;
+      },
+    });
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
@@ -176,6 +201,18 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
         .split('.')
         .pop() ?? '';
     stats.byOperation[operation] = (stats.byOperation[operation] ?? 0) + 1;
+    // A retry of a held request (the SDK sends the same body again when its attempt timed out) is held with it:
+    // otherwise a slow machine's timeout would let the retry through before the release.
+    const key = `${operation}\n${body.toString('utf8')}`;
+    if (held.some((h) => h.key === key)) {
+      hold(key, req, res, body);
+      return;
+    }
+    if (holdRule && holdRule.left > 0 && holdRule.operations.includes(operation)) {
+      holdRule.left--;
+      hold(key, req, res, body);
+      return;
+    }
     const active = fault;
     const applies =
       active !== undefined &&
@@ -392,6 +429,14 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
         for (const res of hanging) res.destroy();
         hanging.clear();
       }
+    },
+    hold(rule) {
+      holdRule = { operations: rule.operations, left: rule.times };
+    },
+    async release() {
+      let forwarded = 0;
+      for (const next of held.splice(0)) if (await next.forward()) forwarded++;
+      return forwarded;
     },
     async stop() {
       for (const s of sockets) s.destroy();

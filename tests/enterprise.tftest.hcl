@@ -175,59 +175,27 @@ run "second_region_instance_reads_the_global_table" {
 # Replica checks (a key per replica with a customer key, no replica in the table's own region) are preconditions
 # of modules/table's table; its suite covers them (expect_failures cannot name a child module's resource).
 
-run "reserved_concurrency_zero_for_the_trigger" {
+# Bad inputs, one per variable, in one plan: no validation of the root variables reads another variable, so each
+# fails on its own and Terraform fails the run if any listed variable does not (tests/validation.tftest.hcl).
+run "bad_enterprise_inputs" {
   command = plan
   variables {
-    reserved_concurrent_executions = { token_trigger = 0 }
+    reserved_concurrent_executions = { token_trigger = 0 } # reserved_concurrency_zero_for_the_trigger
+    timeout_seconds                = { logout = 60 }       # logout_timeout_beyond_api_gateway
+    role_permissions_boundary      = "platform-boundary"   # permissions_boundary_by_name
+    role_path                      = "service"             # role_path_without_slashes
+    tracing_mode                   = "On"                  # unknown_tracing_mode
+    vpc_subnet_ids                 = ["subnet-0123456789abcdef0"]
+    vpc_security_group_ids         = ["default"]  # security_group_name_instead_of_id
+    cloudwatch_logs_kms_key_id     = "alias/logs" # logs_key_alias
   }
-  expect_failures = [var.reserved_concurrent_executions]
-}
-
-run "logout_timeout_beyond_api_gateway" {
-  command = plan
-  variables {
-    timeout_seconds = { logout = 60 }
-  }
-  expect_failures = [var.timeout_seconds]
-}
-
-run "permissions_boundary_by_name" {
-  command = plan
-  variables {
-    role_permissions_boundary = "platform-boundary"
-  }
-  expect_failures = [var.role_permissions_boundary]
-}
-
-run "role_path_without_slashes" {
-  command = plan
-  variables {
-    role_path = "service"
-  }
-  expect_failures = [var.role_path]
-}
-
-run "unknown_tracing_mode" {
-  command = plan
-  variables {
-    tracing_mode = "On"
-  }
-  expect_failures = [var.tracing_mode]
-}
-
-run "security_group_name_instead_of_id" {
-  command = plan
-  variables {
-    vpc_subnet_ids         = ["subnet-0123456789abcdef0"]
-    vpc_security_group_ids = ["default"]
-  }
-  expect_failures = [var.vpc_security_group_ids]
-}
-
-run "logs_key_alias" {
-  command = plan
-  variables {
-    cloudwatch_logs_kms_key_id = "alias/logs"
-  }
-  expect_failures = [var.cloudwatch_logs_kms_key_id]
+  expect_failures = [
+    var.reserved_concurrent_executions,
+    var.timeout_seconds,
+    var.role_permissions_boundary,
+    var.role_path,
+    var.tracing_mode,
+    var.vpc_security_group_ids,
+    var.cloudwatch_logs_kms_key_id,
+  ]
 }

@@ -14,6 +14,7 @@ import { createLogger, createMetrics } from '../adapters/observability.js';
 import { readAdminConfig } from './config.js';
 import type { AdminResult } from '../revocation/results.js';
 import { type AdminDeps, createAdminOperations } from './operations.js';
+import { boundedRequests } from '../adapters/aws/request-timeouts.js';
 
 export type { AdminResult } from '../revocation/results.js';
 
@@ -52,12 +53,10 @@ export function createHandler(
     const message = (error as Error).message;
     return async () => ({ ok: false, error: { code: 'configuration', message } });
   }
-  // Bounded so that a hung Cognito endpoint cannot eat the time the table writes need. Without
-  // throwOnRequestTimeout the SDK's requestTimeout only logs a warning (@smithy/types, NodeHttpHandlerOptions) and a
-  // Cognito endpoint that never answers holds the invocation until Lambda ends it, with no result.
+  // Bounded so that a hung Cognito endpoint cannot eat the time the table writes need.
   const cognitoClient = new CognitoIdentityProviderClient({
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true },
+    requestHandler: boundedRequests(3000, 5000),
   });
   const directory = createCognitoDirectory({ client: cognitoClient, userPoolId: config.userPoolId });
   const operations = createAdminOperations({

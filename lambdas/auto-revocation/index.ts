@@ -25,6 +25,7 @@ import { checkEventTime, nothingLeftToRevoke } from '../core/horizon.js';
 import { readAutoRevocationConfig } from './config.js';
 import { parseEvent, type RevokeEvent } from './events.js';
 import { handledAs } from './outcome.js';
+import { boundedRequests } from '../adapters/aws/request-timeouts.js';
 
 const SERVICE = 'auto-revocation';
 const REPORT_MARGIN_MS = 1500;
@@ -152,7 +153,7 @@ export function createHandler(
   const store = createSdkStore({ client: dynamo, tableName: config.tableName });
   const cognito = new CognitoIdentityProviderClient({
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000 },
+    requestHandler: boundedRequests(3000, 5000),
   });
   const directory = createCognitoDirectory({ client: cognito, userPoolId: config.userPoolId });
   const tableRef = { client: dynamo, tableName: config.tableName };

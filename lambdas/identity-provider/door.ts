@@ -18,6 +18,7 @@ import { type RevokeUserDeps, revokeUser } from '../revocation/revoke-user.js';
 import type { UpstreamConfig } from './config.js';
 import { createSubjectResolver, type SubjectMatch, type SubjectResolver } from './cognito-subjects.js';
 import type { SubjectId } from './subject.js';
+import { boundedRequests } from '../adapters/aws/request-timeouts.js';
 
 export interface Door {
   readonly ctx: RevocationContext<RevokeUserDeps>;
@@ -40,7 +41,7 @@ export function createDoor(
   const dynamo = new DynamoDBClient({});
   const cognito = new CognitoIdentityProviderClient({
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 2000, requestTimeout: 4000 },
+    requestHandler: boundedRequests(2000, 4000),
   });
   const store = createSdkStore({ client: dynamo, tableName: admin.tableName });
   const { logger: loggerOverride, metrics, clock, resolver, ...ports } = overrides;

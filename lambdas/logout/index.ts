@@ -17,6 +17,7 @@ import type { RevocationContext, RevocationDeps } from '../revocation/context.js
 import { logout, type LogoutDeps } from '../revocation/logout.js';
 import { readLogoutConfig } from './config.js';
 import { LogoutRequestError, logoutInput, parseLogoutEvent } from './request.js';
+import { boundedRequests } from '../adapters/aws/request-timeouts.js';
 
 const SERVICE = 'logout';
 const REPORT_MARGIN_MS = 1000;
@@ -77,7 +78,7 @@ export function createHandler(
       tokens: createUserTokens({
         client: new CognitoIdentityProviderClient({
           maxAttempts: 2,
-          requestHandler: { connectionTimeout: 2000, requestTimeout: 3000 },
+          requestHandler: boundedRequests(2000, 3000),
         }),
       }),
       policy: config.policy,

@@ -27,6 +27,7 @@ import type { LogoutDeps } from '../revocation/logout.js';
 import { readTokenRevocationConfig } from './config.js';
 import { act } from './act.js';
 import { classify } from './request.js';
+import { boundedRequests } from '../adapters/aws/request-timeouts.js';
 
 const SERVICE = 'token-revocation';
 export type Handler = (event: unknown) => Promise<FunctionUrlResponse>;
@@ -55,7 +56,7 @@ export function createHandler(
   const store = createSdkStore({ client: dynamo, tableName: config.tableName });
   const cognito = new CognitoIdentityProviderClient({
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 2000, requestTimeout: 3000 },
+    requestHandler: boundedRequests(2000, 3000),
   });
   const { logger: _l, metrics, clock, refreshTokens: _r, ...ports } = overrides;
   const ctx: RevocationContext<LogoutDeps> = {

@@ -10,6 +10,7 @@ import { withChainedTrigger } from './chain.js';
 import { contractValue } from '../config/reader.js';
 import { readTokenTriggerConfig } from './config.js';
 import { createTokenTrigger, type TokenTrigger, type TokenTriggerDeps } from './trigger.js';
+import { boundedRequests } from '../adapters/aws/request-timeouts.js';
 
 export { createTokenTrigger, mintSessionId } from './trigger.js';
 
@@ -44,7 +45,7 @@ export function createHandler(
   const client = new DynamoDBClient({
     // Two attempts inside the deadline; the deadline itself is enforced by the trigger.
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: config.storeTimeoutMs, requestTimeout: config.storeTimeoutMs },
+    requestHandler: boundedRequests(config.storeTimeoutMs, config.storeTimeoutMs),
   });
   const inventory =
     overrides.inventory ?? createSdkStore({ client, tableName: config.tableName, consistentRead: false });

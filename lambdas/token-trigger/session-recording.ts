@@ -19,6 +19,7 @@ import { createLogger, createMetrics, type Logger, type Metrics } from '../adapt
 import { lifetimePolicy } from '../core/lifetime.js';
 import { isValidClaimName } from './events.js';
 import { createTokenTrigger } from './trigger.js';
+import { boundedRequests } from '../adapters/aws/request-timeouts.js';
 
 export interface SessionRecorderOptions {
   /** The module's blocklist table (`table_name` output). */
@@ -54,7 +55,7 @@ export function createSessionRecorder(options: SessionRecorderOptions): SessionR
     options.client ??
     new DynamoDBClient({
       maxAttempts: 2,
-      requestHandler: { connectionTimeout: storeTimeoutMs, requestTimeout: storeTimeoutMs },
+      requestHandler: boundedRequests(storeTimeoutMs, storeTimeoutMs),
     });
   const trigger = createTokenTrigger({
     inventory: createSdkStore({ client, tableName, consistentRead: false }),

@@ -3,12 +3,12 @@
  * test/terraform/harness.ts `createWorkspace` makes it (placeholder zips, mirror-only providers, GOGC, the shared
  * provider attached — its own CPU is not counted, it is the same for every file). Prints runs and median seconds.
  *
- *   node --import tsx bench/terraform-test-cpu.ts [reps] [dir|file ...]   (no files: every test file)
+ *   node --import tsx test/terraform/cpu-per-file.ts [reps] [dir|file ...]   (no files: every test file)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createWorkspace, findTerraform, moduleDirs, ROOT } from '../test/terraform/harness.js';
+import { createWorkspace, findTerraform, moduleDirs, ROOT } from './harness.js';
 
 const cli = findTerraform();
 if ('missing' in cli) throw new Error(cli.missing);

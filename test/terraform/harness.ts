@@ -61,9 +61,9 @@ export function terraformFiles(root = ROOT): string[] {
 }
 
 /**
- * Upper bound of one Terraform command (a whole `terraform test` suite included). The root suite (≈70 runs) takes
- * about a minute on an idle 2-core machine and measured 6 min with a load average of 9.7 from parallel work, so the
- * bound is generous: a slow machine must not fail a correct module.
+ * Upper bound of one Terraform command (a whole `terraform test` process included). The longest, half of the root
+ * module's test files, takes about a minute on the quiet 2-core machine; such a process measured several times that
+ * under a load average near 10, so the bound is generous: a slow machine must not fail a correct module.
  */
 export const TF_TIMEOUT_MS = 900_000;
 
@@ -407,16 +407,12 @@ export interface FileOutcome {
  * are not JSON (a crash's stack trace) are ignored here; the caller keeps the raw output for its messages.
  */
 export function testOutcomes(output: string): Map<string, FileOutcome> {
-  const files = new Map<string, { status?: string; runs: Map<string, string>; diagnostics: string[] }>();
-  const of = (path: string) => {
-    const known = files.get(path);
-    if (known) return known;
-    const f: { status?: string; runs: Map<string, string>; diagnostics: string[] } = {
-      runs: new Map(),
-      diagnostics: [],
-    };
-    files.set(path, f);
-    return f;
+  type Outcome = { status: string | undefined; runs: Map<string, string>; diagnostics: string[] };
+  const files = new Map<string, Outcome>();
+  const of = (path: string): Outcome => {
+    const outcome = files.get(path) ?? { status: undefined, runs: new Map(), diagnostics: [] };
+    files.set(path, outcome);
+    return outcome;
   };
   for (const line of output.split('\n')) {
     if (!line.startsWith('{')) continue;
@@ -443,9 +439,7 @@ export function testOutcomes(output: string): Map<string, FileOutcome> {
       of(msg['@testfile']).diagnostics.push(`${where}${d.severity}: ${d.summary}\n${d.detail ?? ''}`);
     }
   }
-  return new Map(
-    [...files].map(([path, f]) => [path, { status: f.status, runs: f.runs, diagnostics: f.diagnostics }]),
-  );
+  return files;
 }
 
 /** A set of test files of one module directory, run by one `terraform test` process. */

@@ -101,6 +101,10 @@ export function assertBundlesBuilt(fns: readonly string[], distDir?: string): vo
 
 const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 const MAX_LOG_LINES = 2000;
+/** Starts the line a container writes on stdout and stderr after an invocation's last line (never logged). */
+const END_MARK = '\u0000invocation-end ';
+/** How long an answer waits for its end marks before it goes out anyway (a handler that closed its stdout). */
+const END_MARK_WAIT_MS = 2_000;
 
 // The container: loads the bundle lazily on first invocation (cold start), then serves invocations.
 const WORKER_SOURCE = `
@@ -124,6 +128,14 @@ function describe(err) {
   }
   return { errorType: 'string', errorMessage: String(err), trace: [] };
 }
+// Each stream carries an end mark after the invocation's last line, so the endpoint answers (and cuts the log
+// tail) only once every line the invocation wrote has arrived: stdout, stderr and messages travel separately.
+function finish(result) {
+  const mark = ${JSON.stringify(END_MARK)} + result.id + '\\n';
+  process.stdout.write(mark);
+  process.stderr.write(mark);
+  parentPort.postMessage(result);
+}
 parentPort.on('message', async (msg) => {
   let fn;
   try {
@@ -131,7 +143,7 @@ parentPort.on('message', async (msg) => {
   } catch (err) {
     const d = describe(err);
     if (!String(d.errorType).startsWith('Runtime.')) d.errorType = 'Runtime.ImportModuleError';
-    parentPort.postMessage({ id: msg.id, ok: false, error: d });
+    finish({ id: msg.id, ok: false, error: d });
     return;
   }
   // Init is over: the invocation's timeout starts now (Lambda does not count the init phase against it).
@@ -149,17 +161,23 @@ parentPort.on('message', async (msg) => {
       if (maybe && typeof maybe.then === 'function') maybe.then(resolve, reject);
       else if (fn.length < 3) resolve(maybe);
     });
-    parentPort.postMessage({ id: msg.id, ok: true, payload: JSON.stringify(result === undefined ? null : result) });
+    finish({ id: msg.id, ok: true, payload: JSON.stringify(result === undefined ? null : result) });
   } catch (err) {
-    parentPort.postMessage({ id: msg.id, ok: false, error: describe(err) });
+    finish({ id: msg.id, ok: false, error: describe(err) });
   }
 });
 `;
 
+type InvocationResult = { ok: boolean; payload?: string; error?: unknown };
+
 interface Pending {
   readonly worker: Worker;
-  resolve(result: { ok: boolean; payload?: string; error?: unknown }): void;
+  resolve(result: InvocationResult): void;
   timer: NodeJS.Timeout;
+  /** The handler's answer, held until both streams' end marks arrive. */
+  result?: InvocationResult;
+  /** End marks seen so far (stdout, stderr). */
+  endMarks: number;
   /** The handler is loaded: the function's own timeout replaces the init limit. */
   started(): void;
 }
@@ -197,7 +215,14 @@ class Container {
         buffered += chunk;
         let nl = buffered.indexOf('\n');
         while (nl >= 0) {
-          this.log(buffered.slice(0, nl));
+          const line = buffered.slice(0, nl);
+          // A handler's last write may lack its newline: the mark then ends that line.
+          const mark = line.indexOf(END_MARK);
+          if (mark < 0) this.log(line);
+          else {
+            if (mark > 0) this.log(line.slice(0, mark));
+            this.endMarkSeen(line.slice(mark + END_MARK.length));
+          }
           buffered = buffered.slice(nl + 1);
           nl = buffered.indexOf('\n');
         }
@@ -212,18 +237,18 @@ class Container {
           p.started();
           return;
         }
-        this.pending.delete(msg.id);
         clearTimeout(p.timer);
-        p.resolve(msg);
+        p.result = msg;
+        if (p.endMarks === 2) this.settle(msg.id, msg);
+        else p.timer = setTimeout(() => this.settle(msg.id, msg), END_MARK_WAIT_MS);
       },
     );
     const crash = (message: string) => {
       if (this.worker === worker) this.worker = undefined;
       for (const [id, p] of this.pending) {
         if (p.worker !== worker) continue;
-        clearTimeout(p.timer);
-        p.resolve({ ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: message } });
-        this.pending.delete(id);
+        // An answer already given stands; the lines it wrote before the crash are all there are.
+        this.settle(id, p.result ?? { ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: message } });
       }
     };
     worker.on('error', (err) => {
@@ -233,6 +258,21 @@ class Container {
     worker.on('exit', (code) => crash(`Runtime exited with error: exit status ${code}`));
     worker.unref();
     return worker;
+  }
+
+  private endMarkSeen(id: string): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    p.endMarks += 1;
+    if (p.endMarks === 2 && p.result) this.settle(id, p.result);
+  }
+
+  private settle(id: string, result: InvocationResult): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    clearTimeout(p.timer);
+    p.resolve(result);
   }
 
   private log(line: string): void {
@@ -265,6 +305,7 @@ class Container {
       const pending: Pending = {
         worker,
         resolve,
+        endMarks: 0,
         timer: setTimeout(expire, INIT_LIMIT_MS + timeoutMs),
         started: () => {
           clearTimeout(pending.timer);

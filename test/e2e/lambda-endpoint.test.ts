@@ -140,6 +140,22 @@ describe('Lambda Invoke endpoint', () => {
     expect(lambda.logs('echo-b')).toContain('echo {"keys":["marker"]}');
   });
 
+  it('answers only after every line the invocation wrote on stdout and stderr has arrived', async () => {
+    // Streams and the answer travel separately from the container: without waiting for the streams' end the
+    // answer overtakes the last lines (the tail and logs() then miss them).
+    const before = lambda.logs('echo-a').length;
+    const out = await client.send(
+      new InvokeCommand({ FunctionName: 'echo-a', LogType: 'Tail', Payload: JSON.stringify({ lines: 300 }) }),
+    );
+    const lines = lambda.logs('echo-a').slice(before);
+    expect(lines.filter((l) => l.startsWith('out ')).length).toBe(300);
+    expect(lines.filter((l) => l.startsWith('err ')).length).toBe(300);
+    expect(lines).toContain('echo {"keys":["lines"]}');
+    expect(lines.join('\n')).not.toContain('invocation-end');
+    // The tail is the last 4 KB of those same lines.
+    expect(Buffer.from(out.LogResult ?? '', 'base64').toString()).toBe(lines.join('\n').slice(-4096));
+  });
+
   it('runs Event invocations in the background (202) and DryRun without running (204)', async () => {
     const event = await client.send(
       new InvokeCommand({ FunctionName: 'echo-a', InvocationType: 'Event', Payload: '{}' }),

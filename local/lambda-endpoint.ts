@@ -248,7 +248,10 @@ class Container {
       for (const [id, p] of this.pending) {
         if (p.worker !== worker) continue;
         // An answer already given stands; the lines it wrote before the crash are all there are.
-        this.settle(id, p.result ?? { ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: message } });
+        this.settle(
+          id,
+          p.result ?? { ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: message } },
+        );
       }
     };
     worker.on('error', (err) => {

@@ -11,20 +11,28 @@ export interface DirectoryUser {
   readonly status?: string | undefined;
 }
 
+/**
+ * Per call: `signal` ends the call when the operation's deadline passes (the call then rejects as `unavailable`),
+ * so a Cognito endpoint that never answers cannot outlive the operation's report.
+ */
+export interface DirectoryCallOptions {
+  readonly signal?: AbortSignal | undefined;
+}
+
 export interface UserDirectory {
   /**
    * Finds a user by username (or alias) or by `sub`; `undefined` when none exists. Rejects with `DirectoryError`.
    * An input shaped like a `sub` is resolved as a `sub` first, and when it also names a *different* user as a
    * username or alias (a decoy account named after someone's `sub`), rejects with kind `ambiguous`.
    */
-  resolve(user: string): Promise<DirectoryUser | undefined>;
+  resolve(user: string, options?: DirectoryCallOptions): Promise<DirectoryUser | undefined>;
   /** Revokes every refresh token of the user (Cognito `AdminUserGlobalSignOut`). Rejects with `DirectoryError`. */
-  globalSignOut(username: string): Promise<void>;
+  globalSignOut(username: string, options?: DirectoryCallOptions): Promise<void>;
   /**
    * The user whose `sub` this is (`ListUsers` filter `sub = "…"`, never a username lookup), or `undefined` when no
    * user has it (deleted). Rejects with `DirectoryError`. Used by the automatic revocation and the sweep.
    */
-  findBySub?(sub: string): Promise<DirectoryUser | undefined>;
+  findBySub?(sub: string, options?: DirectoryCallOptions): Promise<DirectoryUser | undefined>;
 }
 
 export interface DisabledUser extends DirectoryUser {
@@ -94,9 +102,9 @@ export interface CognitoSession {
 /** Cognito's own session management (session tracking on the pool). Rejects with `DirectoryError`. */
 export interface CognitoSessions {
   /** The user's active sessions; kind `unsupported` when the pool has no session tracking. */
-  list(username: string): Promise<CognitoSession[]>;
+  list(username: string, options?: DirectoryCallOptions): Promise<CognitoSession[]>;
   /** `AdminRevokeUserSession`: Cognito revokes the session's refresh and access tokens (at Cognito). */
-  revoke(username: string, sessionId: string): Promise<void>;
+  revoke(username: string, sessionId: string, options?: DirectoryCallOptions): Promise<void>;
 }
 
 /** Cognito session ids: `tkn` or `sso` and 25 more lowercase letters or digits (28 in all). */

@@ -46,13 +46,15 @@ export function revokeCognitoSession(
           'configuration',
           'Cognito session management is not enabled for this function',
         );
-      const user = await resolveUser(ctx, input.subject.user);
+      const user = await resolveUser(ctx, input.subject.user, signal);
       const userRef = { username: user.username, sub: user.sub };
       // 1. Which of our recorded issuances belong to that session: read Cognito's view before revoking it (a revoked
       //    session is no longer listed).
       let described: CognitoSession | undefined;
       try {
-        described = (await sessionsApi.list(user.username)).find((s) => s.sessionId === cognitoSessionId);
+        described = (await sessionsApi.list(user.username, { signal })).find(
+          (s) => s.sessionId === cognitoSessionId,
+        );
       } catch (error) {
         throw new OperationError(
           'directory_error',
@@ -75,7 +77,7 @@ export function revokeCognitoSession(
       // 2. Cognito revokes the session's refresh and access tokens (for Cognito's own APIs).
       let cognito: CognitoSessionRevokeResult['cognito'];
       try {
-        await sessionsApi.revoke(user.username, cognitoSessionId);
+        await sessionsApi.revoke(user.username, cognitoSessionId, { signal });
         cognito = { done: true };
       } catch (error) {
         cognito = { done: false, error: describe(error) };

@@ -64,10 +64,14 @@ export function nowSeconds(ctx: RevocationContext<never>): number {
 export const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 
 /** Resolves a username, alias or sub; an unknown or ambiguous one stops the operation before anything is done. */
-export async function resolveUser(ctx: RevocationContext<'directory'>, user: string): Promise<DirectoryUser> {
+export async function resolveUser(
+  ctx: RevocationContext<'directory'>,
+  user: string,
+  signal?: AbortSignal,
+): Promise<DirectoryUser> {
   let found: DirectoryUser | undefined;
   try {
-    found = await ctx.deps.directory.resolve(user);
+    found = await ctx.deps.directory.resolve(user, { signal });
   } catch (error) {
     if (error instanceof DirectoryError && error.kind === 'ambiguous')
       throw new OperationError('ambiguous_user', `nothing done: ${error.message}`);

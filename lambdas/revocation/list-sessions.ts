@@ -25,7 +25,7 @@ export function listSessions(
     ctx,
     { operation: 'listSessions', user: { requested: input.subject.user }, limits },
     async (signal) => {
-      const user = await resolveUser(ctx, input.subject.user);
+      const user = await resolveUser(ctx, input.subject.user, signal);
       const now = nowSeconds(ctx);
       const records = await wrapStore(() => ctx.deps.inventory.listByUser(user.sub, { signal }));
       const live = (await entriesWithAudit(ctx, user.sub, signal)).filter((e) => isLive(e, now));
@@ -85,7 +85,10 @@ export function listSessions(
       if (!ctx.deps.cognitoSessions) return result;
       let cognitoSessions: CognitoSessionsView;
       try {
-        cognitoSessions = { tracked: true, sessions: await ctx.deps.cognitoSessions.list(user.username) };
+        cognitoSessions = {
+          tracked: true,
+          sessions: await ctx.deps.cognitoSessions.list(user.username, { signal }),
+        };
       } catch (error) {
         cognitoSessions = { tracked: false, reason: describe(error) };
       }

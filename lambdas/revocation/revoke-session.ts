@@ -35,7 +35,7 @@ export function revokeSession(
     ctx,
     { operation: 'revokeSession', actor, reason, user: { requested: input.subject.user }, limits },
     async (signal) => {
-      const user = await resolveUser(ctx, input.subject.user);
+      const user = await resolveUser(ctx, input.subject.user, signal);
       const { policy } = ctx.deps;
       const revokedAt = nowSeconds(ctx);
       let entry: RevocationEntry;

@@ -26,7 +26,7 @@ export function revokeToken(
     ctx,
     { operation: 'revokeToken', actor, reason, user: { requested: input.subject.user }, limits },
     async (signal) => {
-      const user = await resolveUser(ctx, input.subject.user);
+      const user = await resolveUser(ctx, input.subject.user, signal);
       const { policy } = ctx.deps;
       const revokedAt = nowSeconds(ctx);
       const { jti, exp } = input.evidence;

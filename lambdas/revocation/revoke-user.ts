@@ -48,16 +48,19 @@ function requestError(input: RevokeUserInput, now: number): string | undefined {
 async function userFor(
   ctx: RevocationContext<'directory'>,
   input: RevokeUserInput,
+  signal: AbortSignal,
 ): Promise<{ username?: string; sub: string; exists: boolean }> {
   if ('user' in input.subject) {
-    const found = await resolveUser(ctx, input.subject.user);
+    const found = await resolveUser(ctx, input.subject.user, signal);
     return { username: found.username, sub: found.sub, exists: true };
   }
   const { sub } = input.subject;
   const { directory } = ctx.deps;
   let found: Awaited<ReturnType<typeof directory.resolve>>;
   try {
-    found = directory.findBySub ? await directory.findBySub(sub) : await directory.resolve(sub);
+    found = directory.findBySub
+      ? await directory.findBySub(sub, { signal })
+      : await directory.resolve(sub, { signal });
   } catch (error) {
     if (error instanceof DirectoryError && error.kind === 'ambiguous')
       throw new OperationError('ambiguous_user', `nothing done: ${error.message}`);
@@ -76,7 +79,7 @@ async function revokeUserOnce(
   const now = nowSeconds(ctx);
   const invalid = requestError(input, now);
   if (invalid) throw new RequestError(invalid);
-  const user = await userFor(ctx, input);
+  const user = await userFor(ctx, input, signal);
   const actor = actorName(input.actor);
   const reason = actorReason(input.actor);
   const notBefore = input.asOf ?? now;
@@ -109,7 +112,7 @@ async function revokeUserOnce(
   } else if (mode === 'done') cognitoSignOut = { done: true, by: 'the recorded call' };
   else {
     try {
-      await ctx.deps.directory.globalSignOut(user.username as string);
+      await ctx.deps.directory.globalSignOut(user.username as string, { signal });
       signedOutAt = Math.ceil(ctx.clock() / 1000);
       cognitoSignOut = { done: true, by: 'this call' };
     } catch (error) {

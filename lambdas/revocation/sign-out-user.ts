@@ -32,10 +32,10 @@ export function signOutUser(
     ctx,
     { operation: 'signOutUser', actor, reason, user: { requested: input.subject.user }, limits },
     async (signal) => {
-      const user = await resolveUser(ctx, input.subject.user);
+      const user = await resolveUser(ctx, input.subject.user, signal);
       let cognitoSignOut: SignOutResult['cognitoSignOut'];
       try {
-        await ctx.deps.directory.globalSignOut(user.username);
+        await ctx.deps.directory.globalSignOut(user.username, { signal });
         cognitoSignOut = { done: true };
       } catch (error) {
         ctx.metrics.add('cognito_signout_failed', 1);

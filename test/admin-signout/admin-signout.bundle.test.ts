@@ -206,6 +206,35 @@ describe('admin signout bundle against cognito-local and dynalite', () => {
     expect(output.json().some((l) => l.message === 'admin operation' && l.ok === false)).toBe(true);
   }, 60_000);
 
+  it('a Cognito endpoint that never answers: the lookup ends at the invocation’s deadline, not after the SDK’s own bounds', async () => {
+    // Arrange: 2.5 s left. The SDK's bounds alone (5 s per attempt, 2 attempts) would answer about 10 s after the
+    // start, long after the invocation ended; the deadline signal ends the lookup at the handler's own deadline.
+    const hole = await startBlackhole();
+    const handler = admin({ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: hole.endpoint });
+    const output = captureOutput({ stderr: false });
+    const started = Date.now();
+    const end = started + 2_500;
+    let answer: AdminResult;
+    // Act
+    try {
+      answer = await handler(
+        { operation: 'signOutUser', user: 'frank', actor: 'ops', reason: 'test' },
+        { getRemainingTimeInMillis: () => end - Date.now() },
+      );
+    } finally {
+      output.restore();
+      await hole.stop();
+    }
+    const elapsed = Date.now() - started;
+    // Assert: about 1 s here; the SDK's bounds alone give 10 s, more than the slack a loaded box needs.
+    expect(elapsed).toBeLessThan(7_000);
+    expect(answer).toMatchObject({
+      ok: false,
+      error: { code: 'directory_error', message: expect.stringContaining('could not look up user "frank"') },
+    });
+    expect(output.json().some((l) => l.message === 'admin operation' && l.ok === false)).toBe(true);
+  }, 60_000);
+
   it('listSessions shows the revoked session; inspect explains it', async () => {
     // Arrange
     const handler = admin();

@@ -11,6 +11,7 @@ import {
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
+  type DirectoryCallOptions,
   DirectoryError,
   type DirectoryErrorKind,
   type DirectoryUser,
@@ -37,6 +38,9 @@ export function toDirectoryError(error: unknown): DirectoryError {
   else if (THROTTLED.has(name)) kind = 'throttled';
   else if (/unsupported/i.test(name) || /unsupported/i.test(e?.message ?? '')) kind = 'unsupported';
   else if (
+    // An answer past the request bound, or a call the operation's deadline ended.
+    name === 'TimeoutError' ||
+    name === 'AbortError' ||
     (e?.$metadata?.httpStatusCode ?? 0) >= 500 ||
     /ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up/.test(message)
   )
@@ -61,6 +65,13 @@ function canonicalSub(value: string): string {
   return value.toLowerCase();
 }
 
+type CallOptions = { abortSignal?: AbortSignal };
+
+/** The SDK's per-call options for a port call: its deadline signal, when it has one. */
+export function sdkOptions(options: DirectoryCallOptions | undefined): CallOptions {
+  return options?.signal ? { abortSignal: options.signal } : {};
+}
+
 function describeUser(u: DirectoryUser): string {
   return `"${u.username}" (sub ${u.sub}, matched as ${u.matchedAs ?? 'username'})`;
 }
@@ -69,9 +80,12 @@ export function createCognitoDirectory(options: CognitoDirectoryOptions): UserDi
   const { client, userPoolId } = options;
 
   /** `AdminGetUser`: the input as Cognito's admin APIs read it (username, alias, or a local user's sub). */
-  async function byUsername(username: string): Promise<DirectoryUser | undefined> {
+  async function byUsername(username: string, call: CallOptions): Promise<DirectoryUser | undefined> {
     try {
-      const out = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
+      const out = await client.send(
+        new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }),
+        call,
+      );
       const sub = attribute(out.UserAttributes, 'sub');
       if (!out.Username || !sub)
         throw new DirectoryError('unknown', 'AdminGetUser returned a user without sub');
@@ -93,11 +107,16 @@ export function createCognitoDirectory(options: CognitoDirectoryOptions): UserDi
   }
 
   /** `ListUsers` with an exact-match filter on `sub` or `username`; only an exact match counts. */
-  async function listExact(field: 'sub' | 'username', value: string): Promise<DirectoryUser[]> {
+  async function listExact(
+    field: 'sub' | 'username',
+    value: string,
+    call: CallOptions,
+  ): Promise<DirectoryUser[]> {
     if (!filterSafe(value)) return [];
     try {
       const out = await client.send(
         new ListUsersCommand({ UserPoolId: userPoolId, Filter: `${field} = "${value}"`, Limit: 2 }),
+        call,
       );
       const users: DirectoryUser[] = [];
       for (const user of out.Users ?? []) {
@@ -119,11 +138,12 @@ export function createCognitoDirectory(options: CognitoDirectoryOptions): UserDi
   }
 
   return {
-    async resolve(user) {
+    async resolve(user, options) {
+      const call = sdkOptions(options);
       if (!hasSubShape(user)) {
         // Cognito subs are UUIDs: anything else can only be a username or alias. The sub lookup stays as a
         // fallback for directories whose subs are not UUIDs (it can never match in a real user pool).
-        return (await byUsername(user)) ?? (await listExact('sub', user))[0];
+        return (await byUsername(user, call)) ?? (await listExact('sub', user, call))[0];
       }
       // Sub-shaped: the sub wins, and any other user the same string names (a decoy account whose username or
       // alias is someone's sub) makes the input ambiguous. Cognito's subs are lower case and the sub filter is
@@ -133,9 +153,9 @@ export function createCognitoDirectory(options: CognitoDirectoryOptions): UserDi
       const canonical = canonicalSub(user);
       const spellings = canonical === user ? [user] : [user, canonical];
       const [bySub, byName, byAdminApi] = await Promise.all([
-        listExact('sub', canonical),
-        Promise.all(spellings.map((s) => listExact('username', s))).then((lists) => lists.flat()),
-        Promise.all(spellings.map((s) => byUsername(s))).then((found) =>
+        listExact('sub', canonical, call),
+        Promise.all(spellings.map((s) => listExact('username', s, call))).then((lists) => lists.flat()),
+        Promise.all(spellings.map((s) => byUsername(s, call))).then((found) =>
           found.filter((u): u is DirectoryUser => u !== undefined),
         ),
       ]);
@@ -156,13 +176,16 @@ export function createCognitoDirectory(options: CognitoDirectoryOptions): UserDi
       if (sub) return sub;
       return byName[0] ?? byAdminApi[0];
     },
-    async findBySub(sub) {
+    async findBySub(sub, options) {
       if (!hasSubShape(sub)) return undefined;
-      return (await listExact('sub', canonicalSub(sub)))[0];
+      return (await listExact('sub', canonicalSub(sub), sdkOptions(options)))[0];
     },
-    async globalSignOut(username) {
+    async globalSignOut(username, options) {
       try {
-        await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: username }));
+        await client.send(
+          new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: username }),
+          sdkOptions(options),
+        );
       } catch (error) {
         throw toDirectoryError(error);
       }

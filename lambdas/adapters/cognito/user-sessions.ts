@@ -11,7 +11,7 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type CognitoSession, type CognitoSessions, DirectoryError } from '../../core/directory.js';
-import { toDirectoryError } from './user-directory.js';
+import { sdkOptions, toDirectoryError } from './user-directory.js';
 
 const NOT_TRACKED = new Set(['FeatureUnavailableInTierException', 'InvalidParameterException']);
 
@@ -42,7 +42,7 @@ export function createCognitoSessions(options: {
 }): CognitoSessions {
   const { client, userPoolId } = options;
   return {
-    async list(username) {
+    async list(username, options) {
       const sessions: CognitoSession[] = [];
       let next: string | undefined;
       for (let page = 0; page < MAX_PAGES; page++) {
@@ -54,6 +54,7 @@ export function createCognitoSessions(options: {
               Username: username,
               ...(next ? { NextToken: next } : {}),
             }),
+            sdkOptions(options),
           );
         } catch (error) {
           throw mapError(error);
@@ -79,7 +80,7 @@ export function createCognitoSessions(options: {
       }
       return sessions;
     },
-    async revoke(username, sessionId) {
+    async revoke(username, sessionId, options) {
       try {
         await client.send(
           new AdminRevokeUserSessionCommand({
@@ -87,6 +88,7 @@ export function createCognitoSessions(options: {
             Username: username,
             SessionId: sessionId,
           }),
+          sdkOptions(options),
         );
       } catch (error) {
         throw mapError(error);

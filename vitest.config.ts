@@ -14,9 +14,13 @@ export default defineConfig({
     // One process per worker for all its files instead of a new one per file: the files share the modules they
     // import (the AWS SDK, vitest itself) instead of loading them again. The whole suite took 415 s of CPU against
     // 478 s isolated, all tests passing both ways (docs/testing.md). It holds because no test file leaves state
-    // behind: bundles are loaded afresh per test (test/fixtures/bundles.ts), environment changes are restored,
-    // mocked SDK clients are single instances restored after their file, emulators stop in afterAll.
+    // behind: bundles are loaded afresh per test, each with exactly the bundle variables its test gives, and the
+    // environment a load set is restored after the file (test/fixtures/bundles.ts, test/support/setup.ts; a
+    // variable left over once configured the next file's token trigger); mocked SDK clients are single instances
+    // restored after their file, emulators stop in afterAll.
     isolate: false,
+    // What a file leaves in the process is undone after it (test/support/setup.ts).
+    setupFiles: ['test/support/setup.ts'],
     reporters: ['default'],
     sequence: { sequencer: LongestFirstSequencer },
     // The AWS SDK prints its Node-version notice (SDK releases after early 2027 need Node >= 22) once per loaded

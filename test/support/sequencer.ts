@@ -16,6 +16,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export const FIRST = [
   'test/terraform/cli.test.ts',
   'test/e2e/demo.test.ts',
+  'test/iam/policy-proof.test.ts',
   'test/e2e/start.test.ts',
   'test/terraform/release.test.ts',
 ];

@@ -3,7 +3,7 @@
  * file changes in the process must not reach the next one: the environment a `loadBundle` left set is restored.
  */
 import { afterAll } from 'vitest';
-import { unloadBundle } from '../fixtures/bundles.js';
+import { unloadBundle } from '../fixtures/loaded-environment.js';
 
 afterAll(() => {
   unloadBundle();

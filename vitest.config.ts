@@ -8,9 +8,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Emulators are started per test file on loopback ports. Most files wait on child processes, emulators and
-    // deadlines rather than compute, so three workers on the two-core machine beat two: the whole suite took
-    // 5 min 44 s against 6 min 43 s with two, back to back on the quiet machine (docs/testing.md).
-    maxWorkers: 3,
+    // deadlines rather than compute, so more workers than cores fill the cores while others wait: on the two-core
+    // machine, back to back, `npm test` took 221 s with four workers, 238 s with three and 264 s with five (371,
+    // 373 and 451 s of CPU; docs/testing.md).
+    maxWorkers: 4,
     // One process per worker for all its files instead of a new one per file: the files share the modules they
     // import (the AWS SDK, vitest itself) instead of loading them again. The whole suite took 415 s of CPU against
     // 478 s isolated, all tests passing both ways (docs/testing.md). It holds because no test file leaves state

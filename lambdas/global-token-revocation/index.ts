@@ -125,7 +125,7 @@ export function createHandler(
       return problem(400, 'invalid_request', message);
     }
     const logged = { caller: claims.sub, subject: describeSubject(subject) };
-    const found = await findUser(door, subject.user);
+    const found = await findUser(door, subject.user, deadlineAt);
     if (found.kind === 'unavailable') {
       logger.warn('revocation not done: user lookup unavailable', { ...logged, error: found.reason });
       return problem(503, 'temporarily_unavailable', 'the user directory could not be reached');

@@ -9,8 +9,8 @@ import {
   type CognitoIdentityProviderClient,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { toDirectoryError } from '../adapters/cognito/user-directory.js';
-import { hasSubShape } from '../core/directory.js';
+import { sdkOptions, toDirectoryError } from '../adapters/cognito/user-directory.js';
+import { type DirectoryCallOptions, hasSubShape } from '../core/directory.js';
 import type { SubjectId } from './subject.js';
 
 export type SubjectMatch =
@@ -21,8 +21,11 @@ export type SubjectMatch =
   | { readonly kind: 'refused'; readonly reason: string };
 
 export interface SubjectResolver {
-  /** Rejects with `DirectoryError` when Cognito cannot be asked (the caller should retry). */
-  resolve(subject: SubjectId): Promise<SubjectMatch>;
+  /**
+   * Rejects with `DirectoryError` when Cognito cannot be asked (the caller should retry), or when `signal` ends
+   * the lookup at the invocation's deadline.
+   */
+  resolve(subject: SubjectId, options?: DirectoryCallOptions): Promise<SubjectMatch>;
 }
 
 export interface SubjectResolverOptions {
@@ -60,9 +63,12 @@ const filterSafe = (value: string) => /^[\x20-\x7e]+$/.test(value) && !/["\\]/.t
 export function createSubjectResolver(options: SubjectResolverOptions): SubjectResolver {
   const { client, userPoolId, issuer, providerName } = options;
 
-  async function getUser(username: string) {
+  async function getUser(username: string, call: DirectoryCallOptions) {
     try {
-      return await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
+      return await client.send(
+        new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }),
+        sdkOptions(call),
+      );
     } catch (error) {
       const name = (error as { name?: string })?.name;
       if (name === 'UserNotFoundException' || name === 'InvalidParameterException') return undefined;
@@ -70,10 +76,11 @@ export function createSubjectResolver(options: SubjectResolverOptions): SubjectR
     }
   }
 
-  async function listBy(field: 'email' | 'sub', value: string) {
+  async function listBy(field: 'email' | 'sub', value: string, call: DirectoryCallOptions) {
     try {
       const out = await client.send(
         new ListUsersCommand({ UserPoolId: userPoolId, Filter: `${field} = "${value}"`, Limit: 2 }),
+        sdkOptions(call),
       );
       return out.Users ?? [];
     } catch (error) {
@@ -81,14 +88,14 @@ export function createSubjectResolver(options: SubjectResolverOptions): SubjectR
     }
   }
 
-  async function federated(sub: string): Promise<SubjectMatch> {
+  async function federated(sub: string, call: DirectoryCallOptions): Promise<SubjectMatch> {
     if (!providerName)
       return {
         kind: 'refused',
         reason: 'iss_sub subjects need the provider name of the upstream provider configured',
       };
     const username = `${providerName}_${sub}`;
-    const found = await getUser(username);
+    const found = await getUser(username, call);
     const userSub = attribute(found?.UserAttributes, 'sub');
     if (!found?.Username || !userSub)
       return { kind: 'none', reason: 'no federated user of the provider has that subject' };
@@ -101,9 +108,9 @@ export function createSubjectResolver(options: SubjectResolverOptions): SubjectR
     return { kind: 'user', username: found.Username, sub: userSub };
   }
 
-  async function byEmail(email: string): Promise<SubjectMatch> {
+  async function byEmail(email: string, call: DirectoryCallOptions): Promise<SubjectMatch> {
     if (!filterSafe(email)) return { kind: 'none', reason: 'no user has that email' };
-    const users = (await listBy('email', email)).filter(
+    const users = (await listBy('email', email, call)).filter(
       (u) => attribute(u.Attributes, 'email')?.toLowerCase() === email.toLowerCase(),
     );
     if (users.length > 1)
@@ -114,10 +121,10 @@ export function createSubjectResolver(options: SubjectResolverOptions): SubjectR
     return { kind: 'user', username: user.Username, sub };
   }
 
-  async function byId(id: string): Promise<SubjectMatch> {
-    const bySub = hasSubShape(id) && filterSafe(id) ? await listBy('sub', id) : [];
+  async function byId(id: string, call: DirectoryCallOptions): Promise<SubjectMatch> {
+    const bySub = hasSubShape(id) && filterSafe(id) ? await listBy('sub', id, call) : [];
     const subMatch = bySub.find((u) => attribute(u.Attributes, 'sub') === id);
-    const byName = await getUser(id);
+    const byName = await getUser(id, call);
     const nameSub = byName?.Username === id ? attribute(byName.UserAttributes, 'sub') : undefined;
     if (subMatch && nameSub && nameSub !== id)
       return {
@@ -130,16 +137,16 @@ export function createSubjectResolver(options: SubjectResolverOptions): SubjectR
   }
 
   return {
-    async resolve(subject) {
+    async resolve(subject, options = {}) {
       switch (subject.format) {
         case 'iss_sub':
           if (subject.iss !== issuer)
             return { kind: 'refused', reason: 'the subject’s issuer is not the configured provider' };
-          return federated(subject.sub);
+          return federated(subject.sub, options);
         case 'email':
-          return byEmail(subject.email);
+          return byEmail(subject.email, options);
         case 'opaque':
-          return byId(subject.id);
+          return byId(subject.id, options);
       }
     },
   };

@@ -80,10 +80,13 @@ export type SubjectOutcome =
   | { readonly kind: 'unavailable'; readonly reason: string }
   | { readonly kind: 'user'; readonly username: string; readonly sub: string };
 
-export async function findUser(door: Door, subject: SubjectId): Promise<SubjectOutcome> {
+/** The user a subject names; Cognito's answer must come before `deadlineAt` (epoch ms), else `unavailable`. */
+export async function findUser(door: Door, subject: SubjectId, deadlineAt?: number): Promise<SubjectOutcome> {
   let match: SubjectMatch;
   try {
-    match = await door.resolver.resolve(subject);
+    const signal =
+      deadlineAt === undefined ? undefined : AbortSignal.timeout(Math.max(0, deadlineAt - Date.now()));
+    match = await door.resolver.resolve(subject, { signal });
   } catch (error) {
     const reason = error instanceof DirectoryError ? `cognito ${error.kind}` : 'lookup failed';
     return { kind: 'unavailable', reason };

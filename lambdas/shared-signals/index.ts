@@ -153,7 +153,7 @@ export function createHandler(
       logger.info('SET accepted', { event: 'verification', jti: set.jti, iss: payload.iss });
       return respond(202);
     }
-    const found = await findUser(door, set.subject.user);
+    const found = await findUser(door, set.subject.user, deadlineAt);
     const logged = { jti: set.jti, event: set.reason, subject: describeSubject(set.subject) };
     if (found.kind === 'unavailable') {
       logger.warn('SET not acted on: user lookup unavailable', { ...logged, error: found.reason });

@@ -24,6 +24,7 @@ import { type Capture, captureOutput } from '../support/capture.js';
 import { type JwksServer, startJwksServer } from '../fixtures/jwks.js';
 import { nowSeconds, signAccessToken, TEST_CLIENT_ID, TEST_USER_POOL_ID } from '../fixtures/tokens.js';
 import { startTransmitter, type Transmitter } from '../../local/transmitter.js';
+import { startBlackhole } from '../fixtures/network.js';
 
 const TABLE = 'blocklist-signals';
 const PASSWORD = 'Signal-Passw0rd!long';
@@ -368,6 +369,51 @@ describe('Shared Signals receiver: refusals write nothing and answer 400 with th
     expect(await tableState()).toBe(before);
     expect(await verdict(tokenOf(user.sub))).toBe('deny');
   });
+});
+
+describe('Shared Signals receiver: a Cognito that never answers', () => {
+  it('answers 503 at the invocation’s deadline, writes nothing, and takes the retry of the same SET', async () => {
+    // Arrange: 2 s left. The SDK’s own bounds (5 s per attempt) answered the lookup about 8 s after the start,
+    // long after the invocation ended; the deadline signal ends it at the function's own deadline.
+    const user = await federatedUser('silent-cognito@example.com');
+    const set = await transmitter.signSet(
+      setFrom('caep-session-revoked-complex.json', issSub('silent-cognito@example.com')),
+    );
+    sent.push(set);
+    const hole = await startBlackhole();
+    const silent = loadWithEnvironment('shared-signals', {
+      TABLE_NAME: TABLE,
+      USER_POOL_ID: cognito.userPoolId,
+      TOKEN_LIFETIME_SECONDS: '3600',
+      REFRESH_TOKEN_LIFETIME_SECONDS: '86400',
+      UPSTREAM_ISSUER: transmitter.issuer,
+      UPSTREAM_PROVIDER_NAME: PROVIDER,
+      UPSTREAM_AUDIENCE: SSF_AUDIENCE,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: hole.endpoint,
+    });
+    const before = await tableState();
+    const started = Date.now();
+    const end = started + 2_000;
+    let answer: HttpAnswer;
+    // Act
+    try {
+      answer = (await silent.handler(httpEvent(set, { 'content-type': SET_TYPE }), {
+        getRemainingTimeInMillis: () => end - Date.now(),
+      })) as HttpAnswer;
+    } finally {
+      silent.restore();
+      await hole.stop();
+    }
+    const elapsed = Date.now() - started;
+    // Assert: about 1 s here; 8 s without the deadline, more than a loaded box adds
+    expect(elapsed).toBeLessThan(5_000);
+    expect(answer.statusCode).toBe(503);
+    expect(await tableState()).toBe(before);
+    // The transmitter's retry, once Cognito answers, is acted on: the jti was not kept.
+    expect((await push(set)).statusCode).toBe(202);
+    expect(await verdict(tokenOf(user.sub))).toBe('deny');
+  }, 30_000);
 });
 
 describe('Global Token Revocation endpoint', () => {

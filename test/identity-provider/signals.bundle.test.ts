@@ -137,6 +137,21 @@ async function federatedUser(upstreamSub: string) {
   return cognito.createUser(`${PROVIDER}_${upstreamSub}`, PASSWORD, { identities });
 }
 
+/** The environment both doors share, with Cognito at `cognitoEndpoint`. */
+function doorEnvironment(cognitoEndpoint: string): Record<string, string> {
+  return {
+    TABLE_NAME: TABLE,
+    USER_POOL_ID: cognito.userPoolId,
+    TOKEN_LIFETIME_SECONDS: '3600',
+    REFRESH_TOKEN_LIFETIME_SECONDS: '86400',
+    UPSTREAM_ISSUER: transmitter.issuer,
+    UPSTREAM_PROVIDER_NAME: PROVIDER,
+    MAX_BODY_BYTES: '4096',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognitoEndpoint,
+  };
+}
+
 beforeAll(async () => {
   [dynamo, cognito, jwks, transmitter] = await Promise.all([
     startDynalite(),
@@ -153,17 +168,7 @@ beforeAll(async () => {
     JWKS_URI: jwks.uri,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
   });
-  const common = {
-    TABLE_NAME: TABLE,
-    USER_POOL_ID: cognito.userPoolId,
-    TOKEN_LIFETIME_SECONDS: '3600',
-    REFRESH_TOKEN_LIFETIME_SECONDS: '86400',
-    UPSTREAM_ISSUER: transmitter.issuer,
-    UPSTREAM_PROVIDER_NAME: PROVIDER,
-    MAX_BODY_BYTES: '4096',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
-  };
+  const common = doorEnvironment(cognito.endpoint);
   signals = loadWithEnvironment('shared-signals', { ...common, UPSTREAM_AUDIENCE: SSF_AUDIENCE });
   signals.restore();
   gtr = loadWithEnvironment('global-token-revocation', {
@@ -382,15 +387,8 @@ describe('Shared Signals receiver: a Cognito that never answers', () => {
     sent.push(set);
     const hole = await startBlackhole();
     const silent = loadWithEnvironment('shared-signals', {
-      TABLE_NAME: TABLE,
-      USER_POOL_ID: cognito.userPoolId,
-      TOKEN_LIFETIME_SECONDS: '3600',
-      REFRESH_TOKEN_LIFETIME_SECONDS: '86400',
-      UPSTREAM_ISSUER: transmitter.issuer,
-      UPSTREAM_PROVIDER_NAME: PROVIDER,
+      ...doorEnvironment(hole.endpoint),
       UPSTREAM_AUDIENCE: SSF_AUDIENCE,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: hole.endpoint,
     });
     const before = await tableState();
     const started = Date.now();

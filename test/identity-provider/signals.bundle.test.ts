@@ -444,6 +444,39 @@ describe('Global Token Revocation endpoint', () => {
     expect(await verdict(tokenOf(user.sub))).toBe('deny');
   });
 
+  it('a Cognito that never answers: 503 at the invocation’s deadline, nothing written', async () => {
+    // Arrange: 2 s left; without the deadline signal the lookup took about 8 s (the SDK's own bounds).
+    const hole = await startBlackhole();
+    const silent = loadWithEnvironment('global-token-revocation', {
+      ...doorEnvironment(hole.endpoint),
+      UPSTREAM_AUDIENCE: GTR_AUDIENCE,
+      REQUIRED_SCOPE: GTR_SCOPE,
+    });
+    const token = await bearer();
+    sent.push(token);
+    const before = await tableState();
+    const started = Date.now();
+    const end = started + 2_000;
+    let answer: HttpAnswer;
+    // Act
+    try {
+      answer = (await silent.handler(
+        httpEvent(JSON.stringify(fixture('gtr-email.json')), {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+        }),
+        { getRemainingTimeInMillis: () => end - Date.now() },
+      )) as HttpAnswer;
+    } finally {
+      silent.restore();
+      await hole.stop();
+    }
+    // Assert
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(answer.statusCode).toBe(503);
+    expect(await tableState()).toBe(before);
+  }, 30_000);
+
   it('iss_sub of the provider (Okta’s `scp` array carries the scope): 204', async () => {
     const user = await federatedUser('af19c476f1dc4470fa3d0d9a25');
     const body = fixture('gtr-iss-sub.json');

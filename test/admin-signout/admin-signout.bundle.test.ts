@@ -38,6 +38,42 @@ const context = { getRemainingTimeInMillis: () => 30_000 };
  */
 const LOAD_SLACK_MS = 10_000;
 
+/**
+ * A `signOutUser` of frank by the built handler with `remainingMs` left, against a Cognito endpoint that accepts
+ * connections and never answers: its answer ('no answer' when none came by the end of the invocation), how long
+ * it took, and whether it wrote its failed audit line.
+ */
+async function signOutAgainstSilentCognito(
+  remainingMs: number,
+): Promise<{ answer: AdminResult | 'no answer'; elapsed: number; audit: boolean }> {
+  const hole = await startBlackhole();
+  const handler = admin({ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: hole.endpoint });
+  const output = captureOutput({ stderr: false });
+  const started = Date.now();
+  const end = started + remainingMs;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const answer = await Promise.race([
+      handler(
+        { operation: 'signOutUser', user: 'frank', actor: 'ops', reason: 'test' },
+        { getRemainingTimeInMillis: () => end - Date.now() },
+      ),
+      new Promise<'no answer'>((resolve) => {
+        timer = setTimeout(() => resolve('no answer'), remainingMs);
+      }),
+    ]);
+    return {
+      answer,
+      elapsed: Date.now() - started,
+      audit: output.json().some((l) => l.message === 'admin operation' && l.ok === false),
+    };
+  } finally {
+    clearTimeout(timer);
+    output.restore();
+    await hole.stop();
+  }
+}
+
 beforeAll(async () => {
   [dynamo, cognito] = await Promise.all([startDynalite(), startCognitoLocal()]);
   await dynamo.createTable(TABLE);
@@ -175,64 +211,29 @@ describe('admin signout bundle against cognito-local and dynalite', () => {
     // Arrange: Cognito accepts connections and never answers. The SDK's requestTimeout only warns unless
     // throwOnRequestTimeout is set, so without it the user lookup waited for ever and the invocation ended with no
     // result and no audit line.
-    const hole = await startBlackhole();
-    const handler = admin({ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: hole.endpoint });
-    const output = captureOutput({ stderr: false });
-    const end = Date.now() + 25_000;
-    let answer: AdminResult | 'no answer';
     // Act
-    try {
-      let timer: NodeJS.Timeout | undefined;
-      answer = await Promise.race([
-        handler(
-          { operation: 'signOutUser', user: 'frank', actor: 'ops', reason: 'test' },
-          { getRemainingTimeInMillis: () => end - Date.now() },
-        ),
-        new Promise<'no answer'>((resolve) => {
-          timer = setTimeout(() => resolve('no answer'), end - Date.now());
-        }),
-      ]);
-      clearTimeout(timer);
-    } finally {
-      output.restore();
-      await hole.stop();
-    }
+    const { answer, audit } = await signOutAgainstSilentCognito(25_000);
     // Assert
     expect(answer).not.toBe('no answer');
     expect(answer).toMatchObject({
       ok: false,
       error: { code: 'directory_error', message: expect.stringContaining('could not look up user "frank"') },
     });
-    expect(output.json().some((l) => l.message === 'admin operation' && l.ok === false)).toBe(true);
+    expect(audit).toBe(true);
   }, 60_000);
 
   it('a Cognito endpoint that never answers: the lookup ends at the invocation’s deadline, not after the SDK’s own bounds', async () => {
     // Arrange: 2.5 s left. The SDK's bounds alone (5 s per attempt, 2 attempts) would answer about 10 s after the
     // start, long after the invocation ended; the deadline signal ends the lookup at the handler's own deadline.
-    const hole = await startBlackhole();
-    const handler = admin({ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: hole.endpoint });
-    const output = captureOutput({ stderr: false });
-    const started = Date.now();
-    const end = started + 2_500;
-    let answer: AdminResult;
     // Act
-    try {
-      answer = await handler(
-        { operation: 'signOutUser', user: 'frank', actor: 'ops', reason: 'test' },
-        { getRemainingTimeInMillis: () => end - Date.now() },
-      );
-    } finally {
-      output.restore();
-      await hole.stop();
-    }
-    const elapsed = Date.now() - started;
+    const { answer, elapsed, audit } = await signOutAgainstSilentCognito(2_500);
     // Assert: about 1 s here; the SDK's bounds alone give 10 s, more than the slack a loaded box needs.
     expect(elapsed).toBeLessThan(7_000);
     expect(answer).toMatchObject({
       ok: false,
       error: { code: 'directory_error', message: expect.stringContaining('could not look up user "frank"') },
     });
-    expect(output.json().some((l) => l.message === 'admin operation' && l.ok === false)).toBe(true);
+    expect(audit).toBe(true);
   }, 60_000);
 
   it('listSessions shows the revoked session; inspect explains it', async () => {

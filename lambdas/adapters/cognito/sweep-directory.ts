@@ -17,7 +17,7 @@ import {
   type ListUsersCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type DisabledUser, DirectoryError, hasSubShape } from '../../core/directory.js';
-import { toDirectoryError } from './user-directory.js';
+import { sdkOptions, toDirectoryError } from './user-directory.js';
 
 export interface SweepOwner {
   readonly sub: string;
@@ -83,7 +83,7 @@ export function createCognitoSweepDirectory(options: {
 
   /** 'exists' | 'gone' for one owner. */
   async function state(owner: SweepOwner, signal?: AbortSignal): Promise<'exists' | 'gone'> {
-    const opts = signal ? { abortSignal: signal } : {};
+    const opts = sdkOptions({ signal });
     if (owner.username) {
       await paceRead();
       try {
@@ -125,7 +125,7 @@ export function createCognitoSweepDirectory(options: {
             Limit: Math.min(60, Math.max(1, limit)),
             ...(page ? { PaginationToken: page } : {}),
           }),
-          signal ? { abortSignal: signal } : {},
+          sdkOptions({ signal }),
         );
       } catch (error) {
         // A token Cognito no longer accepts (expired, or the pool changed): the caller restarts the phase.

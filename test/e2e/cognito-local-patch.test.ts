@@ -2,7 +2,9 @@
 // postinstall), against the running emulator: sign-out operations revoke refresh tokens, origin_jti/jti on both
 // tokens with one origin_jti per refresh family, auth_time kept across refreshes, the PreTokenGeneration event
 // version configurable with V2 responses applied to the access token too (test-only fixture trigger), refresh tokens
-// sealed as 5-segment JWE like Cognito's, GetTokensFromRefreshToken with client secrets and refresh token rotation.
+// sealed as 5-segment JWE like Cognito's, GetTokensFromRefreshToken with client secrets and refresh token rotation,
+// and a start that loads only what it uses (the KMS encryption client on first use, the Lambda client alone).
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -43,6 +45,44 @@ describe('patched cognito-local: the patch itself', () => {
     expect(installed.version).toBe('5.3.0'); // the patch is for exactly this version
     expect(patch).toContain('lib/targets/adminUserGlobalSignOut.js');
     expect(patch).toContain('lib/targets/getTokensFromRefreshToken.js');
+  });
+});
+
+describe('patched cognito-local: what its start loads', () => {
+  /** Runs `script` in a fresh Node process with `cognito-local` required, and returns what it printed as JSON. */
+  const inFreshProcess = (script: string) =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        ['-e', `const cl = require.resolve('cognito-local'); require(cl); ${script}`],
+        { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
+      ),
+    );
+  const loaded = (part: string) =>
+    `Object.keys(require.cache).some((f) => f.includes(${JSON.stringify(part)}))`;
+
+  it('leaves the KMS encryption client and the whole AWS SDK v2 unloaded (every emulator start paid ~0.25 s for them)', () => {
+    // Act
+    const state = inFreshProcess(
+      `console.log(JSON.stringify({ kms: ${loaded('/@aws-crypto/client-node/')}, allClients: ${loaded('/aws-sdk/clients/all.js')}, lambda: ${loaded('/aws-sdk/clients/lambda.js')} }))`,
+    );
+    // Assert
+    expect(state).toEqual({ kms: false, allClients: false, lambda: true });
+  });
+
+  it('a custom sender trigger still reaches the KMS encryption path, loading it on first use', () => {
+    // Act: encrypt without KMSConfig, the emulator's own error for a CustomEmailSender trigger without a key
+    const state = inFreshProcess(`
+      const { CryptoService } = require(require.resolve('./services/crypto', { paths: [require('node:path').dirname(cl)] }));
+      new CryptoService(undefined).encrypt({ logger: { debug() {} } }, 'code').then(
+        () => console.log(JSON.stringify({ error: null })),
+        (e) => console.log(JSON.stringify({ error: e.message, kms: ${loaded('/@aws-crypto/client-node/')} })),
+      );`);
+    // Assert
+    expect(state).toEqual({
+      error: 'KMSConfig.KMSKeyAlias and KMSConfig.KMSKeyId is required when using a CustomEmailSender trigger.',
+      kms: true,
+    });
   });
 });
 

@@ -46,14 +46,7 @@ variables {
   client_ids   = ["4b7kq0mv9n2l3c8d5e6f1g0h2j"]
 }
 
-run "off_by_default" {
-  command = plan
-
-  assert {
-    condition     = output.automatic_revocation == null && !contains(keys(module.function), "auto_revocation") && length(aws_cloudwatch_event_rule.cognito_calls) == 0 && length(aws_sqs_queue.auto_revocation_dlq) == 0
-    error_message = "Nothing of the automatic revocation may exist while revoke_on is empty and no sweep is scheduled."
-  }
-}
+# Off by default: checked in tests/defaults.tftest.hcl, in the plan of the module with its defaults.
 
 run "event_path_and_sweep" {
   command = apply

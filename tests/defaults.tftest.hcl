@@ -1,5 +1,6 @@
-# The module with its defaults and one API of each kind, against a mocked AWS provider (no credentials, no
-# network). `command = apply` on a mock provider makes every computed value known, so ARNs can be compared.
+# The module with its defaults and one API of each kind (every opt-in feature off), against a mocked AWS provider
+# (no credentials, no network). `command = apply` on a mock provider makes every computed value known, so ARNs can
+# be compared.
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -131,6 +132,59 @@ run "defaults_environment_authorizers_and_wiring_outputs" {
   assert {
     condition     = output.authorizer_invoke_arn == "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:cognito-revocation-authorizer/invocations"
     error_message = "authorizer_invoke_arn must be the function's invoke ARN."
+  }
+
+  # Automatic revocation is off by default (tests/automatic_revocation.tftest.hcl tests it on).
+  assert {
+    condition     = output.automatic_revocation == null && !contains(keys(module.function), "auto_revocation") && length(aws_cloudwatch_event_rule.cognito_calls) == 0 && length(aws_sqs_queue.auto_revocation_dlq) == 0
+    error_message = "Nothing of the automatic revocation may exist while revoke_on is empty and no sweep is scheduled."
+  }
+
+  # Global Token Revocation is off by default (tests/global_token_revocation.tftest.hcl tests it on).
+  assert {
+    condition     = output.global_token_revocation == null && !contains(keys(module.function), "global_token_revocation") && length(module.route["global_token_revocation"].http_api_routes) == 0 && length(module.route["global_token_revocation"].rest_api_resources) == 0
+    error_message = "Nothing of the endpoint may exist while global_token_revocation is null."
+  }
+
+  # Introspection is off by default (tests/introspection.tftest.hcl tests it on).
+  assert {
+    condition     = output.introspection == null && !contains(keys(module.function), "introspection") && length(aws_lambda_function_url.introspection) == 0
+    error_message = "Nothing of the introspection endpoint may exist while introspection is null."
+  }
+
+  # Self-service logout is off by default (tests/logout.tftest.hcl tests it on).
+  assert {
+    condition     = output.logout == null && !contains(keys(module.function), "logout") && length(module.route["logout"].http_api_routes) == 0 && length(module.route["logout"].rest_api_resources) == 0
+    error_message = "Nothing of the logout may exist while logout is null."
+  }
+
+  # Shared Signals is off by default (tests/shared_signals.tftest.hcl tests it on).
+  assert {
+    condition     = output.shared_signals == null && !contains(keys(module.function), "shared_signals") && length(module.route["shared_signals"].http_api_routes) == 0 && length(module.route["shared_signals"].rest_api_resources) == 0
+    error_message = "Nothing of the receiver may exist while shared_signals is null."
+  }
+
+  # The token revocation endpoint is off by default (tests/token_revocation.tftest.hcl tests it on).
+  assert {
+    condition     = output.token_revocation == null && !contains(keys(module.function), "token_revocation") && length(aws_lambda_function_url.token_revocation) == 0
+    error_message = "Nothing of the revocation endpoint may exist while token_revocation is null."
+  }
+
+  # Alarms and the dashboard are off by default (tests/monitoring.tftest.hcl tests them on).
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.single) + length(aws_cloudwatch_metric_alarm.summed) + length(aws_cloudwatch_metric_alarm.dead_letter_queue) + length(aws_cloudwatch_dashboard.this) == 0
+    error_message = "Alarms or a dashboard exist although neither was asked for."
+  }
+
+  assert {
+    condition     = output.alarm_arns == {} && output.dashboard_name == null
+    error_message = "Outputs: ${jsonencode(output.alarm_arns)} ${jsonencode(output.dashboard_name)}"
+  }
+
+  # The module creates every role by default (tests/reviewable_iam.tftest.hcl tests central-team roles).
+  assert {
+    condition     = module.function["authorizer"].role_created && module.token_trigger.role_created && module.function["admin_signout"].role_created
+    error_message = "By default the module creates every role."
   }
 }
 

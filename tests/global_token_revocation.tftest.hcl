@@ -40,14 +40,7 @@ variables {
   }
 }
 
-run "off_by_default" {
-  command = plan
-
-  assert {
-    condition     = output.global_token_revocation == null && !contains(keys(module.function), "global_token_revocation") && length(module.route["global_token_revocation"].http_api_routes) == 0 && length(module.route["global_token_revocation"].rest_api_resources) == 0
-    error_message = "Nothing of the endpoint may exist while global_token_revocation is null."
-  }
-}
+# Off by default: checked in tests/defaults.tftest.hcl, in the plan of the module with its defaults.
 
 run "route_without_authorizer_least_privilege" {
   command = apply

@@ -18,14 +18,7 @@ variables {
   client_ids   = ["4b7kq0mv9n2l3c8d5e6f1g0h2j"]
 }
 
-run "off_by_default" {
-  command = plan
-
-  assert {
-    condition     = output.introspection == null && !contains(keys(module.function), "introspection") && length(aws_lambda_function_url.introspection) == 0
-    error_message = "Nothing of the introspection endpoint may exist while introspection is null."
-  }
-}
+# Off by default: checked in tests/defaults.tftest.hcl, in the plan of the module with its defaults.
 
 run "url_contract_and_least_privilege" {
   command = apply

@@ -39,14 +39,7 @@ variables {
   }
 }
 
-run "off_by_default" {
-  command = plan
-
-  assert {
-    condition     = output.logout == null && !contains(keys(module.function), "logout") && length(module.route["logout"].http_api_routes) == 0 && length(module.route["logout"].rest_api_resources) == 0
-    error_message = "Nothing of the logout may exist while logout is null."
-  }
-}
+# Off by default: checked in tests/defaults.tftest.hcl, in the plan of the module with its defaults.
 
 run "routes_behind_the_authorizer" {
   command = apply

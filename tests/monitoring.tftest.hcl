@@ -46,19 +46,7 @@ variables {
   client_ids   = ["4b7kq0mv9n2l3c8d5e6f1g0h2j"]
 }
 
-run "nothing_by_default" {
-  command = apply
-
-  assert {
-    condition     = length(aws_cloudwatch_metric_alarm.single) + length(aws_cloudwatch_metric_alarm.summed) + length(aws_cloudwatch_metric_alarm.dead_letter_queue) + length(aws_cloudwatch_dashboard.this) == 0
-    error_message = "Alarms or a dashboard exist although neither was asked for."
-  }
-
-  assert {
-    condition     = output.alarm_arns == {} && output.dashboard_name == null
-    error_message = "Outputs: ${jsonencode(output.alarm_arns)} ${jsonencode(output.dashboard_name)}"
-  }
-}
+# Off by default: checked in tests/defaults.tftest.hcl, in the plan of the module with its defaults.
 
 run "alarms_to_the_topic" {
   command = apply

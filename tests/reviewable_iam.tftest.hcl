@@ -51,14 +51,7 @@ run "every_policy_of_all_five_functions_is_known_at_plan" {
   }
 }
 
-run "roles_created_by_default" {
-  command = plan
-
-  assert {
-    condition     = module.function["authorizer"].role_created && module.token_trigger.role_created && module.function["admin_signout"].role_created
-    error_message = "By default the module creates every role."
-  }
-}
+# Roles created by default: checked in tests/defaults.tftest.hcl, in the plan of the module with its defaults.
 
 run "central_team_roles_replace_the_module_roles" {
   command = plan

@@ -40,14 +40,7 @@ variables {
   }
 }
 
-run "off_by_default" {
-  command = plan
-
-  assert {
-    condition     = output.shared_signals == null && !contains(keys(module.function), "shared_signals") && length(module.route["shared_signals"].http_api_routes) == 0 && length(module.route["shared_signals"].rest_api_resources) == 0
-    error_message = "Nothing of the receiver may exist while shared_signals is null."
-  }
-}
+# Off by default: checked in tests/defaults.tftest.hcl, in the plan of the module with its defaults.
 
 run "route_without_authorizer_least_privilege" {
   command = apply

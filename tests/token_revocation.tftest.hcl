@@ -17,14 +17,7 @@ variables {
   client_ids   = ["4b7kq0mv9n2l3c8d5e6f1g0h2j"]
 }
 
-run "off_by_default" {
-  command = plan
-
-  assert {
-    condition     = output.token_revocation == null && !contains(keys(module.function), "token_revocation") && length(aws_lambda_function_url.token_revocation) == 0
-    error_message = "Nothing of the revocation endpoint may exist while token_revocation is null."
-  }
-}
+# Off by default: checked in tests/defaults.tftest.hcl, in the plan of the module with its defaults.
 
 run "url_contract_and_least_privilege" {
   command = apply

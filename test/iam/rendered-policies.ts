@@ -5,7 +5,7 @@
  * functions' `role_policies`, and each opt-in door's `role_policy` in its own output.
  */
 import { spawnSync } from 'node:child_process';
-import { createWorkspace, type TerraformCli } from '../terraform/harness.js';
+import { createWorkspace, type TerraformCli, testOutcomes } from '../terraform/harness.js';
 
 export interface Statement {
   readonly Sid?: string;
@@ -17,6 +17,9 @@ export interface PolicyDocument {
   readonly Version: string;
   readonly Statement: Statement[];
 }
+
+/** The test file, as `-filter` names it. */
+const FILE = 'tests/iam_proof.tftest.hcl';
 
 /** The apply run of tests/iam_proof.tftest.hcl whose state holds the policies. */
 const APPLY_RUN = 'every_function_on';
@@ -49,7 +52,10 @@ export function policiesFromTestOutput(
   return {};
 }
 
-/** Runs the suite and returns the policies; throws with Terraform's output when it renders none. */
+/**
+ * Runs the file and returns the policies; throws with Terraform's diagnostics when a run of it fails or it renders
+ * none.
+ */
 export function renderPolicies(
   cli: TerraformCli,
   doorOutputs: readonly string[],
@@ -59,16 +65,23 @@ export function renderPolicies(
     const init = ws.run(['init', '-backend=false', '-input=false', '-no-color']);
     if (init.status !== 0) throw new Error(init.output);
     // `-verbose -json` prints each run's state, outputs included (megabytes: the harness's buffer is too small).
-    const test = spawnSync(
-      cli.bin,
-      ['test', '-no-color', '-verbose', '-json', '-filter=tests/iam_proof.tftest.hcl'],
-      { cwd: ws.dir, env: ws.env, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, timeout: 600_000 },
-    );
+    const test = spawnSync(cli.bin, ['test', '-no-color', '-verbose', '-json', `-filter=${FILE}`], {
+      cwd: ws.dir,
+      env: ws.env,
+      encoding: 'utf8',
+      maxBuffer: 512 * 1024 * 1024,
+      timeout: 600_000,
+    });
+    // The Terraform CLI test file leaves this file to the IAM proof, so every run of it must pass here.
+    const outcome = testOutcomes(test.stdout).get(FILE);
+    if (test.status !== 0 || outcome?.status !== 'pass') {
+      throw new Error(
+        `terraform test -filter=${FILE} did not pass (exit ${test.status}):\n${outcome?.diagnostics.join('\n') ?? ''}${test.stderr}`,
+      );
+    }
     const policies = policiesFromTestOutput(test.stdout, doorOutputs);
     if (Object.keys(policies).length === 0) {
-      throw new Error(
-        `terraform test rendered no policies (exit ${test.status}):\n${test.stdout.slice(-4000)}${test.stderr}`,
-      );
+      throw new Error(`terraform test rendered no policies:\n${test.stdout.slice(-4000)}${test.stderr}`);
     }
     return policies;
   } finally {

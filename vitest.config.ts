@@ -27,6 +27,11 @@ export default defineConfig({
     // The AWS SDK prints its Node-version notice (SDK releases after early 2027 need Node >= 22) once per loaded
     // copy of the SDK, and the tests load the bundles afresh dozens of times. The SDK's own documented switch
     // (github.com/aws/aws-sdk-js-v3/issues/7983) silences it in tests only; the README says what the notice means.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // cognito-local runs in the test process (test/support/setup.ts) and loads AWS SDK v2, whose end-of-support
+    // notice its own documented switch silences (as local/cognito.ts does for the child process).
+    env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+    },
   },
 });

@@ -5,9 +5,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const cognitoLocal = require.resolve('cognito-local');
-const pino = require(require.resolve('pino', { paths: [cognitoLocal] }));
-const { createDefaultServer } = require(cognitoLocal);
+const { startCognitoServer, pino } = require('./cognito-server.cjs');
 
 // The parent went away without stopping us (crash, SIGKILL), or a signal reached this process directly (its
 // process group was signalled: a closed terminal, `timeout`, `kill -- -<pgid>`): remove our own temporary directory
@@ -38,18 +36,9 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
   });
 }
 
-// Warnings and errors only, to stderr (the parent keeps the last lines for its error messages). Debug logging
-// would print request bodies, which hold passwords and tokens.
-const logger = pino({ level: process.env.COGNITO_LOCAL_LOG_LEVEL || 'warn' }, pino.destination(2));
-
-createDefaultServer(logger)
-  .then((server) => server.start())
+// Warnings and errors only, to stderr (the parent keeps the last lines for its error messages).
+startCognitoServer(process.cwd(), pino.destination(2), process.env.COGNITO_LOCAL_LOG_LEVEL || 'warn')
   .then((server) => {
-    // Node closes a keep-alive socket after 5 s idle; an SDK client on a busy machine may send its next request on
-    // that socket just as it closes ("socket hang up"). Idle sockets stay open for the life of the local stack
-    // instead: the clients close them, and this process exits at stop.
-    server.keepAliveTimeout = 10 * 60 * 1000;
-    server.headersTimeout = server.keepAliveTimeout + 1000;
     const address = server.address();
     process.send({ ready: true, port: address.port });
   })

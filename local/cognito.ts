@@ -22,7 +22,11 @@
  *
  * It runs as a child process in a fresh temporary directory (cognito-local keeps state, plain-text passwords and
  * every refresh token under `./.cognito`); `stop()` kills it and removes the directory. The child also exits
- * when its parent dies. Pool ids: cognito-local's CreateUserPool mints `local_…` ids, so the pool file is
+ * when its parent dies. `hosting: 'in-process'` (what the tests use, test/support/setup.ts) runs the same server in
+ * this process instead, state in the same kind of directory: the emulator's code then loads once per process (about
+ * 0.3 s of CPU) instead of once per start, and `pid` is undefined; `stop()` closes it and removes the directory.
+ * `setCognitoLocalHosting()` sets the default; a process that must outlive nothing (`npm start`, the demo) keeps
+ * the child. Pool ids: cognito-local's CreateUserPool mints `local_…` ids, so the pool file is
  * written up front under an AWS-format id, and the issuer domain is set to the AWS one in `.cognito/config.json`.
  *
  * cognito-local 5.3.0 runs with this project's patch (patches/cognito-local+5.3.0.patch, applied by `npm ci`'s
@@ -31,6 +35,9 @@
  * What still differs from Cognito: docs/local-stack.md.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +51,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { LOCAL_AWS } from './dynalite.js';
 import { ROOT } from './lambda-endpoint.js';
+
+const requireCjs = createRequire(import.meta.url);
 
 export type TriggerName =
   | 'PreTokenGeneration'
@@ -78,6 +87,21 @@ export interface CognitoLocalOptions {
   readonly preTokenGenerationVersion?: 'V1_0' | 'V2_0' | 'V3_0';
   /** Milliseconds to wait for the emulator to listen; default 60 000. */
   readonly startTimeoutMs?: number;
+  /** A child process (the default, see `setCognitoLocalHosting`) or this process. */
+  readonly hosting?: CognitoLocalHosting;
+}
+
+/**
+ * Where the emulator runs: `child`, a process of its own that removes its directory when this one dies; or
+ * `in-process`, a server in this process (its code loaded once per process).
+ */
+export type CognitoLocalHosting = 'child' | 'in-process';
+
+let defaultHosting: CognitoLocalHosting = 'child';
+
+/** The hosting of every later start that does not choose one; the tests choose `in-process`. */
+export function setCognitoLocalHosting(hosting: CognitoLocalHosting): void {
+  defaultHosting = hosting;
 }
 
 export interface Tokens {
@@ -96,8 +120,8 @@ export interface CognitoLocal {
   readonly issuer: string;
   readonly jwksUri: string;
   readonly directory: string;
-  /** Process id of the cognito-local child. */
-  readonly pid: number;
+  /** Process id of the cognito-local child; undefined when it runs in this process. */
+  readonly pid: number | undefined;
   readonly client: CognitoIdentityProviderClient;
   createUser(
     username: string,
@@ -158,12 +182,18 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
   const issuerDomain = `https://cognito-idp.${region}.amazonaws.com`;
   const directory = mkdtempSync(join(tmpdir(), 'cognito-local-'));
   const stderrLines: string[] = [];
+  const keepLines = (chunk: string) => {
+    for (const line of chunk.split('\n')) if (line.trim()) stderrLines.push(line);
+    if (stderrLines.length > 500) stderrLines.splice(0, stderrLines.length - 500);
+  };
   let child: ChildProcess | undefined;
+  let server: Server | undefined;
   let client: CognitoIdentityProviderClient | undefined;
 
   const cleanup = async () => {
     client?.destroy();
     if (child) await killChild(child);
+    if (server) await closeServer(server);
     rmSync(directory, { recursive: true, force: true });
   };
 
@@ -188,62 +218,18 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
     // An empty store: cognito-local fills it with its AWS defaults and this id at start-up.
     writeFileSync(join(dataDir, `${userPoolId}.json`), '{}');
 
-    const childEnv: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) {
-      if (v !== undefined && !k.startsWith('AWS_')) childEnv[k] = v;
+    const hosting = options.hosting ?? defaultHosting;
+    let port: number;
+    if (hosting === 'in-process') {
+      server = await startInProcess(directory, options, { write: keepLines });
+      port = (server.address() as AddressInfo).port;
+    } else {
+      const started = startChild(directory);
+      child = started;
+      started.stderr?.setEncoding('utf8');
+      started.stderr?.on('data', keepLines);
+      port = await childPort(started, options, stderrLines);
     }
-    Object.assign(childEnv, {
-      AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
-      AWS_CONFIG_FILE: join(directory, 'no-aws-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(directory, 'no-aws-credentials'),
-      NODE_OPTIONS: '',
-    });
-    const started = fork(join(ROOT, 'local', 'cognito-process.cjs'), [], {
-      cwd: directory,
-      env: childEnv,
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      execArgv: [],
-    });
-    child = started;
-    started.stderr?.setEncoding('utf8');
-    started.stderr?.on('data', (chunk: string) => {
-      for (const line of chunk.split('\n')) if (line.trim()) stderrLines.push(line);
-      if (stderrLines.length > 500) stderrLines.splice(0, stderrLines.length - 500);
-    });
-
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new EmulatorStartError(
-              `cognito-local did not start within ${(options.startTimeoutMs ?? START_TIMEOUT_MS) / 1000} s: check \`npm ci\` completed (node_modules/cognito-local).`,
-            ),
-          ),
-        options.startTimeoutMs ?? START_TIMEOUT_MS,
-      );
-      started.once('message', (msg: { ready: boolean; port?: number; code?: string; message?: string }) => {
-        clearTimeout(timer);
-        if (msg.ready && msg.port) resolve(msg.port);
-        else if (msg.code === 'EADDRINUSE')
-          reject(
-            new EmulatorStartError(
-              `Port ${options.port} is in use (cognito-local): free it or pick another port.`,
-            ),
-          );
-        else
-          reject(new EmulatorStartError(`cognito-local failed to start: ${msg.message ?? 'unknown error'}`));
-      });
-      started.once('exit', (code) => {
-        clearTimeout(timer);
-        const last = stderrLines.at(-1) ?? '';
-        reject(
-          new EmulatorStartError(
-            `cognito-local exited during start-up (code ${code})${last ? `: ${last.slice(0, 200)}` : ''} — run \`npm ci\` and retry.`,
-          ),
-        );
-      });
-    });
-    started.removeAllListeners('exit');
 
     const endpoint = `http://${host}:${port}`;
     const sdk = new CognitoIdentityProviderClient({ ...LOCAL_AWS, region, endpoint, maxAttempts: 1 });
@@ -305,7 +291,7 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
       issuer: `${issuerDomain}/${userPoolId}`,
       jwksUri: `${endpoint}/${userPoolId}/.well-known/jwks.json`,
       directory,
-      pid: started.pid ?? -1,
+      pid: child?.pid,
       client: sdk,
       createUser,
       async signIn(username, password) {
@@ -364,5 +350,109 @@ function killChild(child: ChildProcess): Promise<void> {
       resolve();
     });
     child.kill('SIGTERM');
+  });
+}
+
+/** The child process of `hosting: 'child'`, in `directory`, with no AWS profile or credentials of the user's. */
+function startChild(directory: string): ChildProcess {
+  const childEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('AWS_')) childEnv[k] = v;
+  }
+  Object.assign(childEnv, {
+    AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+    AWS_CONFIG_FILE: join(directory, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(directory, 'no-aws-credentials'),
+    NODE_OPTIONS: '',
+  });
+  return fork(join(ROOT, 'local', 'cognito-process.cjs'), [], {
+    cwd: directory,
+    env: childEnv,
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    execArgv: [],
+  });
+}
+
+/** The port the child reports once it listens; a one-line `EmulatorStartError` otherwise. */
+function childPort(
+  started: ChildProcess,
+  options: CognitoLocalOptions,
+  stderrLines: readonly string[],
+): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          new EmulatorStartError(
+            `cognito-local did not start within ${(options.startTimeoutMs ?? START_TIMEOUT_MS) / 1000} s: check \`npm ci\` completed (node_modules/cognito-local).`,
+          ),
+        ),
+      options.startTimeoutMs ?? START_TIMEOUT_MS,
+    );
+    started.once('message', (msg: { ready: boolean; port?: number; code?: string; message?: string }) => {
+      clearTimeout(timer);
+      started.removeAllListeners('exit');
+      if (msg.ready && msg.port) resolve(msg.port);
+      else if (msg.code === 'EADDRINUSE') reject(portInUse(options.port));
+      else reject(new EmulatorStartError(`cognito-local failed to start: ${msg.message ?? 'unknown error'}`));
+    });
+    started.once('exit', (code) => {
+      clearTimeout(timer);
+      const last = stderrLines.at(-1) ?? '';
+      reject(
+        new EmulatorStartError(
+          `cognito-local exited during start-up (code ${code})${last ? `: ${last.slice(0, 200)}` : ''} — run \`npm ci\` and retry.`,
+        ),
+      );
+    });
+  });
+}
+
+const portInUse = (port: number | undefined) =>
+  new EmulatorStartError(`Port ${port} is in use (cognito-local): free it or pick another port.`);
+
+/** The server of `hosting: 'in-process'`; the same one-line errors as a child's start. */
+async function startInProcess(
+  directory: string,
+  options: CognitoLocalOptions,
+  destination: { write(line: string): unknown },
+): Promise<Server> {
+  const { startCognitoServer } = requireCjs('./cognito-server.cjs') as {
+    startCognitoServer(directory: string, destination: { write(line: string): unknown }): Promise<Server>;
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const timeoutMs = options.startTimeoutMs ?? START_TIMEOUT_MS;
+  const starting = startCognitoServer(directory, destination);
+  try {
+    return await Promise.race([
+      starting,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new EmulatorStartError(
+                `cognito-local did not start within ${timeoutMs / 1000} s: check \`npm ci\` completed (node_modules/cognito-local).`,
+              ),
+            ),
+          timeoutMs,
+        );
+      }),
+    ]);
+  } catch (err) {
+    // A start that ends after the deadline is waited for (it reads and writes the directory the caller removes
+    // next), and a server that came up is closed.
+    await starting.then(closeServer, () => {});
+    if (err instanceof EmulatorStartError) throw err;
+    if ((err as { code?: string }).code === 'EADDRINUSE') throw portInUse(options.port);
+    throw new EmulatorStartError(`cognito-local failed to start: ${(err as Error).message ?? String(err)}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
   });
 }

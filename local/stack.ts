@@ -9,7 +9,7 @@
  * - `startStack(options?) → Promise<LocalStack>`; options `{ ports?: { dynamo?, lambda?, cognito?, api? }
  *   (0/absent = pick), tableName?, cacheTtlSeconds? (API Gateway authorizer result TTL, 0), authorizerEnv?
  *   (extra/overriding authorizer variables), users? (default: DEMO_USER), onLog?(fn, line), onProgress?(step),
- *   distDir? (default `<repo>/dist`) }`.
+ *   distDir? (default `<repo>/dist`), cognitoHosting? ('child' | 'in-process', local/cognito.ts) }`.
  *   Throws a one-line error naming what to do when `dist/` is not built, a port is in use, or an emulator fails.
  * - `LocalStack`: `dynamo`, `lambda`, `cognito`, `api`, `tableName`, `functions` (the names of the four functions
  *   it hosts), `cliEnv()` (environment for running `dist/cli/index.js` against the stack: dummy credentials,
@@ -19,7 +19,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ApiGateway, type Backend, sampleBackend, startApiGateway } from './api-gateway.js';
-import { type CognitoLocal, type LocalUser, startCognitoLocal } from './cognito.js';
+import { type CognitoLocal, type CognitoLocalHosting, type LocalUser, startCognitoLocal } from './cognito.js';
 import { type RecordedAwsCall, startAwsCallRecorder } from './aws-call-recorder.js';
 import { LOCAL_AWS, type LocalDynamo, startDynalite } from './dynalite.js';
 import {
@@ -64,6 +64,8 @@ export interface StackOptions {
   readonly onProgress?: (step: string) => void;
   /** Where the bundles are; default `<repo>/dist` (tests point it elsewhere). */
   readonly distDir?: string;
+  /** Where cognito-local runs (`local/cognito.ts`): default a child process (the tests default to this process). */
+  readonly cognitoHosting?: CognitoLocalHosting;
   /**
    * Told of every AWS call a function makes (DynamoDB, Cognito, API Gateway): the functions then reach each
    * emulator through a recording pass-through (`aws-call-recorder.ts`). For the IAM proof; off by default.
@@ -157,6 +159,7 @@ export async function startStack(options: StackOptions = {}): Promise<LocalStack
 
     const cognito = await startCognitoLocal({
       ...(options.ports?.cognito ? { port: options.ports.cognito } : {}),
+      ...(options.cognitoHosting ? { hosting: options.cognitoHosting } : {}),
       lambdaEndpoint: lambda.endpoint,
       triggers: {
         PreTokenGeneration: FUNCTION_NAMES.tokenTrigger,

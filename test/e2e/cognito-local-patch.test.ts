@@ -80,7 +80,8 @@ describe('patched cognito-local: what its start loads', () => {
       );`);
     // Assert
     expect(state).toEqual({
-      error: 'KMSConfig.KMSKeyAlias and KMSConfig.KMSKeyId is required when using a CustomEmailSender trigger.',
+      error:
+        'KMSConfig.KMSKeyAlias and KMSConfig.KMSKeyId is required when using a CustomEmailSender trigger.',
       kms: true,
     });
   });

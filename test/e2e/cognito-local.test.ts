@@ -2,10 +2,12 @@
 // accepts its tokens unchanged), triggers through the Lambda endpoint (test-only fixture trigger), clean stop.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
+import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CognitoLocal, startCognitoLocal } from '../../local/cognito.js';
+import { type CognitoLocal, type CognitoLocalHosting, startCognitoLocal } from '../../local/cognito.js';
 import { type LambdaEndpoint, ROOT, startLambdaEndpoint } from '../../local/lambda-endpoint.js';
 import { portClosed, processGone } from './leftovers.js';
 
@@ -85,32 +87,39 @@ describe('cognito-local runner', () => {
   });
 });
 
-describe('cognito-local lifecycle', () => {
+/** The child's process id: `hosting: 'child'` always has one. */
+function childPid(cognito: CognitoLocal): number {
+  if (cognito.pid === undefined) throw new Error('a child-hosted cognito-local has a pid');
+  return cognito.pid;
+}
+
+describe('cognito-local lifecycle, as a child process (npm start, the demo)', () => {
   it('stops its child process, removes its temporary directory and closes its port', async () => {
     // Arrange
-    const cognito = await startCognitoLocal();
+    const cognito = await startCognitoLocal({ hosting: 'child' });
     expect(existsSync(join(cognito.directory, '.cognito', 'config.json'))).toBe(true);
-    expect(processGone(cognito.pid)).toBe(false);
+    expect(processGone(childPid(cognito))).toBe(false);
     // Act
     await cognito.stop();
     // Assert
     expect(existsSync(cognito.directory)).toBe(false);
     expect(await portClosed(cognito.port)).toBe(true);
-    expect(processGone(cognito.pid)).toBe(true);
+    expect(processGone(childPid(cognito))).toBe(true);
   });
 
   it.each(['SIGTERM', 'SIGHUP', 'SIGINT'] as const)(
     'a %s that reaches cognito-local itself (its process group was signalled) removes its directory',
     async (signal) => {
       // Arrange
-      const cognito = await startCognitoLocal();
+      const cognito = await startCognitoLocal({ hosting: 'child' });
+      const pid = childPid(cognito);
       try {
         // Act: the signal to the child, as a terminal closing or `kill -- -<pgid>` delivers it
-        process.kill(cognito.pid, signal);
+        process.kill(pid, signal);
         const until = Date.now() + 5000;
-        while (!processGone(cognito.pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+        while (!processGone(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
         // Assert: gone, and its directory (plain-text passwords, refresh tokens) with it, without the parent's help
-        expect(processGone(cognito.pid)).toBe(true);
+        expect(processGone(pid)).toBe(true);
         expect(existsSync(cognito.directory)).toBe(false);
       } finally {
         await cognito.stop();
@@ -119,31 +128,91 @@ describe('cognito-local lifecycle', () => {
   );
 
   it('says in one line when the emulator does not come up, and removes what it created', async () => {
-    // Arrange: a private TMPDIR so the check sees only this start's directory
-    const saved = process.env.TMPDIR;
-    const tmp = mkdtempSync(join(tmpdir(), 'cognito-fail-'));
-    process.env.TMPDIR = tmp;
-    try {
-      // Act / Assert
-      await expect(startCognitoLocal({ startTimeoutMs: 1 })).rejects.toThrow(
-        'cognito-local did not start within 0.001 s: check `npm ci` completed (node_modules/cognito-local).',
-      );
-      expect(readdirSync(tmp)).toEqual([]);
-    } finally {
-      if (saved === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = saved;
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    await expectTimeoutMessage('child');
   });
 
   it('says which port is in use', async () => {
-    const first = await startCognitoLocal();
-    try {
-      await expect(startCognitoLocal({ port: first.port })).rejects.toThrow(
-        `Port ${first.port} is in use (cognito-local): free it or pick another port.`,
-      );
-    } finally {
-      await first.stop();
-    }
+    await expectPortInUse('child');
   });
 });
+
+describe('cognito-local lifecycle, in this process (the tests)', () => {
+  it('serves from this process; stop() closes its port, open connections included, and removes its directory', async () => {
+    // Arrange: a connection held open, as an SDK client's keep-alive socket is
+    const cognito = await startCognitoLocal({ hosting: 'in-process' });
+    expect(cognito.pid).toBeUndefined();
+    expect(existsSync(join(cognito.directory, '.cognito', 'config.json'))).toBe(true);
+    const { sub } = await cognito.createUser('carol', 'Correct-Horse-3');
+    expect(claims((await cognito.signIn('carol', 'Correct-Horse-3')).idToken).sub).toBe(sub);
+    const socket = connect(cognito.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    // Act
+    await cognito.stop();
+    // Assert
+    await closed;
+    expect(existsSync(cognito.directory)).toBe(false);
+    expect(await portClosed(cognito.port)).toBe(true);
+  });
+
+  it('keeps each server’s state in its own directory: two at once, neither sees the other’s users', async () => {
+    // Arrange
+    const [a, b] = await Promise.all([
+      startCognitoLocal({ hosting: 'in-process' }),
+      startCognitoLocal({ hosting: 'in-process' }),
+    ]);
+    try {
+      // Act
+      await a.createUser('only-in-a', 'Correct-Horse-4');
+      // Assert
+      const lookUp = (c: CognitoLocal) =>
+        c.client.send(new AdminGetUserCommand({ UserPoolId: c.userPoolId, Username: 'only-in-a' }));
+      await expect(lookUp(a)).resolves.toMatchObject({ Username: 'only-in-a' });
+      await expect(lookUp(b)).rejects.toMatchObject({ name: 'UserNotFoundException' });
+      await expect(a.signIn('only-in-a', 'Correct-Horse-4')).resolves.toBeDefined();
+      await expect(b.signIn('only-in-a', 'Correct-Horse-4')).rejects.toMatchObject({
+        name: 'NotAuthorizedException',
+      });
+      expect(a.directory).not.toBe(b.directory);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+
+  it('says in one line when the emulator does not come up, and removes what it created', async () => {
+    await expectTimeoutMessage('in-process');
+  });
+
+  it('says which port is in use', async () => {
+    await expectPortInUse('in-process');
+  });
+});
+
+async function expectTimeoutMessage(hosting: CognitoLocalHosting): Promise<void> {
+  // Arrange: a private TMPDIR so the check sees only this start's directory
+  const saved = process.env.TMPDIR;
+  const tmp = mkdtempSync(join(tmpdir(), 'cognito-fail-'));
+  process.env.TMPDIR = tmp;
+  try {
+    // Act / Assert
+    await expect(startCognitoLocal({ startTimeoutMs: 1, hosting })).rejects.toThrow(
+      'cognito-local did not start within 0.001 s: check `npm ci` completed (node_modules/cognito-local).',
+    );
+    expect(readdirSync(tmp)).toEqual([]);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function expectPortInUse(hosting: CognitoLocalHosting): Promise<void> {
+  const first = await startCognitoLocal({ hosting });
+  try {
+    await expect(startCognitoLocal({ port: first.port, hosting })).rejects.toThrow(
+      `Port ${first.port} is in use (cognito-local): free it or pick another port.`,
+    );
+  } finally {
+    await first.stop();
+  }
+}

@@ -190,14 +190,15 @@ describe('demo scenarios on the local stack', () => {
   });
 
   it('stop() leaves nothing running: ports closed, cognito-local gone, temporary directory removed', async () => {
-    // Arrange
-    const own = await startStack();
+    // Arrange: cognito-local as `npm start` and the demo run it, a child process
+    const own = await startStack({ cognitoHosting: 'child' });
     const ports = [own.dynamo.port, own.lambda.port, own.cognito.port, own.api.port];
     // Act
     await own.stop();
     // Assert
     for (const port of ports) expect(await portClosed(port)).toBe(true);
-    expect(processGone(own.cognito.pid)).toBe(true);
+    expect(own.cognito.pid).toBeDefined();
+    expect(processGone(own.cognito.pid!)).toBe(true);
     expect(existsSync(own.cognito.directory)).toBe(false);
   });
 });

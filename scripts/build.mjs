@@ -4,19 +4,36 @@
 // version and each function's zip hash and environment contract (scripts/manifest.mjs), which the Terraform module
 // checks at plan time. Same sources and lockfile in, byte-identical zips and build.json out (docs/releasing.md).
 // `--out=<dir>` builds somewhere else than dist/ (scripts/check-dist.mjs compares such a build with dist/).
+// A part whose inputs, outputs and options are unchanged since its last build is not built again
+// (scripts/build-state.mjs); `--force` builds everything.
 // CommonJS because an ESM bundle that includes the AWS SDK fails with "Dynamic require of node:https".
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, version as esbuildVersion } from 'esbuild';
+import { buildKey, openBuildState } from './build-state.mjs';
 import { buildManifest } from './manifest.mjs';
 import { deterministicZip } from './zip.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outArg = process.argv.slice(2).find((a) => a.startsWith('--out='));
 const dist = outArg ? resolve(outArg.slice('--out='.length)) : join(root, 'dist');
+const state = openBuildState(root, dist, { force: process.argv.includes('--force') });
+
+/** What every part's bytes depend on besides its own files and options: the tools, the lockfile, this script. */
+const TOOLCHAIN = {
+  esbuild: esbuildVersion,
+  typescript: JSON.parse(readFileSync(join(root, 'node_modules', 'typescript', 'package.json'), 'utf8'))
+    .version,
+  lockfile: createHash('sha256')
+    .update(readFileSync(join(root, 'package-lock.json')))
+    .digest('base64'),
+  script: createHash('sha256')
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .digest('base64'),
+};
 
 export const FUNCTIONS = [
   'authorizer',
@@ -42,6 +59,8 @@ const common = {
   sourcemap: false,
   logLevel: 'warning',
   metafile: true,
+  // Input paths in the metafile (and in the comments of the unminified CLI and library) are relative to it.
+  absWorkingDir: root,
 };
 
 /** The environment contract (lambdas/config/contract.ts), compiled on the fly: this script runs on plain Node. */
@@ -76,47 +95,69 @@ function readPrevious(file) {
  */
 async function buildLibrary() {
   const outdir = join(dist, 'lib');
+  const options = { ...common, packages: 'external', minify: false };
+  const declarations = [
+    '--ignoreConfig',
+    '--declaration',
+    '--emitDeclarationOnly',
+    '--skipLibCheck',
+    '--strict',
+    '--target',
+    'es2022',
+    '--module',
+    'preserve',
+    '--moduleResolution',
+    'bundler',
+    '--types',
+    'node',
+  ];
+  const key = buildKey({ part: 'lib', options, declarations, ...TOOLCHAIN });
+  const size = () => (readFileSync(join(outdir, 'index.js')).length / 1024).toFixed(1).padStart(7);
+  if (state.isCurrent('lib', key)) {
+    console.log(`unchanged lib            ${size()} KiB  + types`);
+    return;
+  }
+  const startedAt = Date.now();
   mkdirSync(outdir, { recursive: true });
   const tmpfile = join(outdir, `.index.${process.pid}.js`);
-  await build({
-    ...common,
+  const result = await build({
+    ...options,
     entryPoints: [join(root, 'lambdas', 'library', 'index.ts')],
     outfile: tmpfile,
-    packages: 'external',
-    minify: false,
-    metafile: false,
   });
   renameSync(tmpfile, join(outdir, 'index.js'));
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const result = spawnSync(
+  const types = join(outdir, 'types');
+  const run = spawnSync(
     process.execPath,
     [
       tsc,
-      '--ignoreConfig',
-      '--declaration',
-      '--emitDeclarationOnly',
-      '--skipLibCheck',
-      '--strict',
-      '--target',
-      'es2022',
-      '--module',
-      'preserve',
-      '--moduleResolution',
-      'bundler',
-      '--types',
-      'node',
+      ...declarations,
       '--rootDir',
       join(root, 'lambdas'),
       '--outDir',
-      join(outdir, 'types'),
+      types,
       join(root, 'lambdas', 'library', 'index.ts'),
     ],
     { stdio: 'inherit' },
   );
-  if (result.status !== 0) throw new Error('build: declarations of the library failed');
-  console.log(
-    `built lib            ${(readFileSync(join(outdir, 'index.js')).length / 1024).toFixed(1).padStart(7)} KiB  + types`,
+  if (run.status !== 0) throw new Error('build: declarations of the library failed');
+  // tsc reads the same sources as esbuild (the packages' own types are pinned by the lockfile, in the key).
+  state.record(
+    'lib',
+    key,
+    Object.keys(result.metafile.inputs),
+    [join(outdir, 'index.js'), ...filesUnder(types)],
+    startedAt,
   );
+  console.log(`built     lib            ${size()} KiB  + types`);
+}
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? e.path, e.name));
 }
 
 /** The entry point of a target: `cli/index.ts` for the CLI, `lambdas/<function>/index.ts` for a function. */
@@ -126,12 +167,23 @@ function entryOf(name) {
 
 /**
  * Bundles `entries` (target name → entry point) with `options` into a directory beside dist/<name>/, then renames
- * each bundle over dist/<name>/index.js, so a concurrent reader never sees a missing or partial file.
+ * each bundle over dist/<name>/index.js, so a concurrent reader never sees a missing or partial file. Nothing is
+ * bundled when the part is up to date. Returns whether it was built.
  */
 async function buildInto(names, entries, options) {
+  const part = names.join(',');
+  const key = buildKey({
+    part,
+    entries: Object.values(entries).map((e) => relative(root, e)),
+    options,
+    ...TOOLCHAIN,
+  });
+  const outputs = names.map((name) => join(dist, name, 'index.js'));
+  if (state.isCurrent(part, key)) return false;
+  const startedAt = Date.now();
   const staging = join(dist, `.build.${process.pid}`);
   try {
-    await build({
+    const result = await build({
       ...options,
       entryPoints: Object.fromEntries(
         Object.entries(entries).map(([name, entry]) => [`${name}/index`, entry]),
@@ -142,6 +194,8 @@ async function buildInto(names, entries, options) {
       mkdirSync(join(dist, name), { recursive: true });
       renameSync(join(staging, name, 'index.js'), join(dist, name, 'index.js'));
     }
+    state.record(part, key, Object.keys(result.metafile.inputs), outputs, startedAt);
+    return true;
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
@@ -168,10 +222,16 @@ async function main() {
   // The functions in one esbuild call: it reads and parses the modules they share (the AWS SDK above all) once,
   // and writes each bundle exactly as a call of its own would (the same bytes; docs/releasing.md). 2.2 s of CPU
   // for the nine, against 4.0 s in nine calls.
-  if (functions.length > 0)
-    await buildInto(functions, Object.fromEntries(functions.map((name) => [name, entryOf(name)])), common);
-  if (targets.includes('cli') && existsSync(entryOf('cli')))
-    await buildInto(
+  const built = new Set();
+  if (
+    functions.length > 0 &&
+    (await buildInto(functions, Object.fromEntries(functions.map((name) => [name, entryOf(name)])), common))
+  )
+    for (const name of functions) built.add(name);
+  if (
+    targets.includes('cli') &&
+    existsSync(entryOf('cli')) &&
+    (await buildInto(
       ['cli'],
       { cli: entryOf('cli') },
       {
@@ -179,12 +239,14 @@ async function main() {
         banner: { js: '#!/usr/bin/env node' },
         minify: false,
       },
-    );
+    ))
+  )
+    built.add('cli');
   for (const name of targets) {
     const outfile = join(dist, name, 'index.js');
     if (!existsSync(entryOf(name))) continue;
     const code = readFileSync(outfile);
-    const line = { name, bundleBytes: code.length };
+    const line = { name, bundleBytes: code.length, built: built.has(name) };
     if (name !== 'cli') {
       const zip = deterministicZip([{ name: 'index.js', data: code }]);
       const zipFile = join(dist, `${name}.zip`);
@@ -209,9 +271,10 @@ async function main() {
   writeFileSync(`${reportFile}.${process.pid}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(`${reportFile}.${process.pid}.tmp`, reportFile);
   if (withLibrary) await buildLibrary();
+  state.save();
   for (const l of report) {
     console.log(
-      `built ${l.name.padEnd(14)} ${(l.bundleBytes / 1024).toFixed(1).padStart(7)} KiB` +
+      `${l.built ? 'built    ' : 'unchanged'} ${l.name.padEnd(14)} ${(l.bundleBytes / 1024).toFixed(1).padStart(7)} KiB` +
         (l.zipBytes ? `  zip ${(l.zipBytes / 1024).toFixed(1).padStart(6)} KiB  sha256 ${l.sha256}` : ''),
     );
   }

@@ -27,7 +27,7 @@ function main() {
   const problems = [];
   const out = mkdtempSync(join(tmpdir(), 'cognito-revocation-check-dist-'));
   try {
-    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), `--out=${out}`], {
+    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), `--out=${out}`, '--force'], {
       cwd: root,
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -76,7 +76,9 @@ writeFileSync(changelogFile, changelog.replace(UNRELEASED, `## Unreleased\n\n## 
 
 // 3. A build from the lockfile's dependencies.
 if (install) run('npm', ['ci', '--no-audit', '--no-fund'], { stdio: ['ignore', 'inherit', 'inherit'] });
-run(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: ['ignore', 'inherit', 'inherit'] });
+run(process.execPath, [join(root, 'scripts', 'build.mjs'), '--force'], {
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
 
 // 4. The branch's release commit: version and notes only.
 git('add', 'package.json', 'package-lock.json', 'CHANGELOG.md');

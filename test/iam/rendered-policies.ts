@@ -4,7 +4,8 @@
  * which prints the apply run's state; each function's policy document is read from its outputs — the five
  * functions' `role_policies`, and each opt-in door's `role_policy` in its own output.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createWorkspace, type TerraformCli, testOutcomes } from '../terraform/harness.js';
 
 export interface Statement {
@@ -17,6 +18,8 @@ export interface PolicyDocument {
   readonly Version: string;
   readonly Statement: Statement[];
 }
+
+const execFileAsync = promisify(execFile);
 
 /** The test file, as `-filter` names it. */
 const FILE = 'tests/iam_proof.tftest.hcl';
@@ -54,24 +57,32 @@ export function policiesFromTestOutput(
 
 /**
  * Runs the file and returns the policies; throws with Terraform's diagnostics when a run of it fails or it renders
- * none.
+ * none. Asynchronous, so the proof records the functions' calls meanwhile.
  */
-export function renderPolicies(
+export async function renderPolicies(
   cli: TerraformCli,
   doorOutputs: readonly string[],
-): Record<string, PolicyDocument> {
+): Promise<Record<string, PolicyDocument>> {
   const ws = createWorkspace(cli);
   try {
-    const init = ws.run(['init', '-backend=false', '-input=false', '-no-color']);
+    const init = await ws.runAsync(['init', '-backend=false', '-input=false', '-no-color']);
     if (init.status !== 0) throw new Error(init.output);
-    // `-verbose -json` prints each run's state, outputs included (megabytes: the harness's buffer is too small).
-    const test = spawnSync(cli.bin, ['test', '-no-color', '-verbose', '-json', `-filter=${FILE}`], {
+    // `-verbose -json` prints each run's state, outputs included (megabytes: the harness's buffer is too small),
+    // on stdout, kept apart from stderr so no line of it is cut.
+    const test = await execFileAsync(cli.bin, ['test', '-no-color', '-verbose', '-json', `-filter=${FILE}`], {
       cwd: ws.dir,
       env: ws.env,
       encoding: 'utf8',
       maxBuffer: 512 * 1024 * 1024,
       timeout: 600_000,
-    });
+    }).then(
+      (out) => ({ status: 0, stdout: out.stdout, stderr: out.stderr }),
+      (error: { code?: number; stdout?: string; stderr?: string }) => ({
+        status: typeof error.code === 'number' ? error.code : null,
+        stdout: error.stdout ?? '',
+        stderr: error.stderr ?? String(error),
+      }),
+    );
     // The Terraform CLI test file leaves this file to the IAM proof, so every run of it must pass here.
     const outcome = testOutcomes(test.stdout).get(FILE);
     if (test.status !== 0 || outcome?.status !== 'pass') {

@@ -94,7 +94,7 @@ run "enterprise_settings_in_the_resources" {
   }
 
   # Resources of the child modules are read through their outputs; the function module's own suite
-  # (modules/function/tests) checks each argument on the resource itself.
+  # (tests/module_function.tftest.hcl) checks each argument on the resource itself.
   assert {
     condition     = module.function["authorizer"].log_group_name == "/aws/lambda/cognito-revocation-authorizer" && output.module_version != null
     error_message = "The functions plan with every setting."
@@ -173,7 +173,8 @@ run "second_region_instance_reads_the_global_table" {
 }
 
 # Replica checks (a key per replica with a customer key, no replica in the table's own region) are preconditions
-# of modules/table's table; its suite covers them (expect_failures cannot name a child module's resource).
+# of modules/table's table; its suite (tests/module_table.tftest.hcl) covers them (expect_failures cannot name a
+# child module's resource).
 
 # Bad inputs, one per variable, in one plan: no validation of the root variables reads another variable, so each
 # fails on its own and Terraform fails the run if any listed variable does not (tests/validation.tftest.hcl).

@@ -1,6 +1,7 @@
 # The blocklist table's capacity mode: on-demand by default; PROVISIONED adds target-tracking auto scaling on both
 # dimensions and nothing else — no function gains a permission. The PROVISIONED-with-replicas refusal is a
-# precondition of modules/table's table; its suite covers it (expect_failures cannot name a child module's resource).
+# precondition of modules/table's table; its suite (tests/module_table.tftest.hcl) covers it (expect_failures cannot
+# name a child module's resource).
 
 mock_provider "aws" {
   source = "./tests/mocks"

@@ -1,9 +1,10 @@
 /**
  * With the Terraform CLI and an AWS provider mirror (see docs/terraform.md#tests): `terraform fmt -check`, `init`
- * on the root, every submodule and every example, `validate` on the root (each submodule and example is validated
- * by its own `terraform test`, before every run), and every `terraform test` file but the one the IAM proof runs
- * (mocked AWS provider: no credentials, no network). All of it runs in temporary copies, so the repository stays
- * clean.
+ * on the root and every example (where users run it), `validate` on the root, and every `terraform test` file but
+ * the one the IAM proof runs (mocked AWS provider: no credentials, no network). The tests of the submodules and of
+ * the examples are root test files whose runs name the module they plan (`module { source = "./modules/table" }`),
+ * so `terraform test` validates and plans each of them from the root's processes. All of it runs in temporary
+ * copies, so the repository stays clean.
  * Without the CLI or the mirror this file is skipped with one loud line.
  *
  * `terraform test` pays a fixed price per process before its first run, so the files of a directory share one
@@ -35,7 +36,11 @@ const missing = 'missing' in cli ? cli.missing : undefined;
 if (missing)
   console.warn(`\n*** SKIPPED Terraform CLI checks (fmt, init, validate, terraform test): ${missing} ***\n`);
 
-const dirs = moduleDirs();
+/**
+ * Where `init` runs: the root and the examples, where users run Terraform. A submodule is only called by the root
+ * and by its own runs in tests/, which the root's init installs.
+ */
+const dirs = moduleDirs().filter((dir) => !dir.startsWith('modules/'));
 
 /** The `terraform test` files of a module directory as `-filter` names them: its own and those under tests/. */
 function testFilesOf(dir: string): string[] {
@@ -83,8 +88,8 @@ const WAIT_MS = TF_TIMEOUT_MS * (2 * dirs.length + suites.length);
 
 /**
  * Where `validate` runs on its own: the root, without dist/, as a user's CI validates before any build. Every
- * other directory (the submodules, the examples) has test files, and `terraform test` validates its directory
- * before each of its runs; a separate validate cost 1.7 s of CPU per submodule and 2.4–2.7 s per example, mostly
+ * submodule and example is the module of some run in tests/ (checked below), and `terraform test` validates a run's
+ * module before the run; a separate validate cost 1.7 s of CPU per submodule and 2.4–2.7 s per example, mostly
  * loading the provider's schema.
  */
 const validatedAlone = (dir: string) => dir === '.';
@@ -180,35 +185,44 @@ describe.skipIf(missing !== undefined)('Terraform CLI', () => {
     expect(res.output).toContain('probe.tf');
   });
 
-  it('runs every test file of every module directory', () => {
-    // Assert: the split loses no file (the suites below are made from this list)
-    for (const dir of dirs) {
-      const tests = join(ROOT, dir, 'tests');
-      const expected = existsSync(tests)
-        ? readdirSync(tests).filter((f) => f.endsWith('.tftest.hcl')).length
-        : 0;
-      const elsewhere = Object.keys(RUN_ELSEWHERE).filter((k) => k.startsWith(`${dir}|tests/`)).length;
-      expect(suites.filter((s) => s.dir === dir && s.file.startsWith('tests/')).length, dir).toBe(
-        expected - elsewhere,
-      );
-    }
-    // and what runs elsewhere exists there
+  it('runs every test file in tests/, and no other directory holds one', () => {
+    // Assert: every root test file is run here or by the test file named in RUN_ELSEWHERE
+    const files = readdirSync(join(ROOT, 'tests')).filter((f) => f.endsWith('.tftest.hcl'));
+    expect(suites.map((s) => s.file).sort()).toEqual(
+      files
+        .map((f) => `tests/${f}`)
+        .filter((f) => !(`.|${f}` in RUN_ELSEWHERE))
+        .sort(),
+    );
+    expect(suites.every((s) => s.dir === '.')).toBe(true);
     for (const [file, runner] of Object.entries(RUN_ELSEWHERE)) {
       expect(existsSync(join(ROOT, ...file.split('|'))), file).toBe(true);
       expect(readFileSync(join(ROOT, runner), 'utf8'), runner).toContain(file.split('|')[1]);
     }
-    expect(suites.find((s) => s.dir === '.' && s.file === 'tests/validation.tftest.hcl')).toBeDefined();
+    // `terraform test` reads tests/ of the directory it runs in: a test file left in a submodule or an example
+    // would never run.
+    for (const dir of moduleDirs().filter((d) => d !== '.'))
+      for (const sub of ['.', 'tests'])
+        expect(
+          existsSync(join(ROOT, dir, sub))
+            ? readdirSync(join(ROOT, dir, sub)).filter((f) => f.endsWith('.tftest.hcl'))
+            : [],
+          `${dir}/${sub}`,
+        ).toEqual([]);
     // and the grouping into processes loses none and runs none twice
     const grouped = groupTestFiles(suites, terraformLanes()).flatMap((j) => j.suites.map(key));
     expect(grouped.sort()).toEqual(suites.map(key).sort());
   });
 
-  it('every module validated only by its terraform test has test files', () => {
-    for (const dir of dirs.filter((d) => !validatedAlone(d)))
-      expect(
-        suites.some((s) => s.dir === dir),
-        dir,
-      ).toBe(true);
+  it('every submodule and example is the module of some run, so terraform test validates and plans it', () => {
+    const sources = new Set(
+      suites.flatMap((s) =>
+        [
+          ...readFileSync(join(ROOT, s.dir, s.file), 'utf8').matchAll(/^ {4}source\s*=\s*"\.\/([^"]+)"/gm),
+        ].map((m) => m[1]),
+      ),
+    );
+    for (const dir of moduleDirs().filter((d) => d !== '.')) expect(sources.has(dir), dir).toBe(true);
   });
 
   describe.each(dirs)('%s', (dir) => {

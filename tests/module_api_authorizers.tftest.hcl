@@ -1,3 +1,5 @@
+# modules/api-authorizers, tested from the root: every run's module block plans modules/api-authorizers itself (one `terraform test`
+# process for the root and its parts: each process pays ~3 s of CPU before its first run, docs/testing.md).
 # Authorizers on REST and HTTP APIs and the authorizer function's invoke permissions, one source ARN each.
 
 mock_provider "aws" {
@@ -36,6 +38,10 @@ variables {
 }
 
 run "rest_and_http_authorizers_and_their_permissions" {
+  module {
+    source = "./modules/api-authorizers"
+  }
+
   command = apply
 
   assert {
@@ -90,6 +96,10 @@ run "rest_and_http_authorizers_and_their_permissions" {
 }
 
 run "nothing_to_protect_creates_nothing" {
+  module {
+    source = "./modules/api-authorizers"
+  }
+
   command = plan
 
   variables {

@@ -1,3 +1,5 @@
+# modules/route, tested from the root: every run's module block plans modules/route itself (one `terraform test`
+# process for the root and its parts: each process pays ~3 s of CPU before its first run, docs/testing.md).
 # One function at one route on HTTP and REST APIs: the route, its integration, and an invoke permission for exactly
 # that route's ARN.
 
@@ -24,6 +26,10 @@ variables {
 }
 
 run "route_integration_and_its_own_permission" {
+  module {
+    source = "./modules/route"
+  }
+
   command = apply
 
   assert {
@@ -61,6 +67,10 @@ run "route_integration_and_its_own_permission" {
 }
 
 run "behind_the_callers_authorizer" {
+  module {
+    source = "./modules/route"
+  }
+
   command = plan
 
   variables {
@@ -78,6 +88,10 @@ run "behind_the_callers_authorizer" {
 # The permission follows the route's method and the REST resource's real path: under a nested parent (/v1) API
 # Gateway invokes the function as .../DELETE/v1/hook, so a permission for .../POST/hook would refuse every call.
 run "method_and_nested_path" {
+  module {
+    source = "./modules/route"
+  }
+
   command = apply
 
   override_resource {
@@ -102,6 +116,10 @@ run "method_and_nested_path" {
 }
 
 run "nothing_without_apis" {
+  module {
+    source = "./modules/route"
+  }
+
   command = plan
 
   variables {
@@ -117,6 +135,10 @@ run "nothing_without_apis" {
 }
 
 run "refuses_an_http_api_without_id" {
+  module {
+    source = "./modules/route"
+  }
+
   command = plan
 
   variables {
@@ -128,6 +150,10 @@ run "refuses_an_http_api_without_id" {
 }
 
 run "refuses_a_rest_api_without_id" {
+  module {
+    source = "./modules/route"
+  }
+
   command = plan
 
   variables {
@@ -139,6 +165,10 @@ run "refuses_a_rest_api_without_id" {
 }
 
 run "refuses_custom_without_an_authorizer" {
+  module {
+    source = "./modules/route"
+  }
+
   command = plan
 
   variables {
@@ -150,6 +180,10 @@ run "refuses_custom_without_an_authorizer" {
 }
 
 run "refuses_a_greedy_route" {
+  module {
+    source = "./modules/route"
+  }
+
   command = plan
 
   variables {
@@ -160,6 +194,10 @@ run "refuses_a_greedy_route" {
 }
 
 run "refuses_any_method_on_rest" {
+  module {
+    source = "./modules/route"
+  }
+
   command = plan
 
   variables {

@@ -1,3 +1,5 @@
+# modules/table, tested from the root: every run's module block plans modules/table itself (one `terraform test`
+# process for the root and its parts: each process pays ~3 s of CPU before its first run, docs/testing.md).
 # The blocklist table's plan: key schema, TTL, encryption, PITR, deletion protection, replicas, capacity mode.
 
 mock_provider "aws" {}
@@ -7,6 +9,10 @@ variables {
 }
 
 run "defaults_on_demand_without_scaling" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
 
   assert {
@@ -47,6 +53,10 @@ run "defaults_on_demand_without_scaling" {
 }
 
 run "customer_managed_key_and_replicas" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
 
   variables {
@@ -81,6 +91,10 @@ run "customer_managed_key_and_replicas" {
 }
 
 run "replica_listed_twice" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
   variables {
     replicas = [{ region_name = "us-east-1" }, { region_name = "us-east-1" }]
@@ -89,6 +103,10 @@ run "replica_listed_twice" {
 }
 
 run "table_name_with_spaces" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
   variables {
     name = "my blocklist"
@@ -97,6 +115,10 @@ run "table_name_with_spaces" {
 }
 
 run "customer_managed_key_without_a_key_for_a_replica" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
   variables {
     kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
@@ -106,6 +128,10 @@ run "customer_managed_key_without_a_key_for_a_replica" {
 }
 
 run "replica_key_from_another_region" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
   variables {
     kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
@@ -115,6 +141,10 @@ run "replica_key_from_another_region" {
 }
 
 run "replica_in_the_table_region" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
   variables {
     region   = "eu-west-1"
@@ -124,6 +154,10 @@ run "replica_in_the_table_region" {
 }
 
 run "replicas_without_keys_on_an_aws_owned_key_table" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
   variables {
     region   = "eu-west-1"
@@ -136,6 +170,10 @@ run "replicas_without_keys_on_an_aws_owned_key_table" {
 }
 
 run "create_false_creates_no_table" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
   variables {
     create = false
@@ -147,6 +185,10 @@ run "create_false_creates_no_table" {
 }
 
 run "arn_known_at_plan_from_region_and_account" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
   variables {
     create     = false
@@ -164,6 +206,10 @@ run "arn_known_at_plan_from_region_and_account" {
 # the minimum and scales by target tracking on both dimensions.
 
 run "provisioned_with_defaults" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
   variables {
     billing_mode = "PROVISIONED"
@@ -191,6 +237,10 @@ run "provisioned_with_defaults" {
 }
 
 run "provisioned_with_stated_capacity" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
   variables {
     billing_mode = "PROVISIONED"
@@ -217,6 +267,10 @@ run "provisioned_with_stated_capacity" {
 }
 
 run "provisioned_but_not_created" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
   variables {
     create       = false
@@ -229,6 +283,10 @@ run "provisioned_but_not_created" {
 }
 
 run "provisioned_with_replicas" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
   variables {
     billing_mode = "PROVISIONED"
@@ -238,6 +296,10 @@ run "provisioned_with_replicas" {
 }
 
 run "unknown_billing_mode" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
   variables {
     billing_mode = "ON_DEMAND"
@@ -246,6 +308,10 @@ run "unknown_billing_mode" {
 }
 
 run "capacity_maximum_below_minimum" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
   variables {
     provisioned_capacity = { read_min_capacity = 10, read_max_capacity = 5 }
@@ -254,6 +320,10 @@ run "capacity_maximum_below_minimum" {
 }
 
 run "capacity_minimum_zero" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
   variables {
     provisioned_capacity = { write_min_capacity = 0 }
@@ -262,6 +332,10 @@ run "capacity_minimum_zero" {
 }
 
 run "capacity_fractional" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
   variables {
     provisioned_capacity = { read_max_capacity = 10.5 }
@@ -270,6 +344,10 @@ run "capacity_fractional" {
 }
 
 run "target_utilization_below_20" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
   variables {
     provisioned_capacity = { read_target_utilization = 19 }
@@ -278,6 +356,10 @@ run "target_utilization_below_20" {
 }
 
 run "target_utilization_above_90" {
+  module {
+    source = "./modules/table"
+  }
+
   command = plan
   variables {
     provisioned_capacity = { write_target_utilization = 91 }

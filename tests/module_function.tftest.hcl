@@ -1,3 +1,5 @@
+# modules/function, tested from the root: every run's module block plans modules/function itself (one `terraform test`
+# process for the root and its parts: each process pays ~3 s of CPU before its first run, docs/testing.md).
 # One function: role, inline policy, log group, code from the zip, permissions.
 
 mock_provider "aws" {
@@ -15,7 +17,7 @@ mock_provider "aws" {
 
 variables {
   name         = "test-fn"
-  package_file = "./tests/fixtures/function.zip"
+  package_file = "./tests/fixtures/module-function/function.zip"
   environment  = { TABLE_NAME = "t" }
   policy_statements = [{
     sid       = "ReadTable"
@@ -28,6 +30,10 @@ variables {
 }
 
 run "function_role_and_logs" {
+  module {
+    source = "./modules/function"
+  }
+
   command = apply
 
   assert {
@@ -36,7 +42,7 @@ run "function_role_and_logs" {
   }
 
   assert {
-    condition     = aws_lambda_function.this[0].source_code_hash == filebase64sha256("./tests/fixtures/function.zip")
+    condition     = aws_lambda_function.this[0].source_code_hash == filebase64sha256("./tests/fixtures/module-function/function.zip")
     error_message = "The code hash must be the zip's SHA-256, so a rebuilt zip redeploys."
   }
 
@@ -73,6 +79,10 @@ run "function_role_and_logs" {
 }
 
 run "customer_managed_key_encrypts_logs_and_environment" {
+  module {
+    source = "./modules/function"
+  }
+
   command = plan
 
   variables {
@@ -86,14 +96,22 @@ run "customer_managed_key_encrypts_logs_and_environment" {
 }
 
 run "missing_zip_fails_the_plan_with_instructions" {
+  module {
+    source = "./modules/function"
+  }
+
   command = plan
   variables {
-    package_file = "./tests/fixtures/missing.zip"
+    package_file = "./tests/fixtures/module-function/missing.zip"
   }
   expect_failures = [aws_lambda_function.this]
 }
 
 run "wildcard_action_is_refused" {
+  module {
+    source = "./modules/function"
+  }
+
   command = plan
   variables {
     policy_statements = [{ sid = "Everything", actions = ["dynamodb:*"], resources = ["arn:aws:dynamodb:eu-west-1:123456789012:table/t"] }]
@@ -102,6 +120,10 @@ run "wildcard_action_is_refused" {
 }
 
 run "wildcard_resource_is_refused" {
+  module {
+    source = "./modules/function"
+  }
+
   command = plan
   variables {
     policy_statements = [{ sid = "Anywhere", actions = ["dynamodb:GetItem"], resources = ["*"] }]
@@ -110,6 +132,10 @@ run "wildcard_resource_is_refused" {
 }
 
 run "trigger_without_a_source_arn_is_refused" {
+  module {
+    source = "./modules/function"
+  }
+
   command = plan
   variables {
     allowed_triggers = { Any = { principal = "cognito-idp.amazonaws.com", source_arn = "*" } }
@@ -118,6 +144,10 @@ run "trigger_without_a_source_arn_is_refused" {
 }
 
 run "enterprise_settings_reach_the_role_and_the_function" {
+  module {
+    source = "./modules/function"
+  }
+
   command = plan
 
   variables {
@@ -161,6 +191,10 @@ run "enterprise_settings_reach_the_role_and_the_function" {
 }
 
 run "defaults_attach_no_managed_policy_and_reserve_nothing" {
+  module {
+    source = "./modules/function"
+  }
+
   command = plan
 
   assert {
@@ -175,10 +209,14 @@ run "defaults_attach_no_managed_policy_and_reserve_nothing" {
 }
 
 run "code_from_s3_needs_no_local_zip" {
+  module {
+    source = "./modules/function"
+  }
+
   command = plan
 
   variables {
-    package_file        = "./tests/fixtures/missing.zip"
+    package_file        = "./tests/fixtures/module-function/missing.zip"
     s3_existing_package = { bucket = "my-artifacts", key = "cognito-revocation/0.2.0/authorizer.zip", version_id = "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY" }
   }
 
@@ -189,6 +227,10 @@ run "code_from_s3_needs_no_local_zip" {
 }
 
 run "create_false_creates_nothing" {
+  module {
+    source = "./modules/function"
+  }
+
   command = plan
 
   variables {
@@ -202,6 +244,10 @@ run "create_false_creates_nothing" {
 }
 
 run "vpc_subnets_without_security_groups_are_refused" {
+  module {
+    source = "./modules/function"
+  }
+
   command = plan
   variables {
     vpc_subnet_ids = ["subnet-0123456789abcdef0"]
@@ -210,6 +256,10 @@ run "vpc_subnets_without_security_groups_are_refused" {
 }
 
 run "zero_reserved_concurrency_is_refused" {
+  module {
+    source = "./modules/function"
+  }
+
   command = plan
   variables {
     reserved_concurrent_executions = 0

@@ -1,3 +1,5 @@
+# examples/existing-api, tested from the root: every run's module block plans examples/existing-api itself (one `terraform test`
+# process for the root and its parts: each process pays ~3 s of CPU before its first run, docs/testing.md).
 # The example plans (mocked AWS provider) with its placeholder ids, and the existing authorizer gets exactly one
 # scoped permission and no new authorizer.
 
@@ -40,6 +42,10 @@ mock_provider "aws" {
 }
 
 run "only_wiring" {
+  module {
+    source = "./examples/existing-api"
+  }
+
   command = apply
 
   assert {

@@ -12,7 +12,8 @@
  */
 import { parseArgs } from 'node:util';
 import { formatLogLine } from './log-format.js';
-import { DEMO_USER, type LocalStack, startStack } from './stack.js';
+import type { LocalUser } from './cognito.js';
+import type { LocalStack } from './stack.js';
 
 export const HELP = `Usage: npm start -- [options]
 
@@ -42,7 +43,7 @@ function port(flag: string, raw: string | undefined, envName: string): number | 
   return n;
 }
 
-export function commands(stack: LocalStack, logMode: LogMode = 'tidy'): string {
+export function commands(stack: LocalStack, user: LocalUser, logMode: LogMode = 'tidy'): string {
   const { cognito, lambda, api, dynamo, functions } = stack;
   const creds = `AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=${cognito.region}`;
   const cli = `${creds} npm run cli --`;
@@ -50,7 +51,7 @@ export function commands(stack: LocalStack, logMode: LogMode = 'tidy'): string {
   const initiateAuth = JSON.stringify({
     AuthFlow: 'USER_PASSWORD_AUTH',
     ClientId: cognito.clientId,
-    AuthParameters: { USERNAME: DEMO_USER.username, PASSWORD: DEMO_USER.password },
+    AuthParameters: { USERNAME: user.username, PASSWORD: user.password },
   });
   const logs = {
     tidy: 'Function logs below: one short line per decision (`npm start -- --verbose` for the raw JSON lines).',
@@ -70,7 +71,7 @@ export function commands(stack: LocalStack, logMode: LogMode = 'tidy'): string {
     `                           ${api.urls.restRequest}/…  (REST, REQUEST authorizer)`,
     `                           ${api.urls.httpApi}/…  (HTTP API, payload 2.0)`,
     '',
-    `Demo user: ${DEMO_USER.username} / ${DEMO_USER.password}`,
+    `Demo user: ${user.username} / ${user.password}`,
     '',
     '# Sign in and keep the ID token (use .AccessToken for the access token):',
     `TOKEN=$(curl -s ${cognito.endpoint}/ -H 'Content-Type: application/x-amz-json-1.1' \\`,
@@ -82,8 +83,8 @@ export function commands(stack: LocalStack, logMode: LogMode = 'tidy'): string {
     `curl -i ${api.urls.restToken}/hello -H "Authorization: Bearer $TOKEN"`,
     '',
     '# Admin CLI against the local Lambda endpoint (dummy credentials; nothing leaves this machine):',
-    `${cli} ${target} sessions ${DEMO_USER.username}`,
-    `${cli} ${target} signout ${DEMO_USER.username} --reason test`,
+    `${cli} ${target} sessions ${user.username}`,
+    `${cli} ${target} signout ${user.username} --reason test`,
     `printf '%s' "$TOKEN" | ${cli} ${target} check -   # the token via stdin, not argv`,
     '',
     '# Then call the API again: 401.',
@@ -180,6 +181,8 @@ async function main(): Promise<void> {
   }, 250);
   watch.unref();
 
+  // Loaded only now: `--help` and a bad option answer at once, without loading the stack and the AWS SDK.
+  const { DEMO_USER, startStack } = await import('./stack.js');
   stack = await startStack({
     ports: Object.fromEntries(Object.entries(ports).filter(([, v]) => v !== undefined)),
     cacheTtlSeconds,
@@ -191,7 +194,7 @@ async function main(): Promise<void> {
     shutdown(why);
     return;
   }
-  process.stdout.write(`${commands(stack, logMode)}\n\n`);
+  process.stdout.write(`${commands(stack, DEMO_USER, logMode)}\n\n`);
 }
 
 if (process.argv[1] && /local[\\/]start\.ts$/.test(process.argv[1])) {

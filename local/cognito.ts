@@ -380,15 +380,7 @@ function childPort(
   stderrLines: readonly string[],
 ): Promise<number> {
   return new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () =>
-        reject(
-          new EmulatorStartError(
-            `cognito-local did not start within ${(options.startTimeoutMs ?? START_TIMEOUT_MS) / 1000} s: check \`npm ci\` completed (node_modules/cognito-local).`,
-          ),
-        ),
-      options.startTimeoutMs ?? START_TIMEOUT_MS,
-    );
+    const timer = setTimeout(() => reject(notStarted(options)), startTimeoutMs(options));
     started.once('message', (msg: { ready: boolean; port?: number; code?: string; message?: string }) => {
       clearTimeout(timer);
       started.removeAllListeners('exit');
@@ -408,6 +400,13 @@ function childPort(
   });
 }
 
+const startTimeoutMs = (options: CognitoLocalOptions) => options.startTimeoutMs ?? START_TIMEOUT_MS;
+
+const notStarted = (options: CognitoLocalOptions) =>
+  new EmulatorStartError(
+    `cognito-local did not start within ${startTimeoutMs(options) / 1000} s: check \`npm ci\` completed (node_modules/cognito-local).`,
+  );
+
 const portInUse = (port: number | undefined) =>
   new EmulatorStartError(`Port ${port} is in use (cognito-local): free it or pick another port.`);
 
@@ -421,21 +420,12 @@ async function startInProcess(
     startCognitoServer(directory: string, destination: { write(line: string): unknown }): Promise<Server>;
   };
   let timer: NodeJS.Timeout | undefined;
-  const timeoutMs = options.startTimeoutMs ?? START_TIMEOUT_MS;
   const starting = startCognitoServer(directory, destination);
   try {
     return await Promise.race([
       starting,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new EmulatorStartError(
-                `cognito-local did not start within ${timeoutMs / 1000} s: check \`npm ci\` completed (node_modules/cognito-local).`,
-              ),
-            ),
-          timeoutMs,
-        );
+        timer = setTimeout(() => reject(notStarted(options)), startTimeoutMs(options));
       }),
     ]);
   } catch (err) {

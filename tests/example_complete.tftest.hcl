@@ -1,5 +1,5 @@
-# examples/complete, tested from the root: every run's module block plans examples/complete itself (one `terraform test`
-# process for the root and its parts: each process pays ~3 s of CPU before its first run, docs/testing.md).
+# examples/complete, tested from the root: every run's module block plans examples/complete itself (one `terraform
+# test` process for the root and its parts: each process pays ~3 s of CPU before its first run, docs/testing.md).
 # The example plans (mocked AWS provider): the pool takes the trigger's ARN and the module takes the pool's id
 # without a dependency cycle, and the APIs' methods and routes use the module's authorizers.
 

@@ -1,5 +1,5 @@
-# examples/complete, tested from the root: every run's module block plans examples/complete itself (one `terraform test`
-# process for the root and its parts: each process pays ~3 s of CPU before its first run, docs/testing.md).
+# examples/complete, tested from the root: every run's module block plans examples/complete itself (one `terraform
+# test` process for the root and its parts: each process pays ~3 s of CPU before its first run, docs/testing.md).
 # Reviewable IAM: a plan of the example shows every role policy in full, before anything exists, so reviewers
 # and policy scanners see each grant. The run is a plan: a value known only after apply cannot be compared, and
 # the assertions below would fail to evaluate. The pool's id is made known at plan here (override_during), as it is

@@ -1,5 +1,6 @@
-# examples/existing-api, tested from the root: every run's module block plans examples/existing-api itself (one `terraform test`
-# process for the root and its parts: each process pays ~3 s of CPU before its first run, docs/testing.md).
+# examples/existing-api, tested from the root: every run's module block plans examples/existing-api itself (one
+# `terraform test` process for the root and its parts: each process pays ~3 s of CPU before its first run,
+# docs/testing.md).
 # The example plans (mocked AWS provider) with its placeholder ids, and the existing authorizer gets exactly one
 # scoped permission and no new authorizer.
 

@@ -1,5 +1,6 @@
-# modules/api-authorizers, tested from the root: every run's module block plans modules/api-authorizers itself (one `terraform test`
-# process for the root and its parts: each process pays ~3 s of CPU before its first run, docs/testing.md).
+# modules/api-authorizers, tested from the root: every run's module block plans modules/api-authorizers itself (one
+# `terraform test` process for the root and its parts: each process pays ~3 s of CPU before its first run,
+# docs/testing.md).
 # Authorizers on REST and HTTP APIs and the authorizer function's invoke permissions, one source ARN each.
 
 mock_provider "aws" {
